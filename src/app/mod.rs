@@ -1,0 +1,458 @@
+//! The app shell: tab strip, scene-link field, timeline bar, status line, keyboard, history and
+//! persistence. Tabs draw their scenes; everything around them lives here.
+
+mod commands;
+mod history;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use commands::Command;
+use history::History;
+
+use crate::scene::SceneLink;
+use crate::tabs::{self, Tab};
+use crate::theme::{Role, Theme, ThemeKind};
+
+pub use commands::read_keys;
+
+/// What survives a restart (eframe persistence).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The chosen theme.
+    pub theme: ThemeKind,
+    /// The UI zoom factor (Ctrl+= / Ctrl+- / Ctrl+0).
+    pub zoom: f32,
+    /// The scene shown when the app was closed.
+    pub last_scene: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            theme: ThemeKind::Light,
+            zoom: 1.0,
+            last_scene: None,
+        }
+    }
+}
+
+/// Start-up choices from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    /// `--open LINK`: the scene to start on (wins over the last scene).
+    pub open: Option<SceneLink>,
+    /// `--screenshot FILE`: save a screenshot of the real window after it has drawn, then quit.
+    pub screenshot: Option<PathBuf>,
+    /// `--quit-after-frames N`: quit after N frames (start-up measurements).
+    pub quit_after_frames: Option<u64>,
+}
+
+/// A message in the status line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    /// Whether it reports a failure.
+    pub is_error: bool,
+    /// The text.
+    pub text: String,
+}
+
+/// Progress of a `--screenshot` request: the window callback fills it in.
+#[derive(Default)]
+enum ScreenshotState {
+    #[default]
+    Idle,
+    Requested,
+    Done(Result<(), String>),
+}
+
+/// The whole application.
+pub struct VirtscopeApp {
+    tabs: Vec<Box<dyn Tab>>,
+    active: usize,
+    settings: Settings,
+    theme: Theme,
+    applied_theme: Option<ThemeKind>,
+    history: History,
+    link_text: String,
+    link_field_id: egui::Id,
+    status: Option<Status>,
+    show_shortcuts: bool,
+    launch: Launch,
+    frames: u64,
+    screenshot: Arc<Mutex<ScreenshotState>>,
+}
+
+impl VirtscopeApp {
+    /// Builds the app from persisted settings and the command line; `launch.open` wins over the
+    /// last scene. A last scene that no longer opens is ignored with a status message.
+    pub fn new(settings: Settings, launch: Launch) -> Self {
+        let mut app = Self {
+            tabs: tabs::all(),
+            active: 0,
+            theme: Theme::new(settings.theme),
+            settings,
+            applied_theme: None,
+            history: History::default(),
+            link_text: String::new(),
+            link_field_id: egui::Id::unique("scene-link-field"),
+            status: None,
+            show_shortcuts: false,
+            launch,
+            frames: 0,
+            screenshot: Arc::default(),
+        };
+        let start = app.launch.open.clone().or_else(|| {
+            let text = app.settings.last_scene.clone()?;
+            SceneLink::parse(&text).ok()
+        });
+        if let Some(link) = start {
+            app.open_link(&link);
+        }
+        app
+    }
+
+    /// Creates the app inside eframe, restoring persisted settings.
+    pub fn from_creation_context(cc: &eframe::CreationContext<'_>, launch: Launch) -> Self {
+        let settings = cc
+            .storage
+            .and_then(|storage| eframe::get_value::<Settings>(storage, eframe::APP_KEY))
+            .unwrap_or_default();
+        Self::new(settings, launch)
+    }
+
+    /// The id of the active tab.
+    pub fn active_tab_id(&self) -> &'static str {
+        self.tabs[self.active].id()
+    }
+
+    /// The link of what is shown now.
+    pub fn current_link(&self) -> SceneLink {
+        self.tabs[self.active].link()
+    }
+
+    /// The status line's message, if any.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+
+    /// The settings as they would be saved now.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Opens a scene link: switches to its tab and shows the scene. A bad link changes nothing
+    /// and is reported in the status line.
+    pub fn open_link(&mut self, link: &SceneLink) {
+        let Some(index) = self.tabs.iter().position(|tab| tab.id() == link.tab) else {
+            self.report_error(format!(
+                "Cannot open {link}: unknown tab {:?} (known tabs: {})",
+                link.tab,
+                tabs::known_ids()
+            ));
+            return;
+        };
+        match self.tabs[index].open(link) {
+            Ok(()) => {
+                self.active = index;
+                self.status = None;
+            }
+            Err(err) => self.report_error(format!("Cannot open {link}: {err}")),
+        }
+    }
+
+    fn report_error(&mut self, text: String) {
+        self.status = Some(Status {
+            is_error: true,
+            text,
+        });
+    }
+
+    fn apply(&mut self, command: Command, ctx: &egui::Context) {
+        let timeline = self.tabs[self.active].timeline();
+        match command {
+            Command::SwitchTab(index) => {
+                if index < self.tabs.len() {
+                    self.active = index;
+                }
+            }
+            Command::Back => {
+                if let Some(link) = self.history.back() {
+                    self.open_link(&link);
+                }
+            }
+            Command::Forward => {
+                if let Some(link) = self.history.forward() {
+                    self.open_link(&link);
+                }
+            }
+            Command::FocusLink => ctx.memory_mut(|memory| memory.request_focus(self.link_field_id)),
+            Command::PlayPause => timeline.into_iter().for_each(|t| t.toggle_play()),
+            Command::StepForward => timeline.into_iter().for_each(|t| t.step_forward()),
+            Command::StepBack => timeline.into_iter().for_each(|t| t.step_back()),
+            Command::ToStart => timeline.into_iter().for_each(|t| t.to_start()),
+            Command::ToEnd => timeline.into_iter().for_each(|t| t.to_end()),
+            Command::Faster => timeline.into_iter().for_each(|t| t.faster()),
+            Command::Slower => timeline.into_iter().for_each(|t| t.slower()),
+        }
+    }
+
+    /// Draws one frame into `ui` (the whole window). Separate from [`eframe::App::ui`] so that
+    /// tests drive it headlessly.
+    pub fn ui_content(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.apply_settings(&ctx);
+        let commands = read_keys(&ctx, self.tabs.len());
+
+        self.top_bar_ui(ui);
+        self.bottom_bar_ui(ui);
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE.fill(self.theme.canvas))
+            .show(ui, |ui| {
+                let theme = self.theme.clone();
+                let tab = &mut self.tabs[self.active];
+                egui::Frame::NONE
+                    .fill(theme.panel)
+                    .inner_margin(egui::Margin::symmetric(8, 4))
+                    .show(ui, |ui| tab.controls_ui(ui, &theme));
+                tab.canvas_ui(ui, &theme);
+            });
+        self.shortcuts_window(&ctx);
+
+        for command in commands {
+            self.apply(command, &ctx);
+        }
+        self.advance(&ctx);
+        self.history.visit(self.current_link());
+        if !ctx.text_edit_focused() {
+            self.link_text = self.current_link().to_string();
+        }
+        self.frames += 1;
+        self.automation(&ctx);
+    }
+
+    fn apply_settings(&mut self, ctx: &egui::Context) {
+        if self.applied_theme.is_none() {
+            crate::fonts::install(ctx);
+            ctx.set_zoom_factor(self.settings.zoom.clamp(0.5, 3.0));
+        } else {
+            // A zoom change (menu or Ctrl+=) takes effect at the end of a pass; read it back here.
+            self.settings.zoom = ctx.zoom_factor();
+        }
+        if self.applied_theme != Some(self.settings.theme) {
+            self.theme = Theme::new(self.settings.theme);
+            self.theme.apply(ctx);
+            self.applied_theme = Some(self.settings.theme);
+        }
+    }
+
+    /// Moves a playing timeline and asks for the next frame only while something moves.
+    fn advance(&mut self, ctx: &egui::Context) {
+        let dt = f64::from(ctx.input(|input| input.stable_dt).min(0.1));
+        let tab = &mut self.tabs[self.active];
+        let animating = tab.is_animating();
+        let playing = match tab.timeline() {
+            Some(timeline) => {
+                timeline.advance(dt);
+                timeline.is_playing()
+            }
+            None => false,
+        };
+        if playing || animating {
+            ctx.request_repaint();
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("top-bar").show(ui, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| {
+                ui.menu_button("File", |ui| {
+                    if ui.button("Open scene link…").clicked() {
+                        ui.ctx()
+                            .memory_mut(|memory| memory.request_focus(self.link_field_id));
+                    }
+                    if ui.button("Quit").clicked() {
+                        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
+                });
+                ui.menu_button("View", |ui| {
+                    for kind in ThemeKind::ALL {
+                        ui.radio_value(&mut self.settings.theme, kind, kind.title());
+                    }
+                    ui.separator();
+                    egui::gui_zoom::zoom_menu_buttons(ui);
+                });
+                ui.menu_button("Help", |ui| {
+                    if ui.button("Keyboard shortcuts").clicked() {
+                        self.show_shortcuts = true;
+                    }
+                });
+                ui.separator();
+                let back = ui.add_enabled(self.history.can_go_back(), egui::Button::new("← Back"));
+                if back.on_hover_text("Previous scene (Alt+Left)").clicked()
+                    && let Some(link) = self.history.back()
+                {
+                    self.open_link(&link);
+                }
+                let forward = ui.add_enabled(
+                    self.history.can_go_forward(),
+                    egui::Button::new("Forward →"),
+                );
+                if forward.on_hover_text("Next scene (Alt+Right)").clicked()
+                    && let Some(link) = self.history.forward()
+                {
+                    self.open_link(&link);
+                }
+                ui.label("Scene");
+                let response = ui.add(
+                    egui::TextEdit::singleline(&mut self.link_text)
+                        .id(self.link_field_id)
+                        .desired_width(ui.available_width().min(520.0))
+                        .font(egui::TextStyle::Monospace),
+                );
+                if response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter)) {
+                    match SceneLink::parse(&self.link_text) {
+                        Ok(link) => self.open_link(&link),
+                        Err(err) => self.report_error(format!("Cannot open: {err}")),
+                    }
+                }
+                response.on_hover_text("The link of this scene (Ctrl+L to type one)");
+            });
+            ui.horizontal(|ui| {
+                for (index, tab) in self.tabs.iter().enumerate() {
+                    let label = ui
+                        .selectable_label(index == self.active, tab.title())
+                        .on_hover_text(format!("Ctrl+{}", index + 1));
+                    if label.clicked() {
+                        self.active = index;
+                    }
+                }
+            });
+        });
+    }
+
+    fn bottom_bar_ui(&mut self, ui: &mut egui::Ui) {
+        let theme = self.theme.clone();
+        egui::Panel::bottom("bottom-bar").show(ui, |ui| {
+            if let Some(timeline) = self.tabs[self.active].timeline() {
+                crate::timeline_ui::bar_ui(ui, timeline, &theme);
+            }
+            ui.horizontal(|ui| {
+                ui.label("⌨ Keyboard: scene")
+                    .on_hover_text("Space, arrows, Home/End and [ ] drive the timeline");
+                if let Some(status) = self.status.clone() {
+                    ui.separator();
+                    let (prefix, color) = if status.is_error {
+                        ("⚠ Error:", theme.line(Role::Bad))
+                    } else {
+                        ("Note:", theme.text)
+                    };
+                    ui.colored_label(color, prefix);
+                    ui.label(&status.text);
+                    if ui.small_button("Dismiss").clicked() {
+                        self.status = None;
+                    }
+                }
+            });
+        });
+    }
+
+    fn shortcuts_window(&mut self, ctx: &egui::Context) {
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut self.show_shortcuts)
+            .resizable(false)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                    for (keys, what) in SHORTCUTS {
+                        ui.monospace(*keys);
+                        ui.label(*what);
+                        ui.end_row();
+                    }
+                });
+            });
+    }
+
+    /// `--screenshot` and `--quit-after-frames`: used by CI's smoke test and the start-up benchmark.
+    fn automation(&mut self, ctx: &egui::Context) {
+        if let Some(limit) = self.launch.quit_after_frames
+            && self.frames >= limit
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        let Some(path) = self.launch.screenshot.clone() else {
+            return;
+        };
+        let mut state = self
+            .screenshot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*state {
+            ScreenshotState::Idle if self.frames >= 3 => {
+                *state = ScreenshotState::Requested;
+                let shared = Arc::clone(&self.screenshot);
+                let waker = ctx.clone();
+                ctx.request_screenshot(move |image| {
+                    let result = save_color_image(&image, &path);
+                    *shared
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                        ScreenshotState::Done(result);
+                    waker.request_repaint();
+                });
+            }
+            ScreenshotState::Idle => ctx.request_repaint(),
+            ScreenshotState::Requested => {}
+            ScreenshotState::Done(result) => {
+                if let Err(err) = result {
+                    eprintln!("virtscope: screenshot failed: {err}");
+                }
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+}
+
+/// The shortcut table shown in Help → Keyboard shortcuts.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Space", "Play / pause the timeline"),
+    ("Left / Right", "Previous / next step"),
+    (
+        "PageUp / PageDown",
+        "Previous / next step (presentation clickers)",
+    ),
+    ("Home / End", "Jump to the start / end"),
+    ("[ / ]", "Slower / faster (0.25x to 4x)"),
+    ("Ctrl+1 … Ctrl+6", "Switch tabs"),
+    (
+        "Alt+Left / Alt+Right",
+        "Back / forward through visited scenes",
+    ),
+    ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset"),
+    ("Ctrl+L", "Type a scene link"),
+];
+
+fn save_color_image(image: &egui::ColorImage, path: &std::path::Path) -> Result<(), String> {
+    let [width, height] = image.size;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let buffer = image::RgbaImage::from_raw(width as u32, height as u32, bytes)
+        .ok_or_else(|| "screenshot has the wrong size".to_owned())?;
+    crate::export::write_atomically(path, |file| {
+        buffer
+            .write_to(file, image::ImageFormat::Png)
+            .map_err(std::io::Error::other)
+    })
+    .map_err(|err| format!("{}: {err}", path.display()))
+}
+
+impl eframe::App for VirtscopeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_content(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.settings.last_scene = Some(self.current_link().to_string());
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+}

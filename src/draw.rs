@@ -1,0 +1,166 @@
+//! Small drawing helpers shared by the scene canvases: labelled boxes, arrows, captions and
+//! hit regions with accessible names.
+//!
+//! Everything here paints plain epaint shapes (rects, lines, paths, text) so that export can turn
+//! them into SVG; nothing uses paint callbacks or textures.
+
+use egui::{
+    Align2, Color32, FontId, Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2,
+};
+
+use crate::theme::Theme;
+
+/// Lays out `text` wrapped to `width` and paints it with its top-left corner at `pos`; returns the
+/// rectangle it took.
+pub fn text_wrapped(
+    painter: &Painter,
+    pos: Pos2,
+    text: &str,
+    font: FontId,
+    color: Color32,
+    width: f32,
+) -> Rect {
+    let galley = painter.layout(text.to_owned(), font, color, width.max(1.0));
+    let rect = Rect::from_min_size(pos, galley.size());
+    painter.galley(pos, galley, color);
+    rect
+}
+
+/// Paints `text` centred in `rect`, wrapped to its width.
+pub fn text_centered(painter: &Painter, rect: Rect, text: &str, font: FontId, color: Color32) {
+    let galley = painter.layout(text.to_owned(), font, color, (rect.width() - 8.0).max(1.0));
+    let size = galley.size();
+    let pos = rect.center() - size / 2.0;
+    painter.galley(pos, galley, color);
+}
+
+/// Height that `text` takes when wrapped to `width`.
+pub fn text_height(painter: &Painter, text: &str, font: FontId, width: f32) -> f32 {
+    painter
+        .layout(text.to_owned(), font, Color32::PLACEHOLDER, width.max(1.0))
+        .size()
+        .y
+}
+
+/// A rounded box with an outline and a centred, wrapped title (and an optional second line).
+pub fn labelled_box(
+    painter: &Painter,
+    theme: &Theme,
+    rect: Rect,
+    fill: Color32,
+    stroke: Stroke,
+    title: &str,
+    subtitle: Option<&str>,
+) {
+    painter.rect(rect, 6.0, fill, stroke, egui::StrokeKind::Inside);
+    let color = theme.text_on(fill);
+    match subtitle {
+        Some(subtitle) if rect.height() >= theme.body_size + theme.small_size + 8.0 => {
+            let width = (rect.width() - 8.0).max(1.0);
+            let title_galley = painter.layout(title.to_owned(), theme.body(), color, width);
+            let sub_galley = painter.layout(subtitle.to_owned(), theme.small(), color, width);
+            let total = title_galley.size().y + sub_galley.size().y;
+            let top = rect.center().y - total / 2.0;
+            let title_pos = Pos2::new(rect.center().x - title_galley.size().x / 2.0, top);
+            let sub_pos = Pos2::new(
+                rect.center().x - sub_galley.size().x / 2.0,
+                top + title_galley.size().y,
+            );
+            painter.galley(title_pos, title_galley, color);
+            painter.galley(sub_pos, sub_galley, color);
+        }
+        _ => text_centered(painter, rect, title, theme.body(), color),
+    }
+}
+
+/// A straight arrow from `from` to `to` with a filled head.
+pub fn arrow(painter: &Painter, from: Pos2, to: Pos2, stroke: Stroke) {
+    let delta = to - from;
+    let length = delta.length();
+    if length < 1.0 {
+        return;
+    }
+    let dir = delta / length;
+    let head = (stroke.width * 3.0 + 5.0).min(length * 0.5);
+    let base = to - dir * head;
+    let normal = Vec2::new(-dir.y, dir.x) * head * 0.55;
+    painter.line_segment([from, base], stroke);
+    painter.add(Shape::convex_polygon(
+        vec![to, base + normal, base - normal],
+        stroke.color,
+        Stroke::NONE,
+    ));
+}
+
+/// A dashed horizontal or slanted line.
+pub fn dashed(painter: &Painter, from: Pos2, to: Pos2, stroke: Stroke, dash: f32, gap: f32) {
+    painter.extend(Shape::dashed_line(&[from, to], stroke, dash, gap));
+}
+
+/// A title and a caption across the top of a canvas; returns the rest of the rectangle.
+pub fn caption(painter: &Painter, theme: &Theme, rect: Rect, title: &str, caption: &str) -> Rect {
+    let margin = 12.0;
+    let width = rect.width() - 2.0 * margin;
+    let title_rect = text_wrapped(
+        painter,
+        rect.min + Vec2::splat(margin),
+        title,
+        theme.heading(),
+        theme.text,
+        width,
+    );
+    let caption_rect = text_wrapped(
+        painter,
+        Pos2::new(rect.min.x + margin, title_rect.max.y + 2.0),
+        caption,
+        theme.body(),
+        theme.text_muted,
+        width,
+    );
+    Rect::from_min_max(Pos2::new(rect.min.x, caption_rect.max.y + 8.0), rect.max)
+}
+
+/// Makes `rect` clickable and hoverable, with an accessible name so that screen readers (and the
+/// UI tests) find it by label.
+pub fn hit_region(ui: &Ui, rect: Rect, id: egui::Id, label: &str) -> Response {
+    let response = ui.interact(rect, id, Sense::click());
+    let label = label.to_owned();
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+    response
+}
+
+/// Paints a rating as filled and hollow dots plus its word, e.g. "●●○ medium".
+pub fn rating_dots(
+    painter: &Painter,
+    theme: &Theme,
+    pos: Pos2,
+    filled: usize,
+    total: usize,
+    word: &str,
+    fill: Color32,
+) -> Rect {
+    let radius = (theme.small_size * 0.32).max(3.0);
+    let mut x = pos.x + radius;
+    let y = pos.y + theme.small_size * 0.6;
+    for i in 0..total {
+        let stroke = Stroke::new(theme.stroke_thin, theme.outline);
+        let color = if i < filled {
+            fill
+        } else {
+            Color32::TRANSPARENT
+        };
+        painter.circle(Pos2::new(x, y), radius, color, stroke);
+        x += radius * 2.6;
+    }
+    let text_rect = painter.text(
+        Pos2::new(x + 2.0, y),
+        Align2::LEFT_CENTER,
+        word,
+        theme.small(),
+        theme.text,
+    );
+    Rect::from_min_max(
+        pos,
+        Pos2::new(text_rect.max.x, pos.y + theme.small_size * 1.2),
+    )
+}

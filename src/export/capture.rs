@@ -1,0 +1,61 @@
+//! Runs a scene's canvas in a headless egui context and keeps the shapes it painted.
+
+use egui::epaint::ClippedShape;
+use egui::{Color32, Pos2, Rect, Vec2};
+
+use super::{ExportError, ExportOptions};
+use crate::scene::SceneLink;
+use crate::tabs;
+use crate::theme::Theme;
+
+/// What a scene painted, in points, ready to be written as SVG.
+pub struct Picture {
+    /// Size of the canvas in points.
+    pub size: Vec2,
+    /// The background colour, or `None` for a transparent export.
+    pub background: Option<Color32>,
+    /// Everything painted, in paint order, with its clip rectangle.
+    pub shapes: Vec<ClippedShape>,
+}
+
+/// egui lays some things out over two passes (sizes measured in the first); three is enough for
+/// every scene and keeps the result independent of the first pass's guesses.
+const PASSES: usize = 3;
+
+/// Opens `link` in a fresh tab and paints its canvas at the requested size and theme.
+pub fn capture(link: &SceneLink, options: &ExportOptions) -> Result<Picture, ExportError> {
+    options.validate()?;
+    let mut tab = tabs::open_fresh(link)?;
+    let theme = Theme::new(options.theme);
+    let ctx = egui::Context::default();
+    crate::fonts::install(&ctx);
+    theme.apply(&ctx);
+    let size = Vec2::new(options.width, options.height);
+    let mut input = egui::RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
+        time: Some(0.0),
+        ..Default::default()
+    };
+    input
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .native_pixels_per_point = Some(1.0);
+
+    let mut shapes = Vec::new();
+    for _ in 0..PASSES {
+        let mut output = ctx.run_ui(input.clone(), |ui| {
+            egui::CentralPanel::default()
+                .frame(egui::Frame::NONE)
+                .show(ui, |ui| tab.canvas_ui(ui, &theme));
+        });
+        // No renderer consumes the font atlas updates headlessly.
+        output.textures_delta.clear();
+        shapes = output.shapes;
+    }
+    Ok(Picture {
+        size,
+        background: (!options.transparent).then_some(theme.canvas),
+        shapes,
+    })
+}

@@ -1,0 +1,270 @@
+//! Export: run a scene's UI in a headless egui context and turn what it painted into SVG or PNG.
+//!
+//! There is one path from a scene to a file, used by `virtscope export` and by the app's export
+//! dialog alike: [`capture`] renders the scene's canvas with no window and no GPU and keeps the
+//! epaint shapes; [`svg::to_svg`] writes them as SVG with real `<text>` (per-glyph positions from
+//! egui's galleys, fonts subsetted and embedded); [`png::to_png`] rasterizes that same SVG on the
+//! CPU with resvg at any scale, so the PNG is the SVG's picture, crisp at 2x and 4x.
+
+mod capture;
+mod fonts;
+pub mod png;
+mod subset;
+pub mod svg;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use capture::{Picture, capture};
+
+use crate::scene::{LinkError, SceneLink};
+use crate::theme::ThemeKind;
+
+/// The file formats export writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Scalable vector graphics with real text.
+    Svg,
+    /// A raster image.
+    Png,
+}
+
+impl Format {
+    /// The format for a file name's extension (`.svg`, `.png`, any case).
+    pub fn from_path(path: &Path) -> Result<Self, ExportError> {
+        let extension = path
+            .extension()
+            .and_then(|ext| ext.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("svg") => Ok(Self::Svg),
+            Some("png") => Ok(Self::Png),
+            _ => Err(ExportError::UnknownFormat(path.to_owned())),
+        }
+    }
+}
+
+/// How to export.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportOptions {
+    /// Width of the scene's canvas in points.
+    pub width: f32,
+    /// Height of the scene's canvas in points.
+    pub height: f32,
+    /// Pixels per point for PNG (2 or 4 for slides).
+    pub scale: f32,
+    /// The theme to draw in.
+    pub theme: ThemeKind,
+    /// Leave the background transparent.
+    pub transparent: bool,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        Self {
+            width: 1280.0,
+            height: 720.0,
+            scale: 1.0,
+            theme: ThemeKind::Light,
+            transparent: false,
+        }
+    }
+}
+
+impl ExportOptions {
+    /// Checks the sizes; the error names the bad value.
+    pub fn validate(&self) -> Result<(), ExportError> {
+        let in_range =
+            |value: f32, min: f32, max: f32| value.is_finite() && (min..=max).contains(&value);
+        if !in_range(self.width, 64.0, 8192.0) || !in_range(self.height, 64.0, 8192.0) {
+            return Err(ExportError::BadOption(format!(
+                "size {}x{} points: width and height must be between 64 and 8192",
+                self.width, self.height
+            )));
+        }
+        if !in_range(self.scale, 0.25, 8.0) {
+            return Err(ExportError::BadOption(format!(
+                "scale {}: must be between 0.25 and 8",
+                self.scale
+            )));
+        }
+        let pixels = f64::from(self.width * self.scale) * f64::from(self.height * self.scale);
+        if pixels > 100e6 {
+            return Err(ExportError::BadOption(format!(
+                "{:.0}x{:.0} pixels is more than the 100 megapixel limit",
+                self.width * self.scale,
+                self.height * self.scale
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The file name does not end in a known format.
+    #[error("unknown export format for {0:?}: use a .svg or .png file name")]
+    UnknownFormat(PathBuf),
+
+    /// The scene link is wrong.
+    #[error(transparent)]
+    Link(#[from] LinkError),
+
+    /// An option is out of range.
+    #[error("bad export option: {0}")]
+    BadOption(String),
+
+    /// Writing the file failed.
+    #[error("cannot write {path:?}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+
+    /// The rasterizer could not read the SVG (a bug: the SVG writer produced something invalid).
+    #[error("cannot rasterize the scene: {0}")]
+    Render(String),
+}
+
+/// Renders `link` and writes it to `path` in the format its extension names.
+pub fn export_file(
+    link: &SceneLink,
+    path: &Path,
+    options: &ExportOptions,
+) -> Result<(), ExportError> {
+    let format = Format::from_path(path)?;
+    options.validate()?;
+    let picture = capture(link, options)?;
+    let io_error = |source| ExportError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    match format {
+        Format::Svg => {
+            let svg = svg::to_svg(&picture);
+            write_atomically(path, |file| file.write_all(svg.as_bytes())).map_err(io_error)
+        }
+        Format::Png => {
+            let image = png::to_png(&picture, options.scale)?;
+            write_atomically(path, |file| png::encode(&image, file)).map_err(io_error)
+        }
+    }
+}
+
+/// Writes a file through a temporary file in the same folder, flushed to disk and renamed over
+/// the target, so a crash or a full disk never leaves a half-written file behind.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("the path has no file name"))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".{}.tmp", std::process::id()));
+    let temp = folder.join(temp_name);
+    let result = (|| {
+        let file = std::fs::File::create(&temp)?;
+        let mut writer = std::io::BufWriter::new(file);
+        write(&mut writer)?;
+        let file = writer.into_inner().map_err(|err| err.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        std::fs::remove_file(&temp).ok();
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_come_from_the_extension() {
+        assert_eq!(
+            Format::from_path(Path::new("a/b.SVG")).unwrap(),
+            Format::Svg
+        );
+        assert_eq!(Format::from_path(Path::new("b.png")).unwrap(), Format::Png);
+        let err = Format::from_path(Path::new("b.jpg"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("b.jpg") && err.contains(".svg or .png"),
+            "{err}"
+        );
+        assert!(Format::from_path(Path::new("noext")).is_err());
+    }
+
+    #[test]
+    fn options_are_range_checked() {
+        assert!(ExportOptions::default().validate().is_ok());
+        let wide = ExportOptions {
+            width: 10.0,
+            ..ExportOptions::default()
+        };
+        assert!(
+            wide.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("between 64 and 8192")
+        );
+        let huge = ExportOptions {
+            width: 8000.0,
+            height: 8000.0,
+            scale: 4.0,
+            ..ExportOptions::default()
+        };
+        assert!(
+            huge.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("megapixel")
+        );
+        let nan = ExportOptions {
+            scale: f32::NAN,
+            ..ExportOptions::default()
+        };
+        assert!(nan.validate().is_err());
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temp_file_and_keeps_the_old_file_on_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        write_atomically(&path, |f| f.write_all(b"first")).unwrap();
+        let failed = write_atomically(&path, |f| {
+            f.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out.txt")]);
+    }
+
+    #[test]
+    fn an_unwritable_folder_is_an_io_error_naming_the_path() {
+        let link = SceneLink::parse("overview").unwrap();
+        let path = Path::new("/nonexistent-folder/x.svg");
+        let err = export_file(&link, path, &ExportOptions::default()).unwrap_err();
+        assert!(matches!(err, ExportError::Io { .. }), "{err}");
+        assert!(
+            err.to_string().contains("/nonexistent-folder/x.svg"),
+            "{err}"
+        );
+    }
+}

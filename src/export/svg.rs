@@ -1,0 +1,899 @@
+//! Writes a captured [`Picture`] as SVG: every epaint shape kind the app produces, text as real
+//! `<text>` with egui's own per-glyph positions, fonts subsetted and embedded, no `foreignObject`.
+//!
+//! Shapes keep their paint order. A clip rectangle becomes a `clipPath` only where it actually cuts
+//! a shape, so the file stays easy to take apart in slide software.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use egui::emath::TSTransform;
+use egui::epaint::{
+    BandShape, CircleShape, ColorMode, CubicBezierShape, EllipseShape, Mesh, PathShape,
+    QuadraticBezierShape, RectShape, TextShape,
+};
+use egui::{Color32, Pos2, Rect, Shape, Stroke, StrokeKind};
+
+use super::Picture;
+use super::fonts::FontBook;
+
+/// An SVG document and the font files it embeds (the rasterizer loads the same files).
+pub struct SvgDocument {
+    /// The SVG text.
+    pub text: String,
+    /// `(css family, font bytes)` of every embedded font.
+    pub fonts: Vec<(String, Vec<u8>)>,
+}
+
+/// Converts the picture to SVG text.
+pub fn to_svg(picture: &Picture) -> String {
+    render(picture).text
+}
+
+/// Converts the picture to an SVG document.
+pub fn render(picture: &Picture) -> SvgDocument {
+    let mut writer = Writer {
+        canvas: Rect::from_min_size(Pos2::ZERO, picture.size),
+        body: String::with_capacity(64 * 1024),
+        clips: HashMap::new(),
+        clip_defs: String::new(),
+        open_clip: None,
+        fonts: FontBook::new(),
+    };
+    for clipped in &picture.shapes {
+        let transform = clipped.transform_after_tessellation;
+        if transform == TSTransform::IDENTITY {
+            writer.shape(&clipped.shape, clipped.clip_rect);
+        } else {
+            writer.transformed(&clipped.shape, clipped.clip_rect, transform);
+        }
+    }
+    writer.close_clip();
+    writer.finish(picture)
+}
+
+struct Writer {
+    canvas: Rect,
+    body: String,
+    clips: HashMap<[i64; 4], usize>,
+    clip_defs: String,
+    open_clip: Option<usize>,
+    fonts: FontBook,
+}
+
+impl Writer {
+    fn finish(self, picture: &Picture) -> SvgDocument {
+        let fonts = self.fonts.used_subsets();
+        let (width, height) = (num(picture.size.x), num(picture.size.y));
+        let mut out = String::with_capacity(self.body.len() + 32 * 1024);
+        let _ = writeln!(
+            out,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" xml:space="preserve">"#
+        );
+        out.push_str("<defs><style>");
+        for (family, bytes) in &fonts {
+            let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+            let _ = write!(
+                out,
+                r#"@font-face{{font-family:"{family}";src:url(data:font/ttf;base64,{data}) format("truetype");}}"#
+            );
+        }
+        out.push_str("text{font-kerning:none;font-variant-ligatures:none;white-space:pre;}");
+        out.push_str("</style>");
+        out.push_str(&self.clip_defs);
+        out.push_str("</defs>\n");
+        if let Some(background) = picture.background {
+            let _ = writeln!(
+                out,
+                r#"<rect width="{width}" height="{height}"{}/>"#,
+                paint("fill", background)
+            );
+        }
+        out.push_str(&self.body);
+        out.push_str("</svg>\n");
+        SvgDocument { text: out, fonts }
+    }
+
+    /// Opens (or keeps open) the clip group for `clip`, or closes it when `clip` cuts nothing.
+    fn use_clip(&mut self, clip: Rect, bounds: Rect) {
+        let needs_clip = !clip.contains_rect(bounds) && clip.intersects(self.canvas);
+        let wanted = needs_clip.then(|| {
+            let key = [clip.min.x, clip.min.y, clip.max.x, clip.max.y]
+                .map(|v| (f64::from(v) * 100.0).round() as i64);
+            let next = self.clips.len();
+            let id = *self.clips.entry(key).or_insert(next);
+            if id == next {
+                let _ = write!(
+                    self.clip_defs,
+                    r#"<clipPath id="c{id}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>"#,
+                    num(clip.min.x),
+                    num(clip.min.y),
+                    num(clip.width().max(0.0)),
+                    num(clip.height().max(0.0))
+                );
+            }
+            id
+        });
+        if wanted != self.open_clip {
+            self.close_clip();
+            if let Some(id) = wanted {
+                let _ = writeln!(self.body, r#"<g clip-path="url(#c{id})">"#);
+            }
+            self.open_clip = wanted;
+        }
+    }
+
+    fn close_clip(&mut self) {
+        if self.open_clip.take().is_some() {
+            self.body.push_str("</g>\n");
+        }
+    }
+
+    /// A shape moved and scaled after tessellation (e.g. a popup easing into place).
+    fn transformed(&mut self, shape: &Shape, clip: Rect, transform: TSTransform) {
+        let bounds = transform.mul_rect(shape.visual_bounding_rect());
+        if !bounds.is_finite() || !bounds.intersects(clip) {
+            return;
+        }
+        self.use_clip(clip, bounds);
+        let _ = writeln!(
+            self.body,
+            r#"<g transform="translate({} {}) scale({})">"#,
+            num(transform.translation.x),
+            num(transform.translation.y),
+            num(transform.scaling)
+        );
+        let canvas = self.canvas;
+        self.canvas = transform.inverse().mul_rect(canvas);
+        let inner_clip = transform.inverse().mul_rect(clip);
+        let open = self.open_clip;
+        self.shape(shape, inner_clip.expand(1e6));
+        self.close_clip();
+        self.open_clip = open;
+        self.canvas = canvas;
+        self.body.push_str("</g>\n");
+    }
+
+    fn shape(&mut self, shape: &Shape, clip: Rect) {
+        if let Shape::Vec(shapes) = shape {
+            for shape in shapes {
+                self.shape(shape, clip);
+            }
+            return;
+        }
+        let bounds = shape.visual_bounding_rect();
+        if !bounds.is_finite() || !bounds.intersects(clip) {
+            return;
+        }
+        self.use_clip(clip, bounds);
+        match shape {
+            Shape::Noop | Shape::Vec(_) | Shape::Callback(_) => {}
+            Shape::Circle(circle) => self.circle(circle),
+            Shape::Ellipse(ellipse) => self.ellipse(ellipse),
+            Shape::LineSegment { points, stroke } => self.line(*points, *stroke),
+            Shape::Path(path) => self.path(path),
+            Shape::Band(band) => self.band(band),
+            Shape::Rect(rect) => self.rect(rect),
+            Shape::Text(text) => self.text(text),
+            Shape::Mesh(mesh) => self.mesh(mesh),
+            Shape::QuadraticBezier(bezier) => self.quadratic(bezier),
+            Shape::CubicBezier(bezier) => self.cubic(bezier),
+        }
+    }
+
+    fn circle(&mut self, circle: &CircleShape) {
+        let _ = writeln!(
+            self.body,
+            r#"<circle cx="{}" cy="{}" r="{}"{}{}/>"#,
+            num(circle.center.x),
+            num(circle.center.y),
+            num(circle.radius),
+            fill(circle.fill),
+            stroke(circle.stroke)
+        );
+    }
+
+    fn ellipse(&mut self, ellipse: &EllipseShape) {
+        let _ = writeln!(
+            self.body,
+            r#"<ellipse cx="{}" cy="{}" rx="{}" ry="{}"{}{}{}/>"#,
+            num(ellipse.center.x),
+            num(ellipse.center.y),
+            num(ellipse.radius.x),
+            num(ellipse.radius.y),
+            rotate(ellipse.angle, ellipse.center),
+            fill(ellipse.fill),
+            stroke(ellipse.stroke)
+        );
+    }
+
+    fn line(&mut self, [a, b]: [Pos2; 2], line: Stroke) {
+        if line.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            self.body,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"{}/>"#,
+            num(a.x),
+            num(a.y),
+            num(b.x),
+            num(b.y),
+            stroke(line)
+        );
+    }
+
+    fn path(&mut self, path: &PathShape) {
+        if path.points.len() < 2 {
+            return;
+        }
+        let line = path_stroke(
+            &path.stroke.color,
+            path.stroke.width,
+            path.visual_bounding_rect(),
+        );
+        let tag = if path.closed { "polygon" } else { "polyline" };
+        let area = if path.closed {
+            fill(path.fill)
+        } else {
+            r#" fill="none""#.to_owned()
+        };
+        let _ = writeln!(
+            self.body,
+            r#"<{tag} points="{}"{area}{}/>"#,
+            points(&path.points),
+            stroke(line)
+        );
+    }
+
+    fn band(&mut self, band: &BandShape) {
+        if band.points.len() < 2 {
+            return;
+        }
+        let upper = band.points.iter().map(|p| Pos2::new(p.x, p.y.min));
+        let lower = band.points.iter().rev().map(|p| Pos2::new(p.x, p.y.max));
+        let outline: Vec<Pos2> = upper.chain(lower).collect();
+        let _ = writeln!(
+            self.body,
+            r#"<polygon points="{}"{}{}{}/>"#,
+            points(&outline),
+            rotate(band.angle, Pos2::ZERO),
+            fill(band.fill),
+            stroke(band.stroke)
+        );
+    }
+
+    fn rect(&mut self, shape: &RectShape) {
+        let rect = shape.rect;
+        if !rect.is_finite() || rect.width() <= 0.0 || rect.height() <= 0.0 {
+            return;
+        }
+        let transform = rotate(shape.angle, rect.center());
+        if shape.fill != Color32::TRANSPARENT {
+            let _ = writeln!(
+                self.body,
+                "{}",
+                rounded_rect(rect, shape.corner_radius, &transform, &fill(shape.fill))
+            );
+        }
+        if !shape.stroke.is_empty() {
+            let half = shape.stroke.width / 2.0;
+            let outline = match shape.stroke_kind {
+                StrokeKind::Inside => rect.shrink(half),
+                StrokeKind::Middle => rect,
+                StrokeKind::Outside => rect.expand(half),
+            };
+            let radius = match shape.stroke_kind {
+                StrokeKind::Inside => shape.corner_radius - half.round() as u8,
+                StrokeKind::Middle => shape.corner_radius,
+                StrokeKind::Outside => shape.corner_radius + half.round() as u8,
+            };
+            let attrs = format!(r#" fill="none"{}"#, stroke(shape.stroke));
+            let _ = writeln!(
+                self.body,
+                "{}",
+                rounded_rect(outline, radius, &transform, &attrs)
+            );
+        }
+    }
+
+    fn quadratic(&mut self, bezier: &QuadraticBezierShape) {
+        let [a, b, c] = bezier.points;
+        let data = format!(
+            "M{} {}Q{} {} {} {}{}",
+            num(a.x),
+            num(a.y),
+            num(b.x),
+            num(b.y),
+            num(c.x),
+            num(c.y),
+            if bezier.closed { "Z" } else { "" }
+        );
+        let line = path_stroke(
+            &bezier.stroke.color,
+            bezier.stroke.width,
+            bezier.visual_bounding_rect(),
+        );
+        self.curve(&data, bezier.closed, bezier.fill, line);
+    }
+
+    fn cubic(&mut self, bezier: &CubicBezierShape) {
+        let [a, b, c, d] = bezier.points;
+        let data = format!(
+            "M{} {}C{} {} {} {} {} {}{}",
+            num(a.x),
+            num(a.y),
+            num(b.x),
+            num(b.y),
+            num(c.x),
+            num(c.y),
+            num(d.x),
+            num(d.y),
+            if bezier.closed { "Z" } else { "" }
+        );
+        let line = path_stroke(
+            &bezier.stroke.color,
+            bezier.stroke.width,
+            bezier.visual_bounding_rect(),
+        );
+        self.curve(&data, bezier.closed, bezier.fill, line);
+    }
+
+    fn curve(&mut self, data: &str, closed: bool, area: Color32, line: Stroke) {
+        let area = if closed {
+            fill(area)
+        } else {
+            r#" fill="none""#.to_owned()
+        };
+        let _ = writeln!(self.body, r#"<path d="{data}"{area}{}/>"#, stroke(line));
+    }
+
+    /// Meshes have per-vertex colours; SVG gets one flat colour per triangle (their mean),
+    /// with triangles of the same colour merged into one path.
+    fn mesh(&mut self, mesh: &Mesh) {
+        let mut by_color: Vec<(Color32, String)> = Vec::new();
+        for triangle in mesh.indices.chunks_exact(3) {
+            let vertices: Option<Vec<_>> = triangle
+                .iter()
+                .map(|&index| mesh.vertices.get(index as usize))
+                .collect();
+            let Some(vertices) = vertices else { continue };
+            let color = mean_color(vertices.iter().map(|v| v.color));
+            if color.a() == 0 {
+                continue;
+            }
+            let data = format!(
+                "M{} {}L{} {}L{} {}Z",
+                num(vertices[0].pos.x),
+                num(vertices[0].pos.y),
+                num(vertices[1].pos.x),
+                num(vertices[1].pos.y),
+                num(vertices[2].pos.x),
+                num(vertices[2].pos.y)
+            );
+            match by_color.last_mut() {
+                Some((last, path)) if *last == color => path.push_str(&data),
+                _ => by_color.push((color, data)),
+            }
+        }
+        for (color, data) in by_color {
+            let _ = writeln!(self.body, r#"<path d="{data}"{}/>"#, fill(color));
+        }
+    }
+
+    fn text(&mut self, shape: &TextShape) {
+        let galley = &shape.galley;
+        let job = &galley.job;
+        let char_starts: Vec<usize> = job.text.char_indices().map(|(byte, _)| byte).collect();
+        let section_at = |char_index: usize| -> usize {
+            let byte = char_starts
+                .get(char_index)
+                .copied()
+                .unwrap_or(job.text.len());
+            job.sections
+                .iter()
+                .position(|section| {
+                    section
+                        .byte_range
+                        .contains(&egui::epaint::text::ByteIndex(byte))
+                })
+                .unwrap_or(job.sections.len().saturating_sub(1))
+        };
+        let transform = rotate(shape.angle, shape.pos);
+        let rotated = !transform.is_empty();
+        if rotated {
+            let _ = writeln!(self.body, "<g{transform}>");
+        }
+        let mut char_index = 0;
+        for placed in &galley.rows {
+            let origin = shape.pos + placed.pos.to_vec2();
+            let mut run = Run::default();
+            for glyph in &placed.row.glyphs {
+                let section_index = section_at(char_index);
+                char_index += 1;
+                let Some(section) = job.sections.get(section_index) else {
+                    continue;
+                };
+                let format = &section.format;
+                let choice = self.fonts.choose(&format.font_id.family, glyph.chr);
+                let color = text_color(shape, format.color);
+                let size = format.font_id.size * choice.scale;
+                let baseline = origin.y
+                    + glyph.pos.y
+                    + format.font_id.size * choice.scale * choice.y_offset_factor
+                    + choice.y_offset;
+                let key = RunKey {
+                    face: choice.face,
+                    size_centi: (size * 100.0).round() as i32,
+                    color,
+                    baseline_centi: (baseline * 100.0).round() as i32,
+                    italics: format.italics,
+                };
+                // egui gives the extra characters of a ligature or a cluster zero-width
+                // continuation glyphs; they follow their base character naturally, so the run
+                // ends after them (SVG positions the characters after an x list naturally).
+                let continuation = glyph.advance_width == 0.0
+                    && !run.chars.is_empty()
+                    && !glyph.chr.is_whitespace();
+                if run.key != Some(key) || (run.sealed && !continuation) {
+                    self.flush_run(&mut run);
+                    run.key = Some(key);
+                }
+                run.chars.push(glyph.chr);
+                if continuation {
+                    run.sealed = true;
+                } else {
+                    run.xs.push(origin.x + glyph.pos.x);
+                }
+                run.underline = format.underline;
+                run.background = format.background;
+                run.extent = (
+                    run.extent.0.min(origin.x + glyph.pos.x),
+                    run.extent.1.max(origin.x + glyph.max_x()),
+                );
+                run.top = baseline - glyph.font_ascent;
+                run.height = glyph.line_height;
+            }
+            self.flush_run(&mut run);
+            if placed.ends_with_newline {
+                char_index += 1;
+            }
+        }
+        if rotated {
+            self.body.push_str("</g>\n");
+        }
+    }
+
+    fn flush_run(&mut self, run: &mut Run) {
+        let Some(key) = run.key.take() else {
+            run.clear();
+            return;
+        };
+        let (left, right) = run.extent;
+        if run.background != Color32::TRANSPARENT && right > left {
+            let _ = writeln!(
+                self.body,
+                r#"<rect x="{}" y="{}" width="{}" height="{}"{}/>"#,
+                num(left),
+                num(run.top),
+                num(right - left),
+                num(run.height),
+                fill(run.background)
+            );
+        }
+        if run.chars.iter().any(|c| !c.is_whitespace()) {
+            let xs: Vec<String> = run.xs.iter().map(|x| num(*x)).collect();
+            let text: String = run.chars.iter().collect();
+            let _ = writeln!(
+                self.body,
+                r#"<text x="{}" y="{}" font-family="{}" font-size="{}"{}{}>{}</text>"#,
+                xs.join(" "),
+                num(key.baseline_centi as f32 / 100.0),
+                self.fonts.css_family(key.face),
+                num(key.size_centi as f32 / 100.0),
+                if key.italics {
+                    r#" font-style="italic""#
+                } else {
+                    ""
+                },
+                fill(key.color),
+                escape(&text)
+            );
+        }
+        if !run.underline.is_empty() && right > left {
+            let y = key.baseline_centi as f32 / 100.0 + key.size_centi as f32 / 100.0 * 0.12;
+            self.line([Pos2::new(left, y), Pos2::new(right, y)], run.underline);
+        }
+        run.clear();
+    }
+}
+
+/// Glyphs that share a font, size, colour and baseline: one `<text>` element.
+#[derive(Default)]
+struct Run {
+    key: Option<RunKey>,
+    sealed: bool,
+    chars: Vec<char>,
+    xs: Vec<f32>,
+    extent: (f32, f32),
+    top: f32,
+    height: f32,
+    underline: Stroke,
+    background: Color32,
+}
+
+impl Run {
+    fn clear(&mut self) {
+        *self = Self {
+            extent: (f32::INFINITY, f32::NEG_INFINITY),
+            ..Self::default()
+        };
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct RunKey {
+    face: usize,
+    size_centi: i32,
+    color: Color32,
+    baseline_centi: i32,
+    italics: bool,
+}
+
+fn text_color(shape: &TextShape, section_color: Color32) -> Color32 {
+    let color = match shape.override_text_color {
+        Some(color) => color,
+        None if section_color == Color32::PLACEHOLDER => shape.fallback_color,
+        None => section_color,
+    };
+    if shape.opacity_factor < 1.0 {
+        color.gamma_multiply(shape.opacity_factor.max(0.0))
+    } else {
+        color
+    }
+}
+
+fn rounded_rect(rect: Rect, radius: egui::CornerRadius, transform: &str, attrs: &str) -> String {
+    let max = rect.width().min(rect.height()) / 2.0;
+    let [nw, ne, sw, se] =
+        [radius.nw, radius.ne, radius.sw, radius.se].map(|r| f32::from(r).min(max));
+    if nw == ne && ne == sw && sw == se {
+        let rx = if nw > 0.0 {
+            format!(r#" rx="{}""#, num(nw))
+        } else {
+            String::new()
+        };
+        return format!(
+            r#"<rect x="{}" y="{}" width="{}" height="{}"{rx}{transform}{attrs}/>"#,
+            num(rect.min.x),
+            num(rect.min.y),
+            num(rect.width()),
+            num(rect.height())
+        );
+    }
+    let (l, t, r, b) = (rect.min.x, rect.min.y, rect.max.x, rect.max.y);
+    let arc = |radius: f32, x: f32, y: f32| {
+        if radius > 0.0 {
+            format!(
+                "A{} {} 0 0 1 {} {}",
+                num(radius),
+                num(radius),
+                num(x),
+                num(y)
+            )
+        } else {
+            String::new()
+        }
+    };
+    let data = format!(
+        "M{} {}H{}{}V{}{}H{}{}V{}{}Z",
+        num(l + nw),
+        num(t),
+        num(r - ne),
+        arc(ne, r, t + ne),
+        num(b - se),
+        arc(se, r - se, b),
+        num(l + sw),
+        arc(sw, l, b - sw),
+        num(t + nw),
+        arc(nw, l + nw, t),
+    );
+    format!(r#"<path d="{data}"{transform}{attrs}/>"#)
+}
+
+fn path_stroke(color: &ColorMode, width: f32, bounds: Rect) -> Stroke {
+    match color {
+        ColorMode::Solid(color) => Stroke::new(width, *color),
+        ColorMode::UV(function) => Stroke::new(width, function(bounds, bounds.center())),
+    }
+}
+
+fn mean_color(colors: impl Iterator<Item = Color32>) -> Color32 {
+    let mut sum = [0u32; 4];
+    let mut count = 0u32;
+    for color in colors {
+        for (total, channel) in sum.iter_mut().zip(color.to_array()) {
+            *total += u32::from(channel);
+        }
+        count += 1;
+    }
+    if count == 0 {
+        return Color32::TRANSPARENT;
+    }
+    let [r, g, b, a] = sum.map(|total| (total / count) as u8);
+    Color32::from_rgba_premultiplied(r, g, b, a)
+}
+
+fn rotate(angle: f32, around: Pos2) -> String {
+    if angle == 0.0 || !angle.is_finite() {
+        return String::new();
+    }
+    format!(
+        r#" transform="rotate({} {} {})""#,
+        num(angle.to_degrees()),
+        num(around.x),
+        num(around.y)
+    )
+}
+
+fn fill(color: Color32) -> String {
+    if color.a() == 0 {
+        r#" fill="none""#.to_owned()
+    } else {
+        paint("fill", color)
+    }
+}
+
+fn stroke(stroke: Stroke) -> String {
+    if stroke.is_empty() {
+        return String::new();
+    }
+    format!(
+        r#"{} stroke-width="{}""#,
+        paint("stroke", stroke.color),
+        num(stroke.width)
+    )
+}
+
+/// `name="#rrggbb"` plus `name-opacity` for translucent colours (egui colours are premultiplied).
+fn paint(name: &str, color: Color32) -> String {
+    let [r, g, b, a] = color.to_srgba_unmultiplied();
+    if a == 255 {
+        format!(r##" {name}="#{r:02x}{g:02x}{b:02x}""##)
+    } else {
+        format!(
+            r##" {name}="#{r:02x}{g:02x}{b:02x}" {name}-opacity="{}""##,
+            num(f32::from(a) / 255.0)
+        )
+    }
+}
+
+fn points(points: &[Pos2]) -> String {
+    let mut out = String::with_capacity(points.len() * 12);
+    for (i, point) in points.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let _ = write!(out, "{},{}", num(point.x), num(point.y));
+    }
+    out
+}
+
+/// A coordinate with at most two decimals and no trailing zeros.
+fn num(value: f32) -> String {
+    if !value.is_finite() {
+        return "0".to_owned();
+    }
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if (c as u32) < 0x20 && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::epaint::ClippedShape;
+    use egui::vec2;
+
+    fn picture(shapes: Vec<Shape>) -> Picture {
+        let canvas = Rect::from_min_size(Pos2::ZERO, vec2(200.0, 100.0));
+        Picture {
+            size: canvas.size(),
+            background: Some(Color32::WHITE),
+            shapes: shapes
+                .into_iter()
+                .map(|shape| ClippedShape::new(canvas, shape))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(num(1.0), "1");
+        assert_eq!(num(1.256), "1.26");
+        assert_eq!(num(-0.001), "0");
+        assert_eq!(num(f32::NAN), "0");
+    }
+
+    #[test]
+    fn every_geometric_shape_kind_is_written() {
+        let stroke = Stroke::new(2.0, Color32::BLACK);
+        let shapes = vec![
+            Shape::rect_filled(
+                Rect::from_min_size(Pos2::new(1.0, 1.0), vec2(20.0, 10.0)),
+                4.0,
+                Color32::RED,
+            ),
+            Shape::circle_filled(Pos2::new(50.0, 50.0), 5.0, Color32::BLUE),
+            Shape::Ellipse(EllipseShape::filled(
+                Pos2::new(60.0, 50.0),
+                vec2(5.0, 3.0),
+                Color32::GREEN,
+            )),
+            Shape::line_segment([Pos2::new(0.0, 0.0), Pos2::new(10.0, 10.0)], stroke),
+            Shape::closed_line(
+                vec![
+                    Pos2::new(0.0, 0.0),
+                    Pos2::new(10.0, 0.0),
+                    Pos2::new(5.0, 5.0),
+                ],
+                stroke,
+            ),
+            Shape::QuadraticBezier(QuadraticBezierShape::from_points_stroke(
+                [Pos2::ZERO, Pos2::new(5.0, 9.0), Pos2::new(10.0, 0.0)],
+                false,
+                Color32::TRANSPARENT,
+                stroke,
+            )),
+            Shape::CubicBezier(CubicBezierShape::from_points_stroke(
+                [
+                    Pos2::ZERO,
+                    Pos2::new(3.0, 9.0),
+                    Pos2::new(7.0, 9.0),
+                    Pos2::new(10.0, 0.0),
+                ],
+                false,
+                Color32::TRANSPARENT,
+                stroke,
+            )),
+            Shape::Band(BandShape {
+                points: vec![
+                    egui::epaint::BandPoint::new(0.0, 10.0..=12.0),
+                    egui::epaint::BandPoint::new(5.0, 11.0..=14.0),
+                ],
+                fill: Color32::GRAY,
+                stroke: Stroke::NONE,
+                stroke_kind: StrokeKind::Middle,
+                angle: 0.0,
+            }),
+            Shape::mesh({
+                let mut mesh = Mesh::default();
+                mesh.colored_vertex(Pos2::new(0.0, 0.0), Color32::YELLOW);
+                mesh.colored_vertex(Pos2::new(9.0, 0.0), Color32::YELLOW);
+                mesh.colored_vertex(Pos2::new(0.0, 9.0), Color32::YELLOW);
+                mesh.add_triangle(0, 1, 2);
+                mesh
+            }),
+        ];
+        let svg = to_svg(&picture(shapes));
+        for needle in [
+            "<rect x=\"1\" y=\"1\" width=\"20\" height=\"10\" rx=\"4\" fill=\"#ff0000\"",
+            "<circle cx=\"50\" cy=\"50\" r=\"5\"",
+            "<ellipse",
+            "<line x1=\"0\" y1=\"0\" x2=\"10\" y2=\"10\" stroke=\"#000000\" stroke-width=\"2\"",
+            "<polygon points=\"0,0 10,0 5,5\"",
+            "Q5 9 10 0",
+            "C3 9 7 9 10 0",
+            "<polygon points=\"0,10 5,11 5,14 0,12\"",
+            "M0 0L9 0L0 9Z",
+        ] {
+            assert!(svg.contains(needle), "missing {needle} in\n{svg}");
+        }
+        assert!(!svg.contains("foreignObject"));
+    }
+
+    #[test]
+    fn translucent_colours_get_an_opacity() {
+        let color = Color32::from_rgba_unmultiplied(255, 0, 0, 128);
+        assert!(paint("fill", color).contains("fill-opacity=\"0.5\""));
+    }
+
+    #[test]
+    fn clips_are_emitted_only_where_they_cut() {
+        let canvas = Rect::from_min_size(Pos2::ZERO, vec2(200.0, 100.0));
+        let small_clip = Rect::from_min_size(Pos2::ZERO, vec2(10.0, 10.0));
+        let shape = Shape::rect_filled(
+            Rect::from_min_size(Pos2::ZERO, vec2(50.0, 50.0)),
+            0.0,
+            Color32::RED,
+        );
+        let mut picture = picture(vec![]);
+        picture.shapes = vec![
+            ClippedShape::new(canvas, shape.clone()),
+            ClippedShape::new(small_clip, shape),
+        ];
+        let svg = to_svg(&picture);
+        assert_eq!(svg.matches("<clipPath").count(), 1, "{svg}");
+        assert_eq!(svg.matches("clip-path=\"url(#c0)\"").count(), 1);
+    }
+
+    fn svg_of_text(text: &str) -> String {
+        let ctx = egui::Context::default();
+        crate::fonts::install(&ctx);
+        let mut shapes = Vec::new();
+        for _ in 0..2 {
+            shapes.clear();
+            let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+                let galley = ui.painter().layout_no_wrap(
+                    text.to_owned(),
+                    egui::FontId::proportional(20.0),
+                    Color32::BLACK,
+                );
+                shapes.push(Shape::galley(Pos2::new(10.0, 10.0), galley, Color32::BLACK));
+            });
+            output.textures_delta.clear();
+        }
+        to_svg(&picture(shapes))
+    }
+
+    #[test]
+    fn ligature_continuations_follow_their_base_character() {
+        let svg = svg_of_text("Modified");
+        let open = svg
+            .find(">Modifi</text>")
+            .unwrap_or_else(|| panic!("{svg}"));
+        let start = svg[..open].rfind("<text x=\"").unwrap() + 9;
+        let xs = &svg[start..];
+        let xs = &xs[..xs.find('"').unwrap()];
+        assert_eq!(
+            xs.split(' ').count(),
+            5,
+            "no x for the continuation 'i': {xs}"
+        );
+        assert!(svg.contains(">ed</text>"), "{svg}");
+    }
+
+    #[test]
+    fn text_is_real_text_with_glyph_positions_and_an_embedded_font() {
+        let svg = svg_of_text("VM exit → <1&2>");
+        assert!(svg.contains(">VM exit </text>"), "{svg}");
+        assert!(
+            svg.contains("font-family=\"vs-Hack\""),
+            "the arrow comes from Hack"
+        );
+        assert!(svg.contains("&lt;1&amp;2&gt;"), "text is escaped");
+        assert!(
+            svg.contains(
+                "@font-face{font-family:\"vs-Ubuntu-Light\";src:url(data:font/ttf;base64,"
+            )
+        );
+        let text_open = svg.find("<text x=\"").unwrap();
+        let xs = &svg[text_open + 9..];
+        let xs = &xs[..xs.find('"').unwrap()];
+        assert_eq!(
+            xs.split(' ').count(),
+            "VM exit ".chars().count(),
+            "one x per character"
+        );
+        assert!(svg.contains("font-size=\"20\""));
+    }
+}

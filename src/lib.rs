@@ -1,0 +1,15 @@
+//! virtscope: interactive models of virtualization and containers beside a flashcard reviewer.
+//!
+//! The crate is a library (everything testable headlessly) plus a thin binary (`main.rs`).
+//! See ARCHITECTURE.md for how the pieces fit together.
+
+pub mod app;
+pub mod cli;
+pub mod draw;
+pub mod export;
+pub mod fonts;
+pub mod scene;
+pub mod tabs;
+pub mod theme;
+pub mod timeline;
+pub mod timeline_ui;

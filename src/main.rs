@@ -1,0 +1,56 @@
+//! The `virtscope` binary: the desktop app, or a headless subcommand.
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use virtscope::app::{Launch, VirtscopeApp};
+use virtscope::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(command) = &cli.command {
+        return match cli::run(command, &mut std::io::stdout().lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => fail(&err),
+        };
+    }
+    let open = match cli.open.as_deref().map(cli::parse_open_link).transpose() {
+        Ok(open) => open,
+        Err(err) => return fail(&err),
+    };
+    let launch = Launch {
+        open,
+        screenshot: cli.screenshot,
+        quit_after_frames: cli.quit_after_frames,
+    };
+    match run_gui(launch) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("virtscope: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn fail(err: &impl std::fmt::Display) -> ExitCode {
+    eprintln!("virtscope: error: {err}");
+    ExitCode::from(2)
+}
+
+fn run_gui(launch: Launch) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("virtscope")
+            .with_app_id("virtscope")
+            .with_inner_size([1440.0, 900.0])
+            .with_min_inner_size([800.0, 520.0]),
+        persist_window: true,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "virtscope",
+        options,
+        Box::new(move |cc| Ok(Box::new(VirtscopeApp::from_creation_context(cc, launch)))),
+    )
+    .map_err(|err| anyhow::anyhow!("cannot open the window: {err}"))
+}

@@ -1,0 +1,177 @@
+//! The tabs of the app: one small trait, one registration list.
+//!
+//! A tab owns its scene state and draws it; the app shell owns everything around it (tab strip,
+//! timeline bar, keyboard, history, export). Adding a tab means writing its module and adding one
+//! line to [`REGISTRY`]. A tab whose issue has not landed yet is simply not registered; its id stays
+//! in [`PLANNED`] so that deck links to it are reported as pending instead of wrong.
+
+pub mod overview;
+
+use crate::scene::{LinkError, SceneLink};
+use crate::theme::Theme;
+use crate::timeline::Timeline;
+
+/// One tab: a family of scenes addressed by links `id[/view][?key=value...]`.
+pub trait Tab {
+    /// Stable id: the scene-link prefix and the persistence key. `&'static` so it can be a key.
+    fn id(&self) -> &'static str;
+
+    /// The name in the tab strip.
+    fn title(&self) -> &'static str;
+
+    /// Validates `link` (whose `tab` is this tab's id) and shows that scene. On error the tab is
+    /// left as it was, and the error names the bad view, key or value.
+    fn open(&mut self, link: &SceneLink) -> Result<(), LinkError>;
+
+    /// The link of what the tab shows now, position included.
+    fn link(&self) -> SceneLink;
+
+    /// Every scene the tab offers (each preset at each named step), for `virtscope scenes`.
+    fn scenes(&self) -> Vec<SceneLink>;
+
+    /// The timeline of the current scene, if it has one.
+    fn timeline(&mut self) -> Option<&mut Timeline>;
+
+    /// Whether something in the tab animates without the timeline (e.g. a live refresh). The app
+    /// only requests repaints while this or a playing timeline is true.
+    fn is_animating(&self) -> bool {
+        false
+    }
+
+    /// Scene controls above the canvas (preset pickers, sliders). Not exported.
+    fn controls_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
+        let _ = (ui, theme);
+    }
+
+    /// The scene itself: everything drawn here is what export captures.
+    fn canvas_ui(&mut self, ui: &mut egui::Ui, theme: &Theme);
+}
+
+/// Makes a fresh tab in its default scene.
+pub type TabFactory = fn() -> Box<dyn Tab>;
+
+/// The registered tabs, in tab-strip order (Ctrl+1 is the first).
+pub const REGISTRY: &[TabFactory] = &[|| Box::new(overview::OverviewTab::default())];
+
+/// Tab ids that are planned: links to them are valid once they register, pending until then.
+pub const PLANNED: &[&str] = &[
+    "overview",
+    "cpu",
+    "namespaces",
+    "cgroups",
+    "migration",
+    "containers",
+];
+
+/// Every registered tab, freshly made.
+pub fn all() -> Vec<Box<dyn Tab>> {
+    REGISTRY.iter().map(|make| make()).collect()
+}
+
+/// The ids of the registered tabs, comma separated (for error messages).
+pub fn known_ids() -> String {
+    all()
+        .iter()
+        .map(|tab| tab.id())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How a link relates to the registered tabs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkStatus {
+    /// A registered tab accepts it.
+    Valid,
+    /// Its tab is planned but not registered yet.
+    Pending(String),
+    /// It is wrong; the message names the bad part.
+    Invalid(String),
+}
+
+/// Checks a link against a fresh instance of its tab, without touching any live tab.
+pub fn check_link(text: &str) -> LinkStatus {
+    let link = match SceneLink::parse(text) {
+        Ok(link) => link,
+        Err(err) => return LinkStatus::Invalid(err.to_string()),
+    };
+    match open_fresh(&link) {
+        Ok(_) => LinkStatus::Valid,
+        Err(LinkError::UnknownTab { tab, .. }) if PLANNED.contains(&tab.as_str()) => {
+            LinkStatus::Pending(tab)
+        }
+        Err(err) => LinkStatus::Invalid(err.to_string()),
+    }
+}
+
+/// A fresh tab showing `link`, or the error naming the bad part.
+pub fn open_fresh(link: &SceneLink) -> Result<Box<dyn Tab>, LinkError> {
+    let mut tab = all()
+        .into_iter()
+        .find(|tab| tab.id() == link.tab)
+        .ok_or_else(|| LinkError::UnknownTab {
+            tab: link.tab.clone(),
+            known: known_ids(),
+        })?;
+    tab.open(link)?;
+    Ok(tab)
+}
+
+/// Every scene of every registered tab, in tab order.
+pub fn all_scenes() -> Vec<SceneLink> {
+    all().iter().flat_map(|tab| tab.scenes()).collect()
+}
+
+/// Applies the position key of `link` (`step` or `t`) to a timeline; the error names the value.
+pub fn apply_position(link: &SceneLink, timeline: &mut Timeline) -> Result<(), LinkError> {
+    for key in ["step", "t"] {
+        if let Some(value) = link.get(key) {
+            timeline
+                .apply_link_value(key, value)
+                .map_err(|reason| LinkError::BadValue {
+                    key: key.to_owned(),
+                    value: value.to_owned(),
+                    reason,
+                })?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_planned_and_links_round_trip() {
+        let tabs = all();
+        let mut ids: Vec<&str> = tabs.iter().map(|tab| tab.id()).collect();
+        for id in &ids {
+            assert!(PLANNED.contains(id), "{id} is missing from PLANNED");
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), tabs.len(), "tab ids are unique");
+    }
+
+    #[test]
+    fn every_listed_scene_opens_and_reports_itself() {
+        for link in all_scenes() {
+            let tab = open_fresh(&link).unwrap_or_else(|err| panic!("{link}: {err}"));
+            assert_eq!(tab.link(), link, "opening {link} reports the same link");
+        }
+    }
+
+    #[test]
+    fn link_status_distinguishes_pending_from_invalid() {
+        assert_eq!(check_link("overview"), LinkStatus::Valid);
+        assert_eq!(check_link("overview?step=1"), LinkStatus::Valid);
+        match check_link("nonsense?x=1") {
+            LinkStatus::Invalid(message) => assert!(message.contains("nonsense"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+        match check_link("overview?bogus=1") {
+            LinkStatus::Invalid(message) => assert!(message.contains("bogus"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The shared playback bar: start, step back, play/pause, step forward, end, a scrubbable track
+//! with the named steps as ticks, the speed, and the caption of the current step.
+
+use egui::{Align2, Pos2, Rect, Sense, Stroke, Ui, Vec2};
+
+use crate::theme::Theme;
+use crate::timeline::{SPEEDS, Timeline};
+
+/// Draws the bar for `timeline` and applies what the user does to it.
+pub fn bar_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
+    ui.horizontal(|ui| {
+        if ui
+            .button("⏮ Start")
+            .on_hover_text("Jump to the start (Home)")
+            .clicked()
+        {
+            timeline.to_start();
+        }
+        if ui
+            .button("◀ Back")
+            .on_hover_text("Previous step (Left)")
+            .clicked()
+        {
+            timeline.step_back();
+        }
+        let play_label = if timeline.is_playing() {
+            "⏸ Pause"
+        } else {
+            "▶ Play"
+        };
+        if ui
+            .button(play_label)
+            .on_hover_text("Play or pause (Space)")
+            .clicked()
+        {
+            timeline.toggle_play();
+        }
+        if ui
+            .button("Next ▶")
+            .on_hover_text("Next step (Right)")
+            .clicked()
+        {
+            timeline.step_forward();
+        }
+        if ui
+            .button("End ⏭")
+            .on_hover_text("Jump to the end (End)")
+            .clicked()
+        {
+            timeline.to_end();
+        }
+        egui::ComboBox::from_id_salt("timeline-speed")
+            .selected_text(format!("{}x", timeline.speed()))
+            .width(theme.body_size * 4.0)
+            .show_ui(ui, |ui| {
+                for speed in SPEEDS {
+                    let selected = timeline.speed() == speed;
+                    if ui.selectable_label(selected, format!("{speed}x")).clicked() {
+                        timeline.set_speed(speed);
+                    }
+                }
+            })
+            .response
+            .on_hover_text("Playback speed ([ slower, ] faster)");
+        ui.label(timeline.position_text());
+        track_ui(ui, timeline, theme);
+    });
+    let caption = timeline
+        .marks()
+        .get(timeline.current_mark())
+        .map_or(String::new(), |mark| mark.label.clone());
+    if !caption.is_empty() {
+        ui.label(caption);
+    }
+}
+
+/// The scrub track: click or drag anywhere to seek; ticks mark the named steps.
+fn track_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
+    let height = theme.body_size * 1.6;
+    let width = ui.available_width().max(80.0);
+    let (rect, response) =
+        ui.allocate_exact_size(Vec2::new(width, height), Sense::click_and_drag());
+    let end = timeline.end();
+    let value_text = timeline.position_text();
+    response
+        .widget_info(|| egui::WidgetInfo::slider(true, timeline.position(), "Timeline position"));
+    let track = Rect::from_min_max(
+        Pos2::new(rect.min.x + 6.0, rect.center().y - 3.0),
+        Pos2::new(rect.max.x - 6.0, rect.center().y + 3.0),
+    );
+    let x_of = |position: f64| {
+        if end <= 0.0 {
+            track.min.x
+        } else {
+            track.min.x + (position / end) as f32 * track.width()
+        }
+    };
+    if let Some(pointer) = response.interact_pointer_pos()
+        && (response.dragged() || response.clicked())
+        && end > 0.0
+    {
+        let fraction = ((pointer.x - track.min.x) / track.width()).clamp(0.0, 1.0);
+        let mut target = f64::from(fraction) * end;
+        if timeline.unit() == crate::timeline::Unit::Steps {
+            target = target.round();
+        }
+        timeline.seek(target);
+    }
+
+    let painter = ui.painter_at(rect);
+    painter.rect(
+        track,
+        3.0,
+        theme.faint,
+        theme.thin(),
+        egui::StrokeKind::Middle,
+    );
+    let done = Rect::from_min_max(track.min, Pos2::new(x_of(timeline.position()), track.max.y));
+    painter.rect_filled(done, 3.0, theme.accent);
+    let mut hovered_mark = None;
+    for (i, mark) in timeline.marks().iter().enumerate() {
+        let x = x_of(mark.at);
+        painter.line_segment(
+            [
+                Pos2::new(x, track.min.y - 5.0),
+                Pos2::new(x, track.max.y + 5.0),
+            ],
+            Stroke::new(theme.stroke_thin, theme.outline),
+        );
+        if let Some(hover) = response.hover_pos()
+            && (hover.x - x).abs() < 5.0
+        {
+            hovered_mark = Some(i);
+        }
+    }
+    let handle = Pos2::new(x_of(timeline.position()), track.center().y);
+    painter.circle(
+        handle,
+        7.0,
+        theme.canvas,
+        Stroke::new(theme.stroke_thick, theme.accent),
+    );
+    if let Some(i) = hovered_mark {
+        if let Some(mark) = timeline.marks().get(i) {
+            response.on_hover_text(format!("{}: {}", mark.slug, mark.label));
+        }
+    } else if response.hovered() {
+        painter.text(
+            Pos2::new(rect.max.x - 4.0, rect.min.y),
+            Align2::RIGHT_TOP,
+            value_text,
+            theme.small(),
+            theme.text_muted,
+        );
+    }
+}
