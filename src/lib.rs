@@ -5,9 +5,11 @@
 
 pub mod app;
 pub mod cli;
+pub mod deck;
 pub mod draw;
 pub mod export;
 pub mod fonts;
+pub mod review;
 pub mod scene;
 pub mod tabs;
 pub mod theme;

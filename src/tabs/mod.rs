@@ -5,6 +5,10 @@
 //! line to [`REGISTRY`]. A tab whose issue has not landed yet is simply not registered; its id stays
 //! in [`PLANNED`] so that deck links to it are reported as pending instead of wrong.
 
+pub mod containers;
+pub mod cpu;
+pub mod migration;
+pub mod namespaces;
 pub mod overview;
 
 use crate::scene::{LinkError, SceneLink};

@@ -1,0 +1,496 @@
+//! Tests of the built-in deck (`decks/virtualization.toml`) against the user's seed deck, the
+//! facts in `domain.md` section 6, and the scene-link contract in `SCENES.md`.
+//!
+//! The app validates links through its tab registry; these tests check them against the
+//! contract itself, so the deck is right before the tabs land.
+
+use std::collections::HashSet;
+
+use super::anki::{parse_anki, write_anki};
+use super::check::{LinkStatus, check};
+use super::markdown::{self, Block};
+use super::model::Deck;
+use super::native::{parse_native, write_native};
+use super::seed::parse_seed;
+
+const DECK: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/decks/virtualization.toml"
+));
+const README: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/decks/README.md"));
+const SEED: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/seeds/virtualization-flashcards.txt"
+));
+
+/// Words too common to show that two questions are the same question.
+const STOP_WORDS: &[&str] = &[
+    "what", "does", "with", "which", "would", "the", "are", "and", "how", "can", "for", "has",
+];
+
+fn deck() -> Deck {
+    parse_native(DECK, "decks/virtualization.toml").expect("the built-in deck parses")
+}
+
+fn card<'d>(deck: &'d Deck, id: &str) -> &'d super::model::Card {
+    deck.cards
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no card {id:?}"))
+}
+
+// ------------------------------------------------------------------------------------------------
+// The scene-link contract of SCENES.md, as a validator.
+
+const STACKS: &[&str] = &[
+    "native",
+    "type1",
+    "type2",
+    "paravirt",
+    "os-level",
+    "app-level",
+];
+const LAYERS: &[&str] = &[
+    "app",
+    "guest-os",
+    "hypervisor",
+    "host-os",
+    "hardware",
+    "container",
+    "container-runtime",
+    "kernel",
+    "language-vm",
+    "bytecode",
+];
+const CPU_MODES: &[&str] = &[
+    "native",
+    "trap-emulate",
+    "binary-translation",
+    "paravirt",
+    "vt-x",
+];
+const CPU_PROGRAMS: &[&str] = &[
+    "disk-write",
+    "popf",
+    "page-table",
+    "timer",
+    "syscall-loop",
+    "compute",
+    "sgdt",
+];
+const CPU_STEPS: &[&str] = &[
+    "trap",
+    "emulate",
+    "resume",
+    "translate",
+    "tc-hit",
+    "hypercall",
+    "vm-exit",
+    "vm-entry",
+    "syscall",
+    "irq",
+    "irq-lost",
+];
+const NS_PRESETS: &[&str] = &[
+    "host",
+    "docker-run",
+    "rootless",
+    "nested-pid",
+    "pod",
+    "unshare-no-fork",
+    "nsenter",
+];
+const NS_TYPES: &[&str] = &["mnt", "pid", "net", "ipc", "uts", "user", "cgroup", "time"];
+const NS_STEPS: &[&str] = &["clone", "unshare", "setns", "fork", "exit", "sethostname"];
+const CGROUP_PRESETS: &[&str] = &[
+    "v1-hierarchies",
+    "v2-unified",
+    "v2-rules",
+    "weights",
+    "cpu-max",
+    "memory-leak",
+    "memory-high",
+    "fork-bomb",
+    "docker-run",
+];
+const MIGRATION_PRESETS: &[&str] = &[
+    "quiet",
+    "busy-web",
+    "adversarial",
+    "clark-specweb",
+    "clark-quake",
+    "worked-example",
+];
+const ARCHITECTURE_STEPS: &[&str] = &[
+    "api-call",
+    "image-lookup",
+    "pull",
+    "create",
+    "containerd",
+    "shim",
+    "runc",
+    "namespaces",
+    "cgroups",
+    "runc-exits",
+    "running",
+];
+
+fn one_of(value: &str, allowed: &[&str], key: &str) -> Result<(), String> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("{key}={value} is not one of {allowed:?}"))
+    }
+}
+
+fn step(value: &str, slugs: &[&str]) -> Result<(), String> {
+    if value.parse::<usize>().is_ok() {
+        Ok(())
+    } else {
+        one_of(value, slugs, "step")
+    }
+}
+
+fn number(value: &str, key: &str) -> Result<(), String> {
+    value
+        .parse::<f64>()
+        .map(|_| ())
+        .map_err(|_| format!("{key}={value} is not a number"))
+}
+
+/// Checks `link` against SCENES.md: tab, view, and every key and value.
+fn contract(link: &str) -> Result<(), String> {
+    let (path, query) = link.split_once('?').unwrap_or((link, ""));
+    let (tab, view) = match path.split_once('/') {
+        Some((tab, view)) => (tab, Some(view)),
+        None => (path, None),
+    };
+    let pairs: Vec<(&str, &str)> = if query.is_empty() {
+        Vec::new()
+    } else {
+        query
+            .split('&')
+            .map(|pair| pair.split_once('=').ok_or(format!("{pair:?} has no '='")))
+            .collect::<Result<_, _>>()?
+    };
+    let mut seen = HashSet::new();
+    for (key, value) in &pairs {
+        if !seen.insert(*key) {
+            return Err(format!("key {key} repeated"));
+        }
+        let ok = match (tab, view, *key) {
+            ("overview", None, "step") => step(value, &[]),
+            ("overview", None, "select") => {
+                let (stack, layer) = value.split_once('.').unwrap_or((value, ""));
+                one_of(stack, STACKS, "select").and_then(|()| {
+                    if layer.is_empty() {
+                        Ok(())
+                    } else {
+                        one_of(layer, LAYERS, "select layer")
+                    }
+                })
+            }
+            ("cpu", Some(mode), "program") if mode != "cost" => one_of(value, CPU_PROGRAMS, key),
+            ("cpu", Some(mode), "step") if mode != "cost" => step(value, CPU_STEPS),
+            ("cpu", Some("compare"), "a" | "b") => one_of(value, CPU_MODES, key),
+            ("cpu", Some("cost"), "sensitive") => value
+                .parse::<f64>()
+                .ok()
+                .filter(|s| (0.0..=1.0).contains(s))
+                .map(|_| ())
+                .ok_or_else(|| format!("sensitive={value} is not in 0..1")),
+            ("namespaces", None, "preset") => one_of(value, NS_PRESETS, key),
+            ("namespaces", None, "step") => step(value, NS_STEPS),
+            ("namespaces", None, "select") => number(value, key),
+            ("namespaces", None | Some("live"), "filter") => one_of(value, NS_TYPES, key),
+            ("cgroups", None, "version") => one_of(value, &["1", "2"], key),
+            ("cgroups", None, "preset") => one_of(value, CGROUP_PRESETS, key),
+            ("cgroups", None, "t") => number(value, key),
+            ("migration", None, "mode") => {
+                one_of(value, &["cold", "pre-copy", "post-copy", "compare"], key)
+            }
+            ("migration", None, "preset") => one_of(value, MIGRATION_PRESETS, key),
+            (
+                "migration",
+                None,
+                "t" | "memory_mib" | "dirty_mib_s" | "wss_mib" | "bandwidth_mib_s" | "downtime_ms",
+            ) => number(value, key),
+            ("migration", None, "autoconverge" | "prepaging" | "dest_fails") => {
+                one_of(value, &["true", "false"], key)
+            }
+            ("containers", Some(view), "preset") => {
+                let presets: &[&str] = match view {
+                    "architecture" => &["docker-run-nginx"],
+                    "cli" => &[
+                        "stop-vs-rm",
+                        "lifecycle",
+                        "images",
+                        "exec",
+                        "logs",
+                        "compose",
+                        "rmi-conflict",
+                    ],
+                    "layers" => &["dockerfile-basic", "cache-rebuild", "copy-on-write"],
+                    "immutable" => &["replace-fleet", "patch-in-place", "autoscale"],
+                    "microservices" => &["monolith", "microservices", "scale-one", "service-fails"],
+                    _ => &[],
+                };
+                one_of(value, presets, key)
+            }
+            ("containers", Some("architecture"), "step") => step(value, ARCHITECTURE_STEPS),
+            _ => Err(format!("key {key} is not allowed in {path}")),
+        };
+        ok?;
+    }
+    let view_ok = match (tab, view) {
+        ("overview" | "migration", None) => true,
+        ("cpu", Some(mode)) => CPU_MODES.contains(&mode) || mode == "compare" || mode == "cost",
+        ("namespaces" | "cgroups", None | Some("live")) => true,
+        ("containers", Some(view)) => [
+            "architecture",
+            "cli",
+            "layers",
+            "immutable",
+            "microservices",
+            "service-models",
+        ]
+        .contains(&view),
+        _ => false,
+    };
+    if view_ok {
+        Ok(())
+    } else {
+        Err(format!("unknown tab or view {path:?}"))
+    }
+}
+
+fn contract_validator(link: &str) -> LinkStatus {
+    match contract(link) {
+        Ok(()) => LinkStatus::Valid,
+        Err(message) => LinkStatus::Invalid { message },
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+
+#[test]
+fn the_contract_validator_rejects_what_scenes_md_forbids() {
+    for bad in [
+        "cpux/trap-emulate",
+        "cpu",
+        "cpu/trap-emulate?program=fortran",
+        "cpu/trap-emulate?step=teleport",
+        "migration?mode=warp",
+        "containers/cli?preset=docker-run-nginx",
+        "overview?select=type3",
+        "namespaces?preset=host&preset=pod",
+        "cgroups?version=3",
+    ] {
+        assert!(contract(bad).is_err(), "{bad} should be invalid");
+    }
+}
+
+#[test]
+fn the_built_in_deck_checks_clean_against_the_scene_contract() {
+    let deck = deck();
+    let report = check(&deck, contract_validator);
+    assert!(report.findings.is_empty(), "{report}");
+    assert_eq!(
+        report.links,
+        deck.cards.len(),
+        "every card has a scene link"
+    );
+    assert_eq!(report.links_valid, deck.cards.len());
+    assert_eq!(deck.meta.id, "virtualization");
+}
+
+#[test]
+fn the_built_in_deck_has_every_seed_card_in_order() {
+    let deck = deck();
+    let seed = parse_seed(SEED, "seed").expect("seed parses");
+    assert_eq!(deck.cards.len(), seed.cards.len());
+    assert_eq!(deck.cards.len(), 83);
+    // Each card shares a content word with the seed card at the same position, so no card was
+    // dropped, merged or moved (a shift would misalign some pair).
+    let words = |text: &str| -> HashSet<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .map(str::to_lowercase)
+            .map(|w| {
+                w.replace("virulization", "virtualization")
+                    .replace("virualization", "virtualization")
+            })
+            .filter(|w| w.len() >= 3 && !STOP_WORDS.contains(&w.as_str()))
+            .collect()
+    };
+    for (index, (ours, theirs)) in deck.cards.iter().zip(&seed.cards).enumerate() {
+        let shared = words(&ours.front)
+            .intersection(&words(&theirs.front))
+            .count();
+        let short_heading = theirs.front.split_whitespace().count() <= 2;
+        let same_heading = short_heading
+            && ours
+                .front
+                .trim_matches('`')
+                .eq_ignore_ascii_case(&theirs.front);
+        assert!(
+            shared > 0 || same_heading,
+            "card {index}: {:?} does not match the seed's {:?}",
+            ours.front,
+            theirs.front
+        );
+    }
+}
+
+#[test]
+fn ids_are_unique_slugs_and_every_card_is_tagged() {
+    let deck = deck();
+    let mut ids = HashSet::new();
+    for card in &deck.cards {
+        assert!(ids.insert(card.id.as_str()), "duplicate {}", card.id);
+        assert!(
+            card.id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{} is not a slug",
+            card.id
+        );
+        assert!(!card.tags.is_empty(), "{} has no tags", card.id);
+    }
+}
+
+#[test]
+fn every_side_renders_as_markdown() {
+    for card in &deck().cards {
+        for side in [&card.front, &card.back] {
+            assert!(!markdown::parse(side).is_empty(), "{}", card.id);
+        }
+    }
+    let deck = deck();
+    let blocks = markdown::parse(&card(&deck, "remove-all-containers").back);
+    assert!(
+        matches!(&blocks[0], Block::CodeBlock { code, .. } if code == "docker rm $(docker ps -aq)")
+    );
+    let steps = markdown::parse(&card(&deck, "trap-and-emulate-steps").back);
+    assert!(matches!(&steps[..], [Block::List { start: Some(1), items }] if items.len() == 3));
+}
+
+/// The known errors of domain.md section 6 that the seed contains are corrected, and the note
+/// keeps what the seed said.
+#[test]
+fn the_seed_errors_of_domain_md_are_corrected() {
+    let deck = deck();
+
+    let namespaces = card(&deck, "the-eight-namespaces");
+    assert!(namespaces.front.contains("eight"));
+    let listed = markdown::parse(&namespaces.back);
+    assert!(matches!(&listed[..], [Block::List { items, .. }] if items.len() == 8));
+    for name in ["Cgroup", "Time", "PID", "NET", "MNT", "IPC", "UTS", "User"] {
+        assert!(namespaces.back.contains(name), "{name}");
+    }
+    assert!(
+        namespaces
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("six"))
+    );
+
+    let example = card(&deck, "example-of-a-critical-instruction");
+    assert!(example.back.contains("POPF"));
+    assert!(!example.back.to_lowercase().contains("file"));
+    assert!(
+        example
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("File Writing"))
+    );
+
+    let remove_all = card(&deck, "remove-all-containers");
+    assert!(remove_all.back.contains("docker rm $(docker ps -aq)"));
+    assert!(remove_all.back.contains("docker container prune"));
+    assert!(
+        remove_all
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("docker stop $(docker ps -q)"))
+    );
+
+    let stop = card(&deck, "docker-stop");
+    assert!(
+        stop.back.contains("SIGTERM")
+            && stop.back.contains("SIGKILL")
+            && stop.back.contains("10 s")
+    );
+    assert!(stop.back.contains("docker pause"));
+
+    let post_copy_cons = card(&deck, "cons-of-post-copy");
+    assert!(!post_copy_cons.back.contains("Longer Downtime"));
+    assert!(post_copy_cons.back.contains("lost"));
+    assert!(
+        post_copy_cons
+            .scene
+            .as_deref()
+            .is_some_and(|s| s.contains("dest_fails=true"))
+    );
+
+    let unshare = card(&deck, "unshare-syscall");
+    assert!(unshare.back.contains("CLONE_NEWPID") && unshare.back.contains("children"));
+
+    let binary_translation = card(&deck, "purpose-of-binary-translation");
+    assert!(
+        !binary_translation
+            .back
+            .contains("privileged instructions which will be trapped")
+    );
+}
+
+#[test]
+fn the_built_in_deck_survives_native_and_anki_round_trips() {
+    let deck = deck();
+    let native = parse_native(&write_native(&deck), "rt.toml").expect("native re-read");
+    assert_eq!(native.meta, deck.meta);
+    assert_eq!(native.cards, deck.cards);
+
+    let imported = parse_anki(&write_anki(&deck), "rt.txt").expect("anki re-read");
+    assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+    assert_eq!(imported.deck.meta.name, deck.meta.name);
+    assert_eq!(imported.deck.cards.len(), deck.cards.len());
+    for (back, original) in imported.deck.cards.iter().zip(&deck.cards) {
+        assert_eq!(
+            (&back.id, &back.front, &back.back, &back.tags),
+            (
+                &original.id,
+                &original.front,
+                &original.back,
+                &original.tags
+            )
+        );
+    }
+}
+
+#[test]
+fn card_lines_point_at_the_cards_in_the_file() {
+    let deck = deck();
+    let lines: Vec<&str> = DECK.lines().collect();
+    for (card, &line) in deck.cards.iter().zip(&deck.origin.card_lines) {
+        let window = lines[line.saturating_sub(2)..(line + 1).min(lines.len())].join("\n");
+        assert!(
+            window.contains(&format!("id = \"{}\"", card.id)),
+            "line {line} for {}: {window}",
+            card.id
+        );
+    }
+}
+
+#[test]
+fn the_readme_example_is_a_valid_deck_and_its_id_example_is_real() {
+    let start = README.find("````toml\n").expect("example start") + "````toml\n".len();
+    let end = start + README[start..].find("````\n").expect("example end");
+    let example = parse_native(&README[start..end], "README.md example").expect("example parses");
+    assert_eq!(example.cards.len(), 2);
+    let report = check(&example, contract_validator);
+    assert!(report.findings.is_empty(), "{report}");
+    assert!(README.contains(&format!(
+        "`What is a hypervisor?` gets `{}`",
+        super::model::derived_card_id("What is a hypervisor?")
+    )));
+}

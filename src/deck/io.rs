@@ -1,0 +1,265 @@
+//! Reading deck files safely and writing them atomically.
+//!
+//! A deck file comes from the user, so reading it must not take the app down: a huge file is
+//! refused from its metadata before any of it is read (and reading stops at the limit in case the
+//! size changes or is unknown), a binary file or bad UTF-8 is named with its byte offset, and a
+//! UTF-8 byte-order mark or Windows line endings are simply accepted.
+//!
+//! Writing goes to a temporary file in the target's folder, which is flushed to disk and then
+//! renamed over the target, and the folder is flushed too, so a crash leaves either the old file or
+//! the new one, never half of one (the same sequence as Anki's `atomic_rename`).
+
+use std::borrow::Cow;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use super::error::{DeckError, Location};
+
+/// The largest deck file read, in bytes: 32 MiB. The built-in deck is about 40 KiB and a
+/// generated 100,000-card deck about 20 MiB, so real decks fit with room to spare, while a
+/// mistaken pick (a video, a disk image) is refused at once.
+pub const MAX_DECK_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The UTF-8 byte-order mark some Windows editors put at the start of a file.
+const UTF8_BOM: &str = "\u{feff}";
+
+/// Reads the file at `path` as deck text: refuses files over [`MAX_DECK_BYTES`] before reading
+/// them, then decodes with [`decode`].
+pub fn read_deck_file(path: &Path) -> Result<String, DeckError> {
+    read_deck_file_limited(path, MAX_DECK_BYTES)
+}
+
+/// [`read_deck_file`] with an explicit limit, so tests can exercise it with small files.
+fn read_deck_file_limited(path: &Path, limit_bytes: u64) -> Result<String, DeckError> {
+    let source = path.display().to_string();
+    let read_error = |source| DeckError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(read_error)?;
+    let metadata = file.metadata().map_err(read_error)?;
+    let too_large = |bytes| DeckError::TooLarge {
+        at: Location::file(&source),
+        bytes,
+        limit_bytes,
+    };
+    if metadata.len() > limit_bytes {
+        return Err(too_large(metadata.len()));
+    }
+    let mut bytes = Vec::new();
+    // Read at most one byte past the limit: enough to know the file grew past it.
+    file.take(limit_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    let read_bytes = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read_bytes > limit_bytes {
+        return Err(too_large(read_bytes));
+    }
+    decode(bytes, &source)
+}
+
+/// Turns raw file bytes into deck text: strips a UTF-8 BOM, refuses NUL bytes (binary files) and
+/// invalid UTF-8 (naming the byte offset and line), and refuses empty or all-white-space input.
+/// Line endings are left alone; the parsers accept `\r\n` through [`normalize_newlines`].
+pub fn decode(bytes: Vec<u8>, source: &str) -> Result<String, DeckError> {
+    let body = bytes.strip_prefix(UTF8_BOM.as_bytes()).unwrap_or(&bytes);
+    if let Some(offset) = body.iter().position(|&b| b == 0) {
+        let line = body[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(DeckError::Binary {
+            at: Location::line(source, line),
+            offset,
+        });
+    }
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(error) => {
+            let offset = error.valid_up_to();
+            let valid = String::from_utf8_lossy(&body[..offset]);
+            return Err(DeckError::InvalidUtf8 {
+                at: Location::at_offset(source, &valid, offset),
+                offset,
+            });
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(DeckError::Empty {
+            at: Location::file(source),
+        });
+    }
+    Ok(text.to_owned())
+}
+
+/// `text` without a leading BOM and with every `\r\n` turned into `\n`, borrowing when there is
+/// nothing to change. Every parser runs its input through this, so text that did not come from
+/// [`read_deck_file`] (e.g. an `include_str!` of a file checked out on Windows) parses the same.
+pub fn normalize_newlines(text: &str) -> Cow<'_, str> {
+    let text = text.strip_prefix(UTF8_BOM).unwrap_or(text);
+    if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same folder is written,
+/// flushed to disk, renamed over `path`, and the folder is flushed. On failure the temporary
+/// file is removed and `path` is untouched.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), DeckError> {
+    let write_error = |source| DeckError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let (temp_path, mut temp) = create_temp_beside(path, &dir).map_err(write_error)?;
+    let written = temp
+        .write_all(contents)
+        .and_then(|()| temp.sync_all())
+        .and_then(|()| fs::rename(&temp_path, path));
+    if let Err(error) = written {
+        // The temporary file is garbage whether or not removing it works; the write error is
+        // the one worth reporting.
+        fs::remove_file(&temp_path).ok();
+        return Err(write_error(error));
+    }
+    sync_dir(&dir).map_err(write_error)
+}
+
+/// Creates a new, uniquely named temporary file in `dir` for replacing `path`.
+fn create_temp_beside(path: &Path, dir: &Path) -> std::io::Result<(PathBuf, File)> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let stem = path
+        .file_name()
+        .map_or_else(|| "deck".into(), |name| name.to_string_lossy());
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp_path = dir.join(format!(".{stem}.{}.{n}.tmp", std::process::id()));
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp_path)
+        {
+            Ok(file) => return Ok((temp_path, file)),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// Flushes a folder's entries to disk so a rename in it survives a crash. Only Unix can open a
+/// folder for this; elsewhere the rename is as durable as the OS makes it.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    if cfg!(unix) {
+        File::open(dir)?.sync_all()
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_100_mib_file_is_refused_from_its_size_without_reading_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("huge.toml");
+        let file = File::create(&path).expect("create");
+        // A sparse file: 100 MiB long on paper, no data written.
+        file.set_len(100 * 1024 * 1024).expect("set_len");
+        let error = read_deck_file(&path).expect_err("must refuse");
+        assert!(matches!(error, DeckError::TooLarge { bytes, .. } if bytes == 100 * 1024 * 1024));
+        let message = error.to_string();
+        assert!(message.contains("100.0 MiB"), "{message}");
+        assert!(message.contains("32.0 MiB"), "{message}");
+        assert!(message.contains("huge.toml"), "{message}");
+    }
+
+    #[test]
+    fn files_at_the_limit_are_read_and_one_byte_more_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("d.txt");
+        fs::write(&path, "abcd").expect("write");
+        assert_eq!(read_deck_file_limited(&path, 4).expect("fits"), "abcd");
+        assert!(matches!(
+            read_deck_file_limited(&path, 3),
+            Err(DeckError::TooLarge { bytes: 4, .. })
+        ));
+    }
+
+    #[test]
+    fn a_missing_file_names_the_path() {
+        let error = read_deck_file(Path::new("/nonexistent/dir/x.toml")).expect_err("missing");
+        assert!(error.to_string().contains("/nonexistent/dir/x.toml"));
+    }
+
+    #[test]
+    fn bom_is_stripped_and_crlf_is_normalized() {
+        let text = decode(b"\xEF\xBB\xBFname\r\nx".to_vec(), "f").expect("valid");
+        assert_eq!(text, "name\r\nx");
+        assert_eq!(normalize_newlines(&text), "name\nx");
+        assert_eq!(normalize_newlines("\u{feff}a\r\nb\rc"), "a\nb\rc");
+        assert!(matches!(
+            normalize_newlines("plain"),
+            Cow::Borrowed("plain")
+        ));
+    }
+
+    #[test]
+    fn binary_and_empty_files_are_refused() {
+        let binary = decode(b"PK\x03\x04\n\x00\x01".to_vec(), "deck.apkg").expect_err("binary");
+        assert!(matches!(&binary, DeckError::Binary { offset: 5, at } if at.line == Some(2)));
+        assert!(binary.to_string().contains("binary"));
+        for empty in [&b""[..], b"  \n\t\n", b"\xEF\xBB\xBF"] {
+            assert!(matches!(
+                decode(empty.to_vec(), "e.toml"),
+                Err(DeckError::Empty { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_names_offset_line_and_column() {
+        // "ok\nab" then 0xFF: the bad byte is at offset 5, line 2, column 3.
+        let error = decode(b"ok\nab\xFFc".to_vec(), "bad.txt").expect_err("invalid");
+        match &error {
+            DeckError::InvalidUtf8 { at, offset } => {
+                assert_eq!(*offset, 5);
+                assert_eq!((at.line, at.column), (Some(2), Some(3)));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(
+            error
+                .to_string()
+                .starts_with("bad.txt:2:3: invalid UTF-8 at byte offset 5")
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_the_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("out.toml");
+        fs::write(&path, "old").expect("write");
+        write_atomic(&path, b"new contents").expect("atomic write");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "new contents");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .expect("list")
+            .map(|entry| entry.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["out.toml"]);
+    }
+
+    #[test]
+    fn atomic_write_into_a_missing_folder_fails_cleanly() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("no-such-dir").join("out.toml");
+        let error = write_atomic(&path, b"x").expect_err("no folder");
+        assert!(matches!(error, DeckError::Write { .. }));
+        assert!(!path.exists());
+    }
+}

@@ -1,0 +1,68 @@
+//! The pure model of the CPU virtualization tab (issue 5): a toy CPU running real guest code under
+//! five execution modes.
+//!
+//! Why a machine and not an animation: the deck's questions (what trap-and-emulate's steps are, why it
+//! is slower, what a critical instruction is, why binary translation and paravirtualization exist) all
+//! have answers that *follow* from instruction semantics. Running the same guest program under each
+//! mode lets the differences fall out of the rules, including the Popek-Goldberg failure: under plain
+//! trap-and-emulate the `popf` program ends with the guest's virtual IF wrongly 0 and its timer tick
+//! never delivered (step `irq-lost`), while every other mode delivers it (step `irq`).
+//!
+//! How the lead drives it: `run(mode, program)` returns a [`trace::Trace`] once; the view reads
+//! `trace.steps[n]` (slug, label, lane, cursor, transfer, snapshot of real and virtual CPU, counters)
+//! for any step `n`, resolves `step=` values with [`trace::Trace::resolve_step`], shows listings with
+//! [`trace::Trace::listing_lines`], and aligns two traces with [`trace::lockstep`]. The cost view uses
+//! [`cost::slowdown_curve`] and [`cost::program_totals`].
+//!
+//! Layout: `isa` (instructions and classes), `asm` (source text to listings), `cpu` (state and memory
+//! map), `programs` and `modes` (scene-link presets), `machine` (the interpreter loop), `hw` (memory, stack,
+//! devices), `record` (steps and snapshots), `exec` (what the real CPU does), `emulate` (the software VMM), `bt`, `paravirt`, `vtx` (the other VMMs), `vmm`
+//! (VMM routines and exit reasons), `trace` (steps and alignment), `cost` (cycles and slowdowns).
+
+pub mod asm;
+pub mod bt;
+pub mod cost;
+pub mod cpu;
+mod emulate;
+pub mod error;
+mod exec;
+mod hw;
+pub mod isa;
+pub mod machine;
+pub mod modes;
+mod paravirt;
+pub mod programs;
+mod record;
+pub mod trace;
+pub mod vmm;
+mod vtx;
+
+pub use cost::{CostModel, Workload, program_totals, slowdown, slowdown_curve};
+pub use error::{AsmError, RunError};
+pub use machine::{run, run_code, run_with_costs};
+pub use modes::Mode;
+pub use programs::Program;
+pub use trace::{Step, Trace, lockstep};
+
+/// Where the model's facts come from (beyond the cost model's own [`cost::COST_SOURCES`]).
+pub const SOURCES: &[&str] = &[
+    "Popek and Goldberg, \"Formal Requirements for Virtualizable Third Generation Architectures\", \
+     CACM 17(7), July 1974: privileged and sensitive instructions; a VMM can be built if sensitive \
+     instructions are a subset of privileged ones (sufficient, not necessary).",
+    "Intel 64 and IA-32 Architectures Software Developer's Manual: POPF changes IF only if \
+     CPL <= IOPL and raises no exception otherwise; CLI and STI raise #GP at CPL > IOPL; VMX root and \
+     non-root operation, VM exits and entries, basic exit reasons (Appendix C).",
+    "Robin and Irvine, USENIX Security 2000: x86 instructions such as SGDT, SIDT, SLDT, SMSW, PUSHF \
+     and POPF are sensitive but unprivileged.",
+    "Adams and Agesen, ASPLOS 2006: VMware's binary translator translates guest kernel code on demand \
+     into a translation cache; user code runs directly; first-generation VT-x lacked MMU \
+     virtualization.",
+    "Barham et al., \"Xen and the Art of Virtualization\", SOSP 2003: paravirtualized kernel in \
+     ring 1, hypercalls, batched and validated page-table updates, fast system-call handlers.",
+    "Xen public header xen.h: vcpu_info.evtchn_upcall_mask / evtchn_upcall_pending; the mask is read \
+     before an event upcall and cleared when the vCPU blocks; hypercall names.",
+    "Intel Technology Journal 10(3), 2006: interrupt-window exiting lets a VMM deliver an interrupt \
+     as soon as the guest is ready for it.",
+    "Toy simplifications (not x86): iret is privileged here; port numbers 0x1F0 and 0x40 are borrowed \
+     from the PC but the devices are toys; page-table entries and hypercall arguments use toy formats.",
+];

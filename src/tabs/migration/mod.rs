@@ -1,0 +1,3 @@
+//! The migration tab (its view lands with its issue; the model is pure and tested).
+
+pub mod model;
