@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::deck;
 use crate::export::{self, ExportOptions};
 use crate::scene::SceneLink;
 use crate::tabs;
@@ -41,6 +42,42 @@ pub enum Command {
 
     /// Render a scene to an SVG or PNG file without a window.
     Export(ExportArgs),
+
+    /// Check, import and export flashcard decks.
+    #[command(subcommand)]
+    Deck(DeckCommand),
+}
+
+/// `virtscope deck ...`.
+#[derive(Debug, Subcommand)]
+pub enum DeckCommand {
+    /// Validate a deck (schema, ids, sides, scene links) and print a summary.
+    Check {
+        /// A deck file, or `builtin` for the built-in deck.
+        deck: String,
+    },
+    /// Convert a deck (virtscope TOML, Anki text or plain questions and answers) to virtscope TOML.
+    Import {
+        /// The file to read.
+        file: PathBuf,
+        /// Where to write the virtscope deck.
+        #[arg(short, long, value_name = "OUT.toml")]
+        output: PathBuf,
+        /// The input format (native, anki, seed); guessed from the name and content if omitted.
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Write a deck in another format.
+    Export {
+        /// A deck file, or `builtin` for the built-in deck.
+        deck: String,
+        /// Where to write.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// The output format: anki or native.
+        #[arg(long, default_value = "anki")]
+        format: String,
+    },
 }
 
 /// `virtscope export LINK -o FILE`.
@@ -107,6 +144,80 @@ pub fn run(command: &Command, out: &mut impl std::io::Write) -> Result<(), CliEr
                 .map_err(|err| CliError(err.to_string()))?;
             writeln!(out, "wrote {}", args.output.display())
                 .map_err(|err| CliError(err.to_string()))
+        }
+        Command::Deck(command) => run_deck(command, out),
+    }
+}
+
+fn load_deck(name: &str) -> Result<(deck::Deck, Vec<deck::Warning>), CliError> {
+    if name == "builtin" {
+        let deck = deck::builtin().map_err(|err| CliError(err.to_string()))?;
+        return Ok((deck, Vec::new()));
+    }
+    let imported = deck::load_file(std::path::Path::new(name), None)
+        .map_err(|err| CliError(err.to_string()))?;
+    Ok((imported.deck, imported.warnings))
+}
+
+fn run_deck(command: &DeckCommand, out: &mut impl std::io::Write) -> Result<(), CliError> {
+    let io = |err: std::io::Error| CliError(err.to_string());
+    match command {
+        DeckCommand::Check { deck } => {
+            let (deck, warnings) = load_deck(deck)?;
+            for warning in &warnings {
+                writeln!(out, "{warning}").map_err(io)?;
+            }
+            let report = deck::check_with_tabs(&deck);
+            writeln!(out, "{report}").map_err(io)?;
+            if report.is_ok() {
+                Ok(())
+            } else {
+                Err(CliError(format!(
+                    "{} has {} errors",
+                    report.source,
+                    report.error_count()
+                )))
+            }
+        }
+        DeckCommand::Import {
+            file,
+            output,
+            format,
+        } => {
+            let format = format
+                .as_deref()
+                .map(|slug| {
+                    deck::Format::from_slug(slug).ok_or_else(|| {
+                        CliError(format!(
+                            "unknown deck format {slug:?} (formats: native, anki, seed)"
+                        ))
+                    })
+                })
+                .transpose()?;
+            let imported =
+                deck::load_file(file, format).map_err(|err| CliError(err.to_string()))?;
+            for warning in &imported.warnings {
+                writeln!(out, "{warning}").map_err(io)?;
+            }
+            deck::save_file(&imported.deck, output, deck::ExportFormat::Native)
+                .map_err(|err| CliError(err.to_string()))?;
+            let count = imported.deck.cards.len();
+            writeln!(out, "wrote {} ({count} cards)", output.display()).map_err(io)
+        }
+        DeckCommand::Export {
+            deck,
+            output,
+            format,
+        } => {
+            let format = deck::ExportFormat::from_slug(format).ok_or_else(|| {
+                CliError(format!(
+                    "unknown export format {format:?} (formats: anki, native)"
+                ))
+            })?;
+            let (deck, _) = load_deck(deck)?;
+            deck::save_file(&deck, output, format).map_err(|err| CliError(err.to_string()))?;
+            let count = deck.cards.len();
+            writeln!(out, "wrote {} ({count} cards)", output.display()).map_err(io)
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod deck;
 pub mod draw;
 pub mod export;
+pub mod files;
 pub mod fonts;
 pub mod review;
 pub mod scene;

@@ -438,7 +438,7 @@ fn save_color_image(image: &egui::ColorImage, path: &std::path::Path) -> Result<
     let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
     let buffer = image::RgbaImage::from_raw(width as u32, height as u32, bytes)
         .ok_or_else(|| "screenshot has the wrong size".to_owned())?;
-    crate::export::write_atomically(path, |file| {
+    crate::files::write_atomic(path, |file| {
         buffer
             .write_to(file, image::ImageFormat::Png)
             .map_err(std::io::Error::other)

@@ -10,10 +10,9 @@
 //! the new one, never half of one (the same sequence as Anki's `atomic_rename`).
 
 use std::borrow::Cow;
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{Read as _, Write as _};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::path::Path;
 
 use super::error::{DeckError, Location};
 
@@ -103,66 +102,21 @@ pub fn normalize_newlines(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Writes `contents` to `path` atomically: a temporary file in the same folder is written,
-/// flushed to disk, renamed over `path`, and the folder is flushed. On failure the temporary
-/// file is removed and `path` is untouched.
+/// Writes `contents` to `path` atomically (see [`crate::files::write_atomic`]). On failure the
+/// temporary file is removed and `path` is untouched.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), DeckError> {
-    let write_error = |source| DeckError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let (temp_path, mut temp) = create_temp_beside(path, &dir).map_err(write_error)?;
-    let written = temp
-        .write_all(contents)
-        .and_then(|()| temp.sync_all())
-        .and_then(|()| fs::rename(&temp_path, path));
-    if let Err(error) = written {
-        // The temporary file is garbage whether or not removing it works; the write error is
-        // the one worth reporting.
-        fs::remove_file(&temp_path).ok();
-        return Err(write_error(error));
-    }
-    sync_dir(&dir).map_err(write_error)
-}
-
-/// Creates a new, uniquely named temporary file in `dir` for replacing `path`.
-fn create_temp_beside(path: &Path, dir: &Path) -> std::io::Result<(PathBuf, File)> {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let stem = path
-        .file_name()
-        .map_or_else(|| "deck".into(), |name| name.to_string_lossy());
-    loop {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let temp_path = dir.join(format!(".{stem}.{}.{n}.tmp", std::process::id()));
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp_path)
-        {
-            Ok(file) => return Ok((temp_path, file)),
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(error) => return Err(error),
+    crate::files::write_atomic(path, |file| file.write_all(contents)).map_err(|source| {
+        DeckError::Write {
+            path: path.to_path_buf(),
+            source,
         }
-    }
-}
-
-/// Flushes a folder's entries to disk so a rename in it survives a crash. Only Unix can open a
-/// folder for this; elsewhere the rename is as durable as the OS makes it.
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    if cfg!(unix) {
-        File::open(dir)?.sync_all()
-    } else {
-        Ok(())
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn a_100_mib_file_is_refused_from_its_size_without_reading_it() {

@@ -35,6 +35,22 @@ pub use error::{DeckError, Location, Warning};
 pub use model::{Card, Deck, DeckMeta, Imported, Origin};
 pub use native::{parse_native, write_native};
 
+/// Where the built-in deck lives in the repository (used as its source name in messages).
+pub const BUILTIN_SOURCE: &str = "decks/virtualization.toml";
+
+/// The built-in deck, embedded in the binary so the app works with no files around it.
+const BUILTIN_TOML: &str = include_str!("../../decks/virtualization.toml");
+
+/// Parses the built-in deck.
+pub fn builtin() -> Result<Deck, DeckError> {
+    parse_native(BUILTIN_TOML, BUILTIN_SOURCE)
+}
+
+/// Checks a deck's content and scene links against the app's registered tabs.
+pub fn check_with_tabs(deck: &Deck) -> CheckReport {
+    check(deck, crate::tabs::check_link)
+}
+
 /// A format decks can be read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -202,6 +218,31 @@ fn proptest_config(default_cases: u32) -> proptest::prelude::ProptestConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_builtin_deck_loads_and_every_link_is_valid_or_pending() {
+        let deck = builtin().expect("the embedded deck parses");
+        assert!(deck.cards.len() >= 81);
+        let report = check_with_tabs(&deck);
+        assert!(report.is_ok(), "{report}");
+        assert_eq!(
+            report.links,
+            deck.cards.len(),
+            "every card links to a scene"
+        );
+        assert_eq!(
+            report.links_valid + report.pending_count(),
+            report.links,
+            "{report}"
+        );
+        for tab in crate::tabs::all() {
+            assert!(
+                !report.links_pending.contains_key(tab.id()),
+                "{} is registered, so its links are checked, not pending",
+                tab.id()
+            );
+        }
+    }
 
     #[test]
     fn format_slugs_round_trip() {

@@ -145,44 +145,14 @@ pub fn export_file(
     match format {
         Format::Svg => {
             let svg = svg::to_svg(&picture);
-            write_atomically(path, |file| file.write_all(svg.as_bytes())).map_err(io_error)
+            crate::files::write_atomic(path, |file| file.write_all(svg.as_bytes()))
+                .map_err(io_error)
         }
         Format::Png => {
             let image = png::to_png(&picture, options.scale)?;
-            write_atomically(path, |file| png::encode(&image, file)).map_err(io_error)
+            crate::files::write_atomic(path, |file| png::encode(&image, file)).map_err(io_error)
         }
     }
-}
-
-/// Writes a file through a temporary file in the same folder, flushed to disk and renamed over
-/// the target, so a crash or a full disk never leaves a half-written file behind.
-pub fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("the path has no file name"))?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".{}.tmp", std::process::id()));
-    let temp = folder.join(temp_name);
-    let result = (|| {
-        let file = std::fs::File::create(&temp)?;
-        let mut writer = std::io::BufWriter::new(file);
-        write(&mut writer)?;
-        let file = writer.into_inner().map_err(|err| err.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        std::fs::remove_file(&temp).ok();
-    }
-    result
 }
 
 #[cfg(test)]
@@ -236,24 +206,6 @@ mod tests {
             ..ExportOptions::default()
         };
         assert!(nan.validate().is_err());
-    }
-
-    #[test]
-    fn atomic_write_leaves_no_temp_file_and_keeps_the_old_file_on_failure() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.txt");
-        write_atomically(&path, |f| f.write_all(b"first")).unwrap();
-        let failed = write_atomically(&path, |f| {
-            f.write_all(b"half")?;
-            Err(std::io::Error::other("disk full"))
-        });
-        assert!(failed.is_err());
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("out.txt")]);
     }
 
     #[test]

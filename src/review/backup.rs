@@ -73,9 +73,7 @@ pub fn list_backups(dir: &Path) -> Result<Vec<BackupFile>, StoreError> {
 
 /// Fsyncs a directory so a rename inside it is durable.
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| StoreError::io("syncing a directory", e, dir))
+    crate::files::sync_dir(dir).map_err(|e| StoreError::io("syncing a directory", e, dir))
 }
 
 /// Fsyncs `temp`, renames it to `target` and fsyncs the directory.

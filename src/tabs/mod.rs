@@ -5,6 +5,7 @@
 //! line to [`REGISTRY`]. A tab whose issue has not landed yet is simply not registered; its id stays
 //! in [`PLANNED`] so that deck links to it are reported as pending instead of wrong.
 
+pub mod cgroups;
 pub mod containers;
 pub mod cpu;
 pub mod migration;
@@ -81,29 +82,26 @@ pub fn known_ids() -> String {
         .join(", ")
 }
 
-/// How a link relates to the registered tabs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LinkStatus {
-    /// A registered tab accepts it.
-    Valid,
-    /// Its tab is planned but not registered yet.
-    Pending(String),
-    /// It is wrong; the message names the bad part.
-    Invalid(String),
-}
+pub use crate::deck::LinkStatus;
 
 /// Checks a link against a fresh instance of its tab, without touching any live tab.
 pub fn check_link(text: &str) -> LinkStatus {
     let link = match SceneLink::parse(text) {
         Ok(link) => link,
-        Err(err) => return LinkStatus::Invalid(err.to_string()),
+        Err(err) => {
+            return LinkStatus::Invalid {
+                message: err.to_string(),
+            };
+        }
     };
     match open_fresh(&link) {
         Ok(_) => LinkStatus::Valid,
         Err(LinkError::UnknownTab { tab, .. }) if PLANNED.contains(&tab.as_str()) => {
-            LinkStatus::Pending(tab)
+            LinkStatus::Pending { tab }
         }
-        Err(err) => LinkStatus::Invalid(err.to_string()),
+        Err(err) => LinkStatus::Invalid {
+            message: err.to_string(),
+        },
     }
 }
 
@@ -170,11 +168,11 @@ mod tests {
         assert_eq!(check_link("overview"), LinkStatus::Valid);
         assert_eq!(check_link("overview?step=1"), LinkStatus::Valid);
         match check_link("nonsense?x=1") {
-            LinkStatus::Invalid(message) => assert!(message.contains("nonsense"), "{message}"),
+            LinkStatus::Invalid { message } => assert!(message.contains("nonsense"), "{message}"),
             other => panic!("{other:?}"),
         }
         match check_link("overview?bogus=1") {
-            LinkStatus::Invalid(message) => assert!(message.contains("bogus"), "{message}"),
+            LinkStatus::Invalid { message } => assert!(message.contains("bogus"), "{message}"),
             other => panic!("{other:?}"),
         }
     }

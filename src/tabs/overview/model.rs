@@ -97,6 +97,8 @@ pub enum LayerKind {
     LanguageVm,
     /// Application code compiled to portable bytecode.
     Bytecode,
+    /// An application inside a container: a process confined by namespaces and cgroups.
+    Container,
 }
 
 impl LayerKind {
@@ -111,6 +113,7 @@ impl LayerKind {
             Self::Kernel => "kernel",
             Self::LanguageVm => "language-vm",
             Self::Bytecode => "bytecode",
+            Self::Container => "container",
         }
     }
 }
@@ -681,7 +684,7 @@ pub fn stack(kind: StackKind) -> Stack {
             kind,
             layers: vec![
                 Layer {
-                    kind: LayerKind::App,
+                    kind: LayerKind::Container,
                     title: "App in a container",
                     privilege: "user mode (ring 3)",
                     explanation: "A normal process, confined by namespaces (what it can see) and cgroups (what it can use). Its files come from the container image.",

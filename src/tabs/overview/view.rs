@@ -20,6 +20,7 @@ fn role(kind: LayerKind) -> Role {
         LayerKind::HostOs | LayerKind::Kernel => Role::HostKernel,
         LayerKind::Hardware => Role::Hardware,
         LayerKind::LanguageVm => Role::Runtime,
+        LayerKind::Container => Role::Container,
     }
 }
 
