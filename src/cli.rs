@@ -29,6 +29,11 @@ pub struct Cli {
     #[arg(long, value_name = "N", hide = true)]
     pub quit_after_frames: Option<u64>,
 
+    /// Where review progress is kept (default: $VIRTSCOPE_DATA_DIR, else the platform's data
+    /// folder, e.g. ~/.local/share/virtscope).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+
     /// A subcommand; without one the app opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -78,6 +83,12 @@ pub enum DeckCommand {
         #[arg(long, default_value = "anki")]
         format: String,
     },
+    /// Print today's due counts from the saved review progress.
+    Stats {
+        /// A deck file, or `builtin` for the built-in deck.
+        #[arg(default_value = "builtin")]
+        deck: String,
+    },
 }
 
 /// `virtscope export LINK -o FILE`.
@@ -86,9 +97,25 @@ pub struct ExportArgs {
     /// The scene link to render.
     pub link: String,
 
-    /// Output file; its extension (.svg or .png) picks the format.
+    /// Output file; its extension (.svg, .png or .gif) picks the format.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+
+    /// Write an animated GIF (same as a .gif file name).
+    #[arg(long)]
+    pub gif: bool,
+
+    /// GIF: first step (number or slug) or time in seconds; default the start.
+    #[arg(long, value_name = "STEP")]
+    pub from: Option<String>,
+
+    /// GIF: last step (number or slug) or time in seconds; default the end.
+    #[arg(long, value_name = "STEP")]
+    pub to: Option<String>,
+
+    /// GIF: frames per second.
+    #[arg(long, default_value_t = 10.0)]
+    pub fps: f32,
 
     /// Canvas width in points.
     #[arg(long, default_value_t = 1280.0)]
@@ -116,8 +143,15 @@ pub struct ExportArgs {
 #[error("{0}")]
 pub struct CliError(pub String);
 
+/// The review-progress folder: `--data-dir`, else `VIRTSCOPE_DATA_DIR`, else the platform's.
+pub fn data_dir(explicit: Option<&std::path::Path>) -> Result<PathBuf, CliError> {
+    let env = std::env::var_os(crate::review::store::DATA_DIR_ENV);
+    crate::review::store::resolve_data_dir(explicit, env.as_deref())
+        .map_err(|err| CliError(err.to_string()))
+}
+
 /// Runs a headless subcommand, writing its normal output to `out`.
-pub fn run(command: &Command, out: &mut impl std::io::Write) -> Result<(), CliError> {
+pub fn run(cli: &Cli, command: &Command, out: &mut impl std::io::Write) -> Result<(), CliError> {
     match command {
         Command::Scenes => {
             for link in tabs::all_scenes() {
@@ -140,12 +174,23 @@ pub fn run(command: &Command, out: &mut impl std::io::Write) -> Result<(), CliEr
                 theme,
                 transparent: args.transparent,
             };
-            export::export_file(&link, &args.output, &options)
+            let animation = export::gif::GifOptions {
+                from: args.from.clone(),
+                to: args.to.clone(),
+                fps: args.fps,
+            };
+            let output = if args.gif
+                && export::Format::from_path(&args.output).ok() != Some(export::Format::Gif)
+            {
+                args.output.with_extension("gif")
+            } else {
+                args.output.clone()
+            };
+            export::export_file(&link, &output, &options, &animation)
                 .map_err(|err| CliError(err.to_string()))?;
-            writeln!(out, "wrote {}", args.output.display())
-                .map_err(|err| CliError(err.to_string()))
+            writeln!(out, "wrote {}", output.display()).map_err(|err| CliError(err.to_string()))
         }
-        Command::Deck(command) => run_deck(command, out),
+        Command::Deck(command) => run_deck(cli, command, out),
     }
 }
 
@@ -159,7 +204,11 @@ fn load_deck(name: &str) -> Result<(deck::Deck, Vec<deck::Warning>), CliError> {
     Ok((imported.deck, imported.warnings))
 }
 
-fn run_deck(command: &DeckCommand, out: &mut impl std::io::Write) -> Result<(), CliError> {
+fn run_deck(
+    cli: &Cli,
+    command: &DeckCommand,
+    out: &mut impl std::io::Write,
+) -> Result<(), CliError> {
     let io = |err: std::io::Error| CliError(err.to_string());
     match command {
         DeckCommand::Check { deck } => {
@@ -218,6 +267,31 @@ fn run_deck(command: &DeckCommand, out: &mut impl std::io::Write) -> Result<(), 
             deck::save_file(&deck, output, format).map_err(|err| CliError(err.to_string()))?;
             let count = deck.cards.len();
             writeln!(out, "wrote {} ({count} cards)", output.display()).map_err(io)
+        }
+        DeckCommand::Stats { deck } => {
+            let (deck, _) = load_deck(deck)?;
+            let dir = data_dir(cli.data_dir.as_deref())?;
+            let now = crate::reviewer::system_clock()();
+            let opened = crate::review::store::Store::open(&dir, now)
+                .map_err(|err| CliError(err.to_string()))?;
+            if let Some(recovery) = &opened.recovery {
+                writeln!(out, "{recovery}").map_err(io)?;
+            }
+            let mut store = opened.store;
+            let ids: Vec<&str> = deck.cards.iter().map(|card| card.id.as_str()).collect();
+            store
+                .sync_deck(&deck.meta.id, &ids)
+                .map_err(|err| CliError(err.to_string()))?;
+            let offset = crate::review::store::local_utc_offset_secs(now).unwrap_or(0);
+            let config = crate::review::config::SchedulerConfig::default();
+            let clock = crate::review::scheduler::Scheduler::new(config, offset)
+                .map_err(|err| CliError(err.to_string()))?
+                .clock();
+            let counts = store
+                .due_counts(&deck.meta.id, clock, now)
+                .map_err(|err| CliError(err.to_string()))?;
+            writeln!(out, "{} ({})", deck.meta.name, dir.display()).map_err(io)?;
+            writeln!(out, "{counts}").map_err(io)
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod export;
 pub mod files;
 pub mod fonts;
 pub mod review;
+pub mod reviewer;
 pub mod scene;
 pub mod tabs;
 pub mod theme;

@@ -9,7 +9,7 @@ use virtscope::cli::{self, Cli};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(command) = &cli.command {
-        return match cli::run(command, &mut std::io::stdout().lock()) {
+        return match cli::run(&cli, command, &mut std::io::stdout().lock()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => fail(&err),
         };
@@ -18,7 +18,16 @@ fn main() -> ExitCode {
         Ok(open) => open,
         Err(err) => return fail(&err),
     };
+    let data_dir = match cli::data_dir(cli.data_dir.as_deref()) {
+        Ok(dir) => Some(dir),
+        Err(err) => {
+            eprintln!("virtscope: warning: review progress is off: {err}");
+            None
+        }
+    };
     let launch = Launch {
+        data_dir,
+        clock: None,
         open,
         screenshot: cli.screenshot,
         quit_after_frames: cli.quit_after_frames,

@@ -133,6 +133,8 @@ pub struct Theme {
     pub surface: Color32,
     /// Main text.
     pub text: Color32,
+    /// Emphasised text (strong in card answers): the most contrast the theme has.
+    pub text_strong: Color32,
     /// Secondary text; still meets 4.5:1 on every background.
     pub text_muted: Color32,
     /// Outlines of shapes: meets 3:1 against the canvas (meaningful graphics).
@@ -165,6 +167,7 @@ impl Theme {
                 panel: Color32::from_rgb(0xF3, 0xF3, 0xF5),
                 surface: Color32::from_rgb(0xF7, 0xF7, 0xF9),
                 text: Color32::from_rgb(0x16, 0x16, 0x1A),
+                text_strong: Color32::BLACK,
                 text_muted: Color32::from_rgb(0x50, 0x50, 0x58),
                 outline: Color32::from_rgb(0x2A, 0x2A, 0x30),
                 faint: Color32::from_rgb(0xD8, 0xD8, 0xDE),
@@ -182,6 +185,7 @@ impl Theme {
                 panel: Color32::from_rgb(0x22, 0x23, 0x28),
                 surface: Color32::from_rgb(0x26, 0x27, 0x2D),
                 text: Color32::from_rgb(0xEC, 0xEC, 0xF0),
+                text_strong: Color32::WHITE,
                 text_muted: Color32::from_rgb(0xAE, 0xAE, 0xB8),
                 outline: Color32::from_rgb(0xC8, 0xC8, 0xD0),
                 faint: Color32::from_rgb(0x3A, 0x3B, 0x42),
@@ -199,6 +203,7 @@ impl Theme {
                 panel: Color32::WHITE,
                 surface: Color32::WHITE,
                 text: Color32::BLACK,
+                text_strong: Color32::BLACK,
                 text_muted: Color32::from_rgb(0x30, 0x30, 0x30),
                 outline: Color32::BLACK,
                 faint: Color32::from_rgb(0xB0, 0xB0, 0xB0),
@@ -211,6 +216,32 @@ impl Theme {
                 mono_size: 20.0,
             },
         }
+    }
+
+    /// The theme with text sizes and strokes scaled by `factor` (clamped to 0.5..=1), for
+    /// canvases smaller than their design size: a scene exported at 640x360 shrinks its type
+    /// instead of overlapping.
+    pub fn scaled(&self, factor: f32) -> Self {
+        let factor = if factor.is_finite() {
+            factor.clamp(0.5, 1.0)
+        } else {
+            1.0
+        };
+        Self {
+            stroke_thin: self.stroke_thin * factor.max(0.75),
+            stroke_thick: self.stroke_thick * factor.max(0.75),
+            body_size: self.body_size * factor,
+            heading_size: self.heading_size * factor,
+            small_size: self.small_size * factor,
+            mono_size: self.mono_size * factor,
+            ..self.clone()
+        }
+    }
+
+    /// [`Self::scaled`] so that content designed for `design` (in points, at this theme's sizes)
+    /// fits in `available`.
+    pub fn fit(&self, available: egui::Vec2, design: egui::Vec2) -> Self {
+        self.scaled((available.x / design.x).min(available.y / design.y))
     }
 
     /// Whether text is light on dark.
@@ -316,6 +347,7 @@ impl Theme {
             ("surface", self.surface),
         ] {
             pairs.push((format!("text on {bg_name}"), self.text, bg));
+            pairs.push((format!("strong text on {bg_name}"), self.text_strong, bg));
             pairs.push((format!("muted text on {bg_name}"), self.text_muted, bg));
         }
         for role in Role::ALL {
@@ -467,6 +499,19 @@ mod tests {
         assert!(projector.body_size >= 20.0, "20 pt minimum on projectors");
         assert!(projector.body_size > light.body_size);
         assert!(projector.stroke_thick > light.stroke_thick);
+    }
+
+    #[test]
+    fn fitting_shrinks_type_for_small_canvases_only() {
+        let theme = Theme::new(ThemeKind::Light);
+        let design = egui::vec2(1200.0, 680.0);
+        assert_eq!(theme.fit(egui::vec2(1920.0, 1080.0), design), theme);
+        let small = theme.fit(egui::vec2(600.0, 340.0), design);
+        assert!((small.body_size - theme.body_size * 0.5).abs() < 1e-4);
+        assert!(
+            theme.scaled(0.1).body_size >= theme.body_size * 0.5,
+            "never below half"
+        );
     }
 
     #[test]

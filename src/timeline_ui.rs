@@ -1,5 +1,6 @@
 //! The shared playback bar: start, step back, play/pause, step forward, end, a scrubbable track
-//! with the named steps as ticks, the speed, and the caption of the current step.
+//! with the named steps as ticks (hover one for its caption) and the speed. The current step's
+//! caption is drawn by the scene itself, so exports carry it.
 
 use egui::{Align2, Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
@@ -49,7 +50,7 @@ pub fn bar_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
         {
             timeline.to_end();
         }
-        egui::ComboBox::from_id_salt("timeline-speed")
+        egui::ComboBox::from_label("speed")
             .selected_text(format!("{}x", timeline.speed()))
             .width(theme.body_size * 4.0)
             .show_ui(ui, |ui| {
@@ -65,13 +66,6 @@ pub fn bar_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
         ui.label(timeline.position_text());
         track_ui(ui, timeline, theme);
     });
-    let caption = timeline
-        .marks()
-        .get(timeline.current_mark())
-        .map_or(String::new(), |mark| mark.label.clone());
-    if !caption.is_empty() {
-        ui.label(caption);
-    }
 }
 
 /// The scrub track: click or drag anywhere to seek; ticks mark the named steps.

@@ -239,7 +239,7 @@ fn theme_zoom_and_last_scene_survive_a_restart() {
         Settings {
             theme: ThemeKind::Projector,
             zoom: 1.2,
-            last_scene: None,
+            ..Settings::default()
         },
         Launch::default(),
     );

@@ -2,6 +2,7 @@
 //! persistence. Tabs draw their scenes; everything around them lives here.
 
 mod commands;
+mod flashcards;
 mod history;
 
 use std::path::PathBuf;
@@ -10,11 +11,16 @@ use std::sync::{Arc, Mutex};
 use commands::Command;
 use history::History;
 
+use crate::reviewer::browser::BrowserState;
+use crate::reviewer::panel::PanelState;
+use crate::reviewer::stats_ui::StatsState;
+use crate::reviewer::{Clock, Reviewer};
 use crate::scene::SceneLink;
 use crate::tabs::{self, Tab};
 use crate::theme::{Role, Theme, ThemeKind};
 
 pub use commands::read_keys;
+pub use flashcards::Pane;
 
 /// What survives a restart (eframe persistence).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -26,6 +32,10 @@ pub struct Settings {
     pub zoom: f32,
     /// The scene shown when the app was closed.
     pub last_scene: Option<String>,
+    /// Whether the Flashcards panel is shown.
+    pub show_flashcards: bool,
+    /// The deck file the student opened last; `None` for the built-in deck.
+    pub deck_path: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -34,13 +44,20 @@ impl Default for Settings {
             theme: ThemeKind::Light,
             zoom: 1.0,
             last_scene: None,
+            show_flashcards: true,
+            deck_path: None,
         }
     }
 }
 
 /// Start-up choices from the command line.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Launch {
+    /// Where review progress is kept (`--data-dir`, `VIRTSCOPE_DATA_DIR` or the platform's data
+    /// folder, resolved by the binary); `None` turns progress off (tests of other parts).
+    pub data_dir: Option<PathBuf>,
+    /// The reviewer's clock; `None` for the system clock (tests pass a fixed time).
+    pub clock: Option<Clock>,
     /// `--open LINK`: the scene to start on (wins over the last scene).
     pub open: Option<SceneLink>,
     /// `--screenshot FILE`: save a screenshot of the real window after it has drawn, then quit.
@@ -82,12 +99,31 @@ pub struct VirtscopeApp {
     launch: Launch,
     frames: u64,
     screenshot: Arc<Mutex<ScreenshotState>>,
+    reviewer: Reviewer,
+    panel: PanelState,
+    browser: BrowserState,
+    stats: StatsState,
+    pane: Pane,
 }
 
 impl VirtscopeApp {
     /// Builds the app from persisted settings and the command line; `launch.open` wins over the
     /// last scene. A last scene that no longer opens is ignored with a status message.
     pub fn new(settings: Settings, launch: Launch) -> Self {
+        let clock = launch
+            .clock
+            .clone()
+            .unwrap_or_else(crate::reviewer::system_clock);
+        let reviewer = Reviewer::new(
+            clock,
+            launch.data_dir.as_deref(),
+            settings.deck_path.as_deref(),
+        );
+        let pane = if settings.show_flashcards && reviewer.is_reviewing() {
+            Pane::Flashcards
+        } else {
+            Pane::Scene
+        };
         let mut app = Self {
             tabs: tabs::all(),
             active: 0,
@@ -102,6 +138,11 @@ impl VirtscopeApp {
             launch,
             frames: 0,
             screenshot: Arc::default(),
+            reviewer,
+            panel: PanelState::default(),
+            browser: BrowserState::default(),
+            stats: StatsState::default(),
+            pane,
         };
         let start = app.launch.open.clone().or_else(|| {
             let text = app.settings.last_scene.clone()?;
@@ -195,6 +236,13 @@ impl VirtscopeApp {
             Command::ToEnd => timeline.into_iter().for_each(|t| t.to_end()),
             Command::Faster => timeline.into_iter().for_each(|t| t.faster()),
             Command::Slower => timeline.into_iter().for_each(|t| t.slower()),
+            Command::CycleFocus
+            | Command::ToggleFlashcards
+            | Command::Browse
+            | Command::Reveal
+            | Command::Grade(_)
+            | Command::Undo
+            | Command::ShowMe => self.apply_flashcard_command(&command),
         }
     }
 
@@ -203,11 +251,19 @@ impl VirtscopeApp {
     pub fn ui_content(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.apply_settings(&ctx);
-        let commands = read_keys(&ctx, self.tabs.len());
+        let commands = read_keys(&ctx, self.tabs.len(), self.review_keys());
+        let pressed_at = ctx.input(|input| {
+            input
+                .pointer
+                .any_pressed()
+                .then(|| input.pointer.interact_pos())
+                .flatten()
+        });
 
         self.top_bar_ui(ui);
         self.bottom_bar_ui(ui);
-        egui::CentralPanel::default()
+        let panel_rect = self.flashcards_panel_ui(ui);
+        let scene_rect = egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(self.theme.canvas))
             .show(ui, |ui| {
                 let theme = self.theme.clone();
@@ -217,8 +273,18 @@ impl VirtscopeApp {
                     .inner_margin(egui::Margin::symmetric(8, 4))
                     .show(ui, |ui| tab.controls_ui(ui, &theme));
                 tab.canvas_ui(ui, &theme);
-            });
+            })
+            .response
+            .rect;
         self.shortcuts_window(&ctx);
+        self.flashcard_windows(&ctx);
+        if let Some(pos) = pressed_at {
+            if panel_rect.is_some_and(|rect| rect.contains(pos)) {
+                self.pane = Pane::Flashcards;
+            } else if scene_rect.contains(pos) {
+                self.pane = Pane::Scene;
+            }
+        }
 
         for command in commands {
             self.apply(command, &ctx);
@@ -247,19 +313,19 @@ impl VirtscopeApp {
         }
     }
 
+    /// Whether the active scene is moving (a playing timeline or a tab's own animation).
+    pub fn is_animating(&mut self) -> bool {
+        let tab = &mut self.tabs[self.active];
+        tab.is_animating() || tab.timeline().is_some_and(|t| t.is_playing())
+    }
+
     /// Moves a playing timeline and asks for the next frame only while something moves.
     fn advance(&mut self, ctx: &egui::Context) {
         let dt = f64::from(ctx.input(|input| input.stable_dt).min(0.1));
-        let tab = &mut self.tabs[self.active];
-        let animating = tab.is_animating();
-        let playing = match tab.timeline() {
-            Some(timeline) => {
-                timeline.advance(dt);
-                timeline.is_playing()
-            }
-            None => false,
-        };
-        if playing || animating {
+        if let Some(timeline) = self.tabs[self.active].timeline() {
+            timeline.advance(dt);
+        }
+        if self.is_animating() {
             ctx.request_repaint();
         }
     }
@@ -277,6 +343,17 @@ impl VirtscopeApp {
                     }
                 });
                 ui.menu_button("View", |ui| {
+                    ui.checkbox(
+                        &mut self.settings.show_flashcards,
+                        "Flashcards panel (Ctrl+Shift+F)",
+                    );
+                    if ui.button("Browse cards… (Ctrl+B)").clicked() {
+                        self.browser.open = true;
+                    }
+                    if ui.button("Statistics…").clicked() {
+                        self.stats.open = true;
+                    }
+                    ui.separator();
                     for kind in ThemeKind::ALL {
                         ui.radio_value(&mut self.settings.theme, kind, kind.title());
                     }
@@ -339,8 +416,17 @@ impl VirtscopeApp {
                 crate::timeline_ui::bar_ui(ui, timeline, &theme);
             }
             ui.horizontal(|ui| {
-                ui.label("⌨ Keyboard: scene")
-                    .on_hover_text("Space, arrows, Home/End and [ ] drive the timeline");
+                let (label, hint) = match self.pane {
+                    Pane::Scene => (
+                        "⌨ Keyboard: scene",
+                        "Space, arrows, Home/End and [ ] drive the timeline. F6: flashcards",
+                    ),
+                    Pane::Flashcards => (
+                        "⌨ Keyboard: flashcards",
+                        "Space/Enter reveal, 1-4 grade, u undo, s show me; arrows still step the scene. F6: scene",
+                    ),
+                };
+                ui.label(label).on_hover_text(hint);
                 if let Some(status) = self.status.clone() {
                     ui.separator();
                     let (prefix, color) = if status.is_error {
@@ -431,6 +517,16 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset"),
     ("Ctrl+L", "Type a scene link"),
+    ("F6", "Give the keyboard to the scene or the flashcards"),
+    (
+        "Space / Enter",
+        "Flashcards: show the answer, then grade Good",
+    ),
+    ("1 / 2 / 3 / 4", "Flashcards: Again / Hard / Good / Easy"),
+    ("u or Ctrl+Z", "Flashcards: undo the last answer"),
+    ("s", "Flashcards: show the card's scene"),
+    ("Ctrl+B", "Browse cards"),
+    ("Ctrl+Shift+F", "Show or hide the Flashcards panel"),
 ];
 
 fn save_color_image(image: &egui::ColorImage, path: &std::path::Path) -> Result<(), String> {
@@ -453,6 +549,7 @@ impl eframe::App for VirtscopeApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.settings.last_scene = Some(self.current_link().to_string());
+        self.settings.deck_path = self.reviewer.deck_path().map(ToOwned::to_owned);
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
     }
 }

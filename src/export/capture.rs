@@ -5,7 +5,7 @@ use egui::{Color32, Pos2, Rect, Vec2};
 
 use super::{ExportError, ExportOptions};
 use crate::scene::SceneLink;
-use crate::tabs;
+use crate::tabs::{self, Tab};
 use crate::theme::Theme;
 
 /// What a scene painted, in points, ready to be written as SVG.
@@ -24,38 +24,78 @@ const PASSES: usize = 3;
 
 /// Opens `link` in a fresh tab and paints its canvas at the requested size and theme.
 pub fn capture(link: &SceneLink, options: &ExportOptions) -> Result<Picture, ExportError> {
-    options.validate()?;
-    let mut tab = tabs::open_fresh(link)?;
-    let theme = Theme::new(options.theme);
-    let ctx = egui::Context::default();
-    crate::fonts::install(&ctx);
-    theme.apply(&ctx);
-    let size = Vec2::new(options.width, options.height);
-    let mut input = egui::RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
-        time: Some(0.0),
-        ..Default::default()
-    };
-    input
-        .viewports
-        .entry(egui::ViewportId::ROOT)
-        .or_default()
-        .native_pixels_per_point = Some(1.0);
+    Ok(Capturer::new(link, options)?.picture(None))
+}
 
-    let mut shapes = Vec::new();
-    for _ in 0..PASSES {
-        let mut output = ctx.run_ui(input.clone(), |ui| {
-            egui::CentralPanel::default()
-                .frame(egui::Frame::NONE)
-                .show(ui, |ui| tab.canvas_ui(ui, &theme));
-        });
-        // No renderer consumes the font atlas updates headlessly.
-        output.textures_delta.clear();
-        shapes = output.shapes;
+/// One scene, ready to be painted at several timeline positions with one egui context (an
+/// animation's frames share fonts and layout caches).
+pub struct Capturer {
+    tab: Box<dyn Tab>,
+    theme: Theme,
+    ctx: egui::Context,
+    input: egui::RawInput,
+    size: Vec2,
+    transparent: bool,
+}
+
+impl Capturer {
+    /// Opens `link` in a fresh tab for painting with `options`.
+    pub fn new(link: &SceneLink, options: &ExportOptions) -> Result<Self, ExportError> {
+        options.validate()?;
+        let tab = tabs::open_fresh(link)?;
+        let theme = Theme::new(options.theme);
+        let ctx = egui::Context::default();
+        crate::fonts::install(&ctx);
+        theme.apply(&ctx);
+        let size = Vec2::new(options.width, options.height);
+        let mut input = egui::RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
+            time: Some(0.0),
+            ..Default::default()
+        };
+        input
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default()
+            .native_pixels_per_point = Some(1.0);
+        Ok(Self {
+            tab,
+            theme,
+            ctx,
+            input,
+            size,
+            transparent: options.transparent,
+        })
     }
-    Ok(Picture {
-        size,
-        background: (!options.transparent).then_some(theme.canvas),
-        shapes,
-    })
+
+    /// The scene's timeline (to read its range and marks).
+    pub fn timeline(&mut self) -> Option<&mut crate::timeline::Timeline> {
+        self.tab.timeline()
+    }
+
+    /// Paints the scene, first moving its timeline to `position` if given (fractional positions
+    /// show the in-between frames of an animation).
+    pub fn picture(&mut self, position: Option<f64>) -> Picture {
+        if let (Some(position), Some(timeline)) = (position, self.tab.timeline()) {
+            timeline.seek(position);
+        }
+        let mut shapes = Vec::new();
+        for _ in 0..PASSES {
+            let tab = &mut self.tab;
+            let theme = &self.theme;
+            let mut output = self.ctx.run_ui(self.input.clone(), |ui| {
+                egui::CentralPanel::default()
+                    .frame(egui::Frame::NONE)
+                    .show(ui, |ui| tab.canvas_ui(ui, theme));
+            });
+            // No renderer consumes the font atlas updates headlessly.
+            output.textures_delta.clear();
+            shapes = output.shapes;
+        }
+        Picture {
+            size: self.size,
+            background: (!self.transparent).then_some(self.theme.canvas),
+            shapes,
+        }
+    }
 }

@@ -8,6 +8,7 @@
 
 mod capture;
 mod fonts;
+pub mod gif;
 pub mod png;
 mod subset;
 pub mod svg;
@@ -15,7 +16,7 @@ pub mod svg;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use capture::{Picture, capture};
+pub use capture::{Capturer, Picture, capture};
 
 use crate::scene::{LinkError, SceneLink};
 use crate::theme::ThemeKind;
@@ -27,6 +28,8 @@ pub enum Format {
     Svg,
     /// A raster image.
     Png,
+    /// An animation of a step or time range.
+    Gif,
 }
 
 impl Format {
@@ -39,6 +42,7 @@ impl Format {
         match extension.as_deref() {
             Some("svg") => Ok(Self::Svg),
             Some("png") => Ok(Self::Png),
+            Some("gif") => Ok(Self::Gif),
             _ => Err(ExportError::UnknownFormat(path.to_owned())),
         }
     }
@@ -104,7 +108,7 @@ impl ExportOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// The file name does not end in a known format.
-    #[error("unknown export format for {0:?}: use a .svg or .png file name")]
+    #[error("unknown export format for {0:?}: use a .svg, .png or .gif file name")]
     UnknownFormat(PathBuf),
 
     /// The scene link is wrong.
@@ -129,30 +133,35 @@ pub enum ExportError {
     Render(String),
 }
 
-/// Renders `link` and writes it to `path` in the format its extension names.
+/// Renders `link` and writes it to `path` in the format its extension names (a `.gif` animates
+/// the range in `animation`).
 pub fn export_file(
     link: &SceneLink,
     path: &Path,
     options: &ExportOptions,
+    animation: &gif::GifOptions,
 ) -> Result<(), ExportError> {
     let format = Format::from_path(path)?;
     options.validate()?;
-    let picture = capture(link, options)?;
     let io_error = |source| ExportError::Io {
         path: path.to_owned(),
         source,
     };
-    match format {
-        Format::Svg => {
-            let svg = svg::to_svg(&picture);
-            crate::files::write_atomic(path, |file| file.write_all(svg.as_bytes()))
-                .map_err(io_error)
-        }
+    let bytes = match format {
+        Format::Svg => svg::to_svg(&capture(link, options)?).into_bytes(),
         Format::Png => {
-            let image = png::to_png(&picture, options.scale)?;
-            crate::files::write_atomic(path, |file| png::encode(&image, file)).map_err(io_error)
+            let image = png::to_png(&capture(link, options)?, options.scale)?;
+            let mut bytes = Vec::new();
+            png::encode(&image, &mut bytes).map_err(io_error)?;
+            bytes
         }
-    }
+        Format::Gif => {
+            let mut bytes = Vec::new();
+            gif::write_gif(link, options, animation, &mut bytes)?;
+            bytes
+        }
+    };
+    crate::files::write_atomic(path, |file| file.write_all(&bytes)).map_err(io_error)
 }
 
 #[cfg(test)]
@@ -166,11 +175,12 @@ mod tests {
             Format::Svg
         );
         assert_eq!(Format::from_path(Path::new("b.png")).unwrap(), Format::Png);
+        assert_eq!(Format::from_path(Path::new("b.gif")).unwrap(), Format::Gif);
         let err = Format::from_path(Path::new("b.jpg"))
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("b.jpg") && err.contains(".svg or .png"),
+            err.contains("b.jpg") && err.contains(".svg, .png or .gif"),
             "{err}"
         );
         assert!(Format::from_path(Path::new("noext")).is_err());
@@ -212,7 +222,8 @@ mod tests {
     fn an_unwritable_folder_is_an_io_error_naming_the_path() {
         let link = SceneLink::parse("overview").unwrap();
         let path = Path::new("/nonexistent-folder/x.svg");
-        let err = export_file(&link, path, &ExportOptions::default()).unwrap_err();
+        let err =
+            export_file(&link, path, &ExportOptions::default(), &Default::default()).unwrap_err();
         assert!(matches!(err, ExportError::Io { .. }), "{err}");
         assert!(
             err.to_string().contains("/nonexistent-folder/x.svg"),

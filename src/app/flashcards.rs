@@ -1,0 +1,129 @@
+//! The shell's side of the flashcard reviewer: the panel beside every tab, which pane has the
+//! keyboard, the browser and statistics windows, and the reviewer's commands.
+
+use super::VirtscopeApp;
+use super::commands::{Command, ReviewKeys};
+use crate::reviewer::browser::browser_window;
+use crate::reviewer::panel::{PanelAction, panel_ui};
+use crate::reviewer::stats_ui::stats_window;
+
+/// Which part of the window takes the keys that mean different things in each (Space above all).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    /// The scene and its timeline.
+    Scene,
+    /// The Flashcards panel.
+    Flashcards,
+}
+
+impl VirtscopeApp {
+    /// Whether the reviewer takes its keys this frame: its panel is shown, has the keyboard, and
+    /// a card is under review.
+    pub(super) fn review_keys(&self) -> ReviewKeys {
+        let current = self.reviewer.current();
+        ReviewKeys {
+            active: self.settings.show_flashcards
+                && self.pane == Pane::Flashcards
+                && current.is_some(),
+            revealed: current.is_some_and(|c| c.revealed),
+        }
+    }
+
+    /// Which pane has the keyboard.
+    pub fn keyboard_pane(&self) -> Pane {
+        self.pane
+    }
+
+    /// The reviewer (for tests and the CLI's view of progress).
+    pub fn reviewer(&self) -> &crate::reviewer::Reviewer {
+        &self.reviewer
+    }
+
+    /// Draws the Flashcards panel on the right (when shown); returns its rectangle.
+    pub(super) fn flashcards_panel_ui(&mut self, ui: &mut egui::Ui) -> Option<egui::Rect> {
+        if !self.settings.show_flashcards {
+            return None;
+        }
+        let theme = self.theme.clone();
+        let scene = self.current_link();
+        let has_keyboard = self.pane == Pane::Flashcards;
+        let response = egui::Panel::right("flashcards")
+            .resizable(true)
+            .default_size(theme.body_size * 27.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("flashcards-scroll")
+                    .show(ui, |ui| {
+                        panel_ui(
+                            ui,
+                            &theme,
+                            &mut self.reviewer,
+                            &mut self.panel,
+                            &scene,
+                            has_keyboard,
+                        )
+                    })
+                    .inner
+            });
+        let rect = response.response.rect;
+        for action in response.inner {
+            self.apply_panel_action(action);
+        }
+        Some(rect)
+    }
+
+    /// The browser and statistics windows.
+    pub(super) fn flashcard_windows(&mut self, ctx: &egui::Context) {
+        let theme = self.theme.clone();
+        for action in browser_window(ctx, &theme, &mut self.reviewer, &mut self.browser) {
+            self.apply_panel_action(action);
+        }
+        stats_window(ctx, &theme, &self.reviewer, &mut self.stats);
+    }
+
+    fn apply_panel_action(&mut self, action: PanelAction) {
+        match action {
+            PanelAction::ShowScene(link) => self.open_link(&link),
+            PanelAction::Browse => self.browser.open = true,
+            PanelAction::Statistics => self.stats.open = true,
+        }
+        self.browser.invalidate();
+        self.stats.invalidate();
+    }
+
+    /// Applies a reviewer command from the keyboard.
+    pub(super) fn apply_flashcard_command(&mut self, command: &Command) {
+        match command {
+            Command::CycleFocus => {
+                self.pane = match self.pane {
+                    Pane::Scene if self.settings.show_flashcards => Pane::Flashcards,
+                    _ => Pane::Scene,
+                };
+            }
+            Command::ToggleFlashcards => {
+                self.settings.show_flashcards = !self.settings.show_flashcards;
+                if !self.settings.show_flashcards {
+                    self.pane = Pane::Scene;
+                }
+            }
+            Command::Browse => self.browser.open = true,
+            Command::Reveal => self.reviewer.reveal(),
+            Command::Grade(rating) => {
+                self.reviewer.answer(*rating);
+                self.browser.invalidate();
+                self.stats.invalidate();
+            }
+            Command::Undo => {
+                self.reviewer.undo();
+                self.browser.invalidate();
+                self.stats.invalidate();
+            }
+            Command::ShowMe => {
+                if let Some(link) = self.reviewer.current_scene() {
+                    self.open_link(&link);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,518 @@
+//! The flashcard reviewer as the app shows it: the loaded deck, the progress store, the card
+//! under review and what the student does with it.
+//!
+//! [`Reviewer`] holds no egui state; the panel ([`panel`]), the card browser ([`browser`]) and the
+//! statistics window ([`stats_ui`]) draw it and call its operations. Every operation that can fail
+//! reports a message instead of panicking, and a failure never touches the loaded deck or saved
+//! progress (answers are single SQLite transactions in [`crate::review`]).
+
+pub mod browser;
+mod markdown_ui;
+pub mod panel;
+pub mod stats_ui;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+use crate::deck::{self, Card, Deck};
+use crate::review::config::SchedulerConfig;
+use crate::review::queue::SessionCounts;
+use crate::review::rating::Rating;
+use crate::review::scheduler::Scheduler;
+use crate::review::store::{Store, local_utc_offset_secs};
+use crate::scene::SceneLink;
+
+/// The time source, in Unix seconds: the wall clock in the app, a fixed time in tests.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+            })
+    })
+}
+
+/// The card being reviewed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Current {
+    /// Its id in the deck.
+    pub card_id: String,
+    /// Whether the answer side is shown.
+    pub revealed: bool,
+    /// When it was shown (for the review log's answer time).
+    pub shown_at_secs: i64,
+    /// The intervals Again, Hard, Good and Easy would give, e.g. `["<1m", "<6m", "<10m", "8d"]`.
+    pub labels: [String; 4],
+}
+
+/// The reviewer's whole state.
+pub struct Reviewer {
+    clock: Clock,
+    store: Option<Store>,
+    problem: Option<String>,
+    notices: Vec<String>,
+    scheduler: Scheduler,
+    deck: Deck,
+    deck_path: Option<PathBuf>,
+    index: HashMap<String, usize>,
+    counts: SessionCounts,
+    current: Option<Current>,
+    session_start_secs: i64,
+    answered_this_session: usize,
+    backup: Option<Receiver<Result<(), String>>>,
+}
+
+impl Reviewer {
+    /// Opens the progress store in `data_dir` (none: progress is off and the panel says why) and
+    /// loads the deck at `deck_path` (none, or a deck that fails to load: the built-in deck).
+    pub fn new(clock: Clock, data_dir: Option<&Path>, deck_path: Option<&Path>) -> Self {
+        let now = clock();
+        let offset = local_utc_offset_secs(now).unwrap_or(0);
+        let mut notices = Vec::new();
+        let scheduler = Scheduler::new(SchedulerConfig::default(), offset)
+            .or_else(|err| {
+                notices.push(format!(
+                    "The local time zone is unusable ({err}); days roll over in UTC."
+                ));
+                Scheduler::new(SchedulerConfig::default(), 0)
+            })
+            // The default settings are constants checked by the review module's tests.
+            .expect("the default scheduler settings are valid");
+        let (store, problem, backup) = match data_dir {
+            None => (
+                None,
+                Some("Review progress is off: no data folder was given.".to_owned()),
+                None,
+            ),
+            Some(dir) => match Store::open(dir, now) {
+                Ok(opened) => {
+                    if let Some(recovery) = &opened.recovery {
+                        notices.push(recovery.to_string());
+                    }
+                    let backup = start_backup(dir, &scheduler, now);
+                    (Some(opened.store), None, Some(backup))
+                }
+                Err(err) => (
+                    None,
+                    Some(format!("Review progress is unavailable: {err}")),
+                    None,
+                ),
+            },
+        };
+        let builtin = deck::builtin().unwrap_or_default();
+        let mut reviewer = Self {
+            clock,
+            store,
+            problem,
+            notices,
+            scheduler,
+            index: index_of(&builtin),
+            deck: builtin,
+            deck_path: None,
+            counts: SessionCounts::default(),
+            current: None,
+            session_start_secs: now,
+            answered_this_session: 0,
+            backup,
+        };
+        if let Some(path) = deck_path
+            && let Err(message) = reviewer.open_deck(path)
+        {
+            reviewer
+                .notices
+                .push(format!("{message} The built-in deck is shown instead."));
+        }
+        reviewer.sync_and_refresh();
+        reviewer
+    }
+
+    /// The loaded deck.
+    pub fn deck(&self) -> &Deck {
+        &self.deck
+    }
+
+    /// The file the deck came from; `None` for the built-in deck.
+    pub fn deck_path(&self) -> Option<&Path> {
+        self.deck_path.as_deref()
+    }
+
+    /// Why progress cannot be saved, if it cannot.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
+    /// Messages for the student (a recovered database, a deck that failed to load).
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// Dismisses the notices.
+    pub fn clear_notices(&mut self) {
+        self.notices.clear();
+    }
+
+    /// New, learning and due cards left today.
+    pub fn counts(&self) -> SessionCounts {
+        self.counts
+    }
+
+    /// The card under review, if any is left today.
+    pub fn current(&self) -> Option<&Current> {
+        self.current.as_ref()
+    }
+
+    /// Answers given since the app started.
+    pub fn answered_this_session(&self) -> usize {
+        self.answered_this_session
+    }
+
+    /// A card of the loaded deck by id.
+    pub fn card(&self, card_id: &str) -> Option<&Card> {
+        self.index
+            .get(card_id)
+            .and_then(|&i| self.deck.cards.get(i))
+    }
+
+    /// The progress store, when it is open.
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
+
+    /// The progress store for changes (browser actions), when it is open.
+    pub fn store_mut(&mut self) -> Option<&mut Store> {
+        self.store.as_mut()
+    }
+
+    /// The scheduler (for its day clock and settings).
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
+    }
+
+    /// The current time from the reviewer's clock.
+    pub fn now_secs(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// Whether a card is waiting for the student: the reviewer's keys act only then.
+    pub fn is_reviewing(&self) -> bool {
+        self.current.is_some()
+    }
+
+    /// Shows the answer side.
+    pub fn reveal(&mut self) {
+        if let Some(current) = &mut self.current {
+            current.revealed = true;
+        }
+    }
+
+    /// Grades the current card (only after it was revealed) and moves on. Errors (a full disk,
+    /// a locked database) are reported and the card stays, so nothing is lost.
+    pub fn answer(&mut self, rating: Rating) {
+        let Some(current) = self.current.clone() else {
+            return;
+        };
+        if !current.revealed {
+            return;
+        }
+        let now = self.now_secs();
+        let Some(store) = &mut self.store else {
+            return;
+        };
+        let elapsed_ms = (now - current.shown_at_secs).clamp(0, 3600) * 1000;
+        let duration_ms = u32::try_from(elapsed_ms).unwrap_or(0);
+        match store.answer(
+            &self.scheduler,
+            &self.deck.meta.id,
+            &current.card_id,
+            rating,
+            now,
+            duration_ms,
+        ) {
+            Ok(_) => {
+                self.answered_this_session += 1;
+                self.current = None;
+                self.refresh();
+            }
+            Err(err) => self
+                .notices
+                .push(format!("The answer was not saved: {err}")),
+        }
+    }
+
+    /// Takes back the last answer of this session and shows that card again.
+    pub fn undo(&mut self) {
+        let Some(store) = &mut self.store else {
+            return;
+        };
+        match store.undo_last(self.session_start_secs) {
+            Ok(Some(undone)) => {
+                self.answered_this_session = self.answered_this_session.saturating_sub(1);
+                let card_id = undone.entry.card_id.clone();
+                self.refresh();
+                if self.index.contains_key(&card_id) {
+                    self.show_card(&card_id, true);
+                }
+            }
+            Ok(None) => self
+                .notices
+                .push("Nothing to undo in this session.".to_owned()),
+            Err(err) => self.notices.push(format!("Undo failed: {err}")),
+        }
+    }
+
+    /// The scene link of the current card, if it has a valid one.
+    pub fn current_scene(&self) -> Option<SceneLink> {
+        let card = self.card(&self.current.as_ref()?.card_id)?;
+        SceneLink::parse(card.scene.as_deref()?).ok()
+    }
+
+    /// Loads a deck file. A deck that fails to parse or check leaves the current deck and all
+    /// progress untouched and returns the message naming the file, line and problem.
+    pub fn open_deck(&mut self, path: &Path) -> Result<(), String> {
+        let imported = deck::load_file(path, None).map_err(|err| err.to_string())?;
+        let report = deck::check_with_tabs(&imported.deck);
+        if !report.is_ok() {
+            let first = report
+                .findings
+                .iter()
+                .find(|finding| finding.severity == deck::check::Severity::Error)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            return Err(format!("{} {first}", report.summary_line()));
+        }
+        self.index = index_of(&imported.deck);
+        self.deck = imported.deck;
+        self.deck_path = Some(path.to_owned());
+        self.current = None;
+        self.sync_and_refresh();
+        Ok(())
+    }
+
+    /// Goes back to the built-in deck.
+    pub fn open_builtin(&mut self) {
+        if let Ok(deck) = deck::builtin() {
+            self.index = index_of(&deck);
+            self.deck = deck;
+            self.deck_path = None;
+            self.current = None;
+            self.sync_and_refresh();
+        }
+    }
+
+    /// Cards whose scene link shows the same place as `link` (same tab and view, and the same
+    /// value for every key the card's link sets, position keys aside).
+    pub fn cards_for_scene(&self, link: &SceneLink) -> Vec<&Card> {
+        self.deck
+            .cards
+            .iter()
+            .filter(|card| {
+                let Some(card_link) = card.scene.as_deref().and_then(|s| SceneLink::parse(s).ok())
+                else {
+                    return false;
+                };
+                card_link.tab == link.tab
+                    && card_link.view == link.view
+                    && card_link
+                        .place()
+                        .params
+                        .iter()
+                        .all(|(key, value)| link.get(key) == Some(value.as_str()))
+            })
+            .collect()
+    }
+
+    /// Takes the background backup's result, if it has arrived; a failure becomes a notice.
+    pub fn poll_background(&mut self) {
+        let Some(receiver) = &self.backup else {
+            return;
+        };
+        match receiver.try_recv() {
+            Ok(Ok(())) | Err(TryRecvError::Disconnected) => self.backup = None,
+            Ok(Err(message)) => {
+                self.notices.push(message);
+                self.backup = None;
+            }
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+
+    /// Re-reads today's queue (after the browser changed cards, or when the day rolled over).
+    pub fn refresh(&mut self) {
+        let Some(store) = &self.store else {
+            self.current = None;
+            return;
+        };
+        let now = (self.clock)();
+        match store.today_queue(&self.scheduler, &self.deck.meta.id, now) {
+            Ok(queue) => {
+                self.counts = queue.counts;
+                let keep = self
+                    .current
+                    .as_ref()
+                    .is_some_and(|current| queue_contains(&queue, &current.card_id));
+                if !keep {
+                    self.current = None;
+                    if let Some(next) = queue.next_card().map(str::to_owned) {
+                        self.show_card(&next, false);
+                    }
+                }
+            }
+            Err(err) => self.problem = Some(format!("Cannot read today's cards: {err}")),
+        }
+    }
+
+    fn show_card(&mut self, card_id: &str, revealed: bool) {
+        let now = self.now_secs();
+        let Some(store) = &self.store else {
+            return;
+        };
+        let labels = match store.next_states(&self.scheduler, &self.deck.meta.id, card_id, now) {
+            Ok(next) => self.scheduler.button_labels(&next),
+            Err(err) => {
+                self.notices
+                    .push(format!("Cannot schedule {card_id:?}: {err}"));
+                return;
+            }
+        };
+        self.current = Some(Current {
+            card_id: card_id.to_owned(),
+            revealed,
+            shown_at_secs: now,
+            labels,
+        });
+    }
+
+    fn sync_and_refresh(&mut self) {
+        if let Some(store) = &mut self.store {
+            let ids: Vec<&str> = self
+                .deck
+                .cards
+                .iter()
+                .map(|card| card.id.as_str())
+                .collect();
+            if let Err(err) = store.sync_deck(&self.deck.meta.id, &ids) {
+                self.problem = Some(format!("Cannot record the deck's cards: {err}"));
+            }
+        }
+        self.refresh();
+    }
+}
+
+fn queue_contains(queue: &crate::review::queue::TodayQueue, card_id: &str) -> bool {
+    [
+        &queue.learning,
+        &queue.reviews,
+        &queue.new,
+        &queue.learn_ahead,
+    ]
+    .iter()
+    .any(|list| list.iter().any(|id| id == card_id))
+}
+
+fn index_of(deck: &Deck) -> HashMap<String, usize> {
+    deck.cards
+        .iter()
+        .enumerate()
+        .map(|(i, card)| (card.id.clone(), i))
+        .collect()
+}
+
+/// Runs the full integrity check and the daily backup off the UI thread.
+fn start_backup(dir: &Path, scheduler: &Scheduler, now: i64) -> Receiver<Result<(), String>> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let dir = dir.to_owned();
+    let clock = scheduler.clock();
+    std::thread::spawn(move || {
+        let result = crate::review::backup::verify_and_backup(&dir, clock, now)
+            .map(|_| ())
+            .map_err(|err| format!("The daily backup of review progress failed: {err}"));
+        sender.send(result).ok();
+    });
+    receiver
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2025-03-10 10:00 UTC.
+    const NOW: i64 = 1_741_600_800;
+
+    fn fixed(now: i64) -> Clock {
+        Arc::new(move || now)
+    }
+
+    #[test]
+    fn without_a_data_folder_cards_show_but_progress_is_off() {
+        let reviewer = Reviewer::new(fixed(NOW), None, None);
+        assert!(reviewer.problem().unwrap().contains("no data folder"));
+        assert!(!reviewer.is_reviewing());
+        assert!(reviewer.deck().cards.len() >= 81);
+    }
+
+    #[test]
+    fn reveal_grade_and_undo_go_through_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut reviewer = Reviewer::new(fixed(NOW), Some(dir.path()), None);
+        let first = reviewer.current().unwrap().card_id.clone();
+        assert_eq!(
+            first,
+            reviewer.deck().cards[0].id,
+            "new cards come in deck order"
+        );
+        assert_eq!(reviewer.counts().new, 20, "the default new-card limit");
+        reviewer.answer(Rating::Good);
+        assert_eq!(
+            reviewer.answered_this_session(),
+            0,
+            "grading needs the answer shown first"
+        );
+        reviewer.reveal();
+        reviewer.answer(Rating::Good);
+        assert_eq!(reviewer.answered_this_session(), 1);
+        assert_ne!(reviewer.current().unwrap().card_id, first);
+        reviewer.undo();
+        let current = reviewer.current().unwrap();
+        assert_eq!(current.card_id, first, "undo brings the card back");
+        assert!(current.revealed);
+        assert_eq!(reviewer.answered_this_session(), 0);
+    }
+
+    #[test]
+    fn a_bad_deck_file_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut reviewer = Reviewer::new(fixed(NOW), Some(dir.path()), None);
+        let before = reviewer.deck().meta.id.clone();
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "format = \"virtscope-deck\"\nversion = 99\n").unwrap();
+        let message = reviewer.open_deck(&bad).unwrap_err();
+        assert!(message.contains("bad.toml"), "{message}");
+        assert_eq!(reviewer.deck().meta.id, before);
+        assert!(reviewer.deck_path().is_none());
+    }
+
+    #[test]
+    fn cards_for_a_scene_match_on_the_keys_the_card_sets() {
+        let reviewer = Reviewer::new(fixed(NOW), None, None);
+        let link = SceneLink::parse("overview?select=os-level.container&step=4").unwrap();
+        let cards = reviewer.cards_for_scene(&link);
+        assert!(
+            cards
+                .iter()
+                .any(|card| card.id == "what-is-os-level-virtualization")
+        );
+        let other = SceneLink::parse("overview?select=native").unwrap();
+        assert!(
+            !reviewer
+                .cards_for_scene(&other)
+                .iter()
+                .any(|card| card.id == "what-is-os-level-virtualization")
+        );
+    }
+}

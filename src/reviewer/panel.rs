@@ -1,0 +1,291 @@
+//! The Flashcards side panel: progress line, the card under review with its answer buttons,
+//! "Show me", undo, the cards linked to the scene on screen, and opening decks.
+
+use std::path::PathBuf;
+
+use egui::{RichText, Ui};
+
+use super::Reviewer;
+use super::markdown_ui::markdown_ui;
+use crate::review::rating::Rating;
+use crate::scene::SceneLink;
+use crate::theme::{Role, Theme};
+
+/// What the panel asks the app to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PanelAction {
+    /// Show this scene in the main area ("Show me").
+    ShowScene(SceneLink),
+    /// Open the card browser.
+    Browse,
+    /// Open the statistics window.
+    Statistics,
+}
+
+/// UI state of the panel that is not review state.
+#[derive(Default)]
+pub struct PanelState {
+    /// The typed deck path (used when no file dialog is available).
+    pub path_text: String,
+    /// Whether the typed-path field is shown.
+    pub show_path_field: bool,
+    /// Why the last "Open deck…" did nothing or failed.
+    pub open_message: Option<String>,
+    /// The linked card whose answer is expanded in "Cards about this scene".
+    pub expanded: Option<String>,
+}
+
+/// Draws the panel. `has_keyboard` tells whether the reviewer's keys are active, shown by an
+/// outline and a line of text (colour is not the only cue).
+pub fn panel_ui(
+    ui: &mut Ui,
+    theme: &Theme,
+    reviewer: &mut Reviewer,
+    state: &mut PanelState,
+    scene: &SceneLink,
+    has_keyboard: bool,
+) -> Vec<PanelAction> {
+    let mut actions = Vec::new();
+    reviewer.poll_background();
+    ui.horizontal(|ui| {
+        ui.heading("Flashcards");
+        if has_keyboard {
+            ui.label(RichText::new("⌨ keys active").color(theme.text_muted))
+                .on_hover_text("Space/Enter reveal, 1-4 grade, u undo, s show me. F6 gives the keys to the scene.");
+        }
+    });
+    deck_line_ui(ui, theme, reviewer, state);
+    ui.label(RichText::new(reviewer.counts().to_string()).strong())
+        .on_hover_text("Cards left today: new, learning and review (due)");
+    ui.separator();
+
+    for notice in reviewer.notices().to_vec() {
+        ui.label(RichText::new(format!("⚠ {notice}")).color(theme.text));
+    }
+    if !reviewer.notices().is_empty() && ui.small_button("Dismiss messages").clicked() {
+        reviewer.clear_notices();
+    }
+    if let Some(problem) = reviewer.problem() {
+        ui.label(RichText::new(format!("⚠ {problem}")).color(theme.text));
+    }
+
+    let stroke = if has_keyboard {
+        theme.thick(theme.accent)
+    } else {
+        theme.thin()
+    };
+    egui::Frame::NONE
+        .fill(theme.surface)
+        .stroke(stroke)
+        .corner_radius(6)
+        .inner_margin(10)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            card_ui(ui, theme, reviewer, &mut actions);
+        });
+
+    ui.add_space(6.0);
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Browse…")
+            .on_hover_text("Search, sort, suspend (Ctrl+B)")
+            .clicked()
+        {
+            actions.push(PanelAction::Browse);
+        }
+        if ui.button("Statistics…").clicked() {
+            actions.push(PanelAction::Statistics);
+        }
+    });
+    ui.separator();
+    linked_cards_ui(ui, theme, reviewer, state, scene, &mut actions);
+    actions
+}
+
+fn deck_line_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, state: &mut PanelState) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(&reviewer.deck().meta.name).color(theme.text_muted));
+        if ui.small_button("Open deck…").clicked() {
+            state.open_message = None;
+            let picked = rfd::FileDialog::new()
+                .set_title("Open a deck")
+                .add_filter("Decks (TOML, Anki text, plain Q&A)", &["toml", "txt", "csv", "tsv"])
+                .pick_file();
+            match picked {
+                Some(path) => open_path(reviewer, state, path),
+                None => {
+                    state.show_path_field = true;
+                    state.open_message = Some(
+                        "No file was chosen. If no dialog appeared, this system has no file chooser \
+                         (it needs xdg-desktop-portal or zenity): type the path below."
+                            .to_owned(),
+                    );
+                }
+            }
+        }
+        if ui
+            .small_button("Type a path…")
+            .on_hover_text("Open a deck by typing its path")
+            .clicked()
+        {
+            state.show_path_field = !state.show_path_field;
+        }
+        if reviewer.deck_path().is_some() && ui.small_button("Built-in deck").clicked() {
+            reviewer.open_builtin();
+        }
+    });
+    if state.show_path_field {
+        ui.horizontal(|ui| {
+            let label = ui.label("Deck path");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut state.path_text)
+                        .hint_text("/path/to/deck.toml")
+                        .desired_width(ui.available_width() - 60.0),
+                )
+                .labelled_by(label.id);
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button("Open").clicked() || enter) && !state.path_text.trim().is_empty() {
+                let path = PathBuf::from(state.path_text.trim());
+                open_path(reviewer, state, path);
+            }
+        });
+    }
+    if let Some(message) = &state.open_message {
+        ui.label(RichText::new(message).color(theme.text));
+    }
+}
+
+fn open_path(reviewer: &mut Reviewer, state: &mut PanelState, path: PathBuf) {
+    match reviewer.open_deck(&path) {
+        Ok(()) => {
+            state.open_message = None;
+            state.show_path_field = false;
+        }
+        Err(message) => {
+            state.open_message = Some(format!(
+                "Could not open the deck; the current deck and progress are unchanged. {message}"
+            ));
+        }
+    }
+}
+
+fn card_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, actions: &mut Vec<PanelAction>) {
+    let size = theme.body_size * 1.1;
+    let Some(current) = reviewer.current().cloned() else {
+        let text = if reviewer.problem().is_some() {
+            "Reviewing needs the progress store (see above)."
+        } else if reviewer.answered_this_session() > 0 {
+            "Done for today: no more cards are due. Come back tomorrow, or browse the deck."
+        } else {
+            "No cards are due right now."
+        };
+        ui.label(RichText::new(text).size(size));
+        return;
+    };
+    let Some(card) = reviewer.card(&current.card_id).cloned() else {
+        return;
+    };
+    markdown_ui(ui, theme, &card.front, size);
+    if current.revealed {
+        ui.separator();
+        markdown_ui(ui, theme, &card.back, size);
+        if let Some(note) = &card.note {
+            ui.add_space(4.0);
+            ui.label(
+                RichText::new(format!("Note: {note}"))
+                    .color(theme.text_muted)
+                    .small(),
+            );
+        }
+        ui.add_space(6.0);
+        ui.horizontal_wrapped(|ui| {
+            for (rating, label) in Rating::ALL.iter().zip(current.labels.iter()) {
+                let text = format!("{} {}", rating.title(), label);
+                let button = egui::Button::new(text).shortcut_text(rating.number().to_string());
+                let fill = match rating {
+                    Rating::Again => theme.tint(Role::Bad),
+                    Rating::Hard => theme.tint(Role::Warn),
+                    Rating::Good => theme.tint(Role::Good),
+                    Rating::Easy => theme.tint(Role::App),
+                };
+                if ui.add(button.fill(fill)).clicked() {
+                    reviewer.answer(*rating);
+                }
+            }
+        });
+    } else if ui
+        .add(egui::Button::new("Show answer").shortcut_text("Space"))
+        .clicked()
+    {
+        reviewer.reveal();
+    }
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let link = reviewer.current_scene();
+        let show = ui.add_enabled(
+            link.is_some(),
+            egui::Button::new("Show me").shortcut_text("s"),
+        );
+        if let Some(link) = link
+            && show.on_hover_text(link.to_string()).clicked()
+        {
+            actions.push(PanelAction::ShowScene(link));
+        }
+        if ui
+            .add(egui::Button::new("Undo").shortcut_text("u"))
+            .clicked()
+        {
+            reviewer.undo();
+        }
+    });
+}
+
+fn linked_cards_ui(
+    ui: &mut Ui,
+    theme: &Theme,
+    reviewer: &Reviewer,
+    state: &mut PanelState,
+    scene: &SceneLink,
+    actions: &mut Vec<PanelAction>,
+) {
+    let cards = reviewer.cards_for_scene(scene);
+    ui.label(RichText::new(format!("Cards about this scene ({})", cards.len())).strong());
+    if cards.is_empty() {
+        ui.label(RichText::new("No card links here.").color(theme.text_muted));
+        return;
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("linked-cards")
+        .max_height(ui.available_height().max(80.0))
+        .show(ui, |ui| {
+            for card in cards {
+                let expanded = state.expanded.as_deref() == Some(card.id.as_str());
+                let marker = if expanded { "▾" } else { "▸" };
+                let response = ui.selectable_label(expanded, format!("{marker} {}", card.front));
+                if response.clicked() {
+                    state.expanded = if expanded {
+                        None
+                    } else {
+                        Some(card.id.clone())
+                    };
+                }
+                if expanded {
+                    egui::Frame::NONE
+                        .inner_margin(egui::Margin {
+                            left: 16,
+                            ..Default::default()
+                        })
+                        .show(ui, |ui| {
+                            markdown_ui(ui, theme, &card.back, theme.body_size);
+                            if let Some(link) =
+                                card.scene.as_deref().and_then(|s| SceneLink::parse(s).ok())
+                                && ui.small_button("Show this card's scene").clicked()
+                            {
+                                actions.push(PanelAction::ShowScene(link));
+                            }
+                        });
+                }
+            }
+        });
+}

@@ -1,0 +1,187 @@
+//! The statistics window: reviews per day, the 30-day due forecast, true retention from the
+//! review log and the distribution of memory stability, with egui_plot.
+//!
+//! The numbers are read from the store when the window opens or on Refresh, never per frame.
+
+use egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use super::Reviewer;
+use crate::review::stats::{DayReviews, Retention, StabilityBucket};
+use crate::theme::{Role, Theme};
+
+/// How many days the history and the forecast cover.
+const DAYS: u32 = 30;
+
+/// What the window shows, read once.
+struct Snapshot {
+    reviews: Vec<DayReviews>,
+    forecast: Vec<u32>,
+    retention: Retention,
+    stability: Vec<StabilityBucket>,
+}
+
+/// The statistics window's state.
+#[derive(Default)]
+pub struct StatsState {
+    /// Whether the window is open.
+    pub open: bool,
+    snapshot: Option<Result<Snapshot, String>>,
+}
+
+impl StatsState {
+    /// Forgets the numbers so they are read again.
+    pub fn invalidate(&mut self) {
+        self.snapshot = None;
+    }
+}
+
+fn read(reviewer: &Reviewer) -> Result<Snapshot, String> {
+    let store = reviewer
+        .store()
+        .ok_or_else(|| reviewer.problem().unwrap_or("no progress store").to_owned())?;
+    let deck = &reviewer.deck().meta.id;
+    let clock = reviewer.scheduler().clock();
+    let now = reviewer.now_secs();
+    let fail = |err: crate::review::error::StoreError| err.to_string();
+    Ok(Snapshot {
+        reviews: store
+            .reviews_per_day(deck, clock, now, DAYS)
+            .map_err(fail)?,
+        forecast: store.due_forecast(deck, clock, now, DAYS).map_err(fail)?,
+        retention: store.retention(deck, clock, now, 365).map_err(fail)?,
+        stability: store.stability_histogram(deck).map_err(fail)?,
+    })
+}
+
+/// Draws the window if it is open.
+pub fn stats_window(
+    ctx: &egui::Context,
+    theme: &Theme,
+    reviewer: &Reviewer,
+    state: &mut StatsState,
+) {
+    if !state.open {
+        return;
+    }
+    if state.snapshot.is_none() {
+        state.snapshot = Some(read(reviewer));
+    }
+    let mut open = state.open;
+    let mut refresh = false;
+    egui::Window::new("Statistics")
+        .open(&mut open)
+        .default_size([760.0, 560.0])
+        .show(ctx, |ui| {
+            if ui.button("Refresh").clicked() {
+                refresh = true;
+            }
+            match &state.snapshot {
+                Some(Ok(snapshot)) => snapshot_ui(ui, theme, snapshot),
+                Some(Err(message)) => {
+                    ui.label(format!("Statistics are unavailable: {message}"));
+                }
+                None => {}
+            }
+        });
+    if refresh {
+        state.snapshot = None;
+    }
+    state.open = open;
+}
+
+fn snapshot_ui(ui: &mut Ui, theme: &Theme, snapshot: &Snapshot) {
+    let retention_text = match snapshot.retention.true_retention() {
+        Some(rate) => format!(
+            "True retention (last 365 days): {:.1} %  ·  young {} / {}  ·  mature {} / {}",
+            rate * 100.0,
+            snapshot.retention.young_passed,
+            snapshot.retention.young_total,
+            snapshot.retention.mature_passed,
+            snapshot.retention.mature_total
+        ),
+        None => "True retention: no review-card answers yet".to_owned(),
+    };
+    ui.label(RichText::new(retention_text).strong());
+    let height = (ui.available_height() / 3.3).max(110.0);
+
+    ui.label("Answers per day, last 30 days (today on the right)");
+    let reviews = [
+        ("Learning", Role::App, 0usize),
+        ("Review", Role::Good, 1),
+        ("Relearning", Role::Bad, 2),
+    ];
+    let mut charts: Vec<BarChart> = Vec::new();
+    for (name, role, kind) in reviews {
+        let bars = snapshot
+            .reviews
+            .iter()
+            .map(|day| {
+                let value = [day.learning, day.review, day.relearning][kind];
+                Bar::new(f64::from(day.day_offset), f64::from(value)).width(0.8)
+            })
+            .collect();
+        let refs: Vec<&BarChart> = charts.iter().collect();
+        let chart = BarChart::new(name, bars)
+            .color(theme.fill(role))
+            .stack_on(&refs);
+        charts.push(chart);
+    }
+    Plot::new("reviews-per-day")
+        .height(height)
+        .legend(Legend::default())
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .x_axis_label("day (0 = today)")
+        .y_axis_label("answers")
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+        });
+
+    ui.label("Due cards, next 30 days (today on the left, overdue included)");
+    let forecast = snapshot
+        .forecast
+        .iter()
+        .enumerate()
+        .map(|(day, count)| Bar::new(day as f64, f64::from(*count)).width(0.8))
+        .collect();
+    Plot::new("due-forecast")
+        .height(height)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .x_axis_label("days from today")
+        .y_axis_label("cards due")
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("Due", forecast).color(theme.fill(Role::Warn)));
+        });
+
+    ui.label("Memory stability: how many days until recall drops to 90 %");
+    let stability = snapshot
+        .stability
+        .iter()
+        .enumerate()
+        .map(|(i, bucket)| {
+            let name = match bucket.upper_days {
+                Some(upper) => format!("{}–{} d", bucket.lower_days, upper),
+                None => format!("≥ {} d", bucket.lower_days),
+            };
+            Bar::new(i as f64, f64::from(bucket.cards))
+                .width(0.8)
+                .name(name)
+        })
+        .collect();
+    Plot::new("stability")
+        .height(height)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .x_axis_label("bucket (hover for days)")
+        .y_axis_label("cards")
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("Cards", stability).color(theme.fill(Role::GuestKernel)));
+        });
+}

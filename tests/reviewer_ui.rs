@@ -1,0 +1,237 @@
+//! The Flashcards panel driven through the real app with egui_kittest: a keyboard-only session,
+//! undo, "Show me", keys by focus, coming back the next day, the browser, statistics and a bad
+//! deck. Progress lives in a temporary data folder; the clock is fixed.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use virtscope::app::{Launch, Settings, VirtscopeApp};
+
+/// 2025-03-10 10:00 UTC, far from the 04:00 local rollover in any time zone near UTC.
+const NOW: i64 = 1_741_600_800;
+const DAY: i64 = 86_400;
+
+fn harness_at(data_dir: &Path, now: i64) -> Harness<'static, VirtscopeApp> {
+    let launch = Launch {
+        data_dir: Some(data_dir.to_owned()),
+        clock: Some(Arc::new(move || now)),
+        ..Launch::default()
+    };
+    let app = VirtscopeApp::new(Settings::default(), launch);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1700.0, 1000.0))
+        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
+    harness.run();
+    harness
+}
+
+fn current_card(harness: &Harness<'_, VirtscopeApp>) -> Option<String> {
+    harness
+        .state()
+        .reviewer()
+        .current()
+        .map(|c| c.card_id.clone())
+}
+
+fn press(harness: &mut Harness<'_, VirtscopeApp>, key: Key) {
+    harness.key_press(key);
+    harness.run();
+}
+
+#[test]
+fn a_keyboard_only_session_reveals_grades_and_undoes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    assert_eq!(
+        harness.state().keyboard_pane(),
+        virtscope::app::Pane::Flashcards,
+        "the panel has the keyboard when cards are due"
+    );
+    harness.get_by_label_contains("20 new · 0 learning · 0 due");
+    let first = current_card(&harness).unwrap();
+
+    press(&mut harness, Key::Space);
+    assert!(harness.state().reviewer().current().unwrap().revealed);
+    harness.get_by_label_contains("Again");
+    harness.get_by_label_contains("Easy");
+
+    press(&mut harness, Key::Num3);
+    let second = current_card(&harness).unwrap();
+    assert_ne!(first, second, "Good moves on to the next card");
+    harness.get_by_label_contains("19 new · 1 learning · 0 due");
+
+    press(&mut harness, Key::Enter);
+    press(&mut harness, Key::Enter);
+    assert_eq!(
+        harness.state().reviewer().answered_this_session(),
+        2,
+        "Enter after reveal is Good"
+    );
+
+    press(&mut harness, Key::U);
+    assert_eq!(
+        current_card(&harness).as_ref(),
+        Some(&second),
+        "u takes the last answer back"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(current_card(&harness), Some(first), "Ctrl+Z undoes again");
+    assert_eq!(harness.state().reviewer().answered_this_session(), 0);
+}
+
+#[test]
+fn the_answer_buttons_show_their_intervals_and_grade_by_click() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    harness.get_by_label_contains("Show answer").click();
+    harness.run();
+    let labels = harness.state().reviewer().current().unwrap().labels.clone();
+    assert_eq!(labels[0], "<1m", "Again repeats the first learning step");
+    harness
+        .get_by_label_contains(&format!("Good {}", labels[2]))
+        .click();
+    harness.run();
+    assert_eq!(harness.state().reviewer().answered_this_session(), 1);
+}
+
+#[test]
+fn show_me_opens_the_cards_scene_and_the_scene_lists_its_cards() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    let card_id = current_card(&harness).unwrap();
+    let scene = harness
+        .state()
+        .reviewer()
+        .card(&card_id)
+        .unwrap()
+        .scene
+        .clone()
+        .unwrap();
+    press(&mut harness, Key::S);
+    assert_eq!(
+        harness.state().current_link().place().to_string(),
+        virtscope::scene::SceneLink::parse(&scene)
+            .unwrap()
+            .place()
+            .to_string(),
+        "the main area shows the card's scene"
+    );
+    harness.get_by_label_contains("Cards about this scene");
+    let front = harness
+        .state()
+        .reviewer()
+        .card(&card_id)
+        .unwrap()
+        .front
+        .clone();
+    harness.get_by_label_contains(&format!("▸ {front}"));
+}
+
+#[test]
+fn space_plays_the_timeline_when_the_scene_has_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    press(&mut harness, Key::F6);
+    assert_eq!(harness.state().keyboard_pane(), virtscope::app::Pane::Scene);
+    harness.get_by_label("⌨ Keyboard: scene");
+    harness.key_press(Key::Space);
+    harness.step();
+    assert!(
+        !harness.state().reviewer().current().unwrap().revealed,
+        "Space did not reveal"
+    );
+    harness.get_by_role_and_label(Role::Button, "⏸ Pause");
+    harness.key_press(Key::Space);
+    harness.run();
+    press(&mut harness, Key::F6);
+    harness.get_by_label("⌨ Keyboard: flashcards");
+    press(&mut harness, Key::Space);
+    assert!(harness.state().reviewer().current().unwrap().revealed);
+}
+
+#[test]
+fn progress_survives_a_restart_and_the_right_cards_come_back_the_next_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let learned = {
+        let mut harness = harness_at(dir.path(), NOW);
+        let mut learned = Vec::new();
+        for _ in 0..3 {
+            learned.push(current_card(&harness).unwrap());
+            press(&mut harness, Key::Space);
+            press(&mut harness, Key::Num3);
+        }
+        learned
+    };
+    let harness = harness_at(dir.path(), NOW + DAY);
+    let counts = harness.state().reviewer().counts();
+    assert_eq!(
+        counts.learning, 3,
+        "the three cards in their 10-minute step are due: {counts}"
+    );
+    assert_eq!(
+        counts.new, 20,
+        "a new day brings a fresh new-card allowance"
+    );
+    let next = current_card(&harness).unwrap();
+    assert!(
+        learned.contains(&next),
+        "learning cards come before new cards"
+    );
+}
+
+#[test]
+fn the_browser_suspends_and_statistics_render() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    press(&mut harness, Key::Space);
+    press(&mut harness, Key::Num3);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
+    harness.run();
+    harness.get_by_label("Browse cards");
+    harness.get_by_label("83 cards");
+    harness.get_all_by_label("Suspend").next().unwrap().click();
+    harness.run();
+    harness.get_by_label_contains("(suspended)");
+
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Statistics…").click();
+    harness.run();
+    harness.get_by_label_contains("True retention");
+    harness.get_by_label_contains("Answers per day");
+}
+
+#[test]
+fn a_bad_deck_file_is_reported_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("broken.toml");
+    std::fs::write(
+        &bad,
+        "format = \"virtscope-deck\"\nversion = 1\n[deck]\nname = 3\n",
+    )
+    .unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    let before = current_card(&harness);
+    let deck_name = harness.state().reviewer().deck().meta.name.clone();
+    // The typed path is the way in when no file chooser exists; tests never open a real dialog.
+    harness.get_by_label("Type a path…").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Deck path")
+        .focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Deck path")
+        .type_text(bad.to_str().unwrap());
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label_contains("Could not open the deck");
+    harness.get_by_label_contains("broken.toml");
+    assert_eq!(harness.state().reviewer().deck().meta.name, deck_name);
+    assert_eq!(current_card(&harness), before);
+}
