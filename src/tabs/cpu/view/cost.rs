@@ -112,6 +112,24 @@ pub fn canvas_ui(
     picked
 }
 
+/// Grid marks every 20 % (labelled) and 10 % (unlabelled) of the fraction axis: sparse enough for
+/// projector-sized labels.
+fn fraction_marks(input: GridInput) -> Vec<GridMark> {
+    let (min, max) = input.bounds;
+    (0..=10)
+        .map(|tenth| f64::from(tenth) / 10.0)
+        .filter(|value| *value >= min - 1e-9 && *value <= max + 1e-9)
+        .map(|value| GridMark {
+            value,
+            step_size: if (value * 5.0 - (value * 5.0).round()).abs() < 1e-9 {
+                0.2
+            } else {
+                0.1
+            },
+        })
+        .collect()
+}
+
 /// Grid marks at powers of ten (labelled) and at 2..9 times them (unlabelled).
 fn log_marks(input: GridInput) -> Vec<GridMark> {
     let (min, max) = input.bounds;
@@ -167,7 +185,14 @@ fn plot_ui(
                 .show_y(false)
                 .x_axis_label("fraction of guest-kernel instructions that are sensitive")
                 .y_axis_label("slowdown vs native (log)")
-                .x_axis_formatter(|mark, _| format!("{:.0} %", mark.value * 100.0))
+                .x_axis_formatter(|mark, _| {
+                    if mark.step_size >= 0.2 {
+                        format!("{:.0} %", mark.value * 100.0)
+                    } else {
+                        String::new()
+                    }
+                })
+                .x_grid_spacer(fraction_marks)
                 .y_axis_formatter(|mark, _| {
                     if (mark.value - mark.value.round()).abs() < 1e-9 {
                         format!("{}x", thousands(10_f64.powf(mark.value).round() as u64))
@@ -420,16 +445,12 @@ fn totals_ui(
     clipped.text(
         Pos2::new(rect.min.x, y),
         Align2::LEFT_TOP,
-        "Program",
+        "Program (native: cycles)",
         theme.small(),
         theme.text_muted,
     );
     for (index, mode) in Mode::ALL.iter().enumerate() {
-        let header = if *mode == Mode::Native {
-            "Native cycles"
-        } else {
-            short(*mode)
-        };
+        let header = short(*mode);
         clipped.text(
             Pos2::new(column_x(index + 1) - 6.0, y),
             Align2::RIGHT_TOP,
