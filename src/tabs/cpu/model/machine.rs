@@ -252,6 +252,10 @@ impl<'c> Machine<'c> {
             )
         };
         let lane = if self.mode.has_vmm() {
+            // The VMM idles on the real CPU at CPL 0 with interrupts enabled: it must accept
+            // physical interrupts to ever wake the guest, whatever the guest's virtual IF says.
+            self.real.cpl = 0;
+            self.real.if_flag = true;
             Lane::Vmm
         } else {
             Lane::Hardware
@@ -625,6 +629,9 @@ pub(super) mod tests {
         assert_eq!(trace.last().map(|step| step.slug), Some("irq-lost"));
         assert_eq!(word(&trace, 0x21), 0, "the handler never ran");
         assert!(!final_state(&trace).virt.expect("virtual CPU").if_flag);
+        // The VMM idles with real interrupts on, so the gap shows at the end too: real IF 1,
+        // virtual IF 0.
+        assert!(final_state(&trace).real.if_flag);
     }
 
     #[test]

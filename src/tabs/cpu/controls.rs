@@ -1,0 +1,191 @@
+//! The cpu tab's controls above the canvas (not exported): the view switch, the program picker,
+//! the pair of modes to compare, the sensitive-fraction slider, and a short description.
+//!
+//! Every control is a plain egui widget with a visible label, so the UI tests click them by name.
+
+use super::link::{CpuScene, round_fraction};
+use super::model::{Mode, Program};
+use crate::theme::Theme;
+
+/// The choices a view switch keeps (the last program, pair and fraction).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Remembered {
+    /// The last single mode shown.
+    pub mode: Mode,
+    /// The last program run.
+    pub program: Program,
+    /// The last pair compared.
+    pub pair: [Mode; 2],
+    /// The last sensitive fraction.
+    pub sensitive: f64,
+}
+
+/// The view switch's label for the comparison.
+pub const COMPARE_LABEL: &str = "Compare two modes";
+
+/// The view switch's label for the cost chart.
+pub const COST_LABEL: &str = "Cost of virtualization";
+
+/// A short name for a program button.
+pub fn program_label(program: Program) -> &'static str {
+    match program {
+        Program::DiskWrite => "Disk write",
+        Program::Popf => "popf",
+        Program::PageTable => "Page table",
+        Program::Timer => "Timer",
+        Program::SyscallLoop => "Syscall loop",
+        Program::Compute => "Compute",
+        Program::Sgdt => "sgdt",
+    }
+}
+
+/// Draws the controls; returns the scene the student picked, if any.
+pub fn controls_ui(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    scene: &CpuScene,
+    remembered: Remembered,
+) -> Option<CpuScene> {
+    let mut picked = None;
+    let program = scene.program().unwrap_or(remembered.program);
+    ui.horizontal_wrapped(|ui| {
+        ui.label("View");
+        for mode in Mode::ALL {
+            let selected = matches!(scene, CpuScene::Run { mode: shown, .. } if shown == mode);
+            if ui
+                .selectable_label(selected, mode.title())
+                .on_hover_text(mode.description())
+                .clicked()
+            {
+                picked = Some(CpuScene::Run {
+                    mode: *mode,
+                    program,
+                });
+            }
+        }
+        ui.separator();
+        let comparing = matches!(scene, CpuScene::Compare { .. });
+        if ui.selectable_label(comparing, COMPARE_LABEL).clicked() {
+            let [a, b] = remembered.pair;
+            picked = Some(CpuScene::Compare { program, a, b });
+        }
+        let costing = matches!(scene, CpuScene::Cost { .. });
+        if ui.selectable_label(costing, COST_LABEL).clicked() {
+            picked = Some(CpuScene::Cost {
+                sensitive: remembered.sensitive,
+                program: None,
+            });
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        let highlighting = matches!(scene, CpuScene::Cost { .. });
+        ui.label(if highlighting {
+            "Highlight program"
+        } else {
+            "Program"
+        });
+        for candidate in Program::ALL {
+            let selected = scene.program() == Some(*candidate);
+            let response = ui
+                .selectable_label(selected, program_label(*candidate))
+                .on_hover_text(candidate.title());
+            if response.clicked() {
+                picked = Some(with_program(scene, *candidate, selected));
+            }
+        }
+        match *scene {
+            CpuScene::Compare { program, a, b } => {
+                ui.separator();
+                let new_a = mode_picker(ui, "Left", a, b);
+                let new_b = mode_picker(ui, "Right", b, a);
+                if new_a != a || new_b != b {
+                    picked = Some(CpuScene::Compare {
+                        program,
+                        a: new_a,
+                        b: new_b,
+                    });
+                }
+            }
+            CpuScene::Cost { sensitive, program } => {
+                ui.separator();
+                let mut value = sensitive;
+                let slider = egui::Slider::new(&mut value, 0.0..=1.0)
+                    .step_by(0.01)
+                    .text("sensitive fraction");
+                if ui.add(slider).changed() {
+                    picked = Some(CpuScene::Cost {
+                        sensitive: round_fraction(value),
+                        program,
+                    });
+                }
+            }
+            CpuScene::Run { .. } => {}
+        }
+    });
+    let description = match *scene {
+        CpuScene::Run { mode, program } => format!("{} {}", program.description(), mode.description()),
+        CpuScene::Compare { program, .. } => program.description().to_owned(),
+        CpuScene::Cost { .. } => {
+            "Slowdown versus native as the share of sensitive instructions grows, then the toy programs' totals."
+                .to_owned()
+        }
+    };
+    ui.label(egui::RichText::new(description).font(theme.small()));
+    picked
+}
+
+/// The scene with another program (in the cost view, clicking the highlighted one clears it).
+fn with_program(scene: &CpuScene, program: Program, selected: bool) -> CpuScene {
+    match *scene {
+        CpuScene::Run { mode, .. } => CpuScene::Run { mode, program },
+        CpuScene::Compare { a, b, .. } => CpuScene::Compare { program, a, b },
+        CpuScene::Cost { sensitive, .. } => CpuScene::Cost {
+            sensitive,
+            program: (!selected).then_some(program),
+        },
+    }
+}
+
+/// A combo box of modes other than `other`.
+fn mode_picker(ui: &mut egui::Ui, label: &str, current: Mode, other: Mode) -> Mode {
+    let mut chosen = current;
+    egui::ComboBox::from_label(label)
+        .selected_text(current.title())
+        .show_ui(ui, |ui| {
+            for mode in Mode::ALL.iter().filter(|mode| **mode != other) {
+                ui.selectable_value(&mut chosen, *mode, mode.title());
+            }
+        });
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picking_a_program_keeps_the_view() {
+        let run = CpuScene::Run {
+            mode: Mode::VtX,
+            program: Program::Popf,
+        };
+        assert_eq!(
+            with_program(&run, Program::Timer, false),
+            CpuScene::Run {
+                mode: Mode::VtX,
+                program: Program::Timer
+            }
+        );
+        let cost = CpuScene::Cost {
+            sensitive: 0.1,
+            program: Some(Program::Popf),
+        };
+        assert_eq!(
+            with_program(&cost, Program::Popf, true),
+            CpuScene::Cost {
+                sensitive: 0.1,
+                program: None
+            }
+        );
+    }
+}

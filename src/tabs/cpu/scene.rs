@@ -1,0 +1,389 @@
+//! What a cpu scene shows, computed once when its parameters change and read every frame.
+//!
+//! Running a program, cutting its listings into display lines and aligning two traces all happen
+//! here, outside egui, so that drawing a frame is only lookups (the per-frame budget) and so that the
+//! derived facts the captions use (where the tick went pending, which translated block is on show)
+//! are tested like the model.
+
+use super::link::CpuScene;
+use super::model::cost::{ModeTotal, Workload};
+use super::model::trace::ListingRef;
+use super::model::{
+    CostModel, Mode, Program, Trace, lockstep, program_totals, run, slowdown_curve,
+};
+
+/// Points per slowdown curve.
+pub const CURVE_SAMPLES: usize = 101;
+
+/// Slugs of the steps worth listing as scenes besides step 0: VMM events and the critical
+/// instructions (mnemonics of ordinary instructions would add hundreds of near-identical links).
+pub const NAMED_SLUGS: &[&str] = &[
+    "trap",
+    "emulate",
+    "resume",
+    "translate",
+    "tc-hit",
+    "callout",
+    "hypercall",
+    "handle",
+    "vm-exit",
+    "vm-entry",
+    "syscall",
+    "reflect",
+    "timer",
+    "irq",
+    "irq-pending",
+    "irq-lost",
+    "gp",
+    "halt",
+    "popf",
+    "pushf",
+    "sgdt",
+];
+
+/// One program run under one mode, with its listings as display lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunData {
+    /// The run.
+    pub trace: Trace,
+    /// The application's lines (empty for kernel-only programs).
+    pub app: Vec<String>,
+    /// The kernel's lines (the modified kernel under paravirtualization).
+    pub kernel: Vec<String>,
+    /// The application's lines with runs of spaces collapsed, for narrow lanes.
+    pub app_compact: Vec<String>,
+    /// The kernel's lines with runs of spaces collapsed, for narrow lanes.
+    pub kernel_compact: Vec<String>,
+    /// Each translated block's lines, code only (the source line is beside it).
+    pub blocks: Vec<Vec<String>>,
+    /// Per step: the translated block on show and the op being run in it, if any.
+    pub shown_block: Vec<Option<(usize, Option<usize>)>>,
+}
+
+impl RunData {
+    /// Runs `program` under `mode` (presets always run; a failure is a model bug).
+    pub fn new(mode: Mode, program: Program) -> Result<Self, String> {
+        let trace = run(mode, program).map_err(|err| err.to_string())?;
+        let app = trace.listing_lines(ListingRef::App);
+        let kernel = trace.listing_lines(ListingRef::Kernel);
+        let blocks = (0..trace.blocks.len())
+            .map(|block| {
+                trace
+                    .listing_lines(ListingRef::Translated(block))
+                    .iter()
+                    .map(|text| code_part(text).to_owned())
+                    .collect()
+            })
+            .collect();
+        let shown_block = shown_blocks(&trace);
+        Ok(Self {
+            trace,
+            app_compact: compact(&app),
+            kernel_compact: compact(&kernel),
+            app,
+            kernel,
+            blocks,
+            shown_block,
+        })
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        self.trace.mode
+    }
+
+    /// The program.
+    pub fn program(&self) -> Program {
+        self.trace.program.unwrap_or(super::link::DEFAULT_PROGRAM)
+    }
+
+    /// The step marks of the timeline: one per trace step.
+    pub fn marks(&self) -> Vec<(String, String)> {
+        self.trace
+            .steps
+            .iter()
+            .map(|step| (step.slug.to_owned(), step.label.clone()))
+            .collect()
+    }
+
+    /// Cycles of the whole run.
+    pub fn total_cycles(&self) -> u64 {
+        self.trace
+            .last()
+            .map_or(0, |step| step.state.counters.cycles)
+    }
+
+    /// The index of the last step at or before `index` with this slug.
+    pub fn last_before(&self, index: usize, slug: &str) -> Option<usize> {
+        self.trace.steps[..=index.min(self.trace.len().saturating_sub(1))]
+            .iter()
+            .rposition(|step| step.slug == slug)
+    }
+
+    /// The steps listed as scenes: 0 and the first step of every named slug, in order.
+    pub fn named_steps(&self) -> Vec<usize> {
+        let mut steps: Vec<usize> = NAMED_SLUGS
+            .iter()
+            .filter_map(|slug| self.trace.first_step(slug))
+            .collect();
+        steps.push(0);
+        steps.sort_unstable();
+        steps.dedup();
+        steps
+    }
+}
+
+/// Lines with every run of spaces collapsed to one (labels and comments stay).
+fn compact(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// The code of a translated op without its "; was ..." note.
+fn code_part(text: &str) -> &str {
+    text.rsplit_once("; was ")
+        .map_or(text, |(code, _)| code)
+        .trim_end()
+}
+
+/// Which translated block each step shows: the one being run, else the one just translated, else
+/// the last one shown.
+fn shown_blocks(trace: &Trace) -> Vec<Option<(usize, Option<usize>)>> {
+    let mut shown = None;
+    trace
+        .steps
+        .iter()
+        .map(|step| {
+            if let ListingRef::Translated(block) = step.cursor.listing {
+                shown = Some((block, Some(step.cursor.line)));
+            } else if step.slug == "translate" && step.state.tc_blocks > 0 {
+                shown = Some((step.state.tc_blocks - 1, None));
+            } else if let Some((block, _)) = shown {
+                shown = Some((block, None));
+            }
+            shown
+        })
+        .collect()
+}
+
+/// One program under two modes, aligned row by row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareData {
+    /// The left run.
+    pub a: RunData,
+    /// The right run.
+    pub b: RunData,
+    /// Aligned step indices `[a, b]`, one row per timeline step.
+    pub rows: Vec<[usize; 2]>,
+}
+
+impl CompareData {
+    /// Runs both modes and aligns them.
+    pub fn new(program: Program, a: Mode, b: Mode) -> Result<Self, String> {
+        let a = RunData::new(a, program)?;
+        let b = RunData::new(b, program)?;
+        let mut rows = lockstep(&a.trace, &b.trace);
+        if rows.is_empty() {
+            rows.push([0, 0]);
+        }
+        Ok(Self { a, b, rows })
+    }
+
+    /// The row at a timeline step.
+    pub fn row(&self, step: usize) -> [usize; 2] {
+        self.rows
+            .get(step)
+            .or(self.rows.last())
+            .copied()
+            .unwrap_or([0, 0])
+    }
+
+    /// One mark per row: the slug of the side that moved (both when both moved differently), and
+    /// both sides' labels.
+    pub fn marks(&self) -> Vec<(String, String)> {
+        let mut previous: Option<[usize; 2]> = None;
+        self.rows
+            .iter()
+            .map(|row| {
+                let step_a = &self.a.trace.steps[row[0]];
+                let step_b = &self.b.trace.steps[row[1]];
+                let moved_a = previous.is_none_or(|p| p[0] != row[0]);
+                let moved_b = previous.is_none_or(|p| p[1] != row[1]);
+                previous = Some(*row);
+                let slug = match (moved_a, moved_b) {
+                    (true, false) => step_a.slug.to_owned(),
+                    (false, true) => step_b.slug.to_owned(),
+                    _ if step_a.slug == step_b.slug => step_a.slug.to_owned(),
+                    _ => format!("{}/{}", step_a.slug, step_b.slug),
+                };
+                let label = format!(
+                    "{}: {}  {}: {}",
+                    self.a.mode().title(),
+                    step_a.label,
+                    self.b.mode().title(),
+                    step_b.label
+                );
+                (slug, label)
+            })
+            .collect()
+    }
+
+    /// The first row where either side reaches a step with this slug.
+    pub fn row_of_slug(&self, slug: &str) -> Option<usize> {
+        self.rows.iter().position(|row| {
+            self.a.trace.steps[row[0]].slug == slug || self.b.trace.steps[row[1]].slug == slug
+        })
+    }
+}
+
+/// Everything the cost view draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostData {
+    /// Per mode, `[fraction, log10(slowdown)]` points.
+    pub curves: Vec<(Mode, Vec<[f64; 2]>)>,
+    /// Per program, every mode's total cycles and slowdown versus native.
+    pub totals: Vec<(Program, Vec<ModeTotal>)>,
+    /// The cost model the numbers use.
+    pub costs: CostModel,
+    /// The synthetic workload the curves use.
+    pub workload: Workload,
+}
+
+impl CostData {
+    /// Computes the curves and runs every program under every mode (35 short runs).
+    pub fn new() -> Result<Self, String> {
+        let costs = CostModel::default();
+        let workload = Workload::default();
+        let curves = Mode::ALL
+            .iter()
+            .map(|mode| {
+                let points = slowdown_curve(*mode, &costs, &workload, CURVE_SAMPLES)
+                    .into_iter()
+                    .map(|[x, y]| [x, y.max(1.0).log10()])
+                    .collect();
+                (*mode, points)
+            })
+            .collect();
+        let totals = Program::ALL
+            .iter()
+            .map(|program| {
+                program_totals(*program, &costs)
+                    .map(|totals| (*program, totals))
+                    .map_err(|err| err.to_string())
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            curves,
+            totals,
+            costs,
+            workload,
+        })
+    }
+
+    /// Slowdown of a mode at a sensitive fraction.
+    pub fn slowdown_at(&self, mode: Mode, sensitive: f64) -> f64 {
+        super::model::slowdown(mode, &self.costs, &self.workload, sensitive)
+    }
+}
+
+/// The computed data of the scene on show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SceneData {
+    /// One run.
+    Run(Box<RunData>),
+    /// Two runs side by side.
+    Compare(Box<CompareData>),
+    /// The cost chart.
+    Cost,
+}
+
+impl SceneData {
+    /// Computes the data of a scene (the cost view's data is shared and made on demand).
+    pub fn new(scene: &CpuScene) -> Result<Self, String> {
+        Ok(match *scene {
+            CpuScene::Run { mode, program } => Self::Run(Box::new(RunData::new(mode, program)?)),
+            CpuScene::Compare { program, a, b } => {
+                Self::Compare(Box::new(CompareData::new(program, a, b)?))
+            }
+            CpuScene::Cost { .. } => Self::Cost,
+        })
+    }
+
+    /// The timeline marks.
+    pub fn marks(&self) -> Vec<(String, String)> {
+        match self {
+            Self::Run(data) => data.marks(),
+            Self::Compare(data) => data.marks(),
+            Self::Cost => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn translated_blocks_follow_the_run() {
+        let data = RunData::new(Mode::BinaryTranslation, Program::Popf).expect("runs");
+        let translate = data.trace.first_step("translate").expect("translates");
+        assert_eq!(data.shown_block[translate], Some((0, None)));
+        let popf = data.trace.first_step("popf").expect("popf");
+        assert_eq!(data.shown_block[popf], Some((0, Some(8))));
+        assert_eq!(data.blocks[0][8], "pop vcpu.flags; deliver pending");
+        assert_eq!(data.shown_block[0], None);
+        assert_eq!(
+            data.kernel_compact[8],
+            "popf ; restore the flags: IF = 1, the held tick may arrive"
+        );
+        let native = RunData::new(Mode::Native, Program::Popf).expect("runs");
+        assert!(native.blocks.is_empty());
+        assert!(native.shown_block.iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn compare_rows_cover_both_runs_and_find_slugs() {
+        let data = CompareData::new(Program::Popf, Mode::TrapEmulate, Mode::BinaryTranslation)
+            .expect("runs");
+        let last = *data.rows.last().expect("rows");
+        assert_eq!(last, [data.a.trace.len() - 1, data.b.trace.len() - 1]);
+        let lost = data
+            .row_of_slug("irq-lost")
+            .expect("trap-emulate loses the tick");
+        assert_eq!(data.row(lost)[0], data.a.trace.len() - 1);
+        assert!(data.row_of_slug("translate").is_some());
+        assert_eq!(data.row_of_slug("hypercall"), None);
+        assert_eq!(data.marks().len(), data.rows.len());
+        assert_eq!(data.row(10_000), last);
+    }
+
+    #[test]
+    fn cost_curves_are_logarithmic_and_totals_cover_every_program() {
+        let data = CostData::new().expect("presets run");
+        assert_eq!(data.curves.len(), Mode::ALL.len());
+        for (mode, points) in &data.curves {
+            assert_eq!(points.len(), CURVE_SAMPLES);
+            assert_eq!(points[0], [0.0, 0.0], "{}", mode.slug());
+        }
+        assert_eq!(data.totals.len(), Program::ALL.len());
+        let (_, disk) = &data.totals[0];
+        assert_eq!(disk[0].mode, Mode::Native);
+        assert_eq!(disk[0].slowdown, 1.0);
+        assert!(data.slowdown_at(Mode::TrapEmulate, 0.1) > data.slowdown_at(Mode::Paravirt, 0.1));
+    }
+
+    #[test]
+    fn named_steps_start_at_zero_and_include_the_lost_tick() {
+        let data = RunData::new(Mode::TrapEmulate, Program::Popf).expect("runs");
+        let steps = data.named_steps();
+        assert_eq!(steps[0], 0);
+        assert!(steps.contains(&(data.trace.len() - 1)));
+        assert_eq!(
+            data.last_before(data.trace.len() - 1, "popf"),
+            data.trace.first_step("popf")
+        );
+        assert_eq!(data.last_before(0, "popf"), None);
+    }
+}

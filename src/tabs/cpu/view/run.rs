@@ -1,0 +1,83 @@
+//! The run view: one program under one mode, stepped through.
+//!
+//! Left, the lanes with the code each one runs and the step's control transfer; right, the moment
+//! banner when the step carries the lesson, the mode's round-trip steps, the real-versus-virtual
+//! CPU state, the counters and (binary translation) the translation cache.
+
+use egui::{Pos2, Rect, Sense, Ui};
+
+use super::super::model::Mode;
+use super::super::scene::RunData;
+use super::lanes::lanes_ui;
+use super::panels::{self, PANEL_GAP};
+use crate::draw;
+use crate::theme::Theme;
+use crate::timeline::Timeline;
+
+/// The caption of a step: its number, slug and sentence.
+pub fn step_caption(data: &RunData, step_index: usize) -> String {
+    data.trace.step(step_index).map_or(String::new(), |step| {
+        format!(
+            "Step {} of {} · {}: {}",
+            step_index + 1,
+            data.trace.len(),
+            step.slug,
+            step.label
+        )
+    })
+}
+
+/// Draws the run view into the whole available rectangle.
+pub fn canvas_ui(ui: &mut Ui, theme: &Theme, data: &RunData, timeline: &Timeline) {
+    let rect = ui.available_rect_before_wrap();
+    ui.allocate_rect(rect, Sense::hover());
+    let painter = ui.painter_at(rect);
+    let step_index = timeline.step().min(data.trace.len().saturating_sub(1));
+    let Some(step) = data.trace.step(step_index) else {
+        return;
+    };
+    let title = format!("{}: {}", data.mode().title(), data.program().title());
+    let body = draw::caption(
+        &painter,
+        theme,
+        rect,
+        &title,
+        &step_caption(data, step_index),
+    );
+    let body = Rect::from_min_max(
+        Pos2::new(body.min.x + 12.0, body.min.y),
+        Pos2::new(body.max.x - 12.0, body.max.y - 8.0),
+    );
+    let side_width = (body.width() * 0.34).clamp(theme.body_size * 17.0, theme.body_size * 34.0);
+    let lanes = Rect::from_min_max(
+        body.min,
+        Pos2::new(body.max.x - side_width - 12.0, body.max.y),
+    );
+    let side = Rect::from_min_max(Pos2::new(body.max.x - side_width, body.min.y), body.max);
+    lanes_ui(
+        ui,
+        &painter,
+        theme,
+        lanes,
+        data,
+        step_index,
+        timeline.fraction(),
+        "",
+    );
+
+    let below = |y: f32| Rect::from_min_max(Pos2::new(side.min.x, y), side.max);
+    let mut y = side.min.y;
+    let moment = panels::moment(data, step_index);
+    if let Some(moment) = &moment {
+        y = panels::moment_ui(ui, &painter, theme, below(y), moment, "") + PANEL_GAP;
+    }
+    if data.mode() != Mode::Native {
+        y = panels::round_trip_ui(ui, &painter, theme, below(y), data.mode(), step, "") + PANEL_GAP;
+    }
+    let if_gap = moment.as_ref().is_some_and(|moment| moment.if_gap);
+    y = panels::state_ui(ui, &painter, theme, below(y), step, if_gap, "") + PANEL_GAP;
+    if data.mode() == Mode::BinaryTranslation {
+        y = panels::cache_ui(ui, &painter, theme, below(y), data, step_index, "") + PANEL_GAP;
+    }
+    let _ = panels::counters_ui(ui, &painter, theme, below(y), data, step_index, true, "");
+}

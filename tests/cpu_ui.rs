@@ -1,0 +1,192 @@
+//! The CPU virtualization tab driven through the real app with egui_kittest: switching modes and
+//! programs by their labels, stepping, the popf program losing its tick under trap-and-emulate, the
+//! comparison and cost views, and every deck link to the tab.
+
+use egui::Key;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use virtscope::app::{Launch, Settings, VirtscopeApp};
+use virtscope::scene::SceneLink;
+use virtscope::tabs::{self, LinkStatus};
+
+fn harness(link: &str) -> Harness<'static, VirtscopeApp> {
+    let launch = Launch {
+        open: Some(SceneLink::parse(link).expect("well-formed link")),
+        ..Launch::default()
+    };
+    let app = VirtscopeApp::new(Settings::default(), launch);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
+    harness.run();
+    harness
+}
+
+fn link(harness: &Harness<'_, VirtscopeApp>) -> String {
+    harness.state().current_link().to_string()
+}
+
+fn click(harness: &mut Harness<'_, VirtscopeApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
+#[test]
+fn a_bare_link_opens_trap_and_emulate_on_the_disk_write() {
+    let harness = harness("cpu");
+    assert_eq!(harness.state().active_tab_id(), "cpu");
+    assert_eq!(link(&harness), "cpu/trap-emulate?program=disk-write&step=0");
+    harness.get_by_label("Guest kernel lane");
+    harness.get_by_label("Guest application lane, running");
+}
+
+#[test]
+fn modes_and_programs_switch_by_their_labels() {
+    let mut harness = harness("cpu");
+    click(&mut harness, "Binary translation");
+    assert_eq!(
+        link(&harness),
+        "cpu/binary-translation?program=disk-write&step=0"
+    );
+    click(&mut harness, "popf");
+    assert_eq!(link(&harness), "cpu/binary-translation?program=popf&step=0");
+    harness.get_by_label_contains("Translation cache: 0 block(s)");
+    click(&mut harness, "Hardware-assisted (VT-x)");
+    assert_eq!(link(&harness), "cpu/vt-x?program=popf&step=0");
+    harness.get_by_label("Real VMX mode: VMX non-root");
+    click(&mut harness, "Syscall loop");
+    click(&mut harness, "Native");
+    assert_eq!(link(&harness), "cpu/native?program=syscall-loop&step=0");
+}
+
+#[test]
+fn keys_and_buttons_step_and_the_link_follows() {
+    let mut harness = harness("cpu/trap-emulate?program=disk-write");
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    assert_eq!(link(&harness), "cpu/trap-emulate?program=disk-write&step=1");
+    harness
+        .get_by_role_and_label(Role::Button, "Next ▶")
+        .click();
+    harness.run();
+    assert_eq!(link(&harness), "cpu/trap-emulate?program=disk-write&step=2");
+    harness.key_press(Key::ArrowLeft);
+    harness.run();
+    assert_eq!(link(&harness), "cpu/trap-emulate?program=disk-write&step=1");
+    harness.key_press(Key::Home);
+    harness.run();
+    assert_eq!(link(&harness), "cpu/trap-emulate?program=disk-write&step=0");
+}
+
+#[test]
+fn the_steps_of_trap_and_emulate_are_named_at_the_trap() {
+    let mut harness = harness("cpu/trap-emulate?program=disk-write&step=trap");
+    harness.get_by_label("The steps of trap-and-emulate: 1 Trap (this step)");
+    harness.get_by_label("The steps of trap-and-emulate: 2 Emulate");
+    harness.get_by_label_contains(
+        "Transfer: Trap from Guest kernel to VMM / hypervisor, 1,000 cycles",
+    );
+    harness.get_by_label("Traps: 1");
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    harness.get_by_label("The steps of trap-and-emulate: 2 Emulate (this step)");
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    harness.get_by_label("The steps of trap-and-emulate: 3 Resume (this step)");
+}
+
+#[test]
+fn popf_under_trap_and_emulate_reaches_the_lost_tick() {
+    let mut harness = harness("cpu/trap-emulate?program=popf&step=popf");
+    harness.get_by_label_contains("popf did not trap");
+    harness.get_by_label("Real IF: 1");
+    harness.get_by_label("Virtual IF: 0 (differs from real)");
+
+    harness.key_press(Key::End);
+    harness.run();
+    let end = SceneLink::parse(&link(&harness)).expect("link");
+    let mut lost = end.clone();
+    lost.set("step", "irq-lost");
+    assert_eq!(
+        tabs::open_fresh(&lost).expect("opens").link(),
+        end,
+        "the end is irq-lost"
+    );
+    harness.get_by_label_contains("Interrupt lost: The timer tick has waited");
+    harness.get_by_label("Real IF: 1");
+    harness.get_by_label("Virtual IF: 0 (differs from real)");
+}
+
+#[test]
+fn popf_under_binary_translation_delivers_the_tick() {
+    let mut harness = harness("cpu/binary-translation?program=popf&step=irq");
+    harness.get_by_label_contains("Tick delivered");
+    harness.key_press(Key::End);
+    harness.run();
+    assert!(harness.query_by_label_contains("Interrupt lost").is_none());
+}
+
+#[test]
+fn the_comparison_shows_both_modes_in_lockstep() {
+    let mut harness = harness("cpu/compare?program=popf&a=trap-emulate&b=binary-translation");
+    assert_eq!(
+        link(&harness),
+        "cpu/compare?program=popf&a=trap-emulate&b=binary-translation&step=0"
+    );
+    harness.get_by_label_contains("Trap-and-emulate: 0 cycles so far");
+    harness.get_by_label_contains("Binary translation: 0 cycles so far");
+    harness.get_by_label("Trap-and-emulate: Guest kernel lane, running");
+    harness.key_press(Key::End);
+    harness.run();
+    harness.get_by_label_contains("Trap-and-emulate: Interrupt lost");
+    assert!(
+        harness
+            .query_by_label_contains("Binary translation: Interrupt lost")
+            .is_none()
+    );
+    click(&mut harness, "Syscall loop");
+    assert_eq!(
+        link(&harness),
+        "cpu/compare?program=syscall-loop&a=trap-emulate&b=binary-translation&step=0"
+    );
+}
+
+#[test]
+fn the_cost_view_leads_with_the_curve_and_keeps_the_caveat() {
+    let mut harness = harness("cpu/trap-emulate?program=popf");
+    click(&mut harness, "Cost of virtualization");
+    assert_eq!(link(&harness), "cpu/cost?sensitive=0.05");
+    harness
+        .state_mut()
+        .open_link(&SceneLink::parse("cpu/cost?sensitive=0.1").expect("link"));
+    harness.run();
+    harness.get_by_label("Slowdown chart, marker at 10 % sensitive");
+    harness.get_by_label("Trap-and-emulate slowdown at the marker: 101x");
+    harness.get_by_label("Paravirtualization slowdown at the marker: 4.8x");
+    harness.get_by_label_contains("Caveat: these toy programs");
+    harness.get_by_label_contains("disk-write: Native 224 cycles (1.0x)");
+    click(&mut harness, "popf");
+    assert_eq!(link(&harness), "cpu/cost?sensitive=0.1&program=popf");
+}
+
+#[test]
+fn every_deck_link_to_the_cpu_tab_is_valid() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/decks/virtualization.toml"
+    ))
+    .expect("the built-in deck");
+    let deck =
+        virtscope::deck::native::parse_native(&text, "decks/virtualization.toml").expect("parses");
+    let links: Vec<String> = deck
+        .cards
+        .iter()
+        .filter_map(|card| card.scene.clone())
+        .filter(|scene| scene == "cpu" || scene.starts_with("cpu/") || scene.starts_with("cpu?"))
+        .collect();
+    assert!(links.len() >= 10, "{} cpu links", links.len());
+    for link in links {
+        assert_eq!(tabs::check_link(&link), LinkStatus::Valid, "{link}");
+    }
+}
