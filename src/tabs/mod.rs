@@ -59,6 +59,7 @@ pub type TabFactory = fn() -> Box<dyn Tab>;
 pub const REGISTRY: &[TabFactory] = &[
     || Box::new(overview::OverviewTab::default()),
     || Box::new(cpu::CpuTab::default()),
+    || Box::new(namespaces::NamespacesTab::default()),
 ];
 
 /// Tab ids that are planned: links to them are valid once they register, pending until then.

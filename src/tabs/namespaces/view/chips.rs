@@ -1,0 +1,75 @@
+//! Namespace colours and the small labelled chips that tag processes with their namespaces.
+//!
+//! A namespace's colour comes from its slot (0 = the initial namespace of its type, then the
+//! others in creation order) mapped onto theme roles; the chip always carries the namespace's
+//! short id as text too, so colour is never the only cue.
+
+use egui::{Align2, Color32, FontId, Painter, Rect, Stroke};
+
+use crate::theme::{Role, Theme};
+
+/// Roles for namespace slots: the host's namespaces first, then one per new namespace.
+const SLOT_ROLES: [Role; 7] = [
+    Role::HostKernel,
+    Role::Container,
+    Role::App,
+    Role::Runtime,
+    Role::Network,
+    Role::GuestKernel,
+    Role::Hypervisor,
+];
+
+/// The fill of a namespace slot.
+pub fn slot_fill(theme: &Theme, slot: usize) -> Color32 {
+    theme.fill(SLOT_ROLES[slot % SLOT_ROLES.len()])
+}
+
+/// How a chip is emphasised.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Emphasis {
+    /// Created by the current step: thick warning outline and a `+` before the text.
+    pub new: bool,
+    /// Belongs to the selection: thick accent outline.
+    pub selected: bool,
+}
+
+/// The width a chip with `text` needs.
+pub fn chip_width(painter: &Painter, text: &str, font: &FontId) -> f32 {
+    painter
+        .layout_no_wrap(text.to_owned(), font.clone(), Color32::PLACEHOLDER)
+        .size()
+        .x
+        + 8.0
+}
+
+/// A filled rounded chip with centred text; returns its rectangle.
+pub fn chip(
+    painter: &Painter,
+    theme: &Theme,
+    rect: Rect,
+    fill: Color32,
+    text: &str,
+    emphasis: Emphasis,
+) -> Rect {
+    let stroke = if emphasis.selected {
+        Stroke::new(theme.stroke_thick, theme.accent)
+    } else if emphasis.new {
+        Stroke::new(theme.stroke_thick, theme.line(Role::Warn))
+    } else {
+        theme.thin()
+    };
+    painter.rect(rect, 4.0, fill, stroke, egui::StrokeKind::Inside);
+    let label = if emphasis.new {
+        format!("+{text}")
+    } else {
+        text.to_owned()
+    };
+    painter.text(
+        rect.center(),
+        Align2::CENTER_CENTER,
+        label,
+        theme.small(),
+        theme.text_on(fill),
+    );
+    rect
+}
