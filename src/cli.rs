@@ -29,6 +29,10 @@ pub struct Cli {
     #[arg(long, value_name = "N", hide = true)]
     pub quit_after_frames: Option<u64>,
 
+    /// Present a lecture script: full screen, PageDown walks through its scenes.
+    #[arg(long, value_name = "FILE")]
+    pub lecture: Option<PathBuf>,
+
     /// Where review progress is kept (default: $VIRTSCOPE_DATA_DIR, else the platform's data
     /// folder, e.g. ~/.local/share/virtscope).
     #[arg(long, value_name = "DIR", global = true)]
@@ -51,6 +55,23 @@ pub enum Command {
     /// Check, import and export flashcard decks.
     #[command(subcommand)]
     Deck(DeckCommand),
+
+    /// Print what this machine really has, as JSON (the live views' data).
+    Inspect {
+        /// What to inspect.
+        #[arg(value_enum)]
+        what: InspectTarget,
+        /// Print JSON (the only output format; the flag is accepted for clarity).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What `virtscope inspect` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InspectTarget {
+    /// Every namespace and process, from /proc (like `lsns -J`).
+    Namespaces,
 }
 
 /// `virtscope deck ...`.
@@ -191,6 +212,13 @@ pub fn run(cli: &Cli, command: &Command, out: &mut impl std::io::Write) -> Resul
             writeln!(out, "wrote {}", output.display()).map_err(|err| CliError(err.to_string()))
         }
         Command::Deck(command) => run_deck(cli, command, out),
+        Command::Inspect { what, .. } => {
+            let json = match what {
+                InspectTarget::Namespaces => crate::tabs::namespaces::inspect_json(),
+            }
+            .map_err(CliError)?;
+            writeln!(out, "{json}").map_err(|err| CliError(err.to_string()))
+        }
     }
 }
 

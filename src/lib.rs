@@ -10,6 +10,7 @@ pub mod draw;
 pub mod export;
 pub mod files;
 pub mod fonts;
+pub mod lecture;
 pub mod review;
 pub mod reviewer;
 pub mod scene;

@@ -18,6 +18,10 @@ fn main() -> ExitCode {
         Ok(open) => open,
         Err(err) => return fail(&err),
     };
+    let lecture = match cli.lecture.as_deref().map(virtscope::lecture::script::load).transpose() {
+        Ok(lecture) => lecture,
+        Err(err) => return fail(&err),
+    };
     let data_dir = match cli::data_dir(cli.data_dir.as_deref()) {
         Ok(dir) => Some(dir),
         Err(err) => {
@@ -26,6 +30,7 @@ fn main() -> ExitCode {
         }
     };
     let launch = Launch {
+        lecture,
         data_dir,
         clock: None,
         open,

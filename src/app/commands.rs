@@ -52,6 +52,10 @@ pub enum Command {
     Undo,
     /// Show the scene of the card under review.
     ShowMe,
+    /// Enter presentation mode.
+    Present,
+    /// Open the export dialog.
+    ExportDialog,
 }
 
 /// Whether the reviewer takes its keys this frame.
@@ -112,6 +116,12 @@ pub fn read_keys(ctx: &egui::Context, tab_count: usize, review: ReviewKeys) -> V
         }
         if input.consume_key(Modifiers::COMMAND, Key::B) {
             commands.push(Command::Browse);
+        }
+        if input.consume_key(Modifiers::COMMAND, Key::E) {
+            commands.push(Command::ExportDialog);
+        }
+        if input.consume_key(Modifiers::NONE, Key::F5) {
+            commands.push(Command::Present);
         }
         // Most specific first: Alt+Left must not also count as Left.
         for (shortcut, command) in &GLOBAL {

@@ -2,15 +2,19 @@
 //! persistence. Tabs draw their scenes; everything around them lives here.
 
 mod commands;
+mod export_dialog;
 mod flashcards;
 mod history;
+mod presenting;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use commands::Command;
+use export_dialog::ExportDialog;
 use history::History;
 
+use crate::lecture::{Lecture, Presentation};
 use crate::reviewer::browser::BrowserState;
 use crate::reviewer::panel::PanelState;
 use crate::reviewer::stats_ui::StatsState;
@@ -64,6 +68,8 @@ pub struct Launch {
     pub screenshot: Option<PathBuf>,
     /// `--quit-after-frames N`: quit after N frames (start-up measurements).
     pub quit_after_frames: Option<u64>,
+    /// `--lecture FILE`: present this lecture from its first scene.
+    pub lecture: Option<Lecture>,
 }
 
 /// A message in the status line.
@@ -104,6 +110,9 @@ pub struct VirtscopeApp {
     browser: BrowserState,
     stats: StatsState,
     pane: Pane,
+    presentation: Presentation,
+    export_dialog: ExportDialog,
+    scene_rect: egui::Rect,
 }
 
 impl VirtscopeApp {
@@ -143,6 +152,9 @@ impl VirtscopeApp {
             browser: BrowserState::default(),
             stats: StatsState::default(),
             pane,
+            presentation: Presentation::default(),
+            export_dialog: ExportDialog::default(),
+            scene_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0)),
         };
         let start = app.launch.open.clone().or_else(|| {
             let text = app.settings.last_scene.clone()?;
@@ -236,6 +248,11 @@ impl VirtscopeApp {
             Command::ToEnd => timeline.into_iter().for_each(|t| t.to_end()),
             Command::Faster => timeline.into_iter().for_each(|t| t.faster()),
             Command::Slower => timeline.into_iter().for_each(|t| t.slower()),
+            Command::Present => self.start_presentation(ctx, None),
+            Command::ExportDialog => {
+                let theme = self.settings.theme;
+                self.export_dialog.show_for(self.scene_rect, theme);
+            }
             Command::CycleFocus
             | Command::ToggleFlashcards
             | Command::Browse
@@ -250,8 +267,27 @@ impl VirtscopeApp {
     /// tests drive it headlessly.
     pub fn ui_content(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        if let Some(lecture) = self.launch.lecture.take() {
+            self.start_presentation(&ctx, Some(lecture));
+        }
         self.apply_settings(&ctx);
-        let commands = read_keys(&ctx, self.tabs.len(), self.review_keys());
+        if self.presentation.active {
+            self.presenting_ui(ui, &ctx);
+        } else {
+            self.desktop_ui(ui, &ctx);
+        }
+        self.advance(&ctx);
+        self.history.visit(self.current_link());
+        if !ctx.text_edit_focused() {
+            self.link_text = self.current_link().to_string();
+        }
+        self.frames += 1;
+        self.automation(&ctx);
+    }
+
+    /// The normal window: menus, tab strip, timeline bar, Flashcards panel, the scene.
+    fn desktop_ui(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+        let commands = read_keys(ctx, self.tabs.len(), self.review_keys());
         let pressed_at = ctx.input(|input| {
             input
                 .pointer
@@ -263,21 +299,12 @@ impl VirtscopeApp {
         self.top_bar_ui(ui);
         self.bottom_bar_ui(ui);
         let panel_rect = self.flashcards_panel_ui(ui);
-        let scene_rect = egui::CentralPanel::default()
-            .frame(egui::Frame::NONE.fill(self.theme.canvas))
-            .show(ui, |ui| {
-                let theme = self.theme.clone();
-                let tab = &mut self.tabs[self.active];
-                egui::Frame::NONE
-                    .fill(theme.panel)
-                    .inner_margin(egui::Margin::symmetric(8, 4))
-                    .show(ui, |ui| tab.controls_ui(ui, &theme));
-                tab.canvas_ui(ui, &theme);
-            })
-            .response
-            .rect;
-        self.shortcuts_window(&ctx);
-        self.flashcard_windows(&ctx);
+        let scene_rect = self.scene_ui(ui, true);
+        self.shortcuts_window(ctx);
+        self.flashcard_windows(ctx);
+        let theme = self.theme.clone();
+        let link = self.current_link();
+        self.export_dialog.window(ctx, &theme, &link);
         if let Some(pos) = pressed_at {
             if panel_rect.is_some_and(|rect| rect.contains(pos)) {
                 self.pane = Pane::Flashcards;
@@ -285,17 +312,44 @@ impl VirtscopeApp {
                 self.pane = Pane::Scene;
             }
         }
-
         for command in commands {
-            self.apply(command, &ctx);
+            self.apply(command, ctx);
         }
-        self.advance(&ctx);
-        self.history.visit(self.current_link());
-        if !ctx.text_edit_focused() {
-            self.link_text = self.current_link().to_string();
+    }
+
+    /// Presentation mode: the scene alone (controls only when asked), the overlay, the
+    /// presenter window; keys are the clicker's.
+    fn presenting_ui(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+        let keys = presenting::read_present_keys(ctx);
+        if self.presentation.show_controls {
+            self.bottom_bar_ui(ui);
         }
-        self.frames += 1;
-        self.automation(&ctx);
+        let scene_rect = self.scene_ui(ui, self.presentation.show_controls);
+        self.presentation_overlay_ui(ctx, scene_rect);
+        for key in keys {
+            self.apply_present_key(key, ctx);
+        }
+    }
+
+    /// The active tab's controls (optional) and canvas; returns the canvas's rectangle.
+    fn scene_ui(&mut self, ui: &mut egui::Ui, with_controls: bool) -> egui::Rect {
+        let rect = egui::CentralPanel::default()
+            .frame(egui::Frame::NONE.fill(self.theme.canvas))
+            .show(ui, |ui| {
+                let theme = self.theme.clone();
+                let tab = &mut self.tabs[self.active];
+                if with_controls {
+                    egui::Frame::NONE
+                        .fill(theme.panel)
+                        .inner_margin(egui::Margin::symmetric(8, 4))
+                        .show(ui, |ui| tab.controls_ui(ui, &theme));
+                }
+                let canvas = ui.available_rect_before_wrap();
+                tab.canvas_ui(ui, &theme);
+                canvas
+            });
+        self.scene_rect = rect.inner;
+        rect.response.rect
     }
 
     fn apply_settings(&mut self, ctx: &egui::Context) {
@@ -306,10 +360,16 @@ impl VirtscopeApp {
             // A zoom change (menu or Ctrl+=) takes effect at the end of a pass; read it back here.
             self.settings.zoom = ctx.zoom_factor();
         }
-        if self.applied_theme != Some(self.settings.theme) {
-            self.theme = Theme::new(self.settings.theme);
+        // Presenting uses the projector theme without changing the saved choice.
+        let wanted = if self.presentation.active {
+            ThemeKind::Projector
+        } else {
+            self.settings.theme
+        };
+        if self.applied_theme != Some(wanted) {
+            self.theme = Theme::new(wanted);
             self.theme.apply(ctx);
-            self.applied_theme = Some(self.settings.theme);
+            self.applied_theme = Some(wanted);
         }
     }
 
@@ -334,6 +394,14 @@ impl VirtscopeApp {
         egui::Panel::top("top-bar").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 ui.menu_button("File", |ui| {
+                    if ui.button("Export scene… (Ctrl+E)").clicked() {
+                        let theme = self.settings.theme;
+                        self.export_dialog.show_for(self.scene_rect, theme);
+                    }
+                    if ui.button("Present (F5)").clicked() {
+                        let ctx = ui.ctx().clone();
+                        self.start_presentation(&ctx, None);
+                    }
                     if ui.button("Open scene link…").clicked() {
                         ui.ctx()
                             .memory_mut(|memory| memory.request_focus(self.link_field_id));
@@ -517,6 +585,12 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset"),
     ("Ctrl+L", "Type a scene link"),
+    ("Ctrl+E", "Export the scene (SVG, PNG, GIF)"),
+    ("F5 / Esc", "Enter / leave presentation mode"),
+    ("PageDown / PageUp", "Presenting: next / previous step, then scene"),
+    ("B or . / W", "Presenting: black / white screen"),
+    ("L / P / E", "Presenting: laser, pen, erase ink (1-3 pen colour)"),
+    ("C / N", "Presenting: controls, presenter window"),
     ("F6", "Give the keyboard to the scene or the flashcards"),
     (
         "Space / Enter",

@@ -68,6 +68,21 @@ impl Capturer {
         })
     }
 
+    /// The id of the tab being painted.
+    pub fn tab_id(&self) -> &'static str {
+        self.tab.id()
+    }
+
+    /// Shows another scene of the same tab, keeping the egui context and its caches.
+    pub fn reopen(&mut self, link: &SceneLink) -> Result<(), ExportError> {
+        if link.tab == self.tab.id() {
+            self.tab.open(link)?;
+        } else {
+            self.tab = tabs::open_fresh(link)?;
+        }
+        Ok(())
+    }
+
     /// The scene's timeline (to read its range and marks).
     pub fn timeline(&mut self) -> Option<&mut crate::timeline::Timeline> {
         self.tab.timeline()

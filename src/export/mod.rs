@@ -6,6 +6,7 @@
 //! egui's galleys, fonts subsetted and embedded); [`png::to_png`] rasterizes that same SVG on the
 //! CPU with resvg at any scale, so the PNG is the SVG's picture, crisp at 2x and 4x.
 
+pub mod batch;
 mod capture;
 mod fonts;
 pub mod gif;
