@@ -60,6 +60,7 @@ pub const REGISTRY: &[TabFactory] = &[
     || Box::new(overview::OverviewTab::default()),
     || Box::new(cpu::CpuTab::default()),
     || Box::new(namespaces::NamespacesTab::default()),
+    || Box::new(cgroups::CgroupsTab::default()),
 ];
 
 /// Tab ids that are planned: links to them are valid once they register, pending until then.
