@@ -72,6 +72,8 @@ pub enum Command {
 pub enum InspectTarget {
     /// Every namespace and process, from /proc (like `lsns -J`).
     Namespaces,
+    /// The cgroup layout (v1, v2 or hybrid) and every cgroup with its processes and limits.
+    Cgroups,
 }
 
 /// `virtscope deck ...`.
@@ -115,12 +117,22 @@ pub enum DeckCommand {
 /// `virtscope export LINK -o FILE`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The scene link to render.
-    pub link: String,
+    /// The scene link to render (with -o), or the folder for --lecture.
+    #[arg(value_name = "LINK|DIR")]
+    pub target: Option<String>,
 
     /// Output file; its extension (.svg, .png or .gif) picks the format.
     #[arg(short, long, value_name = "FILE")]
-    pub output: PathBuf,
+    pub output: Option<PathBuf>,
+
+    /// Write every scene `virtscope scenes` lists into DIR as SVG and PNG (2x unless --scale).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "lecture"])]
+    pub all: Option<PathBuf>,
+
+    /// Write a lecture's scenes in order into the folder given as the target, with an
+    /// index.html handout.
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub lecture: Option<PathBuf>,
 
     /// Write an animated GIF (same as a .gif file name).
     #[arg(long)]
@@ -146,9 +158,9 @@ pub struct ExportArgs {
     #[arg(long, default_value_t = 720.0)]
     pub height: f32,
 
-    /// Pixels per point for PNG output (2 or 4 for slides).
-    #[arg(long, default_value_t = 1.0)]
-    pub scale: f32,
+    /// Pixels per point for PNG output (2 or 4 for slides); default 1, or 2 for --all/--lecture.
+    #[arg(long)]
+    pub scale: Option<f32>,
 
     /// Theme: light, dark or projector.
     #[arg(long, default_value = "light")]
@@ -180,46 +192,68 @@ pub fn run(cli: &Cli, command: &Command, out: &mut impl std::io::Write) -> Resul
             }
             Ok(())
         }
-        Command::Export(args) => {
-            let link = SceneLink::parse(&args.link).map_err(|err| CliError(err.to_string()))?;
-            let theme = ThemeKind::from_slug(&args.theme).ok_or_else(|| {
-                CliError(format!(
-                    "unknown theme {:?} (themes: light, dark, projector)",
-                    args.theme
-                ))
-            })?;
-            let options = ExportOptions {
-                width: args.width,
-                height: args.height,
-                scale: args.scale,
-                theme,
-                transparent: args.transparent,
-            };
-            let animation = export::gif::GifOptions {
-                from: args.from.clone(),
-                to: args.to.clone(),
-                fps: args.fps,
-            };
-            let output = if args.gif
-                && export::Format::from_path(&args.output).ok() != Some(export::Format::Gif)
-            {
-                args.output.with_extension("gif")
-            } else {
-                args.output.clone()
-            };
-            export::export_file(&link, &output, &options, &animation)
-                .map_err(|err| CliError(err.to_string()))?;
-            writeln!(out, "wrote {}", output.display()).map_err(|err| CliError(err.to_string()))
-        }
+        Command::Export(args) => run_export(args, out),
         Command::Deck(command) => run_deck(cli, command, out),
         Command::Inspect { what, .. } => {
             let json = match what {
                 InspectTarget::Namespaces => crate::tabs::namespaces::inspect_json(),
+                InspectTarget::Cgroups => crate::tabs::cgroups::inspect_json(),
             }
             .map_err(CliError)?;
             writeln!(out, "{json}").map_err(|err| CliError(err.to_string()))
         }
     }
+}
+
+fn run_export(args: &ExportArgs, out: &mut impl std::io::Write) -> Result<(), CliError> {
+    let theme = ThemeKind::from_slug(&args.theme).ok_or_else(|| {
+        CliError(format!(
+            "unknown theme {:?} (themes: light, dark, projector)",
+            args.theme
+        ))
+    })?;
+    let batch = args.all.is_some() || args.lecture.is_some();
+    let options = ExportOptions {
+        width: args.width,
+        height: args.height,
+        scale: args.scale.unwrap_or(if batch { 2.0 } else { 1.0 }),
+        theme,
+        transparent: args.transparent,
+    };
+    let failed = |err: export::ExportError| CliError(err.to_string());
+    let io = |err: std::io::Error| CliError(err.to_string());
+    if let Some(dir) = &args.all {
+        let report = export::batch::export_all(dir, &options).map_err(failed)?;
+        return writeln!(out, "wrote {} files into {}", report.files.len(), dir.display())
+            .map_err(io);
+    }
+    if let Some(file) = &args.lecture {
+        let dir = args.target.as_deref().ok_or_else(|| {
+            CliError("--lecture FILE needs the output folder: virtscope export --lecture FILE DIR".to_owned())
+        })?;
+        let lecture = crate::lecture::script::load(file).map_err(|err| CliError(err.to_string()))?;
+        let report = export::batch::export_lecture(&lecture, std::path::Path::new(dir), &options)
+            .map_err(failed)?;
+        return writeln!(out, "wrote {} files into {dir}", report.files.len()).map_err(io);
+    }
+    let (Some(target), Some(output)) = (&args.target, &args.output) else {
+        return Err(CliError(
+            "export needs a scene link and -o FILE (or --all DIR, or --lecture FILE DIR)".to_owned(),
+        ));
+    };
+    let link = SceneLink::parse(target).map_err(|err| CliError(err.to_string()))?;
+    let animation = export::gif::GifOptions {
+        from: args.from.clone(),
+        to: args.to.clone(),
+        fps: args.fps,
+    };
+    let output = if args.gif && export::Format::from_path(output).ok() != Some(export::Format::Gif) {
+        output.with_extension("gif")
+    } else {
+        output.clone()
+    };
+    export::export_file(&link, &output, &options, &animation).map_err(failed)?;
+    writeln!(out, "wrote {}", output.display()).map_err(io)
 }
 
 fn load_deck(name: &str) -> Result<(deck::Deck, Vec<deck::Warning>), CliError> {

@@ -190,6 +190,11 @@ impl VirtscopeApp {
         self.status.as_ref()
     }
 
+    /// Whether the export dialog is writing a file.
+    pub fn is_exporting(&self) -> bool {
+        self.export_dialog.is_busy()
+    }
+
     /// The settings as they would be saved now.
     pub fn settings(&self) -> &Settings {
         &self.settings
