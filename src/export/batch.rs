@@ -93,7 +93,7 @@ fn export_part(
         };
         let picture = capturer.picture(None);
         let document = svg::render(&picture);
-        let image = png::rasterize(&document, options.scale)?;
+        let image = png::rasterize(&document, options.scale, picture.background.is_some())?;
         let svg_path = dir.join(format!("{stem}.svg"));
         let png_path = dir.join(format!("{stem}.png"));
         let io = |path: &Path| {

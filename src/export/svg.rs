@@ -299,47 +299,37 @@ impl Writer {
 
     fn quadratic(&mut self, bezier: &QuadraticBezierShape) {
         let [a, b, c] = bezier.points;
-        let data = format!(
-            "M{} {}Q{} {} {} {}{}",
-            num(a.x),
-            num(a.y),
-            num(b.x),
-            num(b.y),
-            num(c.x),
-            num(c.y),
-            if bezier.closed { "Z" } else { "" }
-        );
-        let line = path_stroke(
-            &bezier.stroke.color,
-            bezier.stroke.width,
-            bezier.visual_bounding_rect(),
-        );
-        self.curve(&data, bezier.closed, bezier.fill, line);
+        let bounds = bezier.visual_bounding_rect();
+        let line = path_stroke(&bezier.stroke.color, bezier.stroke.width, bounds);
+        self.curve('Q', a, &[b, c], bezier.closed, bezier.fill, line);
     }
 
     fn cubic(&mut self, bezier: &CubicBezierShape) {
         let [a, b, c, d] = bezier.points;
-        let data = format!(
-            "M{} {}C{} {} {} {} {} {}{}",
-            num(a.x),
-            num(a.y),
-            num(b.x),
-            num(b.y),
-            num(c.x),
-            num(c.y),
-            num(d.x),
-            num(d.y),
-            if bezier.closed { "Z" } else { "" }
-        );
-        let line = path_stroke(
-            &bezier.stroke.color,
-            bezier.stroke.width,
-            bezier.visual_bounding_rect(),
-        );
-        self.curve(&data, bezier.closed, bezier.fill, line);
+        let bounds = bezier.visual_bounding_rect();
+        let line = path_stroke(&bezier.stroke.color, bezier.stroke.width, bounds);
+        self.curve('C', a, &[b, c, d], bezier.closed, bezier.fill, line);
     }
 
-    fn curve(&mut self, data: &str, closed: bool, area: Color32, line: Stroke) {
+    /// A bezier from `start` through the control points, as `M x y Q|C ...`.
+    fn curve(
+        &mut self,
+        command: char,
+        start: Pos2,
+        controls: &[Pos2],
+        closed: bool,
+        area: Color32,
+        line: Stroke,
+    ) {
+        let mut data = format!("M{} {}{command}", num(start.x), num(start.y));
+        let coordinates: Vec<String> = controls
+            .iter()
+            .flat_map(|p| [num(p.x), num(p.y)])
+            .collect();
+        data.push_str(&coordinates.join(" "));
+        if closed {
+            data.push('Z');
+        }
         let area = if closed {
             fill(area)
         } else {
