@@ -61,6 +61,7 @@ pub const REGISTRY: &[TabFactory] = &[
     || Box::new(cpu::CpuTab::default()),
     || Box::new(namespaces::NamespacesTab::default()),
     || Box::new(cgroups::CgroupsTab::default()),
+    || Box::new(containers::ContainersTab::default()),
 ];
 
 /// Tab ids that are planned: links to them are valid once they register, pending until then.

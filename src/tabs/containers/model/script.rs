@@ -48,6 +48,14 @@ pub struct CliTrace {
 }
 
 impl CliTrace {
+    /// An empty trace: a fresh sandbox seeded with `seed` and no lines yet.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            initial: Sandbox::new(seed),
+            steps: Vec::new(),
+        }
+    }
+
     /// The sandbox after step `index` (or the initial one for an empty trace).
     pub fn state_at(&self, index: usize) -> &Sandbox {
         self.steps
@@ -56,12 +64,60 @@ impl CliTrace {
             .map_or(&self.initial, |step| &step.after)
     }
 
+    /// The sandbox after the last step: where the next typed line runs.
+    pub fn last_state(&self) -> &Sandbox {
+        self.steps.last().map_or(&self.initial, |step| &step.after)
+    }
+
     /// Resolves `step=N` or `step=<slug>`.
     pub fn find_step(&self, key: &str) -> Option<usize> {
         if let Ok(index) = key.parse::<usize>() {
             return (index < self.steps.len()).then_some(index);
         }
         self.steps.iter().position(|step| step.slug == key)
+    }
+
+    /// The lines as typed, in order.
+    pub fn lines(&self) -> Vec<String> {
+        self.steps.iter().map(|step| step.line.clone()).collect()
+    }
+
+    /// Keeps only the first `len` steps (typing after stepping back drops the later ones).
+    pub fn truncate(&mut self, len: usize) {
+        self.steps.truncate(len);
+    }
+
+    /// Runs one more line after the last step and records it: the same step that replaying the
+    /// whole script would give, so a live session and its scene link agree.
+    pub fn push_line(&mut self, line: &str) -> Result<&CliStep, ScriptError> {
+        if self.steps.len() >= MAX_SCRIPT_LINES {
+            return Err(ScriptError::TooLong(self.steps.len() + 1));
+        }
+        let before = self.last_state().clone();
+        let mut sandbox = before.clone();
+        let result = sandbox.run_line(line);
+        let base = command_slug(line);
+        let count = 1 + self
+            .steps
+            .iter()
+            .filter(|step| command_slug(&step.line) == base)
+            .count();
+        let slug = if count == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{count}")
+        };
+        let label = label_for(&base, &result.events, &result.output, &before, &sandbox);
+        self.steps.push(CliStep {
+            slug,
+            label,
+            line: line.to_owned(),
+            output: result.output,
+            events: result.events,
+            clear: result.clear,
+            after: sandbox,
+        });
+        Ok(&self.steps[self.steps.len() - 1])
     }
 }
 
@@ -86,33 +142,12 @@ pub fn replay(seed: u64, lines: &[String]) -> Result<CliTrace, ScriptError> {
     if lines.len() > MAX_SCRIPT_LINES {
         return Err(ScriptError::TooLong(lines.len()));
     }
-    let initial = Sandbox::new(seed);
-    let mut sandbox = initial.clone();
-    let mut steps = Vec::with_capacity(lines.len());
-    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    let mut trace = CliTrace::new(seed);
+    trace.steps.reserve(lines.len());
     for line in lines {
-        let before = sandbox.clone();
-        let result = sandbox.run_line(line);
-        let base = command_slug(line);
-        let count = used.entry(base.clone()).or_insert(0);
-        *count += 1;
-        let slug = if *count == 1 {
-            base.clone()
-        } else {
-            format!("{base}-{count}")
-        };
-        let label = label_for(&base, &result.events, &result.output, &before, &sandbox);
-        steps.push(CliStep {
-            slug,
-            label,
-            line: line.clone(),
-            output: result.output,
-            events: result.events,
-            clear: result.clear,
-            after: sandbox.clone(),
-        });
+        trace.push_line(line)?;
     }
-    Ok(CliTrace { initial, steps })
+    Ok(trace)
 }
 
 /// The slug of a line's first command: `docker run` -> `run`, `docker compose up` -> `compose-up`,
@@ -613,6 +648,50 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn pushing_lines_one_by_one_equals_replaying_the_script() {
+        let lines: Vec<String> = CliPreset::StopVsRm
+            .script()
+            .iter()
+            .map(|l| (*l).to_owned())
+            .collect();
+        let replayed = replay(DEFAULT_SEED, &lines).unwrap();
+        let mut live = CliTrace::new(DEFAULT_SEED);
+        for line in &lines[..4] {
+            live.push_line(line).unwrap();
+        }
+        // Step back and type something else, then the rest: later steps are dropped first.
+        live.push_line("docker ps").unwrap();
+        live.truncate(4);
+        for line in &lines[4..] {
+            live.push_line(line).unwrap();
+        }
+        assert_eq!(live.lines(), lines);
+        for (a, b) in live.steps.iter().zip(&replayed.steps) {
+            assert_eq!(
+                (&a.slug, &a.label, &a.output),
+                (&b.slug, &b.label, &b.output)
+            );
+            assert_eq!(a.events, b.events);
+        }
+        assert_eq!(
+            live.last_state().engine.now_ms,
+            replayed.last_state().engine.now_ms
+        );
+    }
+
+    #[test]
+    fn a_full_trace_refuses_another_line() {
+        let lines = vec!["echo hi".to_owned(); MAX_SCRIPT_LINES];
+        let mut trace = replay(1, &lines).unwrap();
+        assert_eq!(
+            trace.push_line("echo one more").err(),
+            Some(ScriptError::TooLong(MAX_SCRIPT_LINES + 1))
+        );
+        assert_eq!(trace.steps.len(), MAX_SCRIPT_LINES);
+        assert_eq!(trace.find_step("echo-200"), Some(199));
     }
 
     #[test]

@@ -56,6 +56,24 @@ impl StackLayer {
             Self::Data => "Data",
         }
     }
+
+    /// Scene-link slug (`select=<model>.<layer>`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Hardware => "hardware",
+            Self::Virtualization => "virtualization",
+            Self::OperatingSystem => "os",
+            Self::Runtime => "runtime",
+            Self::Middleware => "middleware",
+            Self::Application => "application",
+            Self::Data => "data",
+        }
+    }
+
+    /// Parses a slug.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|layer| layer.slug() == slug)
+    }
 }
 
 /// A service model.
@@ -83,6 +101,21 @@ impl ServiceModel {
             Self::OsLevel => "OS-level virtualization (containers)",
             Self::Paas => "PaaS",
         }
+    }
+
+    /// Scene-link slug (`select=<model>.<layer>`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::OnPremises => "on-premises",
+            Self::Iaas => "iaas",
+            Self::OsLevel => "os-level",
+            Self::Paas => "paas",
+        }
+    }
+
+    /// Parses a slug.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|model| model.slug() == slug)
     }
 }
 
@@ -171,6 +204,17 @@ mod tests {
             cell(ServiceModel::OsLevel, StackLayer::OperatingSystem).manager,
             Manager::Shared
         );
+    }
+
+    #[test]
+    fn slugs_round_trip() {
+        for model in ServiceModel::ALL {
+            assert_eq!(ServiceModel::from_slug(model.slug()), Some(*model));
+        }
+        for layer in StackLayer::ALL {
+            assert_eq!(StackLayer::from_slug(layer.slug()), Some(*layer));
+        }
+        assert_eq!(StackLayer::from_slug("kernel"), None);
     }
 
     #[test]

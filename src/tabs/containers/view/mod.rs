@@ -1,0 +1,140 @@
+//! Drawing the Containers tab's views: one file per view, shared helpers here.
+
+pub mod architecture;
+pub mod cli;
+mod host;
+pub mod immutable;
+pub mod layers;
+pub mod microservices;
+pub mod service_models;
+mod terminal;
+
+use egui::{Align2, Color32, Painter, Pos2, Rect, Stroke, Vec2};
+
+use super::model::View;
+use super::model::container::ContainerState;
+use crate::draw;
+use crate::theme::{Role, Theme};
+use crate::timeline::Timeline;
+
+/// The short name of a view in the view picker.
+pub fn view_name(view: View) -> &'static str {
+    match view {
+        View::Architecture => "Architecture",
+        View::Cli => "CLI sandbox",
+        View::Layers => "Images and layers",
+        View::Immutable => "Immutable infrastructure",
+        View::Microservices => "Monolith vs microservices",
+        View::ServiceModels => "IaaS vs PaaS vs containers",
+    }
+}
+
+/// The label of the timeline's current mark (the step's caption).
+pub fn step_caption(timeline: &Timeline) -> &str {
+    timeline
+        .marks()
+        .get(timeline.current_mark())
+        .map_or("", |mark| mark.label.as_str())
+}
+
+/// The fill, the symbol and the word for a container state: colour is never the only cue.
+pub fn container_state_style(theme: &Theme, state: ContainerState) -> (Color32, &'static str) {
+    match state {
+        ContainerState::Running => (theme.fill(Role::Good), "▶ running"),
+        ContainerState::Paused => (theme.fill(Role::Network), "⏸ paused"),
+        ContainerState::Exited => (theme.fill(Role::Neutral), "■ exited"),
+        ContainerState::Created => (theme.fill(Role::App), "○ created"),
+    }
+}
+
+/// A small rounded tag with its text; returns its rectangle. `pos` is the left centre.
+pub fn tag(painter: &Painter, theme: &Theme, pos: Pos2, text: &str, fill: Color32) -> Rect {
+    let color = theme.text_on(fill);
+    let galley = painter.layout_no_wrap(text.to_owned(), theme.small(), color);
+    let pad = Vec2::new(theme.small_size * 0.35, theme.small_size * 0.1);
+    let rect = Rect::from_min_size(
+        Pos2::new(pos.x, pos.y - galley.size().y / 2.0 - pad.y),
+        galley.size() + 2.0 * pad,
+    );
+    painter.rect(rect, 3.0, fill, theme.thin(), egui::StrokeKind::Inside);
+    painter.galley(rect.min + pad, galley, color);
+    rect
+}
+
+/// A dashed rectangle outline.
+pub fn dashed_rect(painter: &Painter, rect: Rect, stroke: Stroke, dash: (f32, f32)) {
+    let corners = [
+        rect.left_top(),
+        rect.right_top(),
+        rect.right_bottom(),
+        rect.left_bottom(),
+        rect.left_top(),
+    ];
+    for pair in corners.windows(2) {
+        draw::dashed(painter, pair[0], pair[1], stroke, dash.0, dash.1);
+    }
+}
+
+/// Text on one line, cut with `…` to fit `width`.
+pub fn fit_text(
+    painter: &Painter,
+    pos: Pos2,
+    align: Align2,
+    text: &str,
+    font: egui::FontId,
+    color: Color32,
+    width: f32,
+) -> Rect {
+    let mut galley = painter.layout_no_wrap(text.to_owned(), font.clone(), color);
+    if galley.size().x > width && width > 0.0 {
+        let mut job = egui::text::LayoutJob::simple_singleline(text.to_owned(), font, color);
+        job.wrap = egui::text::TextWrapping::truncate_at_width(width);
+        galley = painter.layout_job(job);
+    }
+    let rect = align.anchor_size(pos, galley.size());
+    painter.galley(rect.min, galley, color);
+    rect
+}
+
+/// A panel with a thin outline on the surface colour and a heading; returns the inner area.
+pub fn panel(painter: &Painter, theme: &Theme, rect: Rect, heading: &str) -> Rect {
+    painter.rect(
+        rect,
+        6.0,
+        theme.surface,
+        theme.thin(),
+        egui::StrokeKind::Inside,
+    );
+    let inner = rect.shrink(8.0);
+    let heading_rect = fit_text(
+        painter,
+        inner.min,
+        Align2::LEFT_TOP,
+        heading,
+        theme.body(),
+        theme.text,
+        inner.width(),
+    );
+    Rect::from_min_max(Pos2::new(inner.min.x, heading_rect.max.y + 4.0), inner.max)
+}
+
+/// Splits `rect` into a left part of `fraction` of its width and the rest, with a gap.
+pub fn split_h(rect: Rect, fraction: f32, gap: f32) -> (Rect, Rect) {
+    let left_width = (rect.width() - gap) * fraction;
+    let left = Rect::from_min_size(rect.min, Vec2::new(left_width, rect.height()));
+    let right = Rect::from_min_max(Pos2::new(left.max.x + gap, rect.min.y), rect.max);
+    (left, right)
+}
+
+/// Smooth start and stop for moving tokens.
+pub fn ease(t: f32) -> f32 {
+    let t = t.clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+/// The canvas rectangle, claimed so that nothing else lays out over it.
+pub fn claim_canvas(ui: &mut egui::Ui) -> Rect {
+    let rect = ui.available_rect_before_wrap();
+    ui.allocate_rect(rect, egui::Sense::hover());
+    rect
+}

@@ -1,0 +1,239 @@
+//! The service-models view: who manages each layer under on-premises, IaaS, OS-level
+//! virtualization (containers) and PaaS, as a table filled and worded per cell.
+//!
+//! "You" cells are filled, "Provider" cells are plain, "Shared" cells are half filled, and every
+//! cell also says its word, so the table reads without colour. Clicking a cell explains it (and
+//! puts it in the link as `select=`).
+
+use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
+
+use super::{claim_canvas, fit_text};
+use crate::draw;
+use crate::tabs::containers::model::service_models::{
+    Manager, SOURCES, ServiceModel, StackLayer, cell, user_managed_halves,
+};
+use crate::tabs::containers::scenes::service_models::ServiceScene;
+use crate::theme::{Role, Theme};
+
+/// A button to clear the selection.
+pub fn controls_ui(ui: &mut Ui, scene: &mut ServiceScene) {
+    ui.label("Click a cell to see why it is managed that way.");
+    if scene.select.is_some() && ui.button("Clear selection").clicked() {
+        scene.select = None;
+    }
+}
+
+fn word(manager: Manager) -> &'static str {
+    match manager {
+        Manager::User => "You",
+        Manager::Provider => "Provider",
+        Manager::Shared => "Shared",
+    }
+}
+
+/// Draws the table; clicking a cell selects it (clicking it again clears it).
+pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
+    let rect = claim_canvas(ui);
+    let painter = ui.painter_at(rect);
+    let body = draw::caption(
+        &painter,
+        theme,
+        rect,
+        "Who manages what: on-premises, IaaS, OS-level virtualization and PaaS",
+        "Filled cells with \"You\" are yours to install, patch and secure; \"Provider\" cells are the platform's. Containers share the host kernel, so the operating system is split.",
+    )
+    .shrink2(Vec2::new(12.0, 4.0));
+    let info_height = theme.body_size * 3.6;
+    let sources_height = theme.small_size * 1.5;
+    let table = Rect::from_min_max(
+        body.min,
+        Pos2::new(body.max.x, body.max.y - info_height - sources_height - 16.0),
+    );
+    let header_height = theme.body_size * 2.8;
+    let footer_height = theme.body_size * 1.6;
+    let label_width = (table.width() * 0.16).max(theme.body_size * 7.0);
+    let columns = ServiceModel::ALL.len() as f32;
+    let col_width = (table.width() - label_width) / columns;
+    let rows = StackLayer::ALL.len() as f32;
+    let row_height = (table.height() - header_height - footer_height) / rows;
+
+    for (col, model) in ServiceModel::ALL.iter().enumerate() {
+        let x = table.min.x + label_width + col as f32 * col_width;
+        let header = Rect::from_min_size(
+            Pos2::new(x, table.min.y),
+            Vec2::new(col_width, header_height),
+        );
+        draw::text_centered(&painter, header, model.title(), theme.body(), theme.text);
+        let halves = user_managed_halves(*model);
+        let count = if halves.is_multiple_of(2) {
+            format!("you manage {} of 7", halves / 2)
+        } else {
+            format!("you manage {}½ of 7", halves / 2)
+        };
+        painter.text(
+            Pos2::new(header.center().x, table.max.y),
+            Align2::CENTER_BOTTOM,
+            count,
+            theme.body(),
+            theme.text,
+        );
+    }
+    let mut clicked = None;
+    // Top row is the data, bottom row the hardware, as stacks are drawn.
+    for (row, layer) in StackLayer::ALL.iter().rev().enumerate() {
+        let y = table.min.y + header_height + row as f32 * row_height;
+        let label_rect = Rect::from_min_size(
+            Pos2::new(table.min.x, y),
+            Vec2::new(label_width, row_height),
+        );
+        fit_text(
+            &painter,
+            label_rect.left_center(),
+            Align2::LEFT_CENTER,
+            layer.title(),
+            theme.body(),
+            theme.text,
+            label_width - 6.0,
+        );
+        for (col, model) in ServiceModel::ALL.iter().enumerate() {
+            let cell_rect = Rect::from_min_size(
+                Pos2::new(table.min.x + label_width + col as f32 * col_width, y),
+                Vec2::new(col_width, row_height),
+            )
+            .shrink(2.0);
+            let info = cell(*model, *layer);
+            let selected = scene.select == Some((*model, *layer));
+            let label = format!(
+                "{} / {}: {}",
+                model.title(),
+                layer.title(),
+                word(info.manager)
+            );
+            let response = draw::hit_region(
+                ui,
+                cell_rect,
+                egui::Id::unique(("containers-service-cell", col, row)),
+                &label,
+            );
+            if response.clicked() {
+                clicked = Some((*model, *layer));
+            }
+            cell_ui(
+                &painter,
+                theme,
+                cell_rect,
+                info.manager,
+                selected || response.hovered(),
+            );
+            if selected {
+                painter.rect_stroke(
+                    cell_rect.expand(2.0),
+                    4.0,
+                    theme.thick(theme.accent),
+                    egui::StrokeKind::Outside,
+                );
+            }
+        }
+    }
+    if let Some(picked) = clicked {
+        scene.select = if scene.select == Some(picked) {
+            None
+        } else {
+            Some(picked)
+        };
+    }
+
+    // The explanation of the selected cell.
+    let info_rect = Rect::from_min_max(
+        Pos2::new(body.min.x, table.max.y + 8.0),
+        Pos2::new(body.max.x, table.max.y + 8.0 + info_height),
+    );
+    painter.rect(
+        info_rect,
+        6.0,
+        theme.surface,
+        theme.thin(),
+        egui::StrokeKind::Inside,
+    );
+    let text = match scene.select {
+        Some((model, layer)) => {
+            let info = cell(model, layer);
+            format!(
+                "{} · {}: {}, because {}.",
+                model.title(),
+                layer.title(),
+                word(info.manager),
+                info.note
+            )
+        }
+        None => "Click a cell to see why it is managed that way.".to_owned(),
+    };
+    let inner = info_rect.shrink(8.0);
+    let clipped = painter.with_clip_rect(inner.intersect(painter.clip_rect()));
+    draw::text_wrapped(
+        &clipped,
+        inner.min,
+        &text,
+        theme.body(),
+        theme.text,
+        inner.width(),
+    );
+    fit_text(
+        &painter,
+        Pos2::new(body.min.x, body.max.y),
+        Align2::LEFT_BOTTOM,
+        &format!("Sources: {}; {}", SOURCES[0], SOURCES[1]),
+        theme.small(),
+        theme.text_muted,
+        body.width(),
+    );
+}
+
+/// A cell: "You" filled, "Provider" plain, "Shared" half filled; the word is always written.
+fn cell_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, manager: Manager, hot: bool) {
+    let user_fill = theme.fill(Role::App);
+    let stroke = if hot {
+        Stroke::new(theme.stroke_thick, theme.outline)
+    } else {
+        theme.thin()
+    };
+    let (text_rect, fill) = match manager {
+        Manager::User => {
+            painter.rect(rect, 4.0, user_fill, stroke, egui::StrokeKind::Inside);
+            (rect, user_fill)
+        }
+        Manager::Provider => {
+            painter.rect(rect, 4.0, theme.surface, stroke, egui::StrokeKind::Inside);
+            (rect, theme.surface)
+        }
+        Manager::Shared => {
+            painter.rect(rect, 4.0, theme.surface, stroke, egui::StrokeKind::Inside);
+            let half = Rect::from_min_max(rect.min, Pos2::new(rect.center().x, rect.max.y));
+            painter.rect_filled(half.shrink(1.0), 3.0, user_fill);
+            (half, user_fill)
+        }
+    };
+    let color = theme.text_on(fill);
+    if manager == Manager::Shared {
+        // Left half: the image's userland (yours); right half: the host's kernel (provider's).
+        let right = Rect::from_min_max(Pos2::new(rect.center().x, rect.min.y), rect.max);
+        draw::labelled_box(
+            painter,
+            theme,
+            text_rect.shrink(1.0),
+            fill,
+            Stroke::NONE,
+            "Shared",
+            Some("userland: you"),
+        );
+        draw::text_centered(
+            painter,
+            right,
+            "kernel: provider",
+            theme.small(),
+            theme.text,
+        );
+    } else {
+        draw::text_centered(painter, text_rect, word(manager), theme.body(), color);
+    }
+}
