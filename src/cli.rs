@@ -224,21 +224,31 @@ fn run_export(args: &ExportArgs, out: &mut impl std::io::Write) -> Result<(), Cl
     let io = |err: std::io::Error| CliError(err.to_string());
     if let Some(dir) = &args.all {
         let report = export::batch::export_all(dir, &options).map_err(failed)?;
-        return writeln!(out, "wrote {} files into {}", report.files.len(), dir.display())
-            .map_err(io);
+        return writeln!(
+            out,
+            "wrote {} files into {}",
+            report.files.len(),
+            dir.display()
+        )
+        .map_err(io);
     }
     if let Some(file) = &args.lecture {
         let dir = args.target.as_deref().ok_or_else(|| {
-            CliError("--lecture FILE needs the output folder: virtscope export --lecture FILE DIR".to_owned())
+            CliError(
+                "--lecture FILE needs the output folder: virtscope export --lecture FILE DIR"
+                    .to_owned(),
+            )
         })?;
-        let lecture = crate::lecture::script::load(file).map_err(|err| CliError(err.to_string()))?;
+        let lecture =
+            crate::lecture::script::load(file).map_err(|err| CliError(err.to_string()))?;
         let report = export::batch::export_lecture(&lecture, std::path::Path::new(dir), &options)
             .map_err(failed)?;
         return writeln!(out, "wrote {} files into {dir}", report.files.len()).map_err(io);
     }
     let (Some(target), Some(output)) = (&args.target, &args.output) else {
         return Err(CliError(
-            "export needs a scene link and -o FILE (or --all DIR, or --lecture FILE DIR)".to_owned(),
+            "export needs a scene link and -o FILE (or --all DIR, or --lecture FILE DIR)"
+                .to_owned(),
         ));
     };
     let link = SceneLink::parse(target).map_err(|err| CliError(err.to_string()))?;
@@ -247,7 +257,8 @@ fn run_export(args: &ExportArgs, out: &mut impl std::io::Write) -> Result<(), Cl
         to: args.to.clone(),
         fps: args.fps,
     };
-    let output = if args.gif && export::Format::from_path(output).ok() != Some(export::Format::Gif) {
+    let output = if args.gif && export::Format::from_path(output).ok() != Some(export::Format::Gif)
+    {
         output.with_extension("gif")
     } else {
         output.clone()

@@ -18,7 +18,12 @@ fn main() -> ExitCode {
         Ok(open) => open,
         Err(err) => return fail(&err),
     };
-    let lecture = match cli.lecture.as_deref().map(virtscope::lecture::script::load).transpose() {
+    let lecture = match cli
+        .lecture
+        .as_deref()
+        .map(virtscope::lecture::script::load)
+        .transpose()
+    {
         Ok(lecture) => lecture,
         Err(err) => return fail(&err),
     };

@@ -294,7 +294,11 @@ impl Theme {
     /// Pen ink for drawing over scenes while presenting: vermillion, blue, bluish green (they
     /// read on white and on dark canvases, and differ for colour-blind viewers).
     pub fn ink(&self, index: usize) -> Color32 {
-        const INK: [Color32; 3] = [okabe_ito::VERMILLION, okabe_ito::BLUE, okabe_ito::BLUISH_GREEN];
+        const INK: [Color32; 3] = [
+            okabe_ito::VERMILLION,
+            okabe_ito::BLUE,
+            okabe_ito::BLUISH_GREEN,
+        ];
         INK[index % INK.len()]
     }
 
@@ -305,7 +309,11 @@ impl Theme {
 
     /// A blanked screen while presenting (`B` black, `W` white).
     pub fn blank_screen(black: bool) -> Color32 {
-        if black { Color32::BLACK } else { Color32::WHITE }
+        if black {
+            Color32::BLACK
+        } else {
+            Color32::WHITE
+        }
     }
 
     /// A thin outline stroke.

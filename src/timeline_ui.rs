@@ -1,6 +1,6 @@
 //! The shared playback bar: start, step back, play/pause, step forward, end, a scrubbable track
-//! with the named steps as ticks (hover one for its caption) and the speed. The current step's
-//! caption is drawn by the scene itself, so exports carry it.
+//! with the named steps as ticks (hover one for its caption), the speed, and the current step's
+//! caption as text (scenes paint it too, for exports; this label is what screen readers read).
 
 use egui::{Align2, Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
@@ -66,6 +66,9 @@ pub fn bar_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
         ui.label(timeline.position_text());
         track_ui(ui, timeline, theme);
     });
+    if let Some(mark) = timeline.marks().get(timeline.current_mark()) {
+        ui.label(egui::RichText::new(&mark.label).color(theme.text_muted));
+    }
 }
 
 /// The scrub track: click or drag anywhere to seek; ticks mark the named steps.

@@ -14,7 +14,13 @@ fn harness(link: &str) -> Harness<'static, VirtscopeApp> {
         open: Some(SceneLink::parse(link).unwrap()),
         ..Launch::default()
     };
-    let app = VirtscopeApp::new(Settings::default(), launch);
+    // The Flashcards panel is not what these tests are about; without it the trees have the
+    // room they have in a maximised window.
+    let settings = Settings {
+        show_flashcards: false,
+        ..Settings::default()
+    };
+    let app = VirtscopeApp::new(settings, launch);
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1600.0, 1000.0))
         .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);

@@ -38,19 +38,31 @@ fn f5_presents_pagedown_steps_b_blanks_and_esc_leaves() {
     press(&mut harness, Key::PageDown);
     assert_eq!(link(&harness), "overview?step=1");
     press(&mut harness, Key::Space);
-    assert_eq!(link(&harness), "overview?step=2", "Space steps like a clicker");
+    assert_eq!(
+        link(&harness),
+        "overview?step=2",
+        "Space steps like a clicker"
+    );
     press(&mut harness, Key::PageUp);
     assert_eq!(link(&harness), "overview?step=1");
     press(&mut harness, Key::B);
     assert_eq!(harness.state().presentation().blank, Some(Blank::Black));
     press(&mut harness, Key::Period);
-    assert_eq!(harness.state().presentation().blank, None, "the clicker's . toggles back");
+    assert_eq!(
+        harness.state().presentation().blank,
+        None,
+        "the clicker's . toggles back"
+    );
     press(&mut harness, Key::W);
     assert_eq!(harness.state().presentation().blank, Some(Blank::White));
     press(&mut harness, Key::Escape);
     assert!(!harness.state().is_presenting());
     harness.get_by_label("View");
-    assert_eq!(harness.state().settings().theme, virtscope::theme::ThemeKind::Light, "the saved theme is kept");
+    assert_eq!(
+        harness.state().settings().theme,
+        virtscope::theme::ThemeKind::Light,
+        "the saved theme is kept"
+    );
 }
 
 #[test]
@@ -70,7 +82,11 @@ fn pen_strokes_appear_and_clear_and_never_reach_the_link() {
     let ink = &harness.state().presentation().ink;
     assert_eq!(ink.len(), 1, "one stroke");
     assert!(ink[0].points.len() >= 3, "{:?}", ink[0].points);
-    assert_eq!(link(&harness), "overview?step=0", "ink is not part of the scene");
+    assert_eq!(
+        link(&harness),
+        "overview?step=0",
+        "ink is not part of the scene"
+    );
     press(&mut harness, Key::E);
     assert!(harness.state().presentation().ink.is_empty());
     press(&mut harness, Key::L);
@@ -100,7 +116,11 @@ fn a_lecture_walks_through_steps_then_scenes() {
         "after the last step comes the next scene"
     );
     press(&mut harness, Key::PageUp);
-    assert_eq!(link(&harness), "overview?step=9", "back to the previous scene's last step");
+    assert_eq!(
+        link(&harness),
+        "overview?step=9",
+        "back to the previous scene's last step"
+    );
     press(&mut harness, Key::N);
     harness.get_by_label_contains("Last steps of the overview.");
     harness.get_by_label_contains("Then bare metal.");
@@ -126,7 +146,9 @@ fn the_export_dialog_writes_a_file() {
         .get_by_role_and_label(Role::TextInput, "Path")
         .type_text(path.to_str().unwrap());
     harness.run();
-    harness.get_by_role_and_label(Role::Button, "Export").click();
+    harness
+        .get_by_role_and_label(Role::Button, "Export")
+        .click();
     for _ in 0..200 {
         harness.step();
         if !harness.state().is_exporting() {

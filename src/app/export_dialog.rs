@@ -138,53 +138,78 @@ impl ExportDialog {
 
     fn dialog_ui(&mut self, ui: &mut Ui, theme: &Theme, link: &SceneLink) {
         ui.label(RichText::new(link.to_string()).monospace());
-        egui::Grid::new("export-options").num_columns(2).show(ui, |ui| {
-            ui.label("Format");
-            ui.horizontal(|ui| {
-                ui.radio_value(&mut self.format, Format::Svg, "SVG");
-                ui.radio_value(&mut self.format, Format::Png, "PNG");
-                ui.radio_value(&mut self.format, Format::Gif, "GIF");
-            });
-            ui.end_row();
-            ui.label("Scale");
-            ui.horizontal(|ui| {
-                for scale in [1.0, 2.0, 4.0] {
-                    ui.radio_value(&mut self.scale, scale, format!("{scale}x"));
-                }
-            });
-            ui.end_row();
-            ui.label("Theme");
-            ui.horizontal(|ui| {
-                for kind in ThemeKind::ALL {
-                    ui.radio_value(&mut self.theme, kind, kind.title());
-                }
-            });
-            ui.end_row();
-            ui.label("Background");
-            ui.checkbox(&mut self.transparent, "Transparent");
-            ui.end_row();
-            ui.label("Size (points)");
-            ui.horizontal(|ui| {
-                ui.add(egui::DragValue::new(&mut self.width).range(64.0..=8192.0).prefix("w "));
-                ui.add(egui::DragValue::new(&mut self.height).range(64.0..=8192.0).prefix("h "));
-            });
-            ui.end_row();
-            if self.format == Format::Gif {
-                ui.label("Animate");
+        egui::Grid::new("export-options")
+            .num_columns(2)
+            .show(ui, |ui| {
+                ui.label("Format");
                 ui.horizontal(|ui| {
-                    ui.label("from");
-                    ui.add(egui::TextEdit::singleline(&mut self.from).hint_text("start").desired_width(60.0));
-                    ui.label("to");
-                    ui.add(egui::TextEdit::singleline(&mut self.to).hint_text("end").desired_width(60.0));
-                    ui.add(egui::DragValue::new(&mut self.fps).range(1.0..=50.0).suffix(" fps"));
+                    ui.radio_value(&mut self.format, Format::Svg, "SVG");
+                    ui.radio_value(&mut self.format, Format::Png, "PNG");
+                    ui.radio_value(&mut self.format, Format::Gif, "GIF");
                 });
                 ui.end_row();
-            }
-        });
+                ui.label("Scale");
+                ui.horizontal(|ui| {
+                    for scale in [1.0, 2.0, 4.0] {
+                        ui.radio_value(&mut self.scale, scale, format!("{scale}x"));
+                    }
+                });
+                ui.end_row();
+                ui.label("Theme");
+                ui.horizontal(|ui| {
+                    for kind in ThemeKind::ALL {
+                        ui.radio_value(&mut self.theme, kind, kind.title());
+                    }
+                });
+                ui.end_row();
+                ui.label("Background");
+                ui.checkbox(&mut self.transparent, "Transparent");
+                ui.end_row();
+                ui.label("Size (points)");
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::DragValue::new(&mut self.width)
+                            .range(64.0..=8192.0)
+                            .prefix("w "),
+                    );
+                    ui.add(
+                        egui::DragValue::new(&mut self.height)
+                            .range(64.0..=8192.0)
+                            .prefix("h "),
+                    );
+                });
+                ui.end_row();
+                if self.format == Format::Gif {
+                    ui.label("Animate");
+                    ui.horizontal(|ui| {
+                        ui.label("from");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.from)
+                                .hint_text("start")
+                                .desired_width(60.0),
+                        );
+                        ui.label("to");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.to)
+                                .hint_text("end")
+                                .desired_width(60.0),
+                        );
+                        ui.add(
+                            egui::DragValue::new(&mut self.fps)
+                                .range(1.0..=50.0)
+                                .suffix(" fps"),
+                        );
+                    });
+                    ui.end_row();
+                }
+            });
         ui.separator();
         let busy = self.is_busy();
         ui.horizontal(|ui| {
-            if ui.add_enabled(!busy, egui::Button::new("Save as…")).clicked() {
+            if ui
+                .add_enabled(!busy, egui::Button::new("Save as…"))
+                .clicked()
+            {
                 let picked = rfd::FileDialog::new()
                     .set_title("Export scene")
                     .set_file_name(format!("{}.{}", file_stem(link), self.extension()))

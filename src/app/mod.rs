@@ -354,6 +354,9 @@ impl VirtscopeApp {
                 canvas
             });
         self.scene_rect = rect.inner;
+        if let Some(link) = self.tabs[self.active].take_open_request() {
+            self.open_link(&link);
+        }
         rect.response.rect
     }
 
@@ -592,9 +595,15 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+L", "Type a scene link"),
     ("Ctrl+E", "Export the scene (SVG, PNG, GIF)"),
     ("F5 / Esc", "Enter / leave presentation mode"),
-    ("PageDown / PageUp", "Presenting: next / previous step, then scene"),
+    (
+        "PageDown / PageUp",
+        "Presenting: next / previous step, then scene",
+    ),
     ("B or . / W", "Presenting: black / white screen"),
-    ("L / P / E", "Presenting: laser, pen, erase ink (1-3 pen colour)"),
+    (
+        "L / P / E",
+        "Presenting: laser, pen, erase ink (1-3 pen colour)",
+    ),
     ("C / N", "Presenting: controls, presenter window"),
     ("F6", "Give the keyboard to the scene or the flashcards"),
     (

@@ -25,7 +25,13 @@ pub fn file_stem(link: &SceneLink) -> String {
     }
     let mut safe: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     if safe.len() > 120 {
         let hash = crate::deck::model::fnv1a_64(stem.as_bytes());
@@ -53,7 +59,9 @@ fn export_scenes(
         path: dir.to_owned(),
         source,
     })?;
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
     let chunk = scenes.len().div_ceil(workers).max(1);
     let results: Vec<Result<Vec<PathBuf>, ExportError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = scenes
@@ -63,9 +71,9 @@ fn export_scenes(
         handles
             .into_iter()
             .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err(ExportError::Render("an export worker crashed".to_owned())))
+                handle.join().unwrap_or_else(|_| {
+                    Err(ExportError::Render("an export worker crashed".to_owned()))
+                })
             })
             .collect()
     });
@@ -213,6 +221,9 @@ mod tests {
     fn an_unwritable_folder_is_reported() {
         let options = ExportOptions::default();
         let err = export_all(Path::new("/proc/virtscope-cannot-write"), &options).unwrap_err();
-        assert!(err.to_string().contains("/proc/virtscope-cannot-write"), "{err}");
+        assert!(
+            err.to_string().contains("/proc/virtscope-cannot-write"),
+            "{err}"
+        );
     }
 }

@@ -322,10 +322,7 @@ impl Writer {
         line: Stroke,
     ) {
         let mut data = format!("M{} {}{command}", num(start.x), num(start.y));
-        let coordinates: Vec<String> = controls
-            .iter()
-            .flat_map(|p| [num(p.x), num(p.y)])
-            .collect();
+        let coordinates: Vec<String> = controls.iter().flat_map(|p| [num(p.x), num(p.y)]).collect();
         data.push_str(&coordinates.join(" "));
         if closed {
             data.push('Z');

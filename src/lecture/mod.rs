@@ -103,7 +103,11 @@ impl Presentation {
 
     /// Toggles a tool: choosing the active one returns to the pointer.
     pub fn toggle_tool(&mut self, tool: Tool) {
-        self.tool = if self.tool == tool { Tool::Pointer } else { tool };
+        self.tool = if self.tool == tool {
+            Tool::Pointer
+        } else {
+            tool
+        };
         self.trail.clear();
     }
 
@@ -159,7 +163,10 @@ mod tests {
             points: vec![Pos2::ZERO],
         });
         assert_eq!(presentation.turn(true).unwrap().line, 2);
-        assert!(presentation.ink.is_empty(), "ink belongs to the scene it was drawn on");
+        assert!(
+            presentation.ink.is_empty(),
+            "ink belongs to the scene it was drawn on"
+        );
         assert_eq!(presentation.next_slide().unwrap().line, 3);
         presentation.turn(true);
         assert!(presentation.turn(true).is_none(), "no scene after the last");
@@ -188,7 +195,11 @@ mod tests {
         presentation.laser_to(Pos2::new(5.0, 0.0), 0.2);
         assert!(presentation.is_animating());
         presentation.laser_to(Pos2::new(9.0, 0.0), 1.0);
-        assert_eq!(presentation.trail.len(), 1, "points older than the trail are gone");
+        assert_eq!(
+            presentation.trail.len(),
+            1,
+            "points older than the trail are gone"
+        );
         assert!(!presentation.is_animating());
     }
 }

@@ -30,7 +30,10 @@ pub fn overlay_ui(ctx: &egui::Context, theme: &Theme, rect: Rect, presentation: 
             });
     }
 
-    let painter = ctx.layer_painter(LayerId::new(Order::Foreground, Id::unique("presentation-ink")));
+    let painter = ctx.layer_painter(LayerId::new(
+        Order::Foreground,
+        Id::unique("presentation-ink"),
+    ));
     if let Some(blank) = presentation.blank {
         painter.rect_filled(rect, 0.0, Theme::blank_screen(blank == Blank::Black));
         return;
@@ -70,7 +73,10 @@ fn laser_ui(painter: &egui::Painter, theme: &Theme, presentation: &Presentation,
         let alpha = (1.0 - age).clamp(0.0, 1.0) as f32;
         painter.line_segment(
             [pair[0].0, pair[1].0],
-            Stroke::new(theme.stroke_thick * 2.0 * alpha, color.gamma_multiply(alpha)),
+            Stroke::new(
+                theme.stroke_thick * 2.0 * alpha,
+                color.gamma_multiply(alpha),
+            ),
         );
     }
     if let Some((pos, _)) = presentation.trail.last() {

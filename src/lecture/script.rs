@@ -130,7 +130,9 @@ pub fn parse(text: &str, source: &str, default_title: &str) -> Result<Lecture, L
         match tabs::check_link(raw) {
             LinkStatus::Valid => {}
             LinkStatus::Pending { tab } => {
-                return Err(error(format!("the {tab} tab is not available in this build")));
+                return Err(error(format!(
+                    "the {tab} tab is not available in this build"
+                )));
             }
             LinkStatus::Invalid { message } => return Err(error(message)),
         }
@@ -163,19 +165,39 @@ mod tests {
 
     #[test]
     fn bad_lines_name_the_file_and_line() {
-        let err = parse("overview\nnosuchtab?x=1\n", "l.txt", "l").unwrap_err().to_string();
-        assert!(err.starts_with("l.txt:2: unknown tab \"nosuchtab\""), "{err}");
-        let err = parse("  a note first\n", "l.txt", "l").unwrap_err().to_string();
-        assert!(err.contains("l.txt:1: speaker notes come before any scene"), "{err}");
-        let err = parse("overview?step=99\n", "l.txt", "l").unwrap_err().to_string();
+        let err = parse("overview\nnosuchtab?x=1\n", "l.txt", "l")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("l.txt:2: unknown tab \"nosuchtab\""),
+            "{err}"
+        );
+        let err = parse("  a note first\n", "l.txt", "l")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("l.txt:1: speaker notes come before any scene"),
+            "{err}"
+        );
+        let err = parse("overview?step=99\n", "l.txt", "l")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("l.txt:1:") && err.contains("\"99\""), "{err}");
-        assert!(matches!(parse("# nothing\n", "l.txt", "l"), Err(LectureError::Empty(_))));
+        assert!(matches!(
+            parse("# nothing\n", "l.txt", "l"),
+            Err(LectureError::Empty(_))
+        ));
     }
 
     #[test]
     fn a_missing_file_is_a_read_error() {
-        let err = load(Path::new("/nonexistent/lecture.txt")).unwrap_err().to_string();
-        assert!(err.contains("cannot read lecture /nonexistent/lecture.txt"), "{err}");
+        let err = load(Path::new("/nonexistent/lecture.txt"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("cannot read lecture /nonexistent/lecture.txt"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -183,6 +205,9 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("decks/lecture.txt");
         let lecture = load(&path).unwrap_or_else(|err| panic!("{err}"));
         assert!(lecture.slides.len() >= 10);
-        assert!(lecture.slides.iter().all(|slide| !slide.notes.is_empty()), "every scene has notes");
+        assert!(
+            lecture.slides.iter().all(|slide| !slide.notes.is_empty()),
+            "every scene has notes"
+        );
     }
 }

@@ -37,6 +37,12 @@ pub trait Tab {
     /// The timeline of the current scene, if it has one.
     fn timeline(&mut self) -> Option<&mut Timeline>;
 
+    /// A scene link the tab asks the app to open (e.g. "open in the Namespaces tab"), taken once
+    /// per frame after drawing and opened like a typed link (history, status line on error).
+    fn take_open_request(&mut self) -> Option<SceneLink> {
+        None
+    }
+
     /// Whether something in the tab animates without the timeline (e.g. a live refresh). The app
     /// only requests repaints while this or a playing timeline is true.
     fn is_animating(&self) -> bool {

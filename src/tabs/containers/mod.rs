@@ -34,8 +34,8 @@ pub struct ContainersTab {
     immutable: ImmutableScene,
     micro: MicroScene,
     service: ServiceScene,
-    /// The last link copied to the clipboard, shown as feedback beside the button.
-    copied: Option<String>,
+    /// A link to another tab the student clicked (the namespaces or cgroups step), for the app.
+    open_request: Option<String>,
 }
 
 /// The active view (a newtype so that the tab can derive `Default`).
@@ -159,7 +159,7 @@ impl Tab for ContainersTab {
         });
         ui.horizontal_wrapped(|ui| match self.view.0 {
             View::Architecture => {
-                view::architecture::controls_ui(ui, &mut self.architecture, &mut self.copied);
+                view::architecture::controls_ui(ui, &mut self.architecture, &mut self.open_request);
             }
             View::Cli => view::cli::controls_ui(ui, self.cli.get_or_insert_with(CliScene::default)),
             View::Layers => {
@@ -171,10 +171,21 @@ impl Tab for ContainersTab {
         });
     }
 
+    fn take_open_request(&mut self) -> Option<SceneLink> {
+        self.open_request
+            .take()
+            .and_then(|link| SceneLink::parse(&link).ok())
+    }
+
     fn canvas_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
         match self.view.0 {
             View::Architecture => {
-                view::architecture::canvas_ui(ui, theme, &mut self.architecture, &mut self.copied);
+                view::architecture::canvas_ui(
+                    ui,
+                    theme,
+                    &mut self.architecture,
+                    &mut self.open_request,
+                );
             }
             View::Cli => {
                 view::cli::canvas_ui(ui, theme, self.cli.get_or_insert_with(CliScene::default))

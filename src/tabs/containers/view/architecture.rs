@@ -13,7 +13,7 @@ use crate::tabs::containers::scenes::architecture::ArchitectureScene;
 use crate::theme::{Role, Theme};
 
 /// The preset picker and the "copy the link to the other tab" button.
-pub fn controls_ui(ui: &mut Ui, scene: &mut ArchitectureScene, copied: &mut Option<String>) {
+pub fn controls_ui(ui: &mut Ui, scene: &mut ArchitectureScene, open_request: &mut Option<String>) {
     ui.label("Sequence");
     for preset in crate::tabs::containers::model::architecture::ArchitecturePreset::ALL {
         if ui
@@ -26,19 +26,13 @@ pub fn controls_ui(ui: &mut Ui, scene: &mut ArchitectureScene, copied: &mut Opti
     }
     if let Some(link) = scene.current().and_then(|step| step.link) {
         ui.separator();
-        let label = format!("📋 Copy link to the {} tab", tab_name(link));
+        let label = format!("Open in the {} tab →", tab_name(link));
         if ui
             .button(label)
-            .on_hover_text(format!(
-                "Copies {link}; paste it into the Scene field (Ctrl+L) to open it"
-            ))
+            .on_hover_text(format!("Opens {link} (Alt+Left comes back here)"))
             .clicked()
         {
-            ui.ctx().copy_text(link.to_owned());
-            *copied = Some(link.to_owned());
-        }
-        if copied.as_deref() == Some(link) {
-            ui.label(format!("Copied {link}: press Ctrl+L and paste"));
+            *open_request = Some(link.to_owned());
         }
     }
 }
@@ -155,7 +149,7 @@ pub fn canvas_ui(
     ui: &mut Ui,
     theme: &Theme,
     scene: &mut ArchitectureScene,
-    copied: &mut Option<String>,
+    open_request: &mut Option<String>,
 ) {
     let rect = claim_canvas(ui);
     let painter = ui.painter_at(rect);
@@ -215,7 +209,7 @@ pub fn canvas_ui(
             Pos2::new(right.min.x, wire.max.y + 4.0),
             Pos2::new(right.max.x, wire.max.y + 4.0 + link_height),
         );
-        link_ui(ui, &painter, theme, area, link, copied);
+        link_ui(ui, &painter, theme, area, link, open_request);
     }
 }
 
@@ -557,14 +551,14 @@ fn wire_ui(
     );
 }
 
-/// The "shown in depth in another tab" box: the link as text; clicking copies it.
+/// The "shown in depth in another tab" box: the link as text; clicking opens it.
 fn link_ui(
     ui: &Ui,
     painter: &egui::Painter,
     theme: &Theme,
     rect: Rect,
     link: &'static str,
-    copied: &mut Option<String>,
+    open_request: &mut Option<String>,
 ) {
     let label = format!("Open in the {} tab: {link}", tab_name(link));
     let response = draw::hit_region(
@@ -574,8 +568,7 @@ fn link_ui(
         &label,
     );
     if response.clicked() {
-        ui.ctx().copy_text(link.to_owned());
-        *copied = Some(link.to_owned());
+        *open_request = Some(link.to_owned());
     }
     let stroke = if response.hovered() {
         theme.thick(theme.accent)
@@ -590,13 +583,8 @@ fn link_ui(
         egui::StrokeKind::Inside,
     );
     let inner = rect.shrink(8.0);
-    let note = if copied.as_deref() == Some(link) {
-        "copied: press Ctrl+L and paste to open it"
-    } else {
-        "click to copy the link, then Ctrl+L and paste"
-    };
     let text = format!(
-        "↗ Shown in depth in the {} tab: {link}  ({note})",
+        "↗ Shown in depth in the {} tab: {link}  (click to open it)",
         tab_name(link)
     );
     let clipped = painter.with_clip_rect(inner.intersect(painter.clip_rect()));

@@ -137,12 +137,14 @@ fn scrollback_ui(
     row_height: f32,
 ) {
     let current = scene.current().map(|(step, _)| step);
-    let follow_key = (scene.generation, scene.timeline.step());
-    let id = egui::Id::unique("containers-terminal-follow");
-    let follow = ui.data(|data| data.get_temp::<(u64, usize)>(id)) != Some(follow_key);
-    ui.data_mut(|data| data.insert_temp(id, follow_key));
+    let (generation, step) = (scene.generation, scene.timeline.step());
     let rows = scene.rows(columns);
     let total = rows.len();
+    // Jump to the newest output whenever it changes (a new step, or a refused line's message).
+    let follow_key = (generation, step, total);
+    let id = egui::Id::unique("containers-terminal-follow");
+    let follow = ui.data(|data| data.get_temp::<(u64, usize, usize)>(id)) != Some(follow_key);
+    ui.data_mut(|data| data.insert_temp(id, follow_key));
     ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
         ui.spacing_mut().item_spacing = Vec2::ZERO;
         let mut area = egui::ScrollArea::vertical()
