@@ -55,7 +55,10 @@ pub trait Tab {
 pub type TabFactory = fn() -> Box<dyn Tab>;
 
 /// The registered tabs, in tab-strip order (Ctrl+1 is the first).
-pub const REGISTRY: &[TabFactory] = &[|| Box::new(overview::OverviewTab::default())];
+pub const REGISTRY: &[TabFactory] = &[
+    || Box::new(overview::OverviewTab::default()),
+    || Box::new(migration::MigrationTab::default()),
+];
 
 /// Tab ids that are planned: links to them are valid once they register, pending until then.
 pub const PLANNED: &[&str] = &[
