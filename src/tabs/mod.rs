@@ -67,6 +67,7 @@ pub const REGISTRY: &[TabFactory] = &[
     || Box::new(cpu::CpuTab::default()),
     || Box::new(namespaces::NamespacesTab::default()),
     || Box::new(cgroups::CgroupsTab::default()),
+    || Box::new(migration::MigrationTab::default()),
     || Box::new(containers::ContainersTab::default()),
 ];
 

@@ -1,3 +1,271 @@
-//! The migration tab (its view lands with its issue; the model is pure and tested).
+//! The Migration tab: cold, pre-copy and post-copy live migration as simulated timelines.
+//!
+//! The deck asks how the migration methods work and what each costs. The tab answers with the
+//! pure simulator in [`model`]: a student picks a method and a preset, moves the sliders, and
+//! watches the timeline (source VM, network, destination VM), the memory page grid and every
+//! number follow. `mode=compare` shows the three methods on the same parameters.
+//!
+//! Links: `migration?mode=cold|pre-copy|post-copy|compare&preset=<preset>&<param>=<value>&t=SECONDS`
+//! (see [`link`]). The simulation runs once per parameter change ([`sim`]); the position only
+//! moves the "now" line and re-samples the page grid.
+//!
+//! Decision on the working set: `Params::default()` (the worked example) has a working set
+//! equal to memory, so lowering memory alone would make it larger than memory. The default
+//! preset stays the worked example (the deck's first migration card uses it) and both the
+//! sliders and links clamp an unnamed working set to memory; only a link that names a
+//! `wss_mib` above `memory_mib` is an error.
 
+mod chart;
+mod compare_ui;
+mod controls;
+mod grid_ui;
+mod lanes_ui;
+mod link;
+mod looks;
 pub mod model;
+mod numbers_ui;
+mod sim;
+mod text;
+mod view;
+
+use controls::Change;
+use link::{Scene, TAB_ID, View};
+use sim::Simulation;
+
+use crate::scene::{LinkError, SceneLink};
+use crate::tabs::{Tab, apply_position};
+use crate::theme::{Role, Theme};
+use crate::timeline::Timeline;
+
+/// The Migration tab's state: the scene, its simulation and the playback position.
+pub struct MigrationTab {
+    scene: Scene,
+    sim: Simulation,
+    timeline: Timeline,
+    /// Counts simulations, so cached page grids know when they are stale.
+    generation: u64,
+    grid: grid_ui::GridCache,
+    /// Why the last slider edit was refused, if it was.
+    error: Option<String>,
+}
+
+impl Default for MigrationTab {
+    fn default() -> Self {
+        let scene = Scene::default();
+        let sim = Simulation::run(&scene).expect("the default preset is valid");
+        let timeline = sim.timeline();
+        Self {
+            scene,
+            sim,
+            timeline,
+            generation: 0,
+            grid: grid_ui::GridCache::default(),
+            error: None,
+        }
+    }
+}
+
+impl MigrationTab {
+    /// Shows `scene`, keeping the position (clamped) and the playback state.
+    fn set_scene(&mut self, scene: Scene) {
+        match Simulation::run(&scene) {
+            Ok(sim) => {
+                self.timeline.replace_range(sim.timeline());
+                self.scene = scene;
+                self.sim = sim;
+                self.generation += 1;
+                self.error = None;
+            }
+            Err(err) => self.error = Some(err.to_string()),
+        }
+    }
+}
+
+impl Tab for MigrationTab {
+    fn id(&self) -> &'static str {
+        TAB_ID
+    }
+
+    fn title(&self) -> &'static str {
+        "Migration"
+    }
+
+    fn open(&mut self, link: &SceneLink) -> Result<(), LinkError> {
+        let scene = Scene::from_link(link)?;
+        let sim = Simulation::run(&scene).map_err(|err| LinkError::BadValue {
+            key: "preset".to_owned(),
+            value: scene.preset.slug().to_owned(),
+            reason: err.to_string(),
+        })?;
+        let mut timeline = sim.timeline();
+        apply_position(link, &mut timeline)?;
+        self.scene = scene;
+        self.sim = sim;
+        self.generation += 1;
+        self.error = None;
+        self.timeline.replace_range(timeline.clone());
+        self.timeline.seek(timeline.position());
+        self.timeline.pause();
+        Ok(())
+    }
+
+    fn link(&self) -> SceneLink {
+        let mut link = self.scene.to_link();
+        let (key, value) = self.timeline.link_value();
+        link.set(key, value);
+        link
+    }
+
+    fn scenes(&self) -> Vec<SceneLink> {
+        let mut links = Vec::new();
+        for preset in model::Preset::ALL {
+            for view in View::ALL {
+                let scene = Scene::new(view, *preset);
+                let Ok(sim) = Simulation::run(&scene) else {
+                    continue;
+                };
+                for t in sim.scene_times() {
+                    links.push(scene.to_link().with("t", t));
+                }
+            }
+        }
+        links
+    }
+
+    fn timeline(&mut self) -> Option<&mut Timeline> {
+        Some(&mut self.timeline)
+    }
+
+    fn controls_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
+        let change = controls::controls_ui(ui, theme, &self.scene);
+        if let Some(error) = &self.error {
+            ui.colored_label(theme.line(Role::Bad), format!("Not applied: {error}"));
+        }
+        let mut scene = self.scene.clone();
+        match change {
+            None => return,
+            Some(Change::View(view)) => scene.view = view,
+            Some(Change::Preset(preset)) => scene = Scene::new(scene.view, preset),
+            Some(Change::Params(params)) => scene.params = params,
+        }
+        self.set_scene(scene);
+    }
+
+    fn canvas_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
+        let now = self.timeline.position();
+        let seek = match self.scene.view {
+            View::Method(_) => view::method_canvas_ui(
+                ui,
+                theme,
+                &self.scene,
+                &self.sim,
+                &mut self.grid,
+                self.generation,
+                now,
+            ),
+            View::Compare => compare_ui::compare_canvas_ui(ui, theme, &self.scene, &self.sim, now),
+        };
+        if let Some(t) = seek {
+            self.timeline.seek(t);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(text: &str) -> Result<MigrationTab, LinkError> {
+        let mut tab = MigrationTab::default();
+        tab.open(&SceneLink::parse(text).unwrap())?;
+        Ok(tab)
+    }
+
+    #[test]
+    fn links_with_positions_round_trip() {
+        for text in [
+            "migration?mode=pre-copy&preset=worked-example&t=20",
+            "migration?mode=compare&preset=busy-web&t=0",
+            "migration?mode=post-copy&preset=worked-example&dest_fails=true&t=16.001",
+            "migration?mode=cold&preset=quiet&memory_mib=1024&bandwidth_mib_s=10.5&t=3.25",
+        ] {
+            let tab = open(text).unwrap();
+            assert_eq!(tab.link().to_string(), text);
+        }
+        let tab = open("migration").unwrap();
+        assert_eq!(
+            tab.link().to_string(),
+            "migration?mode=pre-copy&preset=worked-example&t=0"
+        );
+    }
+
+    #[test]
+    fn event_slugs_and_bad_positions() {
+        let tab = open("migration?mode=pre-copy&preset=worked-example&step=round-2").unwrap();
+        assert_eq!(tab.link().get("t"), Some("40"));
+        let err = open("migration?preset=worked-example&t=999")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("key \"t\"") && err.contains("between 0 and"),
+            "{err}"
+        );
+        let err = open("migration?t=soon").err().unwrap().to_string();
+        assert!(err.contains("key \"t\""), "{err}");
+    }
+
+    #[test]
+    fn a_bad_link_leaves_the_tab_unchanged() {
+        let mut tab = open("migration?mode=cold&preset=quiet&t=2").unwrap();
+        let before = tab.link();
+        for bad in [
+            "migration?mode=cold&preset=nope",
+            "migration?memory_mib=-1",
+            "migration?autoconverge=perhaps",
+            "migration?mode=pre-copy&t=1e9",
+        ] {
+            assert!(tab.open(&SceneLink::parse(bad).unwrap()).is_err(), "{bad}");
+            assert_eq!(tab.link(), before, "{bad}");
+        }
+    }
+
+    #[test]
+    fn scenes_cover_every_preset_and_mode_and_stay_reasonable() {
+        let scenes = MigrationTab::default().scenes();
+        assert!(scenes.len() < 400, "{} scenes", scenes.len());
+        for preset in model::Preset::ALL {
+            for view in View::ALL {
+                let prefix = format!("mode={}&preset={}&", view.slug(), preset.slug());
+                assert!(
+                    scenes.iter().any(|s| s.to_string().contains(&prefix)),
+                    "{prefix}"
+                );
+            }
+        }
+        assert!(
+            scenes
+                .iter()
+                .any(|s| s.to_string() == "migration?mode=pre-copy&preset=worked-example&t=42.5")
+        );
+    }
+
+    #[test]
+    fn slider_changes_resimulate_and_keep_the_position() {
+        let mut tab = open("migration?mode=pre-copy&preset=worked-example&t=20").unwrap();
+        let before = tab.sim.timelines[0].summary.downtime_secs;
+        let mut scene = tab.scene.clone();
+        scene.params.bandwidth_mib_s = 256.0;
+        tab.set_scene(scene);
+        assert_ne!(tab.sim.timelines[0].summary.downtime_secs, before);
+        assert_eq!(
+            tab.link().to_string(),
+            "migration?mode=pre-copy&preset=worked-example&bandwidth_mib_s=256&t=20"
+        );
+        let mut bad = tab.scene.clone();
+        bad.params.bandwidth_mib_s = -5.0;
+        tab.set_scene(bad);
+        assert!(tab.error.as_deref().unwrap().contains("bandwidth_mib_s"));
+        assert_eq!(tab.scene.params.bandwidth_mib_s, 256.0);
+    }
+}

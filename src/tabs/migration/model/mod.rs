@@ -46,7 +46,7 @@ pub use presets::{CLARK_2005, Preset};
 pub use stop::StopCondition;
 pub use timeline::{
     Bar, BarKind, Event, MigrationTimeline, NetSample, Outcome, PageCounts, Phase, PhaseKind,
-    Summary, VmLocation, VmState, simulate, state_at,
+    Summary, VmLocation, VmState, format_bytes, format_secs, simulate, state_at,
 };
 
 /// Primary sources behind the numbers and rules this model shows.

@@ -439,7 +439,7 @@ pub(super) fn page_bytes(pages: f64) -> f64 {
 }
 
 /// Formats a byte count for labels: KiB, MiB or GiB with three significant digits.
-pub(super) fn format_bytes(bytes: f64) -> String {
+pub fn format_bytes(bytes: f64) -> String {
     let mib = bytes / BYTES_PER_MIB;
     if mib >= 1024.0 {
         format!("{:.3} GiB", mib / 1024.0)
@@ -451,7 +451,7 @@ pub(super) fn format_bytes(bytes: f64) -> String {
 }
 
 /// Formats a duration for labels: ms below a second, s above.
-pub(super) fn format_secs(secs: f64) -> String {
+pub fn format_secs(secs: f64) -> String {
     if secs < 1.0 {
         format!("{:.0} ms", secs * 1000.0)
     } else {

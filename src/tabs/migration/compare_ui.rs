@@ -1,0 +1,270 @@
+//! The comparison canvas: a table and bar charts of the three methods on the same parameters,
+//! their VM states on one time axis, and a verdict.
+
+use egui::{Align2, Pos2, Rect, RichText, Shape, Ui, Vec2};
+
+use super::lanes_ui::{self, lanes_ui, looks_in};
+use super::link::{Scene, short_title};
+use super::model::{Comparison, Outcome, Summary, format_bytes, format_secs};
+use super::sim::Simulation;
+use super::text::{compare_verdict, degraded_text, dirty_rate_note, source_line};
+use super::view::{header_ui, in_rect, title};
+use crate::theme::{Role, Theme};
+
+/// One compared quantity: its name, how to read it from a summary, and how to print it.
+struct Metric {
+    name: &'static str,
+    value: fn(&Summary) -> f64,
+    text: fn(f64) -> String,
+}
+
+const METRICS: [Metric; 5] = [
+    Metric {
+        name: "Downtime",
+        value: |s| s.downtime_secs,
+        text: format_secs,
+    },
+    Metric {
+        name: "Total time",
+        value: |s| s.total_secs,
+        text: format_secs,
+    },
+    Metric {
+        name: "Data sent",
+        value: |s| s.total_bytes,
+        text: format_bytes,
+    },
+    Metric {
+        name: "Degraded time",
+        value: |s| s.degraded_secs,
+        text: format_secs,
+    },
+    Metric {
+        name: "Demand faults",
+        value: |s| s.faults,
+        text: |v| format!("{v:.0}"),
+    },
+];
+
+/// Draws the comparison at `now_secs`; returns a time the student clicked on the chart.
+pub fn compare_canvas_ui(
+    ui: &mut Ui,
+    theme: &Theme,
+    scene: &Scene,
+    sim: &Simulation,
+    now_secs: f64,
+) -> Option<f64> {
+    let rect = ui.available_rect_before_wrap();
+    ui.allocate_rect(rect, egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let comparison = sim.comparison()?;
+    let verdict = compare_verdict(&comparison);
+    let content = header_ui(
+        &painter,
+        theme,
+        rect,
+        &title(scene, "Cold, pre-copy and post-copy compared"),
+        &verdict,
+        scene,
+    );
+
+    let table = in_rect(ui, content, |ui| {
+        table_ui(ui, theme, &comparison);
+        ui.min_rect()
+    });
+
+    // Footnotes at the bottom, then the lanes (left) and the bars (right) between.
+    let notes = format!(
+        "{}. {}",
+        source_line(scene.preset),
+        dirty_rate_note(&scene.params)
+    );
+    let notes_height = crate::draw::text_height(&painter, &notes, theme.small(), content.width());
+    let notes_top = content.max.y - notes_height;
+    crate::draw::text_wrapped(
+        &painter,
+        Pos2::new(content.min.x, notes_top),
+        &notes,
+        theme.small(),
+        theme.text_muted,
+        content.width(),
+    );
+    let middle = Rect::from_min_max(
+        Pos2::new(content.min.x, table.max.y + 10.0),
+        Pos2::new(content.max.x, notes_top - 8.0),
+    );
+    let lanes_width = middle.width() * 0.56;
+    let legend_looks = looks_in(&sim.chart);
+    let legend_reserve = theme.small_size * 1.5 * 2.0;
+    let plot_rect = Rect::from_min_size(
+        middle.min,
+        Vec2::new(
+            lanes_width,
+            (middle.height() - legend_reserve).max(theme.small_size * 8.0),
+        ),
+    );
+    let seek = in_rect(ui, plot_rect, |ui| {
+        lanes_ui(
+            ui,
+            theme,
+            "migration-compare-lanes",
+            &sim.chart,
+            now_secs,
+            plot_rect.size(),
+        )
+    });
+    lanes_ui::legend_ui(
+        &painter,
+        theme,
+        Pos2::new(plot_rect.min.x, plot_rect.max.y + 4.0),
+        lanes_width,
+        &legend_looks,
+    );
+    let bars_rect = Rect::from_min_max(Pos2::new(plot_rect.max.x + 24.0, middle.min.y), middle.max);
+    bars_ui(&painter, theme, bars_rect, &comparison);
+    seek
+}
+
+/// The comparison table: one row per method, real labels (readable by screen readers).
+fn table_ui(ui: &mut Ui, theme: &Theme, c: &Comparison) {
+    egui::Grid::new("migration-compare-table")
+        .striped(true)
+        .spacing(Vec2::new(theme.body_size * 1.4, theme.small_size * 0.3))
+        .show(ui, |ui| {
+            for heading in [
+                "Method",
+                "Outcome",
+                "Downtime",
+                "Total time",
+                "Data sent",
+                "Degraded",
+                "Demand faults",
+                "Pre-copy rounds and stop",
+            ] {
+                ui.label(RichText::new(heading).font(theme.small()).strong());
+            }
+            ui.end_row();
+            for s in c.rows() {
+                let cell =
+                    |ui: &mut Ui, text: String| ui.label(RichText::new(text).font(theme.body()));
+                ui.label(
+                    RichText::new(short_title(s.mode))
+                        .font(theme.body())
+                        .strong(),
+                );
+                cell(ui, s.outcome.title().to_owned());
+                cell(ui, format_secs(s.downtime_secs));
+                cell(ui, format_secs(s.total_secs));
+                cell(ui, format_bytes(s.total_bytes));
+                cell(ui, degraded_text(s));
+                cell(ui, format!("{:.0}", s.faults));
+                cell(
+                    ui,
+                    match s.stop {
+                        Some(stop) => {
+                            format!("{}, {}", rounds(s.rounds), stop.title().to_lowercase())
+                        }
+                        None if s.rounds > 0 => rounds(s.rounds),
+                        None => "-".to_owned(),
+                    },
+                );
+                ui.end_row();
+            }
+        });
+}
+
+/// "1 round", "4 rounds".
+fn rounds(count: u32) -> String {
+    if count == 1 {
+        "1 round".to_owned()
+    } else {
+        format!("{count} rounds")
+    }
+}
+
+/// Horizontal bars per metric, one per method, the lowest marked "least"; lays the metrics
+/// out in one or two columns to fit `rect`.
+fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) {
+    let line = theme.small_size * 1.45;
+    let group = line * 4.3;
+    let columns = if group * METRICS.len() as f32 <= rect.height() {
+        1
+    } else {
+        2
+    };
+    let per_column = METRICS.len().div_ceil(columns);
+    let column_width = (rect.width() - 16.0 * (columns - 1) as f32) / columns as f32;
+    let name_width = painter
+        .layout_no_wrap("Post-copy".to_owned(), theme.small(), theme.text)
+        .size()
+        .x
+        + 8.0;
+    let mut shapes = Vec::new();
+    painter.text(
+        rect.min,
+        Align2::LEFT_TOP,
+        "Side by side (shorter is better)",
+        theme.body(),
+        theme.text,
+    );
+    let top = rect.min.y + theme.body_size * 1.6;
+    for (i, metric) in METRICS.iter().enumerate() {
+        let x = rect.min.x + (i / per_column) as f32 * (column_width + 16.0);
+        let y = top + (i % per_column) as f32 * group;
+        painter.text(
+            Pos2::new(x, y),
+            Align2::LEFT_TOP,
+            metric.name,
+            theme.small(),
+            theme.text,
+        );
+        let rows = c.rows();
+        let values: Vec<f64> = rows.iter().map(|s| (metric.value)(s)).collect();
+        let max = values.iter().copied().fold(0.0, f64::max);
+        let least = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let value_width = theme.small_size * 7.5;
+        let bar_space = (column_width - name_width - value_width).max(10.0);
+        for (j, (s, value)) in rows.iter().zip(&values).enumerate() {
+            let row_y = y + line * (j as f32 + 1.0);
+            painter.text(
+                Pos2::new(x, row_y + line / 2.0),
+                Align2::LEFT_CENTER,
+                short_title(s.mode),
+                theme.small(),
+                theme.text_muted,
+            );
+            let fraction = if max > 0.0 { (value / max) as f32 } else { 0.0 };
+            let bar = Rect::from_min_size(
+                Pos2::new(x + name_width, row_y + line * 0.15),
+                Vec2::new((bar_space * fraction).max(1.0), line * 0.7),
+            );
+            let is_least = *value <= least && max > 0.0;
+            let fill = if is_least {
+                theme.fill(Role::Good)
+            } else {
+                theme.fill(Role::Neutral)
+            };
+            shapes.push(Shape::Rect(egui::epaint::RectShape::new(
+                bar,
+                0.0,
+                fill,
+                theme.thin(),
+                egui::StrokeKind::Inside,
+            )));
+            let mut text = (metric.text)(*value);
+            if s.outcome == Outcome::Lost {
+                text.push_str(" (VM lost)");
+            } else if is_least {
+                text.push_str(" least");
+            }
+            painter.text(
+                Pos2::new(bar.max.x + 6.0, row_y + line / 2.0),
+                Align2::LEFT_CENTER,
+                text,
+                theme.small(),
+                theme.text,
+            );
+        }
+    }
+    painter.extend(shapes);
+}

@@ -1,0 +1,201 @@
+//! The controls above the canvas: the method, the preset, the sliders and the toggles.
+//!
+//! Slider values are rounded to what a scene link prints cleanly (whole MiB of memory, a
+//! tenth of a MiB/s, whole milliseconds), and the sliders never clamp a value a link set
+//! outside their range, so opening a link never changes it by itself.
+
+use egui::{RichText, Slider, SliderClamping, Ui};
+
+use super::link::{Scene, View};
+use super::model::{Params, Preset};
+use crate::theme::Theme;
+
+/// What the student changed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// Another view.
+    View(View),
+    /// Another preset (its parameters replace the current ones).
+    Preset(Preset),
+    /// New parameters.
+    Params(Params),
+}
+
+/// Rounds to `decimals` decimal places, so the link prints the value short and exact.
+pub fn round_to(value: f64, decimals: i32) -> f64 {
+    format!("{value:.prec$}", prec = decimals.max(0) as usize)
+        .parse()
+        .unwrap_or(value)
+}
+
+/// Draws the controls; returns what changed this frame.
+pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> {
+    let mut change = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Method").strong());
+        for view in View::ALL {
+            if ui
+                .selectable_label(scene.view == view, view.short_title())
+                .clicked()
+                && scene.view != view
+            {
+                change = Some(Change::View(view));
+            }
+        }
+        ui.separator();
+        ui.label(RichText::new("Preset").strong());
+        egui::ComboBox::from_id_salt("migration-preset")
+            .selected_text(scene.preset.title())
+            .width(theme.body_size * 16.0)
+            .show_ui(ui, |ui| {
+                for preset in Preset::ALL {
+                    if ui
+                        .selectable_label(scene.preset == *preset, preset.title())
+                        .on_hover_text(preset.description())
+                        .clicked()
+                    {
+                        change = Some(Change::Preset(*preset));
+                    }
+                }
+            })
+            .response
+            .on_hover_text(scene.preset.description());
+        if ui
+            .add_enabled(scene.is_customized(), egui::Button::new("Reset parameters"))
+            .on_hover_text("Back to the preset's parameters")
+            .clicked()
+        {
+            change = Some(Change::Preset(scene.preset));
+        }
+    });
+    let mut params = scene.params.clone();
+    let mut changed = false;
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().slider_width = theme.body_size * 6.0;
+        let mut slider = |ui: &mut Ui,
+                          value: &mut f64,
+                          range: std::ops::RangeInclusive<f64>,
+                          text: &str,
+                          suffix: &str,
+                          decimals: i32,
+                          hint: &str| {
+            let mut edited = *value;
+            // A slider lays its parts out in a nested row whose width the wrapping row cannot
+            // know in advance; giving the group its width lets the row wrap before it.
+            let label_width = ui
+                .painter()
+                .layout_no_wrap(text.to_owned(), theme.body(), theme.text)
+                .size()
+                .x;
+            let spacing = ui.spacing().item_spacing.x;
+            let width = ui.spacing().slider_width + theme.body_size * 5.0 + label_width + 3.0 * spacing;
+            let height = ui.spacing().interact_size.y;
+            let response = ui
+                .allocate_ui(egui::vec2(width, height), |ui| {
+                    ui.add(
+                        Slider::new(&mut edited, range)
+                            .logarithmic(true)
+                            .smallest_positive(0.1)
+                            .clamping(SliderClamping::Never)
+                            .max_decimals(decimals.max(0) as usize)
+                            .suffix(suffix)
+                            .text(text),
+                    )
+                })
+                .inner
+                .on_hover_text(hint);
+            if response.changed() {
+                let rounded = round_to(edited, decimals);
+                if rounded != *value {
+                    *value = rounded;
+                    changed = true;
+                }
+            }
+        };
+        slider(
+            ui,
+            &mut params.memory_mib,
+            16.0..=65_536.0,
+            "Memory",
+            " MiB",
+            0,
+            "Guest memory V: every page must cross the link at least once",
+        );
+        let memory = params.memory_mib;
+        slider(
+            ui,
+            &mut params.wss_mib,
+            0.0..=memory,
+            "Working set",
+            " MiB",
+            3,
+            "The writable working set: the hot pages that take most of the writes",
+        );
+        slider(
+            ui,
+            &mut params.dirty_mib_s,
+            0.0..=4096.0,
+            "Dirty rate",
+            " MiB/s",
+            1,
+            "D: how fast the guest writes memory, rewrites of the same page included",
+        );
+        slider(
+            ui,
+            &mut params.bandwidth_mib_s,
+            1.0..=10_000.0,
+            "Bandwidth",
+            " MiB/s",
+            1,
+            "R: the link rate available to the migration (QEMU's default max-bandwidth is 128 MiB/s)",
+        );
+        slider(
+            ui,
+            &mut params.downtime_ms,
+            0.0..=10_000.0,
+            "Downtime target",
+            " ms",
+            0,
+            "Pre-copy switches over once the rest fits in this time (QEMU default 300 ms); 0 uses Xen's rules instead",
+        );
+        for (value, text, hint) in [
+            (
+                &mut params.autoconverge,
+                "Auto-converge",
+                "Pre-copy: QEMU throttles the guest CPU when it dirties memory too fast",
+            ),
+            (
+                &mut params.prepaging,
+                "Pre-paging",
+                "Post-copy: after a fault, push the pages around it next",
+            ),
+            (
+                &mut params.dest_fails,
+                "Destination fails",
+                "The destination host fails halfway through the memory transfer",
+            ),
+        ] {
+            if ui.checkbox(value, text).on_hover_text(hint).changed() {
+                changed = true;
+            }
+        }
+    });
+    if changed {
+        params.wss_mib = params.wss_mib.min(params.memory_mib);
+        change = Some(Change::Params(params));
+    }
+    change
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_gives_short_exact_values() {
+        assert_eq!(round_to(3127.43, 0), 3127.0);
+        assert_eq!(round_to(12.349_999, 1), 12.3);
+        assert_eq!(round_to(0.1 + 0.2, 1).to_string(), "0.3");
+        assert_eq!(round_to(0.144_4, 3).to_string(), "0.144");
+    }
+}
