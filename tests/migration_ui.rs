@@ -1,8 +1,6 @@
 //! The Migration tab driven through the real app with egui_kittest: sliders, modes, the
 //! comparison, stepping and scrubbing, and the deck's links. Widgets are found by role and label.
 
-use std::time::Instant;
-
 use egui::accesskit::Role;
 use egui::{Key, Vec2};
 use egui_kittest::Harness;
@@ -10,7 +8,6 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use virtscope::app::{Launch, Settings, VirtscopeApp};
 use virtscope::scene::SceneLink;
 use virtscope::tabs::{LinkStatus, check_link};
-use virtscope::theme::{Theme, ThemeKind};
 
 fn harness_at(link: &str) -> Harness<'static, VirtscopeApp> {
     let launch = Launch {
@@ -244,59 +241,5 @@ fn every_deck_link_to_migration_is_valid() {
     assert!(links.len() >= 9, "{links:?}");
     for link in links {
         assert_eq!(check_link(link), LinkStatus::Valid, "{link}");
-    }
-}
-
-/// Per-frame cost of the canvas (run_ui and tessellation) at 1920x1080 while the timeline
-/// plays, printed for the report; not an assertion, since timings depend on the machine.
-#[test]
-#[ignore = "timing: run with --release -- --ignored --nocapture"]
-fn frame_cost_at_1920x1080_while_playing() {
-    for link in [
-        "migration?mode=pre-copy&preset=worked-example",
-        "migration?mode=post-copy&preset=busy-web&prepaging=true",
-        "migration?mode=pre-copy&preset=adversarial&memory_mib=65536",
-        "migration?mode=compare&preset=busy-web",
-    ] {
-        let mut tab = virtscope::tabs::open_fresh(&SceneLink::parse(link).unwrap()).unwrap();
-        let theme = Theme::new(ThemeKind::Light);
-        let ctx = egui::Context::default();
-        theme.apply(&ctx);
-        tab.timeline().unwrap().toggle_play();
-        let mut ui_times = Vec::new();
-        let mut tess_times = Vec::new();
-        let mut shapes_n = 0;
-        for frame in 0..120 {
-            let input = egui::RawInput {
-                screen_rect: Some(egui::Rect::from_min_size(
-                    egui::Pos2::ZERO,
-                    egui::vec2(1920.0, 1080.0),
-                )),
-                time: Some(frame as f64 / 60.0),
-                ..Default::default()
-            };
-            tab.timeline().unwrap().advance(1.0 / 60.0);
-            let t0 = Instant::now();
-            let mut out = ctx.run_ui(input, |ui| {
-                egui::CentralPanel::default().show(ui, |ui| tab.canvas_ui(ui, &theme));
-            });
-            let t1 = Instant::now();
-            let prims = ctx.tessellate(out.shapes.clone(), out.pixels_per_point);
-            let t2 = Instant::now();
-            shapes_n = out.shapes.len();
-            let _ = prims;
-            out.textures_delta.clear();
-            if frame >= 20 {
-                ui_times.push((t1 - t0).as_secs_f64() * 1e3);
-                tess_times.push((t2 - t1).as_secs_f64() * 1e3);
-            }
-        }
-        ui_times.sort_by(f64::total_cmp);
-        tess_times.sort_by(f64::total_cmp);
-        println!(
-            "{link}: run_ui median {:.3} ms, tessellate median {:.3} ms, clipped shapes {shapes_n}",
-            ui_times[ui_times.len() / 2],
-            tess_times[tess_times.len() / 2]
-        );
     }
 }
