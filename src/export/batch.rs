@@ -90,25 +90,34 @@ fn export_part(
     options: &ExportOptions,
 ) -> Result<Vec<PathBuf>, ExportError> {
     let mut files = Vec::with_capacity(scenes.len() * 2);
-    let mut capturer: Option<Capturer> = None;
+    // One capturer for the SVG (points) and one for the PNG (pixels at the scale), each reused
+    // for every scene of a tab.
+    let mut capturers: Option<(Capturer, Capturer)> = None;
     for (stem, link) in scenes {
-        match &mut capturer {
-            Some(existing) if existing.tab_id() == link.tab => existing.reopen(link)?,
-            _ => capturer = Some(Capturer::new(link, options)?),
-        }
-        let Some(capturer) = capturer.as_mut() else {
-            continue;
+        let (vector, raster) = match &mut capturers {
+            Some((vector, raster)) if vector.tab_id() == link.tab => {
+                vector.reopen(link)?;
+                raster.reopen(link)?;
+                (vector, raster)
+            }
+            _ => {
+                let pair = (
+                    Capturer::new(link, options, 1.0)?,
+                    Capturer::new(link, options, options.scale)?,
+                );
+                let (vector, raster) = capturers.insert(pair);
+                (vector, raster)
+            }
         };
-        let picture = capturer.picture(None);
-        let document = svg::render(&picture);
-        let image = png::rasterize(&document, options.scale, picture.background.is_some())?;
+        let svg_text = svg::to_svg(&vector.picture(None));
+        let image = raster.image(None)?;
         let svg_path = dir.join(format!("{stem}.svg"));
         let png_path = dir.join(format!("{stem}.png"));
         let io = |path: &Path| {
             let path = path.to_owned();
             move |source| ExportError::Io { path, source }
         };
-        crate::files::write_atomic(&svg_path, |file| file.write_all(document.text.as_bytes()))
+        crate::files::write_atomic(&svg_path, |file| file.write_all(svg_text.as_bytes()))
             .map_err(io(&svg_path))?;
         crate::files::write_atomic(&png_path, |file| png::encode(&image, file))
             .map_err(io(&png_path))?;

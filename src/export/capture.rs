@@ -1,8 +1,10 @@
-//! Runs a scene's canvas in a headless egui context and keeps the shapes it painted.
+//! Runs a scene's canvas in a headless egui context and keeps what it painted: the shapes (for
+//! SVG) or, tessellated and rasterized on the CPU, the pixels (for PNG and GIF).
 
-use egui::epaint::ClippedShape;
+use egui::epaint::{ClippedShape, ColorImage, ImageDelta, TextureId};
 use egui::{Color32, Pos2, Rect, Vec2};
 
+use super::raster::Canvas;
 use super::{ExportError, ExportOptions};
 use crate::scene::SceneLink;
 use crate::tabs::{self, Tab};
@@ -24,7 +26,12 @@ const PASSES: usize = 3;
 
 /// Opens `link` in a fresh tab and paints its canvas at the requested size and theme.
 pub fn capture(link: &SceneLink, options: &ExportOptions) -> Result<Picture, ExportError> {
-    Ok(Capturer::new(link, options)?.picture(None))
+    Ok(Capturer::new(link, options, 1.0)?.picture(None))
+}
+
+/// Opens `link` and renders it to pixels at `options.scale` pixels per point.
+pub fn render(link: &SceneLink, options: &ExportOptions) -> Result<image::RgbaImage, ExportError> {
+    Capturer::new(link, options, options.scale)?.image(None)
 }
 
 /// One scene, ready to be painted at several timeline positions with one egui context (an
@@ -36,11 +43,18 @@ pub struct Capturer {
     input: egui::RawInput,
     size: Vec2,
     transparent: bool,
+    pixels_per_point: f32,
+    atlas: ColorImage,
 }
 
 impl Capturer {
-    /// Opens `link` in a fresh tab for painting with `options`.
-    pub fn new(link: &SceneLink, options: &ExportOptions) -> Result<Self, ExportError> {
+    /// Opens `link` in a fresh tab for painting with `options` at `pixels_per_point` (1 for
+    /// shapes in points; the export scale for pixels, so glyphs are rasterized at that density).
+    pub fn new(
+        link: &SceneLink,
+        options: &ExportOptions,
+        pixels_per_point: f32,
+    ) -> Result<Self, ExportError> {
         options.validate()?;
         let tab = tabs::open_fresh(link)?;
         let theme = Theme::new(options.theme);
@@ -57,7 +71,7 @@ impl Capturer {
             .viewports
             .entry(egui::ViewportId::ROOT)
             .or_default()
-            .native_pixels_per_point = Some(1.0);
+            .native_pixels_per_point = Some(pixels_per_point);
         Ok(Self {
             tab,
             theme,
@@ -65,6 +79,8 @@ impl Capturer {
             input,
             size,
             transparent: options.transparent,
+            pixels_per_point,
+            atlas: ColorImage::new([0, 0], Vec::new()),
         })
     }
 
@@ -88,9 +104,9 @@ impl Capturer {
         self.tab.timeline()
     }
 
-    /// Paints the scene, first moving its timeline to `position` if given (fractional positions
-    /// show the in-between frames of an animation).
-    pub fn picture(&mut self, position: Option<f64>) -> Picture {
+    /// Runs the scene's canvas (its timeline moved to `position` if given; fractional positions
+    /// show the in-between frames of an animation) and returns the painted shapes.
+    fn shapes(&mut self, position: Option<f64>) -> Vec<ClippedShape> {
         if let (Some(position), Some(timeline)) = (position, self.tab.timeline()) {
             timeline.seek(position);
         }
@@ -103,14 +119,63 @@ impl Capturer {
                     .frame(egui::Frame::NONE)
                     .show(ui, |ui| tab.canvas_ui(ui, theme));
             });
-            // No renderer consumes the font atlas updates headlessly.
+            // Keep the font atlas up to date, as a GPU renderer would.
+            if let Some(deltas) = output.textures_delta.set.get(&TextureId::default()) {
+                for delta in deltas {
+                    apply_delta(&mut self.atlas, delta);
+                }
+            }
             output.textures_delta.clear();
             shapes = output.shapes;
         }
+        shapes
+    }
+
+    /// The painted shapes, in points (for SVG).
+    pub fn picture(&mut self, position: Option<f64>) -> Picture {
+        let shapes = self.shapes(position);
         Picture {
             size: self.size,
             background: (!self.transparent).then_some(self.theme.canvas),
             shapes,
+        }
+    }
+
+    /// The painted pixels: egui's tessellation rasterized on the CPU at this capturer's pixel
+    /// density (straight RGBA).
+    pub fn image(&mut self, position: Option<f64>) -> Result<image::RgbaImage, ExportError> {
+        let shapes = self.shapes(position);
+        let primitives = self.ctx.tessellate(shapes, self.pixels_per_point);
+        let width = (self.size.x * self.pixels_per_point).round().max(1.0) as usize;
+        let height = (self.size.y * self.pixels_per_point).round().max(1.0) as usize;
+        let background = if self.transparent {
+            Color32::TRANSPARENT
+        } else {
+            self.theme.canvas
+        };
+        let mut canvas = Canvas::new(width, height, background);
+        canvas.draw(&primitives, &self.atlas, self.pixels_per_point);
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        image::RgbaImage::from_raw(to_u32(width), to_u32(height), canvas.into_rgba(!self.transparent))
+            .ok_or_else(|| ExportError::Render("the rasterizer returned the wrong size".to_owned()))
+    }
+}
+
+/// Applies a full or partial update to the font atlas copy.
+fn apply_delta(atlas: &mut ColorImage, delta: &ImageDelta) {
+    let egui::ImageData::Color(image) = &delta.image;
+    match delta.pos {
+        None => *atlas = (**image).clone(),
+        Some([x, y]) => {
+            let [width, _] = atlas.size;
+            for row in 0..image.size[1] {
+                for column in 0..image.size[0] {
+                    let (tx, ty) = (x + column, y + row);
+                    if tx < atlas.size[0] && ty < atlas.size[1] {
+                        atlas.pixels[ty * width + tx] = image.pixels[row * image.size[0] + column];
+                    }
+                }
+            }
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use std::io::Write;
 
-use super::{Capturer, ExportError, ExportOptions, png};
+use super::{Capturer, ExportError, ExportOptions};
 use crate::scene::SceneLink;
 use crate::timeline::Unit;
 
@@ -49,13 +49,10 @@ pub fn write_gif(
             gif.fps
         )));
     }
-    let mut capturer = Capturer::new(link, options)?;
+    // A capturer at 1 pixel per point is enough to read the timeline's range.
+    let mut capturer = Capturer::new(link, options, 1.0)?;
     let positions = positions(&mut capturer, gif)?;
-    let pictures: Vec<_> = positions
-        .iter()
-        .map(|&p| capturer.picture(Some(p)))
-        .collect();
-    let frames = rasterize_all(&pictures, options.scale)?;
+    let frames = render_frames(link, options, &positions)?;
     encode(&frames, gif.fps, out)?;
     Ok(frames.len())
 }
@@ -109,26 +106,28 @@ fn positions(capturer: &mut Capturer, gif: &GifOptions) -> Result<Vec<f64>, Expo
     Ok(positions)
 }
 
-fn rasterize_all(
-    pictures: &[super::Picture],
-    scale: f32,
+/// Renders the frames on all cores: each worker paints a contiguous share of the positions with
+/// its own egui context.
+fn render_frames(
+    link: &SceneLink,
+    options: &ExportOptions,
+    positions: &[f64],
 ) -> Result<Vec<image::RgbaImage>, ExportError> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = pictures.len().div_ceil(workers).max(1);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = positions.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = pictures
+        let handles: Vec<_> = positions
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
+                    let mut capturer = Capturer::new(link, options, options.scale)?;
                     part.iter()
-                        .map(|picture| png::to_png(picture, scale))
+                        .map(|&position| capturer.image(Some(position)))
                         .collect::<Result<Vec<_>, _>>()
                 })
             })
             .collect();
-        let mut frames = Vec::with_capacity(pictures.len());
+        let mut frames = Vec::with_capacity(positions.len());
         for handle in handles {
             let part = handle
                 .join()

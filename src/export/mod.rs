@@ -11,13 +11,14 @@ mod capture;
 mod fonts;
 pub mod gif;
 pub mod png;
+mod raster;
 mod subset;
 pub mod svg;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use capture::{Capturer, Picture, capture};
+pub use capture::{Capturer, Picture, capture, render};
 
 use crate::scene::{LinkError, SceneLink};
 use crate::theme::ThemeKind;
@@ -151,7 +152,7 @@ pub fn export_file(
     let bytes = match format {
         Format::Svg => svg::to_svg(&capture(link, options)?).into_bytes(),
         Format::Png => {
-            let image = png::to_png(&capture(link, options)?, options.scale)?;
+            let image = render(link, options)?;
             let mut bytes = Vec::new();
             png::encode(&image, &mut bytes).map_err(io_error)?;
             bytes

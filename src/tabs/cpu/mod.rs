@@ -172,15 +172,13 @@ impl Tab for CpuTab {
                     program: *program,
                 }
                 .link();
-                for step in data.named_steps() {
+                for step in data.named_steps(*mode) {
                     scenes.push(place.clone().with("step", step));
                 }
             }
         }
         let pairs = [
-            [Mode::Native, Mode::TrapEmulate],
             [Mode::TrapEmulate, Mode::BinaryTranslation],
-            [Mode::TrapEmulate, Mode::Paravirt],
             [Mode::BinaryTranslation, Mode::VtX],
         ];
         for program in Program::ALL {

@@ -15,31 +15,18 @@ use super::model::{
 /// Points per slowdown curve.
 pub const CURVE_SAMPLES: usize = 101;
 
-/// Slugs of the steps worth listing as scenes besides step 0: VMM events and the critical
-/// instructions (mnemonics of ordinary instructions would add hundreds of near-identical links).
-pub const NAMED_SLUGS: &[&str] = &[
-    "trap",
-    "emulate",
-    "resume",
-    "translate",
-    "tc-hit",
-    "callout",
-    "hypercall",
-    "handle",
-    "vm-exit",
-    "vm-entry",
-    "syscall",
-    "reflect",
-    "timer",
-    "irq",
-    "irq-pending",
-    "irq-lost",
-    "gp",
-    "halt",
-    "popf",
-    "pushf",
-    "sgdt",
-];
+/// The steps worth listing as scenes for each mode, besides the first and the last: the moments
+/// that show what the mode does (listing every instruction would add hundreds of near-identical
+/// links; every step stays reachable by link and by stepping).
+pub fn signature_slugs(mode: Mode) -> &'static [&'static str] {
+    match mode {
+        Mode::Native => &["syscall", "gp", "irq"],
+        Mode::TrapEmulate => &["trap", "emulate", "resume", "popf", "sgdt", "irq-lost"],
+        Mode::BinaryTranslation => &["translate", "tc-hit", "callout"],
+        Mode::Paravirt => &["hypercall"],
+        Mode::VtX => &["vm-exit", "vm-entry"],
+    }
+}
 
 /// One program run under one mode, with its listings as display lines.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,13 +107,15 @@ impl RunData {
             .rposition(|step| step.slug == slug)
     }
 
-    /// The steps listed as scenes: 0 and the first step of every named slug, in order.
-    pub fn named_steps(&self) -> Vec<usize> {
-        let mut steps: Vec<usize> = NAMED_SLUGS
+    /// The steps listed as scenes: the first, the last, and the first step of each of the mode's
+    /// signature slugs, in order.
+    pub fn named_steps(&self, mode: Mode) -> Vec<usize> {
+        let mut steps: Vec<usize> = signature_slugs(mode)
             .iter()
             .filter_map(|slug| self.trace.first_step(slug))
             .collect();
         steps.push(0);
+        steps.push(self.trace.len().saturating_sub(1));
         steps.sort_unstable();
         steps.dedup();
         steps
@@ -377,7 +366,7 @@ mod tests {
     #[test]
     fn named_steps_start_at_zero_and_include_the_lost_tick() {
         let data = RunData::new(Mode::TrapEmulate, Program::Popf).expect("runs");
-        let steps = data.named_steps();
+        let steps = data.named_steps(Mode::TrapEmulate);
         assert_eq!(steps[0], 0);
         assert!(steps.contains(&(data.trace.len() - 1)));
         assert_eq!(

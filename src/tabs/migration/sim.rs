@@ -91,7 +91,14 @@ impl Simulation {
     /// millisecond (rounded down so it stays inside the timeline), without duplicates.
     pub fn scene_times(&self) -> Vec<String> {
         let mut times = vec![crate::timeline::format_secs(0.0)];
-        for mark in &self.marks {
+        // Rounds after the first two look alike (each a little smaller): the outcome events
+        // (converged or limit hit, stop-and-copy, resume, faults, loss) are the moments to list.
+        let is_later_round = |slug: &str| {
+            slug.strip_prefix("round-")
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| n >= 2)
+        };
+        for mark in self.marks.iter().filter(|mark| !is_later_round(&mark.slug)) {
             let t = ((mark.at * 1000.0).floor() / 1000.0).clamp(0.0, self.end_secs);
             let text = crate::timeline::format_secs(t);
             if !times.contains(&text) {

@@ -137,23 +137,12 @@ impl Tab for OverviewTab {
     fn scenes(&self) -> Vec<SceneLink> {
         let steps = (0..self.timeline.marks().len())
             .map(|step| SceneLink::tab("overview").with("step", step));
-        let selections = self.stacks.iter().flat_map(|stack| {
-            std::iter::once(Selection {
-                stack: stack.kind,
-                layer: None,
-            })
-            .chain(stack.layers.iter().map(|layer| Selection {
-                stack: stack.kind,
-                layer: Some(layer.kind),
-            }))
-            .map(|selection| {
-                SceneLink::tab("overview")
-                    .with("select", selection.slug())
-                    .with("step", 0)
-            })
-            .collect::<Vec<_>>()
+        let stacks = self.stacks.iter().map(|stack| {
+            SceneLink::tab("overview")
+                .with("select", stack.kind.slug())
+                .with("step", 0)
         });
-        steps.chain(selections).collect()
+        steps.chain(stacks).collect()
     }
 
     fn timeline(&mut self) -> Option<&mut Timeline> {
