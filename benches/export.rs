@@ -38,9 +38,12 @@ fn export_benches(c: &mut Criterion) {
     group.bench_function("gif_60_frames", |b| {
         b.iter(|| {
             let mut bytes = Vec::new();
-            let frames = export::gif::write_gif(&link, &options, &animation, &mut bytes)
-                .expect("encodes");
-            assert_eq!(frames, 61, "0.8 steps per second: 6 steps at 8 fps is 60 frames apart");
+            let frames =
+                export::gif::write_gif(&link, &options, &animation, &mut bytes).expect("encodes");
+            assert_eq!(
+                frames, 61,
+                "0.8 steps per second: 6 steps at 8 fps is 60 frames apart"
+            );
             std::hint::black_box(bytes)
         });
     });

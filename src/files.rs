@@ -10,10 +10,28 @@ use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// Writes `path` atomically with what `write` puts into the temporary file. On failure the
-/// temporary file is removed and `path` is untouched.
+/// Writes `path` atomically with what `write` puts into the temporary file, and flushes it to
+/// disk before the rename. On failure the temporary file is removed and `path` is untouched.
 pub fn write_atomic(
     path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    write_atomic_with(path, true, write)
+}
+
+/// Like [`write_atomic`], without flushing to disk: still all-or-nothing for readers and after a
+/// crash of the program, but a power cut may lose the newest files. For batches of regenerable
+/// files (a folder of exports), where one flush per file would dominate the time.
+pub fn write_atomic_fast(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    write_atomic_with(path, false, write)
+}
+
+fn write_atomic_with(
+    path: &Path,
+    durable: bool,
     write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let dir = match path.parent() {
@@ -26,7 +44,9 @@ pub fn write_atomic(
         write(&mut writer)?;
         writer.flush()?;
         let file = writer.into_inner().map_err(|err| err.into_error())?;
-        file.sync_all()?;
+        if durable {
+            file.sync_all()?;
+        }
         fs::rename(&temp_path, path)
     })();
     if let Err(error) = result {
@@ -35,7 +55,7 @@ pub fn write_atomic(
         fs::remove_file(&temp_path).ok();
         return Err(error);
     }
-    sync_dir(&dir)
+    if durable { sync_dir(&dir) } else { Ok(()) }
 }
 
 /// Creates a new, uniquely named temporary file in `dir` for replacing `path`.

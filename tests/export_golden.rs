@@ -110,16 +110,26 @@ fn svg_rasterized(scale: f32) -> image::RgbaImage {
         for id in database.load_font_source(source) {
             if let Some(mut info) = database.face(id).cloned() {
                 database.remove_face(id);
-                info.families = vec![(family.clone(), resvg::usvg::fontdb::Language::English_UnitedStates)];
+                info.families = vec![(
+                    family.clone(),
+                    resvg::usvg::fontdb::Language::English_UnitedStates,
+                )];
                 database.push_face_info(info);
             }
         }
     }
     let tree = resvg::usvg::Tree::from_str(&document.text, &options).unwrap();
     let size = tree.size();
-    let (width, height) = ((size.width() * scale) as u32, (size.height() * scale) as u32);
+    let (width, height) = (
+        (size.width() * scale) as u32,
+        (size.height() * scale) as u32,
+    );
     let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).unwrap();
-    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
     image::RgbaImage::from_raw(width, height, pixmap.take_demultiplied()).unwrap()
 }
 
@@ -182,7 +192,11 @@ fn the_png_and_the_svg_show_the_same_picture() {
         .filter(|(x, y)| x.iter().zip(y.iter()).any(|(p, q)| p.abs_diff(*q) > 40))
         .count();
     let fraction = differing as f64 / a.len() as f64;
-    assert!(fraction < 0.01, "{:.2}% of 8x8 blocks differ", fraction * 100.0);
+    assert!(
+        fraction < 0.01,
+        "{:.2}% of 8x8 blocks differ",
+        fraction * 100.0
+    );
 }
 
 #[test]
@@ -210,10 +224,17 @@ fn a_4x_png_is_the_same_picture_with_finer_detail() {
         .enumerate_pixels()
         .filter(|(x, y, pixel)| {
             let coarse = one.get_pixel(x / 4, y / 4);
-            pixel.0.iter().zip(coarse.0.iter()).any(|(a, b)| a.abs_diff(*b) > 40)
+            pixel
+                .0
+                .iter()
+                .zip(coarse.0.iter())
+                .any(|(a, b)| a.abs_diff(*b) > 40)
         })
         .count();
-    assert!(blurry_pixels > (four.width() * four.height() / 100) as usize, "{blurry_pixels}");
+    assert!(
+        blurry_pixels > (four.width() * four.height() / 100) as usize,
+        "{blurry_pixels}"
+    );
 }
 
 #[test]
@@ -230,5 +251,8 @@ fn transparent_export_has_no_background() {
         )
         .unwrap(),
     );
-    assert!(!svg.contains("<rect width=\"1280\" height=\"720\""), "no background rect");
+    assert!(
+        !svg.contains("<rect width=\"1280\" height=\"720\""),
+        "no background rect"
+    );
 }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::capture::VECTOR_PIXELS_PER_POINT;
 use super::{Capturer, ExportError, ExportOptions, png, svg};
 use crate::lecture::Lecture;
 use crate::scene::SceneLink;
@@ -62,11 +63,12 @@ fn export_scenes(
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    let chunk = scenes.len().div_ceil(workers).max(1);
-    let results: Vec<Result<Vec<PathBuf>, ExportError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = scenes
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || export_part(part, dir, options)))
+    // Workers take the next scene as they finish one, so a worker with heavy scenes does not
+    // leave the others idle at the end; neighbouring scenes share a tab, so capturers get reused.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Result<Vec<(usize, PathBuf)>, ExportError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| scope.spawn(|| export_part(scenes, &next, dir, options)))
             .collect();
         handles
             .into_iter()
@@ -77,54 +79,77 @@ fn export_scenes(
             })
             .collect()
     });
-    let mut report = BatchReport::default();
+    let mut files = Vec::new();
     for result in results {
-        report.files.extend(result?);
+        files.extend(result?);
     }
-    Ok(report)
+    files.sort();
+    // One flush of the folder for the whole batch instead of one per file.
+    crate::files::sync_dir(dir).map_err(|source| ExportError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    Ok(BatchReport {
+        files: files.into_iter().map(|(_, path)| path).collect(),
+    })
 }
 
 fn export_part(
     scenes: &[(String, SceneLink)],
+    next: &std::sync::atomic::AtomicUsize,
     dir: &Path,
     options: &ExportOptions,
-) -> Result<Vec<PathBuf>, ExportError> {
-    let mut files = Vec::with_capacity(scenes.len() * 2);
-    // One capturer for the SVG (points) and one for the PNG (pixels at the scale), each reused
-    // for every scene of a tab.
-    let mut capturers: Option<(Capturer, Capturer)> = None;
-    for (stem, link) in scenes {
-        let (vector, raster) = match &mut capturers {
-            Some((vector, raster)) if vector.tab_id() == link.tab => {
-                vector.reopen(link)?;
-                raster.reopen(link)?;
-                (vector, raster)
-            }
-            _ => {
-                let pair = (
-                    Capturer::new(link, options, 1.0)?,
-                    Capturer::new(link, options, options.scale)?,
-                );
-                let (vector, raster) = capturers.insert(pair);
-                (vector, raster)
-            }
+) -> Result<Vec<(usize, PathBuf)>, ExportError> {
+    let mut files = Vec::new();
+    // Reused for every scene of a tab. At the vector layout's density (2x, the default) one
+    // painting gives both files; at another scale the SVG is painted separately.
+    let mut capturer: Option<Capturer> = None;
+    let mut vector: Option<Capturer> = None;
+    let shared = options.scale == VECTOR_PIXELS_PER_POINT;
+    loop {
+        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some((stem, link)) = scenes.get(index) else {
+            return Ok(files);
         };
-        let svg_text = svg::to_svg(&vector.picture(None));
-        let image = raster.image(None)?;
+        let raster = reuse(&mut capturer, link, options, options.scale)?;
+        let (svg_text, image) = if shared {
+            let (picture, image) = raster.picture_and_image(None)?;
+            (svg::to_svg(&picture), image)
+        } else {
+            let image = raster.image(None)?;
+            let picture = reuse(&mut vector, link, options, VECTOR_PIXELS_PER_POINT)?.picture(None);
+            (svg::to_svg(&picture), image)
+        };
         let svg_path = dir.join(format!("{stem}.svg"));
         let png_path = dir.join(format!("{stem}.png"));
         let io = |path: &Path| {
             let path = path.to_owned();
             move |source| ExportError::Io { path, source }
         };
-        crate::files::write_atomic(&svg_path, |file| file.write_all(svg_text.as_bytes()))
+        crate::files::write_atomic_fast(&svg_path, |file| file.write_all(svg_text.as_bytes()))
             .map_err(io(&svg_path))?;
-        crate::files::write_atomic(&png_path, |file| png::encode(&image, file))
+        crate::files::write_atomic_fast(&png_path, |file| png::encode(&image, file))
             .map_err(io(&png_path))?;
-        files.push(svg_path);
-        files.push(png_path);
+        files.push((2 * index, svg_path));
+        files.push((2 * index + 1, png_path));
     }
-    Ok(files)
+}
+
+/// The capturer in `slot` showing `link`: reopened when it paints the same tab, new otherwise.
+fn reuse<'a>(
+    slot: &'a mut Option<Capturer>,
+    link: &SceneLink,
+    options: &ExportOptions,
+    pixels_per_point: f32,
+) -> Result<&'a mut Capturer, ExportError> {
+    match slot {
+        Some(capturer) if capturer.tab_id() == link.tab => {
+            capturer.reopen(link)?;
+        }
+        _ => *slot = Some(Capturer::new(link, options, pixels_per_point)?),
+    }
+    slot.as_mut()
+        .ok_or_else(|| ExportError::Render("no capturer".to_owned()))
 }
 
 /// `virtscope export --all DIR`: every scene of every registered tab.

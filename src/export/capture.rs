@@ -24,9 +24,13 @@ pub struct Picture {
 /// every scene and keeps the result independent of the first pass's guesses.
 const PASSES: usize = 3;
 
+/// The pixel density vector pictures are laid out at: egui rounds glyph positions to pixels, so
+/// SVG text sits on a half-point grid, and a batch export at 2x paints once for both files.
+pub const VECTOR_PIXELS_PER_POINT: f32 = 2.0;
+
 /// Opens `link` in a fresh tab and paints its canvas at the requested size and theme.
 pub fn capture(link: &SceneLink, options: &ExportOptions) -> Result<Picture, ExportError> {
-    Ok(Capturer::new(link, options, 1.0)?.picture(None))
+    Ok(Capturer::new(link, options, VECTOR_PIXELS_PER_POINT)?.picture(None))
 }
 
 /// Opens `link` and renders it to pixels at `options.scale` pixels per point.
@@ -145,6 +149,25 @@ impl Capturer {
     /// density (straight RGBA).
     pub fn image(&mut self, position: Option<f64>) -> Result<image::RgbaImage, ExportError> {
         let shapes = self.shapes(position);
+        self.rasterize(shapes)
+    }
+
+    /// Both the shapes and the pixels of one painting (a batch export's SVG and PNG).
+    pub fn picture_and_image(
+        &mut self,
+        position: Option<f64>,
+    ) -> Result<(Picture, image::RgbaImage), ExportError> {
+        let shapes = self.shapes(position);
+        let image = self.rasterize(shapes.clone())?;
+        let picture = Picture {
+            size: self.size,
+            background: (!self.transparent).then_some(self.theme.canvas),
+            shapes,
+        };
+        Ok((picture, image))
+    }
+
+    fn rasterize(&mut self, shapes: Vec<ClippedShape>) -> Result<image::RgbaImage, ExportError> {
         let primitives = self.ctx.tessellate(shapes, self.pixels_per_point);
         let width = (self.size.x * self.pixels_per_point).round().max(1.0) as usize;
         let height = (self.size.y * self.pixels_per_point).round().max(1.0) as usize;
@@ -156,8 +179,12 @@ impl Capturer {
         let mut canvas = Canvas::new(width, height, background);
         canvas.draw(&primitives, &self.atlas, self.pixels_per_point);
         let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        image::RgbaImage::from_raw(to_u32(width), to_u32(height), canvas.into_rgba(!self.transparent))
-            .ok_or_else(|| ExportError::Render("the rasterizer returned the wrong size".to_owned()))
+        image::RgbaImage::from_raw(
+            to_u32(width),
+            to_u32(height),
+            canvas.into_rgba(!self.transparent),
+        )
+        .ok_or_else(|| ExportError::Render("the rasterizer returned the wrong size".to_owned()))
     }
 }
 

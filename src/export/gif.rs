@@ -49,8 +49,8 @@ pub fn write_gif(
             gif.fps
         )));
     }
-    // A capturer at 1 pixel per point is enough to read the timeline's range.
-    let mut capturer = Capturer::new(link, options, 1.0)?;
+    // Any capturer can read the timeline's range; this one never paints.
+    let mut capturer = Capturer::new(link, options, options.scale)?;
     let positions = positions(&mut capturer, gif)?;
     let frames = render_frames(link, options, &positions)?;
     encode(&frames, gif.fps, out)?;
@@ -113,7 +113,9 @@ fn render_frames(
     options: &ExportOptions,
     positions: &[f64],
 ) -> Result<Vec<image::RgbaImage>, ExportError> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     let chunk = positions.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = positions

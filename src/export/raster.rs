@@ -11,101 +11,211 @@
 use egui::epaint::{ClippedPrimitive, ColorImage, Primitive, Vertex};
 use egui::{Color32, Pos2, Rect};
 
-/// An RGBA framebuffer in premultiplied gamma space.
+/// An RGBA framebuffer in premultiplied gamma space, four bytes a pixel, row by row.
 pub struct Canvas {
     width: usize,
     height: usize,
-    pixels: Vec<[u8; 4]>,
+    pixels: Vec<u8>,
 }
 
 impl Canvas {
     /// A canvas filled with `background` (transparent for a transparent export).
     pub fn new(width: usize, height: usize, background: Color32) -> Self {
+        let color = background.to_array();
+        let pixels = if color.iter().all(|&c| c == color[0]) {
+            vec![color[0]; width * height * 4]
+        } else {
+            color.repeat(width * height)
+        };
         Self {
             width,
             height,
-            pixels: vec![background.to_array(); width * height],
+            pixels,
         }
     }
 
     /// Draws every mesh (in points, scaled by `pixels_per_point`) with the font atlas.
-    pub fn draw(&mut self, primitives: &[ClippedPrimitive], atlas: &ColorImage, pixels_per_point: f32) {
+    pub fn draw(
+        &mut self,
+        primitives: &[ClippedPrimitive],
+        atlas: &ColorImage,
+        pixels_per_point: f32,
+    ) {
         for primitive in primitives {
             let Primitive::Mesh(mesh) = &primitive.primitive else {
                 continue;
             };
-            let clip = pixel_clip(primitive.clip_rect, pixels_per_point, self.width, self.height);
+            let clip = pixel_clip(
+                primitive.clip_rect,
+                pixels_per_point,
+                self.width,
+                self.height,
+            );
             if clip.is_empty() {
                 continue;
             }
             for triangle in mesh.indices.chunks_exact(3) {
                 let get = |i: u32| mesh.vertices.get(i as usize).copied();
-                if let (Some(a), Some(b), Some(c)) = (get(triangle[0]), get(triangle[1]), get(triangle[2])) {
+                if let (Some(a), Some(b), Some(c)) =
+                    (get(triangle[0]), get(triangle[1]), get(triangle[2]))
+                {
                     self.triangle([a, b, c], pixels_per_point, clip, atlas);
                 }
             }
         }
     }
 
-    /// The picture as straight (not premultiplied) RGBA bytes, row by row.
-    pub fn into_rgba(self, premultiplied_background: bool) -> Vec<u8> {
-        if premultiplied_background {
-            return self.pixels.into_iter().flatten().collect();
+    /// The picture as straight (not premultiplied) RGBA bytes, row by row. An `opaque` picture
+    /// (solid background) is the same either way and is returned as it is.
+    pub fn into_rgba(mut self, opaque: bool) -> Vec<u8> {
+        if !opaque {
+            for pixel in self.pixels.chunks_exact_mut(4) {
+                let straight =
+                    Color32::from_rgba_premultiplied(pixel[0], pixel[1], pixel[2], pixel[3])
+                        .to_srgba_unmultiplied();
+                pixel.copy_from_slice(&straight);
+            }
         }
         self.pixels
-            .into_iter()
-            .flat_map(|[r, g, b, a]| Color32::from_rgba_premultiplied(r, g, b, a).to_srgba_unmultiplied())
-            .collect()
     }
 
     fn triangle(&mut self, vertices: [Vertex; 3], ppp: f32, clip: PixelRect, atlas: &ColorImage) {
         let mut p = vertices.map(|v| Pos2::new(v.pos.x * ppp, v.pos.y * ppp));
         let mut v = vertices;
-        let mut area = edge(p[0], p[1], p[2]);
+        let area = edge(p[0], p[1], p[2]);
         if area == 0.0 || !area.is_finite() {
             return;
         }
         if area < 0.0 {
             p.swap(1, 2);
             v.swap(1, 2);
-            area = -area;
         }
         let min_y = p.iter().map(|q| q.y).fold(f32::INFINITY, f32::min);
         let max_y = p.iter().map(|q| q.y).fold(f32::NEG_INFINITY, f32::max);
-        let row_start = ((min_y - 0.5).ceil().max(clip.top as f32)) as usize;
-        let row_end = ((max_y - 0.5).floor().min(clip.bottom as f32 - 1.0)).max(-1.0);
-        if row_end < row_start as f32 {
+        let row_start = (min_y - 0.5).ceil().max(clip.top as f32);
+        let row_end = (max_y - 0.5).floor().min(clip.bottom as f32 - 1.0);
+        if row_end < row_start {
             return;
         }
         let solid = v[0].color == v[1].color
             && v[1].color == v[2].color
             && v.iter().all(|vertex| vertex.uv == egui::epaint::WHITE_UV);
-        let edges = [(p[1], p[2]), (p[2], p[0]), (p[0], p[1])];
-        let top_left = edges.map(|(a, b)| is_top_left(a, b));
-        for y in row_start..=row_end as usize {
+        let edges = [(p[1], p[2]), (p[2], p[0]), (p[0], p[1])].map(|(a, b)| Edge::new(a, b));
+        let shading = (!solid).then(|| Gradients::new(&p, &v, atlas));
+        for y in row_start as usize..=row_end as usize {
             let yc = y as f32 + 0.5;
             let Some((x0, x1)) = span(&edges, yc, clip) else {
                 continue;
             };
-            let row = y * self.width;
-            for x in x0..=x1 {
-                let point = Pos2::new(x as f32 + 0.5, yc);
-                let w = edges.map(|(a, b)| edge(a, b, point));
-                let inside = w
-                    .iter()
-                    .zip(top_left)
-                    .all(|(&w, top_left)| w > 0.0 || (w == 0.0 && top_left));
-                if !inside {
-                    continue;
+            let start = (y * self.width + x0) * 4;
+            let row = &mut self.pixels[start..start + (x1 - x0 + 1) * 4];
+            match &shading {
+                None => {
+                    let color = v[0].color.to_array();
+                    if color[3] == 255 {
+                        row.chunks_exact_mut(4)
+                            .for_each(|pixel| pixel.copy_from_slice(&color));
+                    } else {
+                        row.chunks_exact_mut(4)
+                            .for_each(|pixel| blend(pixel, color));
+                    }
                 }
-                let source = if solid {
-                    v[0].color.to_array()
-                } else {
-                    shade(&v, w.map(|w| w / area), atlas)
-                };
-                blend(&mut self.pixels[row + x], source);
+                Some(gradients) => {
+                    let attrs = gradients.at(x0 as f32 + 0.5, yc);
+                    match gradients.texel_run(&attrs, atlas, x1 - x0 + 1) {
+                        Some((color, first)) => {
+                            // A glyph drawn pixel for texel: integer texel reads, no filtering.
+                            for (pixel, texel) in
+                                row.chunks_exact_mut(4).zip(&atlas.pixels[first..])
+                            {
+                                blend(pixel, tint(color, texel.to_array()));
+                            }
+                        }
+                        None => {
+                            let mut attrs = attrs;
+                            for pixel in row.chunks_exact_mut(4) {
+                                blend(pixel, gradients.shade(&attrs, atlas));
+                                for (value, step) in attrs.iter_mut().zip(gradients.dx) {
+                                    *value += step;
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
+    }
+}
+
+/// Colour (r, g, b, a, 0-255) and texel coordinates (u, v) as planes over the triangle.
+struct Gradients {
+    origin: Pos2,
+    base: [f32; 6],
+    dx: [f32; 6],
+    dy: [f32; 6],
+}
+
+impl Gradients {
+    fn new(p: &[Pos2; 3], v: &[Vertex; 3], atlas: &ColorImage) -> Self {
+        let [width, height] = atlas.size.map(|n| n as f32);
+        let attrs = v.map(|vertex| {
+            let [r, g, b, a] = vertex.color.to_array().map(f32::from);
+            [r, g, b, a, vertex.uv.x * width, vertex.uv.y * height]
+        });
+        let (e1, e2) = (p[1] - p[0], p[2] - p[0]);
+        let det = e1.x * e2.y - e2.x * e1.y;
+        let mut dx = [0.0; 6];
+        let mut dy = [0.0; 6];
+        for i in 0..6 {
+            let (d1, d2) = (attrs[1][i] - attrs[0][i], attrs[2][i] - attrs[0][i]);
+            dx[i] = (d1 * e2.y - d2 * e1.y) / det;
+            dy[i] = (d2 * e1.x - d1 * e2.x) / det;
+        }
+        Self {
+            origin: p[0],
+            base: attrs[0],
+            dx,
+            dy,
+        }
+    }
+
+    fn at(&self, x: f32, y: f32) -> [f32; 6] {
+        let (ox, oy) = (x - self.origin.x, y - self.origin.y);
+        std::array::from_fn(|i| self.base[i] + self.dx[i] * ox + self.dy[i] * oy)
+    }
+
+    /// When the colour is constant and one pixel steps exactly one texel along a row of `len`
+    /// pixels with the samples on texel centres (text drawn at the atlas's density), the colour
+    /// and the atlas index of the row's first texel; the row then reads consecutive texels.
+    fn texel_run(
+        &self,
+        attrs: &[f32; 6],
+        atlas: &ColorImage,
+        len: usize,
+    ) -> Option<([u8; 4], usize)> {
+        const EPSILON: f32 = 1e-3;
+        let flat_color = (0..4).all(|i| self.dx[i].abs() < EPSILON && self.dy[i].abs() < EPSILON);
+        let unit = (self.dx[4] - 1.0).abs() < EPSILON && self.dx[5].abs() < EPSILON;
+        let (u, v) = (attrs[4] - 0.5, attrs[5] - 0.5);
+        let centred = (u - u.round()).abs() < EPSILON && (v - v.round()).abs() < EPSILON;
+        if !(flat_color && unit && centred) || u < -EPSILON || v < -EPSILON {
+            return None;
+        }
+        let [width, height] = atlas.size;
+        let (x, y) = (u.round() as usize, v.round() as usize);
+        if y >= height || x + len > width {
+            return None;
+        }
+        let color = std::array::from_fn(|i| attrs[i].round().clamp(0.0, 255.0) as u8);
+        Some((color, y * width + x))
+    }
+
+    /// The premultiplied colour for `attrs`: the vertex colour times the atlas texel.
+    fn shade(&self, attrs: &[f32; 6], atlas: &ColorImage) -> [u8; 4] {
+        let texel = sample(atlas, attrs[4], attrs[5]);
+        std::array::from_fn(|i| {
+            (attrs[i].clamp(0.0, 255.0) * texel[i] / 255.0 + 0.5).min(255.0) as u8
+        })
     }
 }
 
@@ -148,62 +258,127 @@ fn is_top_left(a: Pos2, b: Pos2) -> bool {
     dy < 0.0 || (dy == 0.0 && dx > 0.0)
 }
 
-/// The pixel columns on row centre `yc` where all three edge functions can be non-negative,
-/// widened by one pixel each side (the exact test is done per pixel), clipped.
-fn span(edges: &[(Pos2, Pos2); 3], yc: f32, clip: PixelRect) -> Option<(usize, usize)> {
-    let mut left = clip.left as f32 - 0.5;
-    let mut right = clip.right as f32 - 0.5;
-    for &(a, b) in edges {
-        // edge(a, b, (x, yc)) = slope * x + offset, with slope = -(b.y - a.y).
-        let slope = -(b.y - a.y);
-        let offset = (b.x - a.x) * (yc - a.y) + (b.y - a.y) * a.x;
-        if slope == 0.0 {
-            if offset < 0.0 {
-                return None;
-            }
+/// One edge of a triangle, prepared for finding row spans quickly: where the edge's line crosses
+/// a row is computed from the edge's endpoints in a canonical order, so the two triangles that
+/// share an edge get exactly the same crossing and the top-left rule puts every pixel centre on
+/// it in exactly one of them.
+struct Edge {
+    /// The canonical first endpoint and the line's x step per unit of y.
+    origin: Pos2,
+    x_per_y: f32,
+    /// Horizontal edges bound no columns: the row is inside or outside entirely.
+    horizontal: bool,
+    /// Whether the inside lies right of the line (a left bound) rather than left of it.
+    left_bound: bool,
+    /// Whether centres exactly on the line belong to this triangle.
+    top_left: bool,
+    /// For a horizontal edge: whether rows below it (greater y) are inside.
+    inside_below: bool,
+}
+
+impl Edge {
+    fn new(a: Pos2, b: Pos2) -> Self {
+        let (dy, dx) = (b.y - a.y, b.x - a.x);
+        let (first, second) = if (a.y, a.x) <= (b.y, b.x) {
+            (a, b)
         } else {
-            let crossing = -offset / slope;
-            if slope > 0.0 {
-                left = left.max(crossing);
+            (b, a)
+        };
+        Self {
+            origin: first,
+            x_per_y: if dy == 0.0 {
+                0.0
             } else {
-                right = right.min(crossing);
-            }
+                (second.x - first.x) / (second.y - first.y)
+            },
+            horizontal: dy == 0.0,
+            // edge(a, b, p) grows with p.x when dy < 0: inside is to the right.
+            left_bound: dy < 0.0,
+            top_left: is_top_left(a, b),
+            inside_below: dx > 0.0,
         }
     }
-    let first = (left - 0.5).floor().max(clip.left as f32);
-    let last = (right - 0.5).ceil().min(clip.right as f32 - 1.0);
-    (first <= last).then_some((first as usize, last as usize))
+
+    /// Narrows `[first, last]` (pixel columns) to this edge's inside on row centre `yc`;
+    /// `false` when the whole row is outside.
+    fn clip_row(&self, yc: f32, first: &mut f32, last: &mut f32) -> bool {
+        if self.horizontal {
+            let below = yc > self.origin.y;
+            let on = yc == self.origin.y;
+            return (below == self.inside_below && !on) || (on && self.top_left);
+        }
+        // Pixel x is inside when its centre x + 0.5 is on the inner side of the crossing.
+        let at = self.origin.x + (yc - self.origin.y) * self.x_per_y - 0.5;
+        if self.left_bound {
+            let from = if self.top_left {
+                ceil(at)
+            } else {
+                floor(at) + 1.0
+            };
+            *first = first.max(from);
+        } else {
+            let to = if self.top_left {
+                floor(at)
+            } else {
+                ceil(at) - 1.0
+            };
+            *last = last.min(to);
+        }
+        true
+    }
 }
 
-/// The premultiplied colour at barycentric `weights`: vertex colour times the atlas texel.
-fn shade(v: &[Vertex; 3], weights: [f32; 3], atlas: &ColorImage) -> [u8; 4] {
-    let mix = |f: &dyn Fn(&Vertex) -> f32| weights[0] * f(&v[0]) + weights[1] * f(&v[1]) + weights[2] * f(&v[2]);
-    let color = [
-        mix(&|q| f32::from(q.color.r())),
-        mix(&|q| f32::from(q.color.g())),
-        mix(&|q| f32::from(q.color.b())),
-        mix(&|q| f32::from(q.color.a())),
-    ];
-    let texel = sample(atlas, mix(&|q| q.uv.x), mix(&|q| q.uv.y));
-    std::array::from_fn(|i| (color[i] * texel[i] / 255.0).round().clamp(0.0, 255.0) as u8)
+fn floor(x: f32) -> f32 {
+    let t = x as i64 as f32;
+    if t > x { t - 1.0 } else { t }
 }
 
-/// Bilinear sample of the atlas at normalized `(u, v)`, premultiplied, 0-255 per channel.
+fn ceil(x: f32) -> f32 {
+    let t = x as i64 as f32;
+    if t < x { t + 1.0 } else { t }
+}
+
+/// The pixel columns whose centres on row `yc` are inside the triangle, clipped.
+fn span(edges: &[Edge; 3], yc: f32, clip: PixelRect) -> Option<(usize, usize)> {
+    let mut first = clip.left as f32;
+    let mut last = clip.right as f32 - 1.0;
+    for edge in edges {
+        if !edge.clip_row(yc, &mut first, &mut last) {
+            return None;
+        }
+    }
+    (first <= last && last >= 0.0).then_some((first.max(0.0) as usize, last as usize))
+}
+
+/// Bilinear sample of the atlas at texel coordinates `(u, v)`, premultiplied, 0-255 per
+/// channel.
 fn sample(atlas: &ColorImage, u: f32, v: f32) -> [f32; 4] {
     let [width, height] = atlas.size;
     if width == 0 || height == 0 {
         return [255.0; 4];
     }
-    let x = u * width as f32 - 0.5;
-    let y = v * height as f32 - 0.5;
+    let x = u - 0.5;
+    let y = v - 0.5;
     let (x0, y0) = (x.floor(), y.floor());
     let (fx, fy) = (x - x0, y - y0);
+    let max_x = width as f32 - 1.0;
+    let max_y = height as f32 - 1.0;
     let texel = |tx: f32, ty: f32| {
-        let tx = tx.clamp(0.0, width as f32 - 1.0) as usize;
-        let ty = ty.clamp(0.0, height as f32 - 1.0) as usize;
+        let tx = tx.clamp(0.0, max_x) as usize;
+        let ty = ty.clamp(0.0, max_y) as usize;
         atlas.pixels[ty * width + tx].to_array().map(f32::from)
     };
-    let (a, b, c, d) = (texel(x0, y0), texel(x0 + 1.0, y0), texel(x0, y0 + 1.0), texel(x0 + 1.0, y0 + 1.0));
+    // Glyphs are rasterized at the export's density and placed on whole pixels, so most samples
+    // fall on a texel centre: no blending needed.
+    if fx < 1e-3 && fy < 1e-3 {
+        return texel(x0, y0);
+    }
+    let (a, b, c, d) = (
+        texel(x0, y0),
+        texel(x0 + 1.0, y0),
+        texel(x0, y0 + 1.0),
+        texel(x0 + 1.0, y0 + 1.0),
+    );
     std::array::from_fn(|i| {
         let top = a[i] + (b[i] - a[i]) * fx;
         let bottom = c[i] + (d[i] - c[i]) * fx;
@@ -211,10 +386,15 @@ fn sample(atlas: &ColorImage, u: f32, v: f32) -> [f32; 4] {
     })
 }
 
-/// Source-over blending of premultiplied colours.
-fn blend(destination: &mut [u8; 4], source: [u8; 4]) {
+/// A premultiplied colour times a premultiplied texel, per channel.
+fn tint(color: [u8; 4], texel: [u8; 4]) -> [u8; 4] {
+    std::array::from_fn(|i| ((u16::from(color[i]) * u16::from(texel[i]) + 127) / 255) as u8)
+}
+
+/// Source-over blending of premultiplied colours into one pixel (4 bytes).
+fn blend(destination: &mut [u8], source: [u8; 4]) {
     match source[3] {
-        255 => *destination = source,
+        255 => destination.copy_from_slice(&source),
         0 if source == [0; 4] => {}
         alpha => {
             let keep = 255 - u16::from(alpha);
@@ -258,8 +438,8 @@ mod tests {
         mesh.add_triangle(0, 1, 2);
         mesh.add_triangle(0, 2, 3);
         let canvas = draw(mesh, 8);
-        for pixel in &canvas.pixels {
-            assert_eq!(*pixel, [0, 0, 100, 128], "one blend per pixel, none missed");
+        for pixel in canvas.pixels.chunks_exact(4) {
+            assert_eq!(pixel, [0, 0, 100, 128], "one blend per pixel, none missed");
         }
     }
 
@@ -279,8 +459,12 @@ mod tests {
             &atlas(),
             1.0,
         );
-        let at = |x: usize, y: usize| canvas.pixels[y * 10 + x];
-        assert_eq!(at(1, 1), Color32::RED.to_array(), "counter-clockwise triangles fill too");
+        let at = |x: usize, y: usize| &canvas.pixels[(y * 10 + x) * 4..(y * 10 + x) * 4 + 4];
+        assert_eq!(
+            at(1, 1),
+            Color32::RED.to_array(),
+            "counter-clockwise triangles fill too"
+        );
         assert_eq!(at(5, 1), [0; 4], "outside the clip");
         assert_eq!(at(3, 3), Color32::RED.to_array());
     }
@@ -293,13 +477,20 @@ mod tests {
         let mut untouched = [1, 2, 3, 4];
         blend(&mut untouched, [0; 4]);
         assert_eq!(untouched, [1, 2, 3, 4]);
+        assert_eq!(
+            tint([0, 0, 255, 255], [128, 128, 128, 128]),
+            [0, 0, 128, 128]
+        );
     }
 
     #[test]
     fn the_atlas_tints_textured_triangles() {
         let texture = ColorImage::new(
             [2, 1],
-            vec![Color32::WHITE, Color32::from_rgba_premultiplied(128, 128, 128, 128)],
+            vec![
+                Color32::WHITE,
+                Color32::from_rgba_premultiplied(128, 128, 128, 128),
+            ],
         );
         let mut mesh = Mesh::default();
         let uv = Pos2::new(0.75, 0.5);
@@ -321,6 +512,10 @@ mod tests {
             &texture,
             1.0,
         );
-        assert_eq!(canvas.pixels[5], [0, 0, 128, 128], "blue times a half-covered texel");
+        assert_eq!(
+            &canvas.pixels[20..24],
+            [0, 0, 128, 128],
+            "blue times a half-covered texel"
+        );
     }
 }

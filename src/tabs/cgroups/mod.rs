@@ -382,8 +382,14 @@ impl Tab for CgroupsTab {
                 let mut loaded = Loaded::new(SceneKey::preset(*preset, *version), 0);
                 let mut structure = base(View::Structure);
                 loaded.key.print(&mut structure);
-                for step in 0..loaded.step_count() {
-                    scenes.push(structure.clone().with("step", step));
+                // The start, every refused operation (the kernel's rules at work) and the end:
+                // the other steps stay reachable by link and by stepping.
+                let steps = loaded.trace.steps();
+                let last = steps.len().saturating_sub(1);
+                for (index, step) in steps.iter().enumerate() {
+                    if index == 0 || index == last || step.result.is_err() {
+                        scenes.push(structure.clone().with("step", index));
+                    }
                 }
                 let mut simulate = base(View::Simulate);
                 loaded.key.print(&mut simulate);
