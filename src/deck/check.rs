@@ -182,6 +182,9 @@ pub fn check(deck: &Deck, mut validate_link: impl FnMut(&str) -> LinkStatus) -> 
     }
 
     let mut first_index_of_id: HashMap<&str, usize> = HashMap::with_capacity(deck.cards.len());
+    // Validating a link can mean running a scene's model; cards often share links, so each
+    // distinct link is validated once.
+    let mut link_status: HashMap<&str, LinkStatus> = HashMap::new();
     for (index, card) in deck.cards.iter().enumerate() {
         let mut add = |severity, message: String| {
             report.findings.push(Finding {
@@ -231,7 +234,11 @@ pub fn check(deck: &Deck, mut validate_link: impl FnMut(&str) -> LinkStatus) -> 
         }
         if let Some(link) = &card.scene {
             report.links += 1;
-            match validate_link(link) {
+            let status = link_status
+                .entry(link.as_str())
+                .or_insert_with(|| validate_link(link))
+                .clone();
+            match status {
                 LinkStatus::Valid => report.links_valid += 1,
                 LinkStatus::Pending { tab } => *report.links_pending.entry(tab).or_default() += 1,
                 LinkStatus::Invalid { message } => {
