@@ -1,13 +1,10 @@
 //! Tests of the built-in deck (`decks/virtualization.toml`) against the user's seed deck, the
-//! facts in `domain.md` section 6, and the scene-link contract in `SCENES.md`.
-//!
-//! The app validates links through its tab registry; these tests check them against the
-//! contract itself, so the deck is right before the tabs land.
+//! facts in `domain.md` section 6, and the registered tabs (every card's scene must open).
 
 use std::collections::HashSet;
 
 use super::anki::{parse_anki, write_anki};
-use super::check::{LinkStatus, check};
+use super::check::check;
 use super::markdown::{self, Block};
 use super::model::Deck;
 use super::native::{parse_native, write_native};
@@ -18,10 +15,6 @@ const DECK: &str = include_str!(concat!(
     "/decks/virtualization.toml"
 ));
 const README: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/decks/README.md"));
-const SEED: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/seeds/virtualization-flashcards.txt"
-));
 
 /// Words too common to show that two questions are the same question.
 const STOP_WORDS: &[&str] = &[
@@ -39,275 +32,32 @@ fn card<'d>(deck: &'d Deck, id: &str) -> &'d super::model::Card {
         .unwrap_or_else(|| panic!("no card {id:?}"))
 }
 
-// ------------------------------------------------------------------------------------------------
-// The scene-link contract of SCENES.md, as a validator.
-
-const STACKS: &[&str] = &[
-    "native",
-    "type1",
-    "type2",
-    "paravirt",
-    "os-level",
-    "app-level",
-];
-const LAYERS: &[&str] = &[
-    "app",
-    "guest-os",
-    "hypervisor",
-    "host-os",
-    "hardware",
-    "container",
-    "container-runtime",
-    "kernel",
-    "language-vm",
-    "bytecode",
-];
-const CPU_MODES: &[&str] = &[
-    "native",
-    "trap-emulate",
-    "binary-translation",
-    "paravirt",
-    "vt-x",
-];
-const CPU_PROGRAMS: &[&str] = &[
-    "disk-write",
-    "popf",
-    "page-table",
-    "timer",
-    "syscall-loop",
-    "compute",
-    "sgdt",
-];
-const CPU_STEPS: &[&str] = &[
-    "trap",
-    "emulate",
-    "resume",
-    "translate",
-    "tc-hit",
-    "hypercall",
-    "vm-exit",
-    "vm-entry",
-    "syscall",
-    "irq",
-    "irq-lost",
-];
-const NS_PRESETS: &[&str] = &[
-    "host",
-    "docker-run",
-    "rootless",
-    "nested-pid",
-    "pod",
-    "unshare-no-fork",
-    "nsenter",
-];
-const NS_TYPES: &[&str] = &["mnt", "pid", "net", "ipc", "uts", "user", "cgroup", "time"];
-const NS_STEPS: &[&str] = &["clone", "unshare", "setns", "fork", "exit", "sethostname"];
-const CGROUP_PRESETS: &[&str] = &[
-    "v1-hierarchies",
-    "v2-unified",
-    "v2-rules",
-    "weights",
-    "cpu-max",
-    "memory-leak",
-    "memory-high",
-    "fork-bomb",
-    "docker-run",
-];
-const MIGRATION_PRESETS: &[&str] = &[
-    "quiet",
-    "busy-web",
-    "adversarial",
-    "clark-specweb",
-    "clark-quake",
-    "worked-example",
-];
-const ARCHITECTURE_STEPS: &[&str] = &[
-    "api-call",
-    "image-lookup",
-    "pull",
-    "create",
-    "containerd",
-    "shim",
-    "runc",
-    "namespaces",
-    "cgroups",
-    "runc-exits",
-    "running",
-];
-
-fn one_of(value: &str, allowed: &[&str], key: &str) -> Result<(), String> {
-    if allowed.contains(&value) {
-        Ok(())
-    } else {
-        Err(format!("{key}={value} is not one of {allowed:?}"))
-    }
-}
-
-fn step(value: &str, slugs: &[&str]) -> Result<(), String> {
-    if value.parse::<usize>().is_ok() {
-        Ok(())
-    } else {
-        one_of(value, slugs, "step")
-    }
-}
-
-fn number(value: &str, key: &str) -> Result<(), String> {
-    value
-        .parse::<f64>()
-        .map(|_| ())
-        .map_err(|_| format!("{key}={value} is not a number"))
-}
-
-/// Checks `link` against SCENES.md: tab, view, and every key and value.
-fn contract(link: &str) -> Result<(), String> {
-    let (path, query) = link.split_once('?').unwrap_or((link, ""));
-    let (tab, view) = match path.split_once('/') {
-        Some((tab, view)) => (tab, Some(view)),
-        None => (path, None),
-    };
-    let pairs: Vec<(&str, &str)> = if query.is_empty() {
-        Vec::new()
-    } else {
-        query
-            .split('&')
-            .map(|pair| pair.split_once('=').ok_or(format!("{pair:?} has no '='")))
-            .collect::<Result<_, _>>()?
-    };
-    let mut seen = HashSet::new();
-    for (key, value) in &pairs {
-        if !seen.insert(*key) {
-            return Err(format!("key {key} repeated"));
-        }
-        let ok = match (tab, view, *key) {
-            ("overview", None, "step") => step(value, &[]),
-            ("overview", None, "select") => {
-                let (stack, layer) = value.split_once('.').unwrap_or((value, ""));
-                one_of(stack, STACKS, "select").and_then(|()| {
-                    if layer.is_empty() {
-                        Ok(())
-                    } else {
-                        one_of(layer, LAYERS, "select layer")
-                    }
-                })
-            }
-            ("cpu", Some(mode), "program") if mode != "cost" => one_of(value, CPU_PROGRAMS, key),
-            ("cpu", Some(mode), "step") if mode != "cost" => step(value, CPU_STEPS),
-            ("cpu", Some("compare"), "a" | "b") => one_of(value, CPU_MODES, key),
-            ("cpu", Some("cost"), "sensitive") => value
-                .parse::<f64>()
-                .ok()
-                .filter(|s| (0.0..=1.0).contains(s))
-                .map(|_| ())
-                .ok_or_else(|| format!("sensitive={value} is not in 0..1")),
-            ("namespaces", None, "preset") => one_of(value, NS_PRESETS, key),
-            ("namespaces", None, "step") => step(value, NS_STEPS),
-            ("namespaces", None, "select") => number(value, key),
-            ("namespaces", None | Some("live"), "filter") => one_of(value, NS_TYPES, key),
-            ("cgroups", None, "version") => one_of(value, &["1", "2"], key),
-            ("cgroups", None, "preset") => one_of(value, CGROUP_PRESETS, key),
-            ("cgroups", None, "t") => number(value, key),
-            ("migration", None, "mode") => {
-                one_of(value, &["cold", "pre-copy", "post-copy", "compare"], key)
-            }
-            ("migration", None, "preset") => one_of(value, MIGRATION_PRESETS, key),
-            (
-                "migration",
-                None,
-                "t" | "memory_mib" | "dirty_mib_s" | "wss_mib" | "bandwidth_mib_s" | "downtime_ms",
-            ) => number(value, key),
-            ("migration", None, "autoconverge" | "prepaging" | "dest_fails") => {
-                one_of(value, &["true", "false"], key)
-            }
-            ("containers", Some(view), "preset") => {
-                let presets: &[&str] = match view {
-                    "architecture" => &["docker-run-nginx"],
-                    "cli" => &[
-                        "stop-vs-rm",
-                        "lifecycle",
-                        "images",
-                        "exec",
-                        "logs",
-                        "compose",
-                        "rmi-conflict",
-                    ],
-                    "layers" => &["dockerfile-basic", "cache-rebuild", "copy-on-write"],
-                    "immutable" => &["replace-fleet", "patch-in-place", "autoscale"],
-                    "microservices" => &["monolith", "microservices", "scale-one", "service-fails"],
-                    _ => &[],
-                };
-                one_of(value, presets, key)
-            }
-            ("containers", Some("architecture"), "step") => step(value, ARCHITECTURE_STEPS),
-            _ => Err(format!("key {key} is not allowed in {path}")),
-        };
-        ok?;
-    }
-    let view_ok = match (tab, view) {
-        ("overview" | "migration", None) => true,
-        ("cpu", Some(mode)) => CPU_MODES.contains(&mode) || mode == "compare" || mode == "cost",
-        ("namespaces" | "cgroups", None | Some("live")) => true,
-        ("containers", Some(view)) => [
-            "architecture",
-            "cli",
-            "layers",
-            "immutable",
-            "microservices",
-            "service-models",
-        ]
-        .contains(&view),
-        _ => false,
-    };
-    if view_ok {
-        Ok(())
-    } else {
-        Err(format!("unknown tab or view {path:?}"))
-    }
-}
-
-fn contract_validator(link: &str) -> LinkStatus {
-    match contract(link) {
-        Ok(()) => LinkStatus::Valid,
-        Err(message) => LinkStatus::Invalid { message },
-    }
-}
-
-// ------------------------------------------------------------------------------------------------
-
 #[test]
-fn the_contract_validator_rejects_what_scenes_md_forbids() {
-    for bad in [
-        "cpux/trap-emulate",
-        "cpu",
-        "cpu/trap-emulate?program=fortran",
-        "cpu/trap-emulate?step=teleport",
-        "migration?mode=warp",
-        "containers/cli?preset=docker-run-nginx",
-        "overview?select=type3",
-        "namespaces?preset=host&preset=pod",
-        "cgroups?version=3",
-    ] {
-        assert!(contract(bad).is_err(), "{bad} should be invalid");
-    }
-}
-
-#[test]
-fn the_built_in_deck_checks_clean_against_the_scene_contract() {
+fn every_link_of_the_built_in_deck_opens_its_scene() {
     let deck = deck();
-    let report = check(&deck, contract_validator);
+    let report = check(&deck, crate::tabs::check_link);
     assert!(report.findings.is_empty(), "{report}");
     assert_eq!(
         report.links,
         deck.cards.len(),
         "every card has a scene link"
     );
-    assert_eq!(report.links_valid, deck.cards.len());
+    assert_eq!(
+        report.links_valid,
+        deck.cards.len(),
+        "{}",
+        report.summary_line()
+    );
     assert_eq!(deck.meta.id, "virtualization");
 }
 
 #[test]
 fn the_built_in_deck_has_every_seed_card_in_order() {
+    let Some(seed) = super::user_seed() else {
+        return;
+    };
     let deck = deck();
-    let seed = parse_seed(SEED, "seed").expect("seed parses");
+    let seed = parse_seed(&seed, "seed").expect("seed parses");
     assert_eq!(deck.cards.len(), seed.cards.len());
     assert_eq!(deck.cards.len(), 83);
     // Each card shares a content word with the seed card at the same position, so no card was
@@ -487,7 +237,7 @@ fn the_readme_example_is_a_valid_deck_and_its_id_example_is_real() {
     let end = start + README[start..].find("````\n").expect("example end");
     let example = parse_native(&README[start..end], "README.md example").expect("example parses");
     assert_eq!(example.cards.len(), 2);
-    let report = check(&example, contract_validator);
+    let report = check(&example, crate::tabs::check_link);
     assert!(report.findings.is_empty(), "{report}");
     assert!(README.contains(&format!(
         "`What is a hypervisor?` gets `{}`",

@@ -204,6 +204,24 @@ pub fn save_file(deck: &Deck, path: &Path, format: ExportFormat) -> Result<(), D
     io::write_atomic(path, export_text(deck, format).as_bytes())
 }
 
+/// The user's seed deck, read from `../shared/seeds/` beside the project (present in CI and in
+/// the developers' workspace). `None`, with a note on stderr, on a clone without it: the tests
+/// that compare against the seed then have nothing to compare with.
+#[cfg(test)]
+fn user_seed() -> Option<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/seeds/virtualization-flashcards.txt"
+    );
+    match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(err) => {
+            eprintln!("skipped: the seed deck {path} is not readable here ({err})");
+            None
+        }
+    }
+}
+
 /// Property-test settings: `default_cases` cases per property, or `PROPTEST_CASES` when set,
 /// so the normal test run stays fast and a long fuzzing run is one environment variable away.
 #[cfg(test)]

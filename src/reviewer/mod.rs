@@ -61,6 +61,8 @@ pub struct Reviewer {
     deck: Deck,
     deck_path: Option<PathBuf>,
     index: HashMap<String, usize>,
+    /// Each card's scene link, parsed once per deck (the panel matches them every frame).
+    scenes: Vec<Option<SceneLink>>,
     counts: SessionCounts,
     current: Option<Current>,
     session_start_secs: i64,
@@ -113,6 +115,7 @@ impl Reviewer {
             notices,
             scheduler,
             index: index_of(&builtin),
+            scenes: scenes_of(&builtin),
             deck: builtin,
             deck_path: None,
             counts: SessionCounts::default(),
@@ -287,6 +290,7 @@ impl Reviewer {
             return Err(format!("{} {first}", report.summary_line()));
         }
         self.index = index_of(&imported.deck);
+        self.scenes = scenes_of(&imported.deck);
         self.deck = imported.deck;
         self.deck_path = Some(path.to_owned());
         self.current = None;
@@ -298,6 +302,7 @@ impl Reviewer {
     pub fn open_builtin(&mut self) {
         if let Ok(deck) = deck::builtin() {
             self.index = index_of(&deck);
+            self.scenes = scenes_of(&deck);
             self.deck = deck;
             self.deck_path = None;
             self.current = None;
@@ -311,19 +316,19 @@ impl Reviewer {
         self.deck
             .cards
             .iter()
-            .filter(|card| {
-                let Some(card_link) = card.scene.as_deref().and_then(|s| SceneLink::parse(s).ok())
-                else {
-                    return false;
-                };
-                card_link.tab == link.tab
-                    && card_link.view == link.view
-                    && card_link
-                        .place()
-                        .params
-                        .iter()
-                        .all(|(key, value)| link.get(key) == Some(value.as_str()))
+            .zip(&self.scenes)
+            .filter(|(_, card_link)| {
+                card_link.as_ref().is_some_and(|card_link| {
+                    card_link.tab == link.tab
+                        && card_link.view == link.view
+                        && card_link
+                            .params
+                            .iter()
+                            .filter(|(key, _)| key != "step" && key != "t")
+                            .all(|(key, value)| link.get(key) == Some(value.as_str()))
+                })
             })
+            .map(|(card, _)| card)
             .collect()
     }
 
@@ -413,6 +418,13 @@ fn queue_contains(queue: &crate::review::queue::TodayQueue, card_id: &str) -> bo
     ]
     .iter()
     .any(|list| list.iter().any(|id| id == card_id))
+}
+
+fn scenes_of(deck: &Deck) -> Vec<Option<SceneLink>> {
+    deck.cards
+        .iter()
+        .map(|card| card.scene.as_deref().and_then(|s| SceneLink::parse(s).ok()))
+        .collect()
 }
 
 fn index_of(deck: &Deck) -> HashMap<String, usize> {

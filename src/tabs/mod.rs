@@ -61,14 +61,20 @@ pub trait Tab {
 /// Makes a fresh tab in its default scene.
 pub type TabFactory = fn() -> Box<dyn Tab>;
 
-/// The registered tabs, in tab-strip order (Ctrl+1 is the first).
-pub const REGISTRY: &[TabFactory] = &[
-    || Box::new(overview::OverviewTab::default()),
-    || Box::new(cpu::CpuTab::default()),
-    || Box::new(namespaces::NamespacesTab::default()),
-    || Box::new(cgroups::CgroupsTab::default()),
-    || Box::new(migration::MigrationTab::default()),
-    || Box::new(containers::ContainersTab::default()),
+/// The registered tabs with their ids, in tab-strip order (Ctrl+1 is the first). The id is
+/// repeated here so that a link finds its tab without building every tab (a test checks it
+/// matches [`Tab::id`]).
+pub const REGISTRY: &[(&str, TabFactory)] = &[
+    ("overview", || Box::new(overview::OverviewTab::default())),
+    ("cpu", || Box::new(cpu::CpuTab::default())),
+    ("namespaces", || {
+        Box::new(namespaces::NamespacesTab::default())
+    }),
+    ("cgroups", || Box::new(cgroups::CgroupsTab::default())),
+    ("migration", || Box::new(migration::MigrationTab::default())),
+    ("containers", || {
+        Box::new(containers::ContainersTab::default())
+    }),
 ];
 
 /// Tab ids that are planned: links to them are valid once they register, pending until then.
@@ -83,14 +89,14 @@ pub const PLANNED: &[&str] = &[
 
 /// Every registered tab, freshly made.
 pub fn all() -> Vec<Box<dyn Tab>> {
-    REGISTRY.iter().map(|make| make()).collect()
+    REGISTRY.iter().map(|(_, make)| make()).collect()
 }
 
 /// The ids of the registered tabs, comma separated (for error messages).
 pub fn known_ids() -> String {
-    all()
+    REGISTRY
         .iter()
-        .map(|tab| tab.id())
+        .map(|(id, _)| *id)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -120,13 +126,14 @@ pub fn check_link(text: &str) -> LinkStatus {
 
 /// A fresh tab showing `link`, or the error naming the bad part.
 pub fn open_fresh(link: &SceneLink) -> Result<Box<dyn Tab>, LinkError> {
-    let mut tab = all()
-        .into_iter()
-        .find(|tab| tab.id() == link.tab)
+    let (_, make) = REGISTRY
+        .iter()
+        .find(|(id, _)| *id == link.tab)
         .ok_or_else(|| LinkError::UnknownTab {
             tab: link.tab.clone(),
             known: known_ids(),
         })?;
+    let mut tab = make();
     tab.open(link)?;
     Ok(tab)
 }
@@ -159,6 +166,9 @@ mod tests {
     #[test]
     fn ids_are_unique_planned_and_links_round_trip() {
         let tabs = all();
+        for ((id, _), tab) in REGISTRY.iter().zip(&tabs) {
+            assert_eq!(*id, tab.id(), "the registry's id is the tab's");
+        }
         let mut ids: Vec<&str> = tabs.iter().map(|tab| tab.id()).collect();
         for id in &ids {
             assert!(PLANNED.contains(id), "{id} is missing from PLANNED");
