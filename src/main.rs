@@ -9,7 +9,8 @@ use virtscope::cli::{self, Cli};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(command) = &cli.command {
-        return match cli::run(&cli, command, &mut std::io::stdout().lock()) {
+        let mut out = StdoutUntilClosed(std::io::stdout().lock());
+        return match cli::run(&cli, command, &mut out) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => fail(&err),
         };
@@ -48,6 +49,26 @@ fn main() -> ExitCode {
             eprintln!("virtscope: error: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Standard output that ends the program quietly when the reader goes away (`virtscope scenes |
+/// head`), as command-line tools do, instead of reporting a broken pipe.
+struct StdoutUntilClosed<W>(W);
+
+impl<W: std::io::Write> std::io::Write for StdoutUntilClosed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).inspect_err(|err| exit_if_closed(err))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().inspect_err(|err| exit_if_closed(err))
+    }
+}
+
+fn exit_if_closed(err: &std::io::Error) {
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
     }
 }
 
