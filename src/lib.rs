@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod deck;
+pub mod dialog;
 pub mod draw;
 pub mod export;
 pub mod files;

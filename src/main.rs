@@ -58,11 +58,11 @@ struct StdoutUntilClosed<W>(W);
 
 impl<W: std::io::Write> std::io::Write for StdoutUntilClosed<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf).inspect_err(|err| exit_if_closed(err))
+        self.0.write(buf).inspect_err(exit_if_closed)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush().inspect_err(|err| exit_if_closed(err))
+        self.0.flush().inspect_err(exit_if_closed)
     }
 }
 

@@ -198,9 +198,9 @@ fn the_browser_suspends_and_statistics_render() {
     harness.run();
     harness.get_by_label_contains("(suspended)");
 
-    harness.get_by_label("View").click();
-    harness.run();
-    harness.get_by_label("Statistics…").click();
+    harness
+        .get_by_role_and_label(Role::Button, "Statistics…")
+        .click();
     harness.run();
     harness.get_by_label_contains("True retention");
     harness.get_by_label_contains("Answers per day");
@@ -234,4 +234,50 @@ fn a_bad_deck_file_is_reported_and_changes_nothing() {
     harness.get_by_label_contains("broken.toml");
     assert_eq!(harness.state().reviewer().deck().meta.name, deck_name);
     assert_eq!(current_card(&harness), before);
+}
+
+/// Replaces the text of the settings window's "Learning steps" field and presses Apply.
+fn apply_learning_steps(harness: &mut Harness<'static, VirtscopeApp>, steps: &str) {
+    harness
+        .get_by_role_and_label(Role::TextInput, "Learning steps")
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Learning steps")
+        .type_text(steps);
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Apply").click();
+    harness.run();
+}
+
+#[test]
+fn review_settings_apply_valid_steps_and_refuse_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    harness.get_by_label("Settings…").click();
+    harness.run();
+    harness.get_by_label("Review settings");
+    apply_learning_steps(&mut harness, "1m soon");
+    harness.get_by_label_contains("Not applied");
+    assert_eq!(
+        harness.state().settings().review.learning_steps_secs,
+        vec![60, 600]
+    );
+
+    apply_learning_steps(&mut harness, "2m 20m");
+    assert_eq!(
+        harness.state().settings().review.learning_steps_secs,
+        vec![120, 1200]
+    );
+    assert_eq!(
+        harness
+            .state()
+            .reviewer()
+            .scheduler()
+            .config()
+            .learning_steps_secs,
+        vec![120, 1200],
+        "the reviewer schedules with the new steps"
+    );
 }

@@ -128,7 +128,7 @@ impl ExportDialog {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         let mut open = self.open;
-        egui::Window::new("Export scene")
+        crate::dialog::centered_window(ctx, "Export scene")
             .open(&mut open)
             .resizable(false)
             .collapsible(false)

@@ -5,6 +5,7 @@ use super::VirtscopeApp;
 use super::commands::{Command, ReviewKeys};
 use crate::reviewer::browser::browser_window;
 use crate::reviewer::panel::{PanelAction, panel_ui};
+use crate::reviewer::settings_ui::settings_window;
 use crate::reviewer::stats_ui::stats_window;
 
 /// Which part of the window takes the keys that mean different things in each (Space above all).
@@ -79,6 +80,13 @@ impl VirtscopeApp {
             self.apply_panel_action(action);
         }
         stats_window(ctx, &theme, &self.reviewer, &mut self.stats);
+        if let Some(config) =
+            settings_window(ctx, &theme, &mut self.reviewer, &mut self.review_settings)
+        {
+            self.settings.review = config;
+            self.browser.invalidate();
+            self.stats.invalidate();
+        }
     }
 
     fn apply_panel_action(&mut self, action: PanelAction) {
@@ -86,6 +94,10 @@ impl VirtscopeApp {
             PanelAction::ShowScene(link) => self.open_link(&link),
             PanelAction::Browse => self.browser.open = true,
             PanelAction::Statistics => self.stats.open = true,
+            PanelAction::Settings => {
+                let current = self.reviewer.scheduler().config().clone();
+                self.review_settings.show(&current);
+            }
         }
         self.browser.invalidate();
         self.stats.invalidate();

@@ -17,6 +17,7 @@ use history::History;
 use crate::lecture::{Lecture, Presentation};
 use crate::reviewer::browser::BrowserState;
 use crate::reviewer::panel::PanelState;
+use crate::reviewer::settings_ui::SettingsState;
 use crate::reviewer::stats_ui::StatsState;
 use crate::reviewer::{Clock, Reviewer};
 use crate::scene::SceneLink;
@@ -40,6 +41,8 @@ pub struct Settings {
     pub show_flashcards: bool,
     /// The deck file the student opened last; `None` for the built-in deck.
     pub deck_path: Option<PathBuf>,
+    /// Review scheduling: daily limits, desired retention, steps.
+    pub review: crate::review::config::SchedulerConfig,
 }
 
 impl Default for Settings {
@@ -50,6 +53,7 @@ impl Default for Settings {
             last_scene: None,
             show_flashcards: true,
             deck_path: None,
+            review: crate::review::config::SchedulerConfig::default(),
         }
     }
 }
@@ -109,6 +113,7 @@ pub struct VirtscopeApp {
     panel: PanelState,
     browser: BrowserState,
     stats: StatsState,
+    review_settings: SettingsState,
     pane: Pane,
     presentation: Presentation,
     export_dialog: ExportDialog,
@@ -127,6 +132,7 @@ impl VirtscopeApp {
             clock,
             launch.data_dir.as_deref(),
             settings.deck_path.as_deref(),
+            settings.review.clone(),
         );
         let pane = if settings.show_flashcards && reviewer.is_reviewing() {
             Pane::Flashcards
@@ -151,6 +157,7 @@ impl VirtscopeApp {
             panel: PanelState::default(),
             browser: BrowserState::default(),
             stats: StatsState::default(),
+            review_settings: SettingsState::default(),
             pane,
             presentation: Presentation::default(),
             export_dialog: ExportDialog::default(),
@@ -429,6 +436,10 @@ impl VirtscopeApp {
                     if ui.button("Statistics…").clicked() {
                         self.stats.open = true;
                     }
+                    if ui.button("Review settings…").clicked() {
+                        let current = self.reviewer.scheduler().config().clone();
+                        self.review_settings.show(&current);
+                    }
                     ui.separator();
                     for kind in ThemeKind::ALL {
                         ui.radio_value(&mut self.settings.theme, kind, kind.title());
@@ -521,7 +532,7 @@ impl VirtscopeApp {
     }
 
     fn shortcuts_window(&mut self, ctx: &egui::Context) {
-        egui::Window::new("Keyboard shortcuts")
+        crate::dialog::centered_window(ctx, "Keyboard shortcuts")
             .open(&mut self.show_shortcuts)
             .resizable(false)
             .collapsible(false)

@@ -3,8 +3,10 @@
 //! There is one path from a scene to a file, used by `virtscope export` and by the app's export
 //! dialog alike: [`capture`] renders the scene's canvas with no window and no GPU and keeps the
 //! epaint shapes; [`svg::to_svg`] writes them as SVG with real `<text>` (per-glyph positions from
-//! egui's galleys, fonts subsetted and embedded); [`png::to_png`] rasterizes that same SVG on the
-//! CPU with resvg at any scale, so the PNG is the SVG's picture, crisp at 2x and 4x.
+//! egui's galleys, fonts subsetted and embedded); PNG and GIF frames come from `raster`, which
+//! fills egui's own tessellated meshes on the CPU with glyphs rasterized at the export's pixel
+//! density, so a 2x or 4x PNG is crisp. The export tests draw the SVG with resvg and check it
+//! shows the same picture as the PNG.
 
 pub mod batch;
 mod capture;

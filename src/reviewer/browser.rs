@@ -13,6 +13,10 @@ use crate::review::states::CardState;
 use crate::scene::SceneLink;
 use crate::theme::Theme;
 
+/// Room, in points, that the columns after the question need at the default text size (a
+/// suspended, reviewed card's row is the widest).
+const OTHER_COLUMNS_WIDTH: f32 = 700.0;
+
 /// The browser window's state.
 pub struct BrowserState {
     /// Whether the window is open.
@@ -64,9 +68,9 @@ pub fn browser_window(
 ) -> Vec<PanelAction> {
     let mut actions = Vec::new();
     let mut open = state.open;
-    egui::Window::new("Browse cards")
+    crate::dialog::centered_window(ctx, "Browse cards")
         .open(&mut open)
-        .default_size([820.0, 520.0])
+        .default_size([980.0, 520.0])
         .show(ctx, |ui| {
             browser_ui(ui, theme, reviewer, state, &mut actions)
         });
@@ -89,7 +93,8 @@ fn browser_ui(
                 .desired_width(260.0),
         );
         let before = state.sort;
-        egui::ComboBox::from_label("Sort by")
+        let sort_label = ui.label("Sort by");
+        egui::ComboBox::from_id_salt("browse-sort")
             .selected_text(sort_title(state.sort))
             .show_ui(ui, |ui| {
                 for sort in [
@@ -99,7 +104,9 @@ fn browser_ui(
                 ] {
                     ui.selectable_value(&mut state.sort, sort, sort_title(sort));
                 }
-            });
+            })
+            .response
+            .labelled_by(sort_label.id);
         if state.sort != before {
             state.rows = None;
         }
@@ -138,14 +145,19 @@ fn browser_ui(
         .collect();
     ui.label(RichText::new(format!("{} cards", rows.len())).color(theme.text_muted));
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+    // The question gets whatever the tags, state, due, difficulty and buttons leave.
+    let front_width = (ui.available_width() - OTHER_COLUMNS_WIDTH).max(160.0);
     let mut change: Option<(String, Change)> = None;
-    egui::ScrollArea::vertical().auto_shrink(false).show_rows(
+    // Scrolling both ways keeps a wide row from widening the window, which would widen the
+    // question column, which would widen the window again.
+    egui::ScrollArea::both().auto_shrink(false).show_rows(
         ui,
         row_height,
         rows.len(),
         |ui, range| {
             egui::Grid::new("browse-grid")
                 .striped(true)
+                .spacing([16.0, 4.0])
                 .num_columns(6)
                 .show(ui, |ui| {
                     for header in ["Card", "Tags", "State", "Due", "Difficulty", ""] {
@@ -155,8 +167,15 @@ fn browser_ui(
                     for row in &rows[range] {
                         let card = reviewer.card(&row.card_id);
                         let front = card.map_or("(removed from the deck)", |c| c.front.as_str());
-                        ui.add(egui::Label::new(front).truncate())
-                            .on_hover_text(front);
+                        ui.allocate_ui_with_layout(
+                            egui::vec2(front_width, row_height),
+                            egui::Layout::left_to_right(egui::Align::Center),
+                            |ui| {
+                                ui.set_min_width(front_width);
+                                ui.add(egui::Label::new(front).truncate())
+                                    .on_hover_text(front);
+                            },
+                        );
                         ui.label(card.map(|c| c.tags.join(" ")).unwrap_or_default());
                         let mut state_text = row.schedule.state.phase().title().to_owned();
                         if row.suspended {

@@ -9,6 +9,7 @@
 pub mod browser;
 mod markdown_ui;
 pub mod panel;
+pub mod settings_ui;
 pub mod stats_ui;
 
 use std::collections::HashMap;
@@ -72,12 +73,24 @@ pub struct Reviewer {
 
 impl Reviewer {
     /// Opens the progress store in `data_dir` (none: progress is off and the panel says why) and
-    /// loads the deck at `deck_path` (none, or a deck that fails to load: the built-in deck).
-    pub fn new(clock: Clock, data_dir: Option<&Path>, deck_path: Option<&Path>) -> Self {
+    /// loads the deck at `deck_path` (none, or a deck that fails to load: the built-in deck),
+    /// scheduling with `config` (invalid saved settings fall back to the defaults, with a notice).
+    pub fn new(
+        clock: Clock,
+        data_dir: Option<&Path>,
+        deck_path: Option<&Path>,
+        config: SchedulerConfig,
+    ) -> Self {
         let now = clock();
         let offset = local_utc_offset_secs(now).unwrap_or(0);
         let mut notices = Vec::new();
-        let scheduler = Scheduler::new(SchedulerConfig::default(), offset)
+        let scheduler = Scheduler::new(config, offset)
+            .or_else(|err| {
+                notices.push(format!(
+                    "The saved review settings are invalid ({err}); the defaults are used."
+                ));
+                Scheduler::new(SchedulerConfig::default(), offset)
+            })
             .or_else(|err| {
                 notices.push(format!(
                     "The local time zone is unusable ({err}); days roll over in UTC."
@@ -195,6 +208,31 @@ impl Reviewer {
     /// The scheduler (for its day clock and settings).
     pub fn scheduler(&self) -> &Scheduler {
         &self.scheduler
+    }
+
+    /// Schedules with new settings from now on (daily limits, retention, steps). Invalid settings
+    /// change nothing and the error says which one is wrong.
+    pub fn set_config(&mut self, config: SchedulerConfig) -> Result<(), String> {
+        let offset = self.scheduler.clock().utc_offset_secs();
+        self.scheduler = Scheduler::new(config, offset).map_err(|err| err.to_string())?;
+        let keep = self
+            .current
+            .as_ref()
+            .map(|c| (c.card_id.clone(), c.revealed));
+        self.current = None;
+        self.refresh();
+        if let Some((card_id, revealed)) = keep
+            && self.current.as_ref().is_some_and(|c| c.card_id == card_id)
+        {
+            self.reveal_if(revealed);
+        }
+        Ok(())
+    }
+
+    fn reveal_if(&mut self, revealed: bool) {
+        if revealed {
+            self.reveal();
+        }
     }
 
     /// The current time from the reviewer's clock.
@@ -460,9 +498,13 @@ mod tests {
         Arc::new(move || now)
     }
 
+    fn default_reviewer_in(dir: &Path) -> Reviewer {
+        Reviewer::new(fixed(NOW), Some(dir), None, SchedulerConfig::default())
+    }
+
     #[test]
     fn without_a_data_folder_cards_show_but_progress_is_off() {
-        let reviewer = Reviewer::new(fixed(NOW), None, None);
+        let reviewer = Reviewer::new(fixed(NOW), None, None, SchedulerConfig::default());
         assert!(reviewer.problem().unwrap().contains("no data folder"));
         assert!(!reviewer.is_reviewing());
         assert!(reviewer.deck().cards.len() >= 81);
@@ -471,7 +513,7 @@ mod tests {
     #[test]
     fn reveal_grade_and_undo_go_through_the_store() {
         let dir = tempfile::tempdir().unwrap();
-        let mut reviewer = Reviewer::new(fixed(NOW), Some(dir.path()), None);
+        let mut reviewer = default_reviewer_in(dir.path());
         let first = reviewer.current().unwrap().card_id.clone();
         assert_eq!(
             first,
@@ -497,9 +539,28 @@ mod tests {
     }
 
     #[test]
+    fn settings_change_the_limits_and_bad_ones_change_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut reviewer = default_reviewer_in(dir.path());
+        let fewer = SchedulerConfig {
+            new_cards_per_day: 5,
+            ..SchedulerConfig::default()
+        };
+        reviewer.set_config(fewer).unwrap();
+        assert_eq!(reviewer.counts().new, 5);
+        let bad = SchedulerConfig {
+            desired_retention: 1.5,
+            ..SchedulerConfig::default()
+        };
+        assert!(reviewer.set_config(bad).unwrap_err().contains("1.5"));
+        assert_eq!(reviewer.counts().new, 5, "the old settings stay");
+        assert_eq!(reviewer.scheduler().config().new_cards_per_day, 5);
+    }
+
+    #[test]
     fn a_bad_deck_file_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let mut reviewer = Reviewer::new(fixed(NOW), Some(dir.path()), None);
+        let mut reviewer = default_reviewer_in(dir.path());
         let before = reviewer.deck().meta.id.clone();
         let bad = dir.path().join("bad.toml");
         std::fs::write(&bad, "format = \"virtscope-deck\"\nversion = 99\n").unwrap();
@@ -511,7 +572,7 @@ mod tests {
 
     #[test]
     fn cards_for_a_scene_match_on_the_keys_the_card_sets() {
-        let reviewer = Reviewer::new(fixed(NOW), None, None);
+        let reviewer = Reviewer::new(fixed(NOW), None, None, SchedulerConfig::default());
         let link = SceneLink::parse("overview?select=os-level.container&step=4").unwrap();
         let cards = reviewer.cards_for_scene(&link);
         assert!(

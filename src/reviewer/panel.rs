@@ -20,6 +20,8 @@ pub enum PanelAction {
     Browse,
     /// Open the statistics window.
     Statistics,
+    /// Open the review settings.
+    Settings,
 }
 
 /// UI state of the panel that is not review state.
@@ -95,6 +97,13 @@ pub fn panel_ui(
         }
         if ui.button("Statistics…").clicked() {
             actions.push(PanelAction::Statistics);
+        }
+        if ui
+            .button("Settings…")
+            .on_hover_text("Daily limits, desired retention, learning steps")
+            .clicked()
+        {
+            actions.push(PanelAction::Settings);
         }
     });
     ui.separator();

@@ -69,7 +69,7 @@ pub fn stats_window(
     }
     let mut open = state.open;
     let mut refresh = false;
-    egui::Window::new("Statistics")
+    crate::dialog::centered_window(ctx, "Statistics")
         .open(&mut open)
         .default_size([760.0, 560.0])
         .show(ctx, |ui| {
