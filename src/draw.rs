@@ -4,8 +4,11 @@
 //! Everything here paints plain epaint shapes (rects, lines, paths, text) so that export can turn
 //! them into SVG; nothing uses paint callbacks or textures.
 
+use std::sync::Arc;
+
+use egui::text::{LayoutJob, TextWrapping};
 use egui::{
-    Align2, Color32, FontId, Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2,
+    Align2, Color32, FontId, Galley, Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2,
 };
 
 use crate::theme::Theme;
@@ -32,6 +35,35 @@ pub fn text_centered(painter: &Painter, rect: Rect, text: &str, font: FontId, co
     let size = galley.size();
     let pos = rect.center() - size / 2.0;
     painter.galley(pos, galley, color);
+}
+
+/// Text on one line, cut with `…` to fit `width`.
+pub fn fit_text(
+    painter: &Painter,
+    pos: Pos2,
+    align: Align2,
+    text: &str,
+    font: FontId,
+    color: Color32,
+    width: f32,
+) -> Rect {
+    let galley = elided(painter, text, font, color, width);
+    let rect = align.anchor_size(pos, galley.size());
+    painter.galley(rect.min, galley, color);
+    rect
+}
+
+/// `text` laid out on one line, cut with `…` where it would pass `width` points.
+pub fn elided(
+    painter: &Painter,
+    text: &str,
+    font: FontId,
+    color: Color32,
+    width: f32,
+) -> Arc<Galley> {
+    let mut job = LayoutJob::simple_singleline(text.to_owned(), font, color);
+    job.wrap = TextWrapping::truncate_at_width(width.max(8.0));
+    painter.layout_job(job)
 }
 
 /// Height that `text` takes when wrapped to `width`.

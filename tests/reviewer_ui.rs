@@ -129,6 +129,7 @@ fn show_me_opens_the_cards_scene_and_the_scene_lists_its_cards() {
         .unwrap()
         .front
         .clone();
+    let front = virtscope::deck::markdown::plain_text(&front);
     harness.get_by_label_contains(&format!("▸ {front}"));
 }
 

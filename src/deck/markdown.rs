@@ -274,6 +274,43 @@ fn delimited(chars: &[char], start: usize) -> Option<(Inline, usize)> {
     }
 }
 
+/// A card side as one line of plain text, for lists and tables: the Markdown markers go, the
+/// words stay, and line and block breaks become spaces.
+pub fn plain_text(text: &str) -> String {
+    fn push_inlines(inlines: &[Inline], words: &mut Vec<String>) {
+        for inline in inlines {
+            match inline {
+                Inline::Text(text)
+                | Inline::Emphasis(text)
+                | Inline::Strong(text)
+                | Inline::Code(text) => words.push(text.clone()),
+                Inline::LineBreak => words.push(" ".to_owned()),
+            }
+        }
+        words.push(" ".to_owned());
+    }
+    let mut words: Vec<String> = Vec::new();
+    for block in parse(text) {
+        match block {
+            Block::Paragraph(inlines) => push_inlines(&inlines, &mut words),
+            Block::List { items, .. } => {
+                for item in items {
+                    push_inlines(&item, &mut words);
+                }
+            }
+            Block::CodeBlock { code, .. } => {
+                words.push(code);
+                words.push(" ".to_owned());
+            }
+        }
+    }
+    words
+        .concat()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,5 +458,16 @@ mod tests {
             let spans = parse_inline(&words);
             proptest::prop_assert_eq!(spans, vec![Inline::Text(words.clone())]);
         }
+    }
+
+    #[test]
+    fn plain_text_keeps_the_words_and_drops_the_markers() {
+        assert_eq!(plain_text("`docker rm`"), "docker rm");
+        assert_eq!(
+            plain_text("What does `docker ps -a` **show**?\nIt *lists*:\n\n- running\n- stopped"),
+            "What does docker ps -a show? It lists: running stopped"
+        );
+        assert_eq!(plain_text("```sh\nls -l\n```"), "ls -l");
+        assert_eq!(plain_text(r"a \* b"), "a * b");
     }
 }

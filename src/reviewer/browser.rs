@@ -8,6 +8,7 @@ use egui::{RichText, Ui};
 
 use super::Reviewer;
 use super::panel::PanelAction;
+use crate::deck::markdown::plain_text;
 use crate::review::cards::{BrowseSort, ProgressRow};
 use crate::review::states::CardState;
 use crate::scene::SceneLink;
@@ -166,14 +167,17 @@ fn browser_ui(
                     ui.end_row();
                     for row in &rows[range] {
                         let card = reviewer.card(&row.card_id);
-                        let front = card.map_or("(removed from the deck)", |c| c.front.as_str());
+                        let front = card.map_or_else(
+                            || "(removed from the deck)".to_owned(),
+                            |c| plain_text(&c.front),
+                        );
                         ui.allocate_ui_with_layout(
                             egui::vec2(front_width, row_height),
                             egui::Layout::left_to_right(egui::Align::Center),
                             |ui| {
                                 ui.set_min_width(front_width);
-                                ui.add(egui::Label::new(front).truncate())
-                                    .on_hover_text(front);
+                                ui.add(egui::Label::new(&front).truncate())
+                                    .on_hover_text(&front);
                             },
                         );
                         ui.label(card.map(|c| c.tags.join(" ")).unwrap_or_default());

@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 
 use super::Reviewer;
 use super::markdown_ui::markdown_ui;
+use crate::deck::markdown::plain_text;
 use crate::review::rating::Rating;
 use crate::scene::SceneLink;
 use crate::theme::{Role, Theme};
@@ -271,7 +272,8 @@ fn linked_cards_ui(
             for card in cards {
                 let expanded = state.expanded.as_deref() == Some(card.id.as_str());
                 let marker = if expanded { "▾" } else { "▸" };
-                let response = ui.selectable_label(expanded, format!("{marker} {}", card.front));
+                let response =
+                    ui.selectable_label(expanded, format!("{marker} {}", plain_text(&card.front)));
                 if response.clicked() {
                     state.expanded = if expanded {
                         None

@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use egui::text::{LayoutJob, TextWrapping};
 use egui::{Align2, FontId, Galley, Painter, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
 
 use super::Action;
@@ -83,19 +82,6 @@ struct Measured {
     height: f32,
 }
 
-/// A single line of text cut with `…` at `width`.
-fn elided(
-    painter: &Painter,
-    text: &str,
-    font: FontId,
-    color: egui::Color32,
-    width: f32,
-) -> Arc<Galley> {
-    let mut job = LayoutJob::simple_singleline(text.to_owned(), font, color);
-    job.wrap = TextWrapping::truncate_at_width(width.max(8.0));
-    painter.layout_job(job)
-}
-
 /// Lays out a row; `compact` drops the `cgroup.` prefix of the file lines to save space.
 fn measure(
     painter: &Painter,
@@ -110,7 +96,7 @@ fn measure(
         .chips
         .iter()
         .map(|chip| {
-            elided(
+            draw::elided(
                 painter,
                 &chip.text,
                 theme.small(),
@@ -125,13 +111,13 @@ fn measure(
         .sum::<f32>();
     // Where the chips go: on the name's line if they all fit after it, else in a right-hand
     // column of a wide box, else below the text.
-    let full_name = elided(painter, &row.name, theme.body(), theme.text, inner);
+    let full_name = draw::elided(painter, &row.name, theme.body(), theme.text, inner);
     let after_name = full_name.size().x + 2.0 * metrics.chip_gap;
     let on_name_line = !row.chips.is_empty() && after_name + chips_total <= inner;
     let wide = !on_name_line && !row.chips.is_empty() && inner >= theme.body_size * 24.0;
     let text_width = if wide { inner * 0.55 } else { inner };
     let name = if wide {
-        elided(painter, &row.name, theme.body(), theme.text, text_width)
+        draw::elided(painter, &row.name, theme.body(), theme.text, text_width)
     } else {
         full_name
     };
@@ -261,12 +247,12 @@ fn header_ui(painter: &Painter, theme: &Theme, rect: Rect, column: &Column, one_
     let dir_font = FontId::monospace(theme.small_size);
     if one_line {
         let text = format!("{}  at {}", column.title, column.mount_dir);
-        let galley = elided(painter, &text, theme.body(), theme.text, rect.width());
+        let galley = draw::elided(painter, &text, theme.body(), theme.text, rect.width());
         let height = galley.size().y;
         painter.galley(rect.min, galley, theme.text);
         return height + 4.0;
     }
-    let title = elided(
+    let title = draw::elided(
         painter,
         &column.title,
         theme.body(),
@@ -275,7 +261,7 @@ fn header_ui(painter: &Painter, theme: &Theme, rect: Rect, column: &Column, one_
     );
     let title_height = title.size().y;
     painter.galley(rect.min, title, theme.text);
-    let dir = elided(
+    let dir = draw::elided(
         painter,
         &column.mount_dir,
         dir_font,

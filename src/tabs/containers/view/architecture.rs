@@ -6,8 +6,9 @@
 
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::{claim_canvas, dashed_rect, ease, fit_text, step_caption};
+use super::{claim_canvas, dashed_rect, ease, step_caption};
 use crate::draw;
+use crate::draw::fit_text;
 use crate::tabs::containers::model::architecture::{ArchitectureStep, Component};
 use crate::tabs::containers::scenes::architecture::ArchitectureScene;
 use crate::theme::{Role, Theme};

@@ -7,8 +7,9 @@
 use egui::{Align2, Pos2, Rect, Ui, Vec2};
 
 use super::host::{self, Changes};
-use super::{claim_canvas, fit_text, split_h, step_caption, terminal};
+use super::{claim_canvas, split_h, step_caption, terminal};
 use crate::draw;
+use crate::draw::fit_text;
 use crate::tabs::containers::model::humanize::human_duration;
 use crate::tabs::containers::model::script::CliPreset;
 use crate::tabs::containers::scenes::cli::{CliScene, CliSource};

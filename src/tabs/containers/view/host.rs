@@ -7,8 +7,9 @@
 
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::{container_state_style, dashed_rect, fit_text, tag};
+use super::{container_state_style, dashed_rect, tag};
 use crate::draw;
+use crate::draw::fit_text;
 use crate::tabs::containers::model::container::Container;
 use crate::tabs::containers::model::engine::Engine;
 use crate::tabs::containers::model::events::{Event, TimedEvent};

@@ -6,8 +6,9 @@
 
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::{claim_canvas, fit_text, step_caption, tag};
+use super::{claim_canvas, step_caption, tag};
 use crate::draw;
+use crate::draw::fit_text;
 use crate::tabs::containers::model::immutable::{
     FleetParams, FleetStep, ImmutablePreset, LOAD_CURVE_RPS, SOURCES, replicas_for,
     small_fix_cost_secs,

@@ -8,8 +8,9 @@
 use egui::{Align2, Key, Modifiers, Pos2, Rect, Ui, Vec2};
 
 use super::host::{self, Changes};
-use super::{claim_canvas, fit_text, split_h, step_caption, tag};
+use super::{claim_canvas, split_h, step_caption, tag};
 use crate::draw;
+use crate::draw::fit_text;
 use crate::tabs::containers::model::humanize::human_size;
 use crate::tabs::containers::model::layers::LayersPreset;
 use crate::tabs::containers::scenes::layers::{BuildSource, BuildSummary, LayersScene};

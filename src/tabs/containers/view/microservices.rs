@@ -7,8 +7,9 @@
 
 use egui::{Align2, Pos2, Rect, Shape, Stroke, Ui, Vec2};
 
-use super::{claim_canvas, fit_text, step_caption, tag};
+use super::{claim_canvas, step_caption, tag};
 use crate::draw;
+use crate::draw::fit_text;
 use crate::tabs::containers::model::microservices::{
     Architecture, DATACENTER_ROUND_TRIP_NS, FUNCTION_CALL_NS, Hop, MicroPreset, MicroStep, Module,
     Request, SOURCES, format_ns, hops, latency_ns, memory_to_scale_mib, surviving_requests,

@@ -75,27 +75,6 @@ pub fn dashed_rect(painter: &Painter, rect: Rect, stroke: Stroke, dash: (f32, f3
     }
 }
 
-/// Text on one line, cut with `…` to fit `width`.
-pub fn fit_text(
-    painter: &Painter,
-    pos: Pos2,
-    align: Align2,
-    text: &str,
-    font: egui::FontId,
-    color: Color32,
-    width: f32,
-) -> Rect {
-    let mut galley = painter.layout_no_wrap(text.to_owned(), font.clone(), color);
-    if galley.size().x > width && width > 0.0 {
-        let mut job = egui::text::LayoutJob::simple_singleline(text.to_owned(), font, color);
-        job.wrap = egui::text::TextWrapping::truncate_at_width(width);
-        galley = painter.layout_job(job);
-    }
-    let rect = align.anchor_size(pos, galley.size());
-    painter.galley(rect.min, galley, color);
-    rect
-}
-
 /// A panel with a thin outline on the surface colour and a heading; returns the inner area.
 pub fn panel(painter: &Painter, theme: &Theme, rect: Rect, heading: &str) -> Rect {
     painter.rect(
@@ -106,7 +85,7 @@ pub fn panel(painter: &Painter, theme: &Theme, rect: Rect, heading: &str) -> Rec
         egui::StrokeKind::Inside,
     );
     let inner = rect.shrink(8.0);
-    let heading_rect = fit_text(
+    let heading_rect = draw::fit_text(
         painter,
         inner.min,
         Align2::LEFT_TOP,

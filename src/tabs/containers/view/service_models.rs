@@ -7,8 +7,9 @@
 
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::{claim_canvas, fit_text};
+use super::claim_canvas;
 use crate::draw;
+use crate::draw::fit_text;
 use crate::tabs::containers::model::service_models::{
     Manager, SOURCES, ServiceModel, StackLayer, cell, user_managed_halves,
 };

@@ -323,12 +323,15 @@ fn listing_ui<'a>(
                 egui::StrokeKind::Inside,
             );
         }
-        clipped.text(
+        // A comment that does not fit ends in `…` rather than in half a letter.
+        draw::fit_text(
+            &clipped,
             Pos2::new(line_rect.min.x + marker_width, line_rect.center().y),
             Align2::LEFT_CENTER,
             text,
             font.clone(),
             theme.text,
+            line_rect.width() - marker_width - 4.0,
         );
         if let Some(tag) = flag {
             // Over the comment, on its own background, so the blame reads first.
