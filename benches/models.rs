@@ -56,6 +56,14 @@ fn deck_benches(c: &mut Criterion) {
             std::hint::black_box(report)
         });
     });
+    // The two halves of the budget, to see where the time goes.
+    c.bench_function("deck_parse_100k_cards", |b| {
+        b.iter(|| deck::parse_native(&text, "big.toml").expect("parses"));
+    });
+    let parsed = deck::parse_native(&text, "big.toml").expect("parses");
+    c.bench_function("deck_check_100k_cards", |b| {
+        b.iter(|| deck::check_with_tabs(&parsed));
+    });
 }
 
 fn review_benches(c: &mut Criterion) {

@@ -48,7 +48,8 @@ pub fn builtin() -> Result<Deck, DeckError> {
 
 /// Checks a deck's content and scene links against the app's registered tabs.
 pub fn check_with_tabs(deck: &Deck) -> CheckReport {
-    check(deck, crate::tabs::check_link)
+    let mut checker = crate::tabs::LinkChecker::default();
+    check(deck, |link| checker.check(link))
 }
 
 /// A format decks can be read from.

@@ -101,6 +101,7 @@ pub fn parse(text: &str, source: &str, default_title: &str) -> Result<Lecture, L
         title: default_title.to_owned(),
         slides: Vec::new(),
     };
+    let mut checker = tabs::LinkChecker::default();
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let error = |message: String| LectureError::Line {
@@ -127,7 +128,7 @@ pub fn parse(text: &str, source: &str, default_title: &str) -> Result<Lecture, L
             continue;
         }
         let link = SceneLink::parse(raw).map_err(|err| error(err.to_string()))?;
-        match tabs::check_link(raw) {
+        match checker.check(raw) {
             LinkStatus::Valid => {}
             LinkStatus::Pending { tab } => {
                 return Err(error(format!(

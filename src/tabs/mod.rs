@@ -105,22 +105,56 @@ pub use crate::deck::LinkStatus;
 
 /// Checks a link against a fresh instance of its tab, without touching any live tab.
 pub fn check_link(text: &str) -> LinkStatus {
-    let link = match SceneLink::parse(text) {
-        Ok(link) => link,
-        Err(err) => {
-            return LinkStatus::Invalid {
+    LinkChecker::default().check(text)
+}
+
+/// Checks many links (a deck's, a lecture's) with one instance per tab, so each tab's default
+/// scene is built once rather than once per link. Reuse is safe because `Tab::open` validates
+/// the whole link and leaves the tab unchanged when the link is wrong.
+#[derive(Default)]
+pub struct LinkChecker {
+    tabs: Vec<Box<dyn Tab>>,
+}
+
+impl LinkChecker {
+    /// Whether `text` is a valid link, a link to a planned tab, or what is wrong with it.
+    pub fn check(&mut self, text: &str) -> LinkStatus {
+        let link = match SceneLink::parse(text) {
+            Ok(link) => link,
+            Err(err) => {
+                return LinkStatus::Invalid {
+                    message: err.to_string(),
+                };
+            }
+        };
+        match self.open(&link) {
+            Ok(()) => LinkStatus::Valid,
+            Err(LinkError::UnknownTab { tab, .. }) if PLANNED.contains(&tab.as_str()) => {
+                LinkStatus::Pending { tab }
+            }
+            Err(err) => LinkStatus::Invalid {
                 message: err.to_string(),
-            };
+            },
         }
-    };
-    match open_fresh(&link) {
-        Ok(_) => LinkStatus::Valid,
-        Err(LinkError::UnknownTab { tab, .. }) if PLANNED.contains(&tab.as_str()) => {
-            LinkStatus::Pending { tab }
-        }
-        Err(err) => LinkStatus::Invalid {
-            message: err.to_string(),
-        },
+    }
+
+    fn open(&mut self, link: &SceneLink) -> Result<(), LinkError> {
+        let index = match self.tabs.iter().position(|tab| tab.id() == link.tab) {
+            Some(index) => index,
+            None => {
+                let (_, make) =
+                    REGISTRY
+                        .iter()
+                        .find(|(id, _)| *id == link.tab)
+                        .ok_or_else(|| LinkError::UnknownTab {
+                            tab: link.tab.clone(),
+                            known: known_ids(),
+                        })?;
+                self.tabs.push(make());
+                self.tabs.len() - 1
+            }
+        };
+        self.tabs[index].open(link)
     }
 }
 
@@ -197,6 +231,29 @@ mod tests {
         match check_link("overview?bogus=1") {
             LinkStatus::Invalid { message } => assert!(message.contains("bogus"), "{message}"),
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// A checker that reuses its tabs gives every link the verdict a fresh tab gives, whatever
+    /// it checked before: the deck's links interleaved with wrong ones.
+    #[test]
+    fn a_reused_checker_agrees_with_fresh_tabs() {
+        let deck = crate::deck::builtin().expect("the built-in deck parses");
+        let mut checker = LinkChecker::default();
+        let wrong = [
+            "cpu?program=nope",
+            "migration?t=-1",
+            "containers/nope",
+            "namespaces?step=x",
+        ];
+        for (card, wrong) in deck.cards.iter().zip(wrong.iter().cycle()) {
+            let link = card
+                .scene
+                .as_deref()
+                .expect("every built-in card has a scene");
+            for text in [link, wrong, link] {
+                assert_eq!(checker.check(text), check_link(text), "{text}");
+            }
         }
     }
 }
