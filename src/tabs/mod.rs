@@ -142,15 +142,7 @@ impl LinkChecker {
         let index = match self.tabs.iter().position(|tab| tab.id() == link.tab) {
             Some(index) => index,
             None => {
-                let (_, make) =
-                    REGISTRY
-                        .iter()
-                        .find(|(id, _)| *id == link.tab)
-                        .ok_or_else(|| LinkError::UnknownTab {
-                            tab: link.tab.clone(),
-                            known: known_ids(),
-                        })?;
-                self.tabs.push(make());
+                self.tabs.push(new_tab(&link.tab)?);
                 self.tabs.len() - 1
             }
         };
@@ -160,16 +152,22 @@ impl LinkChecker {
 
 /// A fresh tab showing `link`, or the error naming the bad part.
 pub fn open_fresh(link: &SceneLink) -> Result<Box<dyn Tab>, LinkError> {
-    let (_, make) = REGISTRY
-        .iter()
-        .find(|(id, _)| *id == link.tab)
-        .ok_or_else(|| LinkError::UnknownTab {
-            tab: link.tab.clone(),
-            known: known_ids(),
-        })?;
-    let mut tab = make();
+    let mut tab = new_tab(&link.tab)?;
     tab.open(link)?;
     Ok(tab)
+}
+
+/// A new instance of the tab with id `tab`, on its default scene.
+fn new_tab(tab: &str) -> Result<Box<dyn Tab>, LinkError> {
+    let (_, make) =
+        REGISTRY
+            .iter()
+            .find(|(id, _)| *id == tab)
+            .ok_or_else(|| LinkError::UnknownTab {
+                tab: tab.to_owned(),
+                known: known_ids(),
+            })?;
+    Ok(make())
 }
 
 /// Every scene of every registered tab, in tab order.
