@@ -12,21 +12,11 @@ use virtscope::scene::SceneLink;
 use virtscope::tabs;
 use virtscope::theme::ThemeKind;
 
-fn harness_with(settings: Settings, launch: Launch) -> Harness<'static, VirtscopeApp> {
-    let app = VirtscopeApp::new(settings, launch);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
-    harness.run();
-    harness
-}
+mod common;
+use common::{app_harness, link};
 
 fn harness() -> Harness<'static, VirtscopeApp> {
-    harness_with(Settings::default(), Launch::default())
-}
-
-fn link(harness: &Harness<'_, VirtscopeApp>) -> String {
-    harness.state().current_link().to_string()
+    app_harness(Settings::default(), Launch::default())
 }
 
 /// Whether the last frame asked for no further frame: an idle window must not redraw.
@@ -235,7 +225,7 @@ impl eframe::Storage for MemoryStorage {
 
 #[test]
 fn theme_zoom_and_last_scene_survive_a_restart() {
-    let mut harness = harness_with(
+    let mut harness = app_harness(
         Settings {
             theme: ThemeKind::Projector,
             zoom: 1.2,
@@ -253,7 +243,7 @@ fn theme_zoom_and_last_scene_survive_a_restart() {
     let restored: Settings = eframe::get_value(&storage, eframe::APP_KEY).unwrap();
     assert_eq!(restored.theme, ThemeKind::Projector);
     assert!((restored.zoom - 1.2).abs() < 1e-6);
-    let harness = harness_with(restored, Launch::default());
+    let harness = app_harness(restored, Launch::default());
     assert_eq!(link(&harness), "overview?select=paravirt&step=2");
 }
 
@@ -267,6 +257,6 @@ fn a_launch_link_wins_over_the_last_scene() {
         open: Some(SceneLink::parse("overview?step=2").unwrap()),
         ..Launch::default()
     };
-    let harness = harness_with(settings, launch);
+    let harness = app_harness(settings, launch);
     assert_eq!(link(&harness), "overview?step=2");
 }

@@ -5,26 +5,20 @@
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use virtscope::app::{Launch, Settings, VirtscopeApp};
+use virtscope::app::{Settings, VirtscopeApp};
 use virtscope::scene::SceneLink;
 use virtscope::tabs::{self, LinkStatus};
 
+mod common;
+
 fn harness(link: &str) -> Harness<'static, VirtscopeApp> {
-    let launch = Launch {
-        open: Some(SceneLink::parse(link).unwrap()),
-        ..Launch::default()
-    };
     // The Flashcards panel is not what these tests are about; without it the trees have the
     // room they have in a maximised window.
     let settings = Settings {
         show_flashcards: false,
         ..Settings::default()
     };
-    let app = VirtscopeApp::new(settings, launch);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
-    harness.run();
+    let harness = common::app_harness(settings, common::opening(link));
     assert_eq!(harness.state().active_tab_id(), "cgroups");
     harness
 }

@@ -5,29 +5,20 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use virtscope::app::{Launch, Settings, VirtscopeApp};
+use virtscope::app::VirtscopeApp;
 use virtscope::scene::SceneLink;
 use virtscope::tabs::{self, LinkStatus};
+
+mod common;
+use common::link;
 
 const PROMPT: &str = "docker command line";
 const EDITOR: &str = "Dockerfile editor";
 
 fn harness_at(link: &str) -> Harness<'static, VirtscopeApp> {
-    let launch = Launch {
-        open: Some(SceneLink::parse(link).unwrap()),
-        ..Launch::default()
-    };
-    let app = VirtscopeApp::new(Settings::default(), launch);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
-    harness.run();
+    let harness = common::harness_at(link);
     assert_eq!(harness.state().active_tab_id(), "containers");
     harness
-}
-
-fn link(harness: &Harness<'_, VirtscopeApp>) -> String {
-    harness.state().current_link().to_string()
 }
 
 fn has_label(harness: &Harness<'_, VirtscopeApp>, text: &str) -> bool {

@@ -6,26 +6,12 @@ use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use virtscope::app::{Launch, Settings, VirtscopeApp};
+use virtscope::app::VirtscopeApp;
 use virtscope::scene::SceneLink;
 use virtscope::tabs::{self, LinkStatus};
 
-fn harness(link: &str) -> Harness<'static, VirtscopeApp> {
-    let launch = Launch {
-        open: Some(SceneLink::parse(link).expect("well-formed link")),
-        ..Launch::default()
-    };
-    let app = VirtscopeApp::new(Settings::default(), launch);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
-    harness.run();
-    harness
-}
-
-fn link(harness: &Harness<'_, VirtscopeApp>) -> String {
-    harness.state().current_link().to_string()
-}
+mod common;
+use common::{harness_at, link};
 
 fn click(harness: &mut Harness<'_, VirtscopeApp>, label: &str) {
     harness.get_by_label(label).click();
@@ -34,7 +20,7 @@ fn click(harness: &mut Harness<'_, VirtscopeApp>, label: &str) {
 
 #[test]
 fn a_bare_link_opens_trap_and_emulate_on_the_disk_write() {
-    let harness = harness("cpu");
+    let harness = harness_at("cpu");
     assert_eq!(harness.state().active_tab_id(), "cpu");
     assert_eq!(link(&harness), "cpu/trap-emulate?program=disk-write&step=0");
     harness.get_by_label("Guest kernel lane");
@@ -43,7 +29,7 @@ fn a_bare_link_opens_trap_and_emulate_on_the_disk_write() {
 
 #[test]
 fn modes_and_programs_switch_by_their_labels() {
-    let mut harness = harness("cpu");
+    let mut harness = harness_at("cpu");
     click(&mut harness, "Binary translation");
     assert_eq!(
         link(&harness),
@@ -62,7 +48,7 @@ fn modes_and_programs_switch_by_their_labels() {
 
 #[test]
 fn keys_and_buttons_step_and_the_link_follows() {
-    let mut harness = harness("cpu/trap-emulate?program=disk-write");
+    let mut harness = harness_at("cpu/trap-emulate?program=disk-write");
     harness.key_press(Key::ArrowRight);
     harness.run();
     assert_eq!(link(&harness), "cpu/trap-emulate?program=disk-write&step=1");
@@ -81,7 +67,7 @@ fn keys_and_buttons_step_and_the_link_follows() {
 
 #[test]
 fn the_steps_of_trap_and_emulate_are_named_at_the_trap() {
-    let mut harness = harness("cpu/trap-emulate?program=disk-write&step=trap");
+    let mut harness = harness_at("cpu/trap-emulate?program=disk-write&step=trap");
     harness.get_by_label("The steps of trap-and-emulate: 1 Trap (this step)");
     harness.get_by_label("The steps of trap-and-emulate: 2 Emulate");
     harness.get_by_label_contains(
@@ -98,7 +84,7 @@ fn the_steps_of_trap_and_emulate_are_named_at_the_trap() {
 
 #[test]
 fn popf_under_trap_and_emulate_reaches_the_lost_tick() {
-    let mut harness = harness("cpu/trap-emulate?program=popf&step=popf");
+    let mut harness = harness_at("cpu/trap-emulate?program=popf&step=popf");
     harness.get_by_label_contains("popf did not trap");
     harness.get_by_label("Real IF: 1");
     harness.get_by_label("Virtual IF: 0 (differs from real)");
@@ -120,7 +106,7 @@ fn popf_under_trap_and_emulate_reaches_the_lost_tick() {
 
 #[test]
 fn popf_under_binary_translation_delivers_the_tick() {
-    let mut harness = harness("cpu/binary-translation?program=popf&step=irq");
+    let mut harness = harness_at("cpu/binary-translation?program=popf&step=irq");
     harness.get_by_label_contains("Tick delivered");
     harness.key_press(Key::End);
     harness.run();
@@ -129,7 +115,7 @@ fn popf_under_binary_translation_delivers_the_tick() {
 
 #[test]
 fn the_comparison_shows_both_modes_in_lockstep() {
-    let mut harness = harness("cpu/compare?program=popf&a=trap-emulate&b=binary-translation");
+    let mut harness = harness_at("cpu/compare?program=popf&a=trap-emulate&b=binary-translation");
     assert_eq!(
         link(&harness),
         "cpu/compare?program=popf&a=trap-emulate&b=binary-translation&step=0"
@@ -154,7 +140,7 @@ fn the_comparison_shows_both_modes_in_lockstep() {
 
 #[test]
 fn the_cost_view_leads_with_the_curve_and_keeps_the_caveat() {
-    let mut harness = harness("cpu/trap-emulate?program=popf");
+    let mut harness = harness_at("cpu/trap-emulate?program=popf");
     click(&mut harness, "Cost of virtualization");
     assert_eq!(link(&harness), "cpu/cost?sensitive=0.05");
     harness

@@ -8,22 +8,16 @@ use virtscope::app::{Launch, Settings, VirtscopeApp};
 use virtscope::lecture::{Blank, Tool};
 use virtscope::scene::SceneLink;
 
+mod common;
+use common::{app_harness, link};
+
 fn harness(launch: Launch) -> Harness<'static, VirtscopeApp> {
-    let app = VirtscopeApp::new(Settings::default(), launch);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
-    harness.run();
-    harness
+    app_harness(Settings::default(), launch)
 }
 
 fn press(harness: &mut Harness<'_, VirtscopeApp>, key: Key) {
     harness.key_press(key);
     harness.run();
-}
-
-fn link(harness: &Harness<'_, VirtscopeApp>) -> String {
-    harness.state().current_link().to_string()
 }
 
 #[test]

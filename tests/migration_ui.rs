@@ -5,26 +5,12 @@ use egui::accesskit::Role;
 use egui::{Key, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use virtscope::app::{Launch, Settings, VirtscopeApp};
+use virtscope::app::VirtscopeApp;
 use virtscope::scene::SceneLink;
 use virtscope::tabs::{LinkStatus, check_link};
 
-fn harness_at(link: &str) -> Harness<'static, VirtscopeApp> {
-    let launch = Launch {
-        open: Some(SceneLink::parse(link).unwrap()),
-        ..Launch::default()
-    };
-    let app = VirtscopeApp::new(Settings::default(), launch);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
-    harness.run();
-    harness
-}
-
-fn link(harness: &Harness<'_, VirtscopeApp>) -> String {
-    harness.state().current_link().to_string()
-}
+mod common;
+use common::{harness_at, link};
 
 /// The text of the one label that starts with `prefix`.
 fn label_starting(harness: &Harness<'_, VirtscopeApp>, prefix: &str) -> String {

@@ -6,26 +6,11 @@ use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use virtscope::app::{Launch, Settings, VirtscopeApp};
-use virtscope::scene::SceneLink;
+use virtscope::app::VirtscopeApp;
 use virtscope::tabs::{self, LinkStatus};
 
-fn harness_at(link: &str) -> Harness<'static, VirtscopeApp> {
-    let launch = Launch {
-        open: Some(SceneLink::parse(link).expect("a valid link")),
-        ..Launch::default()
-    };
-    let app = VirtscopeApp::new(Settings::default(), launch);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
-    harness.run();
-    harness
-}
-
-fn link(harness: &Harness<'_, VirtscopeApp>) -> String {
-    harness.state().current_link().to_string()
-}
+mod common;
+use common::{harness_at, link};
 
 /// Labels of the canvas's namespace nodes of one type (`net namespace 4026532205`, ...).
 fn namespace_labels(harness: &Harness<'_, VirtscopeApp>, kind: &str) -> Vec<String> {

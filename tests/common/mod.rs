@@ -1,0 +1,36 @@
+//! What the UI suites share: the real app in a kittest harness, sized like a maximised desktop
+//! window, and the scene link it shows. Each suite uses the part it needs, so the rest of this
+//! module is unused in that suite's crate.
+#![allow(dead_code)]
+
+use egui_kittest::Harness;
+use virtscope::app::{Launch, Settings, VirtscopeApp};
+use virtscope::scene::SceneLink;
+
+/// The app with `settings` and `launch`, after its first frames have settled.
+pub fn app_harness(settings: Settings, launch: Launch) -> Harness<'static, VirtscopeApp> {
+    let app = VirtscopeApp::new(settings, launch);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
+    harness.run();
+    harness
+}
+
+/// A launch that opens `link` (which must be well formed).
+pub fn opening(link: &str) -> Launch {
+    Launch {
+        open: Some(SceneLink::parse(link).expect("a well-formed link")),
+        ..Launch::default()
+    }
+}
+
+/// The app with default settings, showing `link`.
+pub fn harness_at(link: &str) -> Harness<'static, VirtscopeApp> {
+    app_harness(Settings::default(), opening(link))
+}
+
+/// The link of the scene the app shows.
+pub fn link(harness: &Harness<'_, VirtscopeApp>) -> String {
+    harness.state().current_link().to_string()
+}
