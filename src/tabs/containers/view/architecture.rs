@@ -6,7 +6,7 @@
 
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::{claim_canvas, dashed_rect, ease, step_caption};
+use super::{captioned_canvas, dashed_rect, ease, step_caption};
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::architecture::{ArchitectureStep, Component};
@@ -152,20 +152,16 @@ pub fn canvas_ui(
     scene: &mut ArchitectureScene,
     open_request: &mut Option<String>,
 ) {
-    let rect = claim_canvas(ui);
-    let painter = ui.painter_at(rect);
+    let (painter, body) = captioned_canvas(
+        ui,
+        theme,
+        scene.preset.title(),
+        step_caption(&scene.timeline),
+    );
     let current = scene
         .timeline
         .step()
         .min(scene.steps.len().saturating_sub(1));
-    let body = draw::caption(
-        &painter,
-        theme,
-        rect,
-        scene.preset.title(),
-        step_caption(&scene.timeline),
-    );
-    let body = body.shrink2(Vec2::new(12.0, 4.0));
     let list_width = (body.width() * 0.26).clamp(theme.body_size * 12.0, theme.body_size * 22.0);
     let list = Rect::from_min_size(body.min, Vec2::new(list_width, body.height()));
     let right = Rect::from_min_max(Pos2::new(list.max.x + 16.0, body.min.y), body.max);

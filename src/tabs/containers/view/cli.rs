@@ -7,7 +7,7 @@
 use egui::{Align2, Pos2, Rect, Ui, Vec2};
 
 use super::host::{self, Changes};
-use super::{claim_canvas, split_h, step_caption, terminal};
+use super::{captioned_canvas, split_h, step_caption, terminal};
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::humanize::human_duration;
@@ -47,8 +47,6 @@ pub fn controls_ui(ui: &mut Ui, scene: &mut CliScene) {
 
 /// Draws the view.
 pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut CliScene) {
-    let rect = claim_canvas(ui);
-    let painter = ui.painter_at(rect);
     let title = match scene.source {
         CliSource::Preset(preset) => format!("docker CLI sandbox: {}", preset.title()),
         CliSource::Script => "docker CLI sandbox: your session".to_owned(),
@@ -58,7 +56,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut CliScene) {
     } else {
         step_caption(&scene.timeline)
     };
-    let body = draw::caption(&painter, theme, rect, &title, caption).shrink2(Vec2::new(12.0, 4.0));
+    let (painter, body) = captioned_canvas(ui, theme, &title, caption);
     let (left, right) = split_h(body, 0.47, 14.0);
     terminal::terminal_ui(ui, theme, left, scene);
     diagram_ui(ui, &painter, theme, right, scene);

@@ -6,7 +6,7 @@
 
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::{claim_canvas, step_caption, tag};
+use super::{captioned_canvas, step_caption, tag};
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::immutable::{
@@ -48,16 +48,12 @@ pub fn controls_ui(ui: &mut Ui, scene: &mut ImmutableScene) {
 
 /// Draws the view.
 pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &ImmutableScene) {
-    let rect = claim_canvas(ui);
-    let painter = ui.painter_at(rect);
-    let body = draw::caption(
-        &painter,
+    let (painter, body) = captioned_canvas(
+        ui,
         theme,
-        rect,
         scene.preset.title(),
         step_caption(&scene.timeline),
-    )
-    .shrink2(Vec2::new(12.0, 4.0));
+    );
     let Some(step) = scene.current() else {
         return;
     };

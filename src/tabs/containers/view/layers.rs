@@ -8,7 +8,7 @@
 use egui::{Align2, Key, Modifiers, Pos2, Rect, Ui, Vec2};
 
 use super::host::{self, Changes};
-use super::{claim_canvas, split_h, step_caption, tag};
+use super::{captioned_canvas, split_h, step_caption, tag};
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::humanize::human_size;
@@ -71,11 +71,9 @@ pub fn controls_ui(ui: &mut Ui, scene: &mut LayersScene) {
 /// Draws the view.
 pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut LayersScene) {
     scene.sync_draft();
-    let rect = claim_canvas(ui);
-    let painter = ui.painter_at(rect);
     let title = format!("Images and layers: {}", scene.preset.title());
     let caption = caption(scene);
-    let body = draw::caption(&painter, theme, rect, &title, &caption).shrink2(Vec2::new(12.0, 4.0));
+    let (painter, body) = captioned_canvas(ui, theme, &title, &caption);
     let (left, right) = split_h(body, 0.42, 14.0);
 
     if scene.preset == LayersPreset::CopyOnWrite {

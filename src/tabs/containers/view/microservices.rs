@@ -7,7 +7,7 @@
 
 use egui::{Align2, Pos2, Rect, Shape, Stroke, Ui, Vec2};
 
-use super::{claim_canvas, step_caption, tag};
+use super::{captioned_canvas, step_caption, tag};
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::microservices::{
@@ -51,16 +51,12 @@ fn cell(module: Module) -> (usize, usize) {
 
 /// Draws the view.
 pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &MicroScene) {
-    let rect = claim_canvas(ui);
-    let painter = ui.painter_at(rect);
-    let body = draw::caption(
-        &painter,
+    let (painter, body) = captioned_canvas(
+        ui,
         theme,
-        rect,
         scene.preset.title(),
         step_caption(&scene.timeline),
-    )
-    .shrink2(Vec2::new(12.0, 4.0));
+    );
     let Some(step) = scene.current() else {
         return;
     };

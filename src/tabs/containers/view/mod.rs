@@ -111,9 +111,17 @@ pub fn ease(t: f32) -> f32 {
     t * t * (3.0 - 2.0 * t)
 }
 
-/// The canvas rectangle, claimed so that nothing else lays out over it.
-pub fn claim_canvas(ui: &mut egui::Ui) -> Rect {
+/// Claims the rest of the `ui` as the canvas (so nothing else lays out over it), paints `title`
+/// and `caption` at its top, and returns the painter and the inset area below them.
+pub fn captioned_canvas(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    title: &str,
+    caption: &str,
+) -> (Painter, Rect) {
     let rect = ui.available_rect_before_wrap();
     ui.allocate_rect(rect, egui::Sense::hover());
-    rect
+    let painter = ui.painter_at(rect);
+    let body = draw::caption(&painter, theme, rect, title, caption).shrink2(Vec2::new(12.0, 4.0));
+    (painter, body)
 }

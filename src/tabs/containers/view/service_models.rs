@@ -7,7 +7,7 @@
 
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::claim_canvas;
+use super::captioned_canvas;
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::service_models::{
@@ -34,16 +34,12 @@ fn word(manager: Manager) -> &'static str {
 
 /// Draws the table; clicking a cell selects it (clicking it again clears it).
 pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
-    let rect = claim_canvas(ui);
-    let painter = ui.painter_at(rect);
-    let body = draw::caption(
-        &painter,
+    let (painter, body) = captioned_canvas(
+        ui,
         theme,
-        rect,
         "Who manages what: on-premises, IaaS, OS-level virtualization and PaaS",
         "Filled cells with \"You\" are yours to install, patch and secure; \"Provider\" cells are the platform's. Containers share the host kernel, so the operating system is split.",
-    )
-    .shrink2(Vec2::new(12.0, 4.0));
+    );
     let info_height = theme.body_size * 3.6;
     let sources_height = theme.small_size * 1.5;
     let table = Rect::from_min_max(
