@@ -81,8 +81,9 @@ fn diagram_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, scene
     );
     let downloaded = changes.downloaded.len();
     let heading = if downloaded > 0 {
+        let layers = if downloaded == 1 { "layer" } else { "layers" };
         format!(
-            "This host: local images and containers  (↓ {downloaded} layers pulled from the registry now)"
+            "This host: local images and containers  (↓ {downloaded} {layers} pulled from the registry now)"
         )
     } else {
         "This host: local images (read-only layers) and containers (writable layers)".to_owned()
