@@ -216,5 +216,5 @@ fn cycles_ui(
 }
 
 fn label_region(ui: &Ui, rect: Rect, index: usize, text: &str) {
-    super::label_region(ui, rect, ("compare-cycles", index), text);
+    super::label_region(ui, rect, ("compare-cycles", index), || text.to_owned());
 }

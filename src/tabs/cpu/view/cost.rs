@@ -4,7 +4,9 @@
 //! The curve leads because it is the fair comparison: the toy programs are almost all privileged
 //! or sensitive instructions, so their per-program slowdowns are far larger than any real
 //! workload's, and the table says so. The y axis is logarithmic (the modes differ by orders of
-//! magnitude). Modes differ by dash pattern, marker shape and a direct label, not colour alone.
+//! magnitude). Modes differ by marker shape (every 10 % along each line and at the readout) and a
+//! direct label, not colour alone. Lines are solid: a dashed or dotted curve is hundreds of small
+//! shapes to tessellate every frame, markers are a few dozen (BENCHMARKS.md, frame budget).
 
 use egui::{Align2, Color32, Painter, Pos2, Rect, Sense, Shape, Stroke, Ui, UiBuilder, Vec2};
 use egui_plot::{
@@ -13,7 +15,7 @@ use egui_plot::{
 
 use super::super::model::cost::COST_SOURCES;
 use super::super::model::{Mode, Program};
-use super::super::scene::CostData;
+use super::super::scene::{CURVE_SAMPLES, CostData};
 use super::{factor, label_region, thousands};
 use crate::draw;
 use crate::theme::{Role, Theme};
@@ -23,28 +25,19 @@ pub const CAVEAT: &str = "Caveat: these toy programs are almost all privileged o
     instructions, so their slowdowns are far larger than any real workload's; read the curve at a \
     realistic fraction (a few percent) instead.";
 
-/// How a mode's curve is drawn: colour, dash pattern, marker.
-fn style(theme: &Theme, mode: Mode) -> (Color32, LineStyle, MarkerShape) {
+/// How a mode's curve is drawn: colour and marker shape.
+fn style(theme: &Theme, mode: Mode) -> (Color32, MarkerShape) {
     match mode {
-        Mode::Native => (theme.outline, LineStyle::Solid, MarkerShape::Square),
-        Mode::TrapEmulate => (theme.line(Role::Bad), LineStyle::Solid, MarkerShape::Circle),
-        Mode::BinaryTranslation => (
-            theme.line(Role::GuestKernel),
-            LineStyle::Dashed { length: 12.0 },
-            MarkerShape::Diamond,
-        ),
-        Mode::Paravirt => (
-            theme.line(Role::Good),
-            LineStyle::Dotted { spacing: 7.0 },
-            MarkerShape::Up,
-        ),
-        Mode::VtX => (
-            theme.line(Role::Runtime),
-            LineStyle::Dashed { length: 4.0 },
-            MarkerShape::Cross,
-        ),
+        Mode::Native => (theme.outline, MarkerShape::Square),
+        Mode::TrapEmulate => (theme.line(Role::Bad), MarkerShape::Circle),
+        Mode::BinaryTranslation => (theme.line(Role::GuestKernel), MarkerShape::Diamond),
+        Mode::Paravirt => (theme.line(Role::Good), MarkerShape::Up),
+        Mode::VtX => (theme.line(Role::Runtime), MarkerShape::Cross),
     }
 }
+
+/// Every how many curve samples a line carries its mode's marker (10 % of the axis).
+const MARKER_EVERY_SAMPLES: usize = (CURVE_SAMPLES - 1) / 10;
 
 /// A short name for table headers.
 fn short(mode: Mode) -> &'static str {
@@ -204,12 +197,25 @@ fn plot_ui(
                 .show(ui, |plot_ui| {
                     plot_ui.set_plot_bounds(PlotBounds::from_min_max([0.0, -0.05], [1.0, y_max]));
                     for (mode, points) in &data.curves {
-                        let (color, line_style, marker) = style(theme, *mode);
+                        let (color, marker) = style(theme, *mode);
                         plot_ui.line(
                             Line::new(mode.title(), PlotPoints::from(points.clone()))
                                 .color(color)
                                 .width(theme.stroke_thick)
-                                .style(line_style)
+                                .allow_hover(false),
+                        );
+                        let every: Vec<[f64; 2]> = points
+                            .iter()
+                            .skip(MARKER_EVERY_SAMPLES)
+                            .step_by(MARKER_EVERY_SAMPLES)
+                            .copied()
+                            .collect();
+                        plot_ui.add(
+                            Points::new(format!("{} markers", mode.title()), every)
+                                .shape(marker)
+                                .radius(theme.small_size * 0.36)
+                                .filled(true)
+                                .color(color)
                                 .allow_hover(false),
                         );
                         let at = data.slowdown_at(*mode, sensitive).max(1.0).log10();
@@ -219,7 +225,7 @@ fn plot_ui(
                                 vec![[sensitive, at]],
                             )
                             .shape(marker)
-                            .radius(theme.small_size * 0.45)
+                            .radius(theme.small_size * 0.5)
                             .filled(true)
                             .color(color)
                             .allow_hover(false),
@@ -245,15 +251,12 @@ fn plot_ui(
         theme.small(),
         theme.text,
     );
-    label_region(
-        ui,
-        *transform.frame(),
-        "plot",
-        &format!(
+    label_region(ui, *transform.frame(), "plot", || {
+        format!(
             "Slowdown chart, marker at {:.0} % sensitive",
             sensitive * 100.0
-        ),
-    );
+        )
+    });
     let plot_response = response.response;
     if plot_response.clicked() || plot_response.dragged() {
         let pointer = plot_response.interact_pointer_pos()?;
@@ -297,7 +300,7 @@ fn end_labels_ui(
     // Outside the frame, to the right, with a leader from the end of each curve.
     let x = frame.max.x + theme.small_size;
     for (curve_y, label_y, mode) in labels {
-        let (color, _, _) = style(theme, mode);
+        let (color, _) = style(theme, mode);
         painter.line_segment(
             [
                 Pos2::new(frame.max.x + 2.0, curve_y),
@@ -315,29 +318,48 @@ fn end_labels_ui(
     }
 }
 
-/// A short line in a mode's style, for the legend.
+/// A short line with the mode's marker in its middle, for the legend.
 fn swatch(painter: &Painter, theme: &Theme, from: Pos2, to: Pos2, mode: Mode) {
-    let (color, line_style, _) = style(theme, mode);
-    let stroke = Stroke::new(theme.stroke_thick, color);
-    match line_style {
-        LineStyle::Solid => {
-            painter.line_segment([from, to], stroke);
+    let (color, marker) = style(theme, mode);
+    painter.line_segment([from, to], Stroke::new(theme.stroke_thick, color));
+    marker_shape(
+        painter,
+        from.lerp(to, 0.5),
+        theme.small_size * 0.4,
+        marker,
+        color,
+    );
+}
+
+/// Paints `marker` filled at `center`, as egui_plot draws it on the chart.
+fn marker_shape(painter: &Painter, center: Pos2, radius: f32, marker: MarkerShape, color: Color32) {
+    let at = |dx: f32, dy: f32| center + radius * Vec2::new(dx, dy);
+    let half_sqrt_3 = 3_f32.sqrt() / 2.0;
+    let diagonal = std::f32::consts::FRAC_1_SQRT_2;
+    match marker {
+        MarkerShape::Circle => {
+            painter.circle_filled(center, radius, color);
         }
-        LineStyle::Dashed { length } => {
-            painter.extend(Shape::dashed_line(
-                &[from, to],
-                stroke,
-                length,
-                length * 0.618,
-            ));
-        }
-        LineStyle::Dotted { spacing } => {
-            painter.extend(Shape::dotted_line(
-                &[from, to],
+        MarkerShape::Square => {
+            painter.rect_filled(
+                Rect::from_center_size(center, Vec2::splat(2.0 * radius * diagonal)),
+                0.0,
                 color,
-                spacing,
-                theme.stroke_thick,
-            ));
+            );
+        }
+        MarkerShape::Diamond => {
+            let points = vec![at(0.0, 1.0), at(-1.0, 0.0), at(0.0, -1.0), at(1.0, 0.0)];
+            painter.add(Shape::convex_polygon(points, color, Stroke::NONE));
+        }
+        MarkerShape::Up => {
+            let points = vec![at(0.0, -1.0), at(half_sqrt_3, 0.5), at(-half_sqrt_3, 0.5)];
+            painter.add(Shape::convex_polygon(points, color, Stroke::NONE));
+        }
+        // Cross, and the shapes `style` never picks.
+        _ => {
+            let stroke = Stroke::new(radius / 2.5, color);
+            painter.line_segment([at(-diagonal, -diagonal), at(diagonal, diagonal)], stroke);
+            painter.line_segment([at(diagonal, -diagonal), at(-diagonal, diagonal)], stroke);
         }
     }
 }
@@ -387,16 +409,13 @@ fn legend_ui(
             theme.small(),
             theme.text,
         );
-        label_region(
-            ui,
-            text_rect,
-            ("legend", mode.slug()),
-            &format!(
+        label_region(ui, text_rect, ("legend", mode.slug()), || {
+            format!(
                 "{} slowdown at the marker: {}",
                 mode.title(),
                 factor(slowdown)
-            ),
-        );
+            )
+        });
         y += row;
     }
     let note = "The trap-and-emulate line assumes every sensitive instruction traps; on x86 it would not even be correct (popf, sgdt).";
@@ -436,7 +455,7 @@ fn totals_ui(
         theme.text_muted,
         rect.width(),
     );
-    label_region(ui, caveat, "caveat", CAVEAT);
+    label_region(ui, caveat, "caveat", || CAVEAT.to_owned());
     let row = theme.small_size * 1.55;
     let first = rect.width() * 0.28;
     let cell = (rect.width() - first) / Mode::ALL.len() as f32;
@@ -484,7 +503,6 @@ fn totals_ui(
             theme.small(),
             theme.text,
         );
-        let mut words = Vec::with_capacity(totals.len());
         for (index, total) in totals.iter().enumerate() {
             let text = if total.mode == Mode::Native {
                 thousands(total.cycles)
@@ -498,19 +516,21 @@ fn totals_ui(
                 theme.small(),
                 theme.text,
             );
-            words.push(format!(
-                "{} {} cycles ({})",
-                total.mode.title(),
-                thousands(total.cycles),
-                factor(total.slowdown)
-            ));
         }
-        label_region(
-            ui,
-            row_rect,
-            ("totals", program_row.slug()),
-            &format!("{}: {}", program_row.slug(), words.join(", ")),
-        );
+        label_region(ui, row_rect, ("totals", program_row.slug()), || {
+            let words: Vec<String> = totals
+                .iter()
+                .map(|total| {
+                    format!(
+                        "{} {} cycles ({})",
+                        total.mode.title(),
+                        thousands(total.cycles),
+                        factor(total.slowdown)
+                    )
+                })
+                .collect();
+            format!("{}: {}", program_row.slug(), words.join(", "))
+        });
         y += row;
     }
 }
@@ -585,7 +605,7 @@ mod tests {
         let styles: Vec<_> = Mode::ALL.iter().map(|mode| style(&theme, *mode)).collect();
         for (index, a) in styles.iter().enumerate() {
             for b in &styles[index + 1..] {
-                assert!(a.1 != b.1 || a.2 != b.2, "{a:?} {b:?}");
+                assert_ne!(a.1, b.1, "two modes share a marker: {a:?} {b:?}");
             }
         }
     }

@@ -74,12 +74,9 @@ pub fn lanes_ui(
             );
         }
         let state = if running { ", running" } else { "" };
-        label_region(
-            ui,
-            header,
-            (prefix, lane.slug()),
-            &format!("{prefix}{} lane{state}", lane_title(*lane, mode)),
-        );
+        label_region(ui, header, (prefix, lane.slug()), || {
+            format!("{prefix}{} lane{state}", lane_title(*lane, mode))
+        });
         let shown = match lane {
             Lane::GuestApp => app_ui(painter, theme, body, data, step, row),
             Lane::GuestKernel => kernel_ui(painter, theme, body, data, step_index, row),
@@ -93,12 +90,9 @@ pub fn lanes_ui(
             anchors[index] = y;
         }
         if let Some((line_rect, text)) = shown.current {
-            label_region(
-                ui,
-                line_rect,
-                (prefix, "current"),
-                &format!("{prefix}Current line: {}", text.trim()),
-            );
+            label_region(ui, line_rect, (prefix, "current"), || {
+                format!("{prefix}Current line: {}", text.trim())
+            });
         }
     }
     if let Some(transfer) = step.transfer {
@@ -743,18 +737,15 @@ fn transfer_ui(
     let label_rect = Rect::from_min_size(Pos2::new(label_x, top), galley.size());
     painter.rect_filled(label_rect.expand(2.0), 3.0, theme.canvas);
     painter.galley(label_rect.min, galley, theme.text);
-    label_region(
-        ui,
-        label_rect,
-        (prefix, "transfer"),
-        &format!(
+    label_region(ui, label_rect, (prefix, "transfer"), || {
+        format!(
             "{prefix}Transfer: {} from {} to {}, {}",
             transfer.kind.title(),
             transfer.from.title(),
             transfer.to.title(),
             text.lines().last().unwrap_or_default()
-        ),
-    );
+        )
+    });
 }
 
 #[cfg(test)]

@@ -17,15 +17,16 @@ use super::model::trace::Lane;
 use crate::theme::Role;
 
 /// Gives `rect` an accessible name (role Label) without making it clickable, so screen readers and
-/// the UI tests find what the canvas shows.
+/// the UI tests find what the canvas shows. The name is built only when asked for (AccessKit on, or
+/// an event), so formatting it costs nothing in an ordinary frame.
 pub(crate) fn label_region(
     ui: &Ui,
     rect: Rect,
     id: impl std::hash::Hash + std::fmt::Debug,
-    label: &str,
+    label: impl Fn() -> String,
 ) {
     let response = ui.interact(rect, egui::Id::unique(("cpu-label", id)), Sense::hover());
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, label));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, label()));
 }
 
 /// The theme role of a lane.

@@ -156,12 +156,9 @@ pub fn state_ui(
             theme.text,
         );
         let real_rect = Rect::from_min_max(Pos2::new(x(1), y), Pos2::new(x(2), y + row_height));
-        label_region(
-            ui,
-            real_rect,
-            (prefix, row.name, "real"),
-            &format!("{prefix}Real {}: {}", row.name, row.real),
-        );
+        label_region(ui, real_rect, (prefix, row.name, "real"), || {
+            format!("{prefix}Real {}: {}", row.name, row.real)
+        });
         let virt_rect =
             Rect::from_min_max(Pos2::new(x(3), y), Pos2::new(rect.max.x, y + row_height));
         match &row.virt {
@@ -178,12 +175,9 @@ pub fn state_ui(
                 } else {
                     ""
                 };
-                label_region(
-                    ui,
-                    virt_rect,
-                    (prefix, row.name, "virtual"),
-                    &format!("{prefix}Virtual {}: {virt}{differs}", row.name),
-                );
+                label_region(ui, virt_rect, (prefix, row.name, "virtual"), || {
+                    format!("{prefix}Virtual {}: {virt}{differs}", row.name)
+                });
             }
             None => {
                 clipped.text(
@@ -276,12 +270,9 @@ pub fn state_line_ui(
         inner_width,
     );
     let half = Rect::from_min_max(line.min, Pos2::new(line.center().x, line.max.y));
-    label_region(
-        ui,
-        half,
-        (prefix, "IF", "real"),
-        &format!("{prefix}Real IF: {}", flag(real.if_flag)),
-    );
+    label_region(ui, half, (prefix, "IF", "real"), || {
+        format!("{prefix}Real IF: {}", flag(real.if_flag))
+    });
     if let Some(virt) = state.virt {
         let other = Rect::from_min_max(Pos2::new(line.center().x, line.min.y), line.max);
         let note = if if_differs {
@@ -289,12 +280,9 @@ pub fn state_line_ui(
         } else {
             ""
         };
-        label_region(
-            ui,
-            other,
-            (prefix, "IF", "virtual"),
-            &format!("{prefix}Virtual IF: {}{note}", flag(virt.if_flag)),
-        );
+        label_region(ui, other, (prefix, "IF", "virtual"), || {
+            format!("{prefix}Virtual IF: {}{note}", flag(virt.if_flag))
+        });
     }
     line.max.y
 }
@@ -359,12 +347,9 @@ pub fn counters_ui(
         );
         let delta = value.saturating_sub(*previous);
         counter_cell(&clipped, theme, cell, name, *value, delta);
-        label_region(
-            ui,
-            cell,
-            (prefix, *name),
-            &format!("{prefix}{name}: {value}"),
-        );
+        label_region(ui, cell, (prefix, *name), || {
+            format!("{prefix}{name}: {value}")
+        });
     }
     y += (items.len().div_ceil(2)) as f32 * row_height + 2.0;
     if !with_cycles {
@@ -390,12 +375,9 @@ pub fn counters_ui(
         theme.text,
         rect.width(),
     );
-    label_region(
-        ui,
-        cycles,
-        (prefix, "cycles"),
-        &format!("{prefix}Cycles: {}", now.cycles),
-    );
+    label_region(ui, cycles, (prefix, "cycles"), || {
+        format!("{prefix}Cycles: {}", now.cycles)
+    });
     cycles.max.y
 }
 
@@ -469,12 +451,9 @@ pub fn cache_ui(
         theme.text,
         rect.width(),
     );
-    label_region(
-        ui,
-        heading_rect,
-        (prefix, "cache"),
-        &format!("{prefix}{heading}"),
-    );
+    label_region(ui, heading_rect, (prefix, "cache"), || {
+        format!("{prefix}{heading}")
+    });
     let mut y = heading_rect.max.y + 2.0;
     let shown = data
         .shown_block
@@ -641,12 +620,9 @@ pub fn round_trip_ui(
             theme.text_on(fill),
         );
         let now = if current { " (this step)" } else { "" };
-        label_region(
-            ui,
-            chip,
-            (prefix, *slug),
-            &format!("{prefix}{title}: {} {name}{now}", index + 1),
-        );
+        label_region(ui, chip, (prefix, *slug), || {
+            format!("{prefix}{title}: {} {name}{now}", index + 1)
+        });
     }
     y + height
 }
@@ -768,12 +744,9 @@ pub fn moment_ui(
         theme.text,
         inner_width,
     );
-    label_region(
-        ui,
-        banner,
-        (prefix, "moment"),
-        &format!("{prefix}{}: {}", moment.title, moment.text),
-    );
+    label_region(ui, banner, (prefix, "moment"), || {
+        format!("{prefix}{}: {}", moment.title, moment.text)
+    });
     banner.max.y
 }
 
