@@ -13,8 +13,8 @@ use super::sim::{Palette, Sim};
 
 mod inside;
 
-pub use inside::Panel;
 use inside::panel;
+pub use inside::{Inside, Panel};
 
 /// A namespace's short name: the last four digits of its inode number, as in the tags.
 pub fn short_id(id: NsId) -> String {

@@ -4,7 +4,7 @@
 use egui::{Align2, Painter, Pos2, Rect, Stroke};
 
 use crate::draw;
-use crate::tabs::namespaces::picture::Panel;
+use crate::tabs::namespaces::picture::{Inside, Panel};
 use crate::theme::Theme;
 
 /// Draws the panel into `rect`.
@@ -44,7 +44,7 @@ pub fn inside_ui(painter: &Painter, theme: &Theme, rect: Rect, panel: &Panel) {
         }
         Panel::Inside(inside) => inside,
     };
-    let mut y = draw::text_wrapped(
+    let top = draw::text_wrapped(
         &painter,
         inner.min,
         &inside.heading,
@@ -54,14 +54,86 @@ pub fn inside_ui(painter: &Painter, theme: &Theme, rect: Rect, panel: &Panel) {
     )
     .max
     .y + 4.0;
+    let body = Rect::from_min_max(Pos2::new(inner.min.x, top), inner.max);
+    // A short panel (a projector at 1280x720) would cut `ps` to its header under the facts; if it
+    // is wide enough, `ps` goes beside the facts instead.
+    let gap = theme.small_size * 1.5;
+    let ps_width = ps_width(&painter, theme, inside);
+    let facts_width = body.width() - gap - ps_width;
+    let stacked_height = facts_height(&painter, theme, body.width(), inside)
+        + ps_height(&painter, theme, body.width(), inside);
+    if stacked_height > body.height() && facts_width >= theme.small_size * 13.0 {
+        let facts = Rect::from_min_size(body.min, egui::vec2(facts_width, body.height()));
+        let ps = Rect::from_min_max(Pos2::new(facts.max.x + gap, body.min.y), body.max);
+        facts_ui(&painter, theme, facts, inside);
+        ps_ui(&painter, theme, ps, inside);
+    } else {
+        let y = facts_ui(&painter, theme, body, inside);
+        ps_ui(
+            &painter,
+            theme,
+            Rect::from_min_max(Pos2::new(body.min.x, y + 4.0), body.max),
+            inside,
+        );
+    }
+}
+
+/// The height the facts take at `width`.
+fn facts_height(painter: &Painter, theme: &Theme, width: f32, inside: &Inside) -> f32 {
+    inside
+        .facts
+        .iter()
+        .map(|(key, value)| {
+            draw::text_height(painter, &format!("{key}: {value}"), theme.small(), width) + 2.0
+        })
+        .sum()
+}
+
+/// The height `ps` takes uncut at `width`: title, header and every line.
+fn ps_height(painter: &Painter, theme: &Theme, width: f32, inside: &Inside) -> f32 {
+    let rows = if inside.ps.is_empty() {
+        0
+    } else {
+        inside.ps.len() + 1
+    };
+    4.0 + draw::text_height(painter, &inside.ps_title, theme.small(), width)
+        + 2.0
+        + rows as f32 * theme.mono_size * 1.25
+}
+
+/// The widest `ps` line: the header, the lines, the process's own line with its marker.
+fn ps_width(painter: &Painter, theme: &Theme, inside: &Inside) -> f32 {
+    let width = |text: &str| {
+        painter
+            .layout_no_wrap(text.to_owned(), theme.mono(), theme.text)
+            .size()
+            .x
+    };
+    inside
+        .ps
+        .iter()
+        .map(|line| {
+            if line.host_pid == inside.pid {
+                width(&format!("{} ◀ itself", line.text))
+            } else {
+                width(&line.text)
+            }
+        })
+        .fold(width(&inside.ps_header), f32::max)
+}
+
+/// The facts, one per line, as many as fit; returns the bottom of the last one.
+fn facts_ui(painter: &Painter, theme: &Theme, rect: Rect, inside: &Inside) -> f32 {
+    let width = rect.width();
+    let mut y = rect.min.y;
     for (key, value) in &inside.facts {
         let text = format!("{key}: {value}");
-        if y + draw::text_height(&painter, &text, theme.small(), width) > inner.max.y {
-            return;
+        if y + draw::text_height(painter, &text, theme.small(), width) > rect.max.y {
+            break;
         }
         y = draw::text_wrapped(
-            &painter,
-            Pos2::new(inner.min.x, y),
+            painter,
+            Pos2::new(rect.min.x, y),
             &text,
             theme.small(),
             theme.text,
@@ -70,13 +142,19 @@ pub fn inside_ui(painter: &Painter, theme: &Theme, rect: Rect, panel: &Panel) {
         .max
         .y + 2.0;
     }
-    y += 4.0;
-    if y + draw::text_height(&painter, &inside.ps_title, theme.small(), width) > inner.max.y {
+    y
+}
+
+/// `ps -e` as the process sees it: title, header and lines, ending in "… N more" when cut.
+fn ps_ui(painter: &Painter, theme: &Theme, rect: Rect, inside: &Inside) {
+    let width = rect.width();
+    let mut y = rect.min.y;
+    if y + draw::text_height(painter, &inside.ps_title, theme.small(), width) > rect.max.y {
         return;
     }
     y = draw::text_wrapped(
-        &painter,
-        Pos2::new(inner.min.x, y),
+        painter,
+        Pos2::new(rect.min.x, y),
         &inside.ps_title,
         theme.small(),
         theme.text_muted,
@@ -86,11 +164,24 @@ pub fn inside_ui(painter: &Painter, theme: &Theme, rect: Rect, panel: &Panel) {
     .y + 2.0;
     let mono = theme.mono();
     let row_height = theme.mono_size * 1.25;
-    if inside.ps.is_empty() || y + 2.0 * row_height > inner.max.y {
+    if inside.ps.is_empty() {
+        return;
+    }
+    if y + 2.0 * row_height > rect.max.y {
+        // No room for the listing: at least say how long it is.
+        if y + row_height <= rect.max.y {
+            painter.text(
+                Pos2::new(rect.min.x, y),
+                Align2::LEFT_TOP,
+                format!("… {} processes (more room shows them)", inside.ps.len()),
+                theme.small(),
+                theme.text_muted,
+            );
+        }
         return;
     }
     painter.text(
-        Pos2::new(inner.min.x, y),
+        Pos2::new(rect.min.x, y),
         Align2::LEFT_TOP,
         &inside.ps_header,
         mono.clone(),
@@ -98,9 +189,9 @@ pub fn inside_ui(painter: &Painter, theme: &Theme, rect: Rect, panel: &Panel) {
     );
     y += row_height;
     for (index, line) in inside.ps.iter().enumerate() {
-        if y + 2.0 * row_height > inner.max.y && index + 1 < inside.ps.len() {
+        if y + 2.0 * row_height > rect.max.y && index + 1 < inside.ps.len() {
             painter.text(
-                Pos2::new(inner.min.x, y),
+                Pos2::new(rect.min.x, y),
                 Align2::LEFT_TOP,
                 format!("… {} more", inside.ps.len() - index),
                 theme.small(),
@@ -111,7 +202,7 @@ pub fn inside_ui(painter: &Painter, theme: &Theme, rect: Rect, panel: &Panel) {
         // The process's own line: accent colour and a word, so it stands out without colour too.
         if line.host_pid == inside.pid {
             painter.text(
-                Pos2::new(inner.min.x, y),
+                Pos2::new(rect.min.x, y),
                 Align2::LEFT_TOP,
                 format!("{} ◀ itself", line.text),
                 mono.clone(),
@@ -119,7 +210,7 @@ pub fn inside_ui(painter: &Painter, theme: &Theme, rect: Rect, panel: &Panel) {
             );
         } else {
             painter.text(
-                Pos2::new(inner.min.x, y),
+                Pos2::new(rect.min.x, y),
                 Align2::LEFT_TOP,
                 &line.text,
                 mono.clone(),

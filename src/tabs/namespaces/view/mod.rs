@@ -66,9 +66,12 @@ pub fn sim_canvas_ui(ui: &mut Ui, theme: &Theme, picture: &Picture) -> Option<u3
             ),
         )
     } else {
-        // Trees above the view from inside, on the right.
-        let trees_height =
-            trees::height(theme, &picture.blocks).clamp(side.height() * 0.3, side.height() * 0.6);
+        // Trees above the view from inside, on the right. The trees keep every row they need
+        // (a projector at 1280x720 used to lose the last namespace type); the view from inside
+        // takes what is left, at least a few lines.
+        let trees_height = trees::height(theme, &picture.blocks)
+            .min(side.height() - theme.body_size * 6.0)
+            .max(side.height() * 0.3);
         (
             Rect::from_min_size(side.min, Vec2::new(side.width(), trees_height)),
             Rect::from_min_max(
@@ -140,4 +143,56 @@ fn op_strip_ui(painter: &egui::Painter, theme: &Theme, area: Rect, op: &OpLine) 
         theme.text,
     );
     strip.max.y
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::export::{self, ExportOptions};
+    use crate::scene::SceneLink;
+    use crate::theme::ThemeKind;
+
+    /// Every text `link` paints on a 1280x720 projector (the export's canvas at that size).
+    fn projector_texts(link: &str) -> Vec<String> {
+        fn collect(shape: &egui::Shape, texts: &mut Vec<String>) {
+            match shape {
+                egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts)),
+                egui::Shape::Text(text) => texts.push(text.galley.text().to_owned()),
+                _ => {}
+            }
+        }
+        let options = ExportOptions {
+            theme: ThemeKind::Projector,
+            ..ExportOptions::default()
+        };
+        let link = SceneLink::parse(link).expect("a valid link");
+        let picture = export::capture(&link, &options).expect("the scene renders");
+        let mut texts = Vec::new();
+        for clipped in &picture.shapes {
+            collect(&clipped.shape, &mut texts);
+        }
+        texts
+    }
+
+    #[test]
+    fn a_projector_shows_the_whole_ps_listing_beside_the_facts() {
+        let texts = projector_texts("namespaces?preset=host");
+        assert!(
+            texts.iter().any(|text| text.ends_with("bash ◀ itself")),
+            "{texts:?}"
+        );
+        assert!(
+            !texts.iter().any(|text| text.contains(" more")),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn a_projector_keeps_every_namespace_type_in_the_trees() {
+        let texts = projector_texts("namespaces?preset=pod");
+        // Each type names a table column and a row of the trees.
+        for kind in ["mnt", "pid", "net", "ipc", "uts", "user", "cgroup", "time"] {
+            let count = texts.iter().filter(|text| *text == kind).count();
+            assert_eq!(count, 2, "{kind} in {texts:?}");
+        }
+    }
 }

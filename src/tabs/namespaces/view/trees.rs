@@ -15,13 +15,17 @@ use crate::theme::Theme;
 pub fn height(theme: &Theme, blocks: &[NsBlock]) -> f32 {
     let chip_height = theme.small_size * 1.4;
     let line = chip_height + theme.small_size * 0.5;
-    let rows: usize = blocks
+    let level_gap = theme.small_size * 0.5;
+    // One row per nesting level, and a gap above each level below the first; a little slack per
+    // row for a level whose chips wrap.
+    let rows_height: f32 = blocks
         .iter()
         .map(|block| {
             let mut levels: Vec<u32> = block.nodes.iter().map(|node| node.level).collect();
             levels.sort_unstable();
             levels.dedup();
-            levels.len().max(1)
+            let rows = levels.len().max(1) as f32;
+            rows * (line + theme.small_size * 0.2) + (rows - 1.0) * level_gap
         })
         .sum();
     let intro = if blocks.len() == 1 {
@@ -29,7 +33,8 @@ pub fn height(theme: &Theme, blocks: &[NsBlock]) -> f32 {
     } else {
         0.0
     };
-    theme.small_size * 1.6 + intro + rows as f32 * (line + theme.small_size * 0.5) + 8.0
+    // The heading may wrap to two lines in a narrow column.
+    theme.small_size * 2.8 + intro + rows_height + 8.0
 }
 
 fn chip_text(node: &NsNode) -> String {
