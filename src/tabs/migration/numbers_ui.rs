@@ -58,11 +58,25 @@ pub fn numbers_ui(
             .color(theme.text_muted)
     };
     // The source (the citation for the Clark presets) before the longer note, so a small
-    // canvas cuts the note first.
-    ui.label(small(source_line(preset)));
-    if tl.mode == Mode::PreCopy {
-        ui.label(small(dirty_rate_note(&tl.params)));
+    // canvas (a projector at 1280x720) drops the note first; each shows whole or not at all.
+    if label_if_it_fits(ui, small(source_line(preset))) && tl.mode == Mode::PreCopy {
+        label_if_it_fits(ui, small(dirty_rate_note(&tl.params)));
     }
+}
+
+/// Adds `text` as a wrapped label if all of it fits above the bottom of `ui`; says whether it did.
+fn label_if_it_fits(ui: &mut Ui, text: RichText) -> bool {
+    let galley = egui::WidgetText::from(text).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Wrap),
+        ui.available_width(),
+        egui::TextStyle::Body,
+    );
+    let fits = galley.size().y <= ui.available_height();
+    if fits {
+        ui.label(galley);
+    }
+    fits
 }
 
 /// The state at the timeline position in one line.
