@@ -26,7 +26,13 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Action
     let previous = trace.state(index.saturating_sub(1));
     let subject = subject(step, previous);
     let key = &tab.loaded.key;
-    let mut title = format!("{} · {}", key.version.title(), key.source.title());
+    let version = key.version.title();
+    let source = key.source.title();
+    // "cgroup v2: the unified tree", not "cgroup v2 · v2: the unified tree".
+    let mut title = match version.strip_prefix("cgroup ") {
+        Some(short) if source.starts_with(short) => format!("cgroup {source}"),
+        _ => format!("{version} · {source}"),
+    };
     if !key.ops.is_empty() {
         title.push_str(&format!(" + {} of your steps", key.ops.len()));
     }
