@@ -199,24 +199,58 @@ fn ps_ui(painter: &Painter, theme: &Theme, rect: Rect, inside: &Inside) {
             );
             break;
         }
-        // The process's own line: accent colour and a word, so it stands out without colour too.
-        if line.host_pid == inside.pid {
-            painter.text(
-                Pos2::new(rect.min.x, y),
-                Align2::LEFT_TOP,
-                format!("{} ◀ itself", line.text),
-                mono.clone(),
-                theme.accent,
-            );
+        // The process's own line: accent colour and a word, so it stands out without colour too;
+        // in a narrow panel a marker in the PID column's padding stands in for the word.
+        let (text, color) = if line.host_pid == inside.pid {
+            let marked = format!("{} ◀ itself", line.text);
+            let fits = painter
+                .layout_no_wrap(marked.clone(), mono.clone(), theme.accent)
+                .size()
+                .x
+                <= width;
+            if fits {
+                (marked, theme.accent)
+            } else {
+                (mark_in_padding(&line.text), theme.accent)
+            }
         } else {
-            painter.text(
-                Pos2::new(rect.min.x, y),
-                Align2::LEFT_TOP,
-                &line.text,
-                mono.clone(),
-                theme.text,
-            );
-        }
+            (line.text.clone(), theme.text)
+        };
+        draw::fit_text(
+            painter,
+            Pos2::new(rect.min.x, y),
+            Align2::LEFT_TOP,
+            &text,
+            mono.clone(),
+            color,
+            width,
+        );
         y += row_height;
+    }
+}
+
+/// `line` with its first padding space replaced by `▸` (ps right-aligns the PID, so there is
+/// one unless the PID fills its column, in which case the marker goes in front).
+fn mark_in_padding(line: &str) -> String {
+    match line.strip_prefix(' ') {
+        Some(rest) => format!("▸{rest}"),
+        None => format!("▸{line}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mark_in_padding;
+
+    #[test]
+    fn the_marker_takes_a_padding_space_without_widening_the_line() {
+        assert_eq!(
+            mark_in_padding("    1     0     0 sh"),
+            "▸   1     0     0 sh"
+        );
+        assert_eq!(
+            mark_in_padding("12345     0     0 sh"),
+            "▸12345     0     0 sh"
+        );
     }
 }
