@@ -89,9 +89,21 @@ pub fn labelled_box(
     match subtitle {
         Some(subtitle) if rect.height() >= theme.body_size + theme.small_size + 8.0 => {
             let width = (rect.width() - 8.0).max(1.0);
-            let title_galley = painter.layout(title.to_owned(), theme.body(), color, width);
-            let sub_galley = painter.layout(subtitle.to_owned(), theme.small(), color, width);
-            let total = title_galley.size().y + sub_galley.size().y;
+            let layout = |scale: f32| {
+                let font = |size: f32| egui::FontId::proportional(size * scale);
+                let title = painter.layout(title.to_owned(), font(theme.body_size), color, width);
+                let sub = painter.layout(subtitle.to_owned(), font(theme.small_size), color, width);
+                (title, sub)
+            };
+            let (mut title_galley, mut sub_galley) = layout(1.0);
+            let mut total = title_galley.size().y + sub_galley.size().y;
+            // A long title that wraps to two lines would push the subtitle out of the box: the
+            // text shrinks to fit (at most to three quarters) rather than crossing the edge.
+            let room = rect.height() - 4.0;
+            if total > room {
+                (title_galley, sub_galley) = layout((room / total).max(0.75));
+                total = title_galley.size().y + sub_galley.size().y;
+            }
             let top = rect.center().y - total / 2.0;
             let title_pos = Pos2::new(rect.center().x - title_galley.size().x / 2.0, top);
             let sub_pos = Pos2::new(

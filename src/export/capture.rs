@@ -20,6 +20,33 @@ pub struct Picture {
     pub shapes: Vec<ClippedShape>,
 }
 
+impl Picture {
+    /// Every text painted, in paint order, with the size of its first section's font in points:
+    /// what tests read to check a layout shows its words, and at a legible size.
+    pub fn texts(&self) -> Vec<(String, f32)> {
+        fn collect(shape: &egui::Shape, texts: &mut Vec<(String, f32)>) {
+            match shape {
+                egui::Shape::Vec(shapes) => shapes.iter().for_each(|shape| collect(shape, texts)),
+                egui::Shape::Text(text) => {
+                    let size = text
+                        .galley
+                        .job
+                        .sections
+                        .first()
+                        .map_or(0.0, |section| section.format.font_id.size);
+                    texts.push((text.galley.text().to_owned(), size));
+                }
+                _ => {}
+            }
+        }
+        let mut texts = Vec::new();
+        for clipped in &self.shapes {
+            collect(&clipped.shape, &mut texts);
+        }
+        texts
+    }
+}
+
 /// egui lays some things out over two passes (sizes measured in the first); three is enough for
 /// every scene and keeps the result independent of the first pass's guesses.
 const PASSES: usize = 3;

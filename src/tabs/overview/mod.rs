@@ -165,6 +165,34 @@ impl Tab for OverviewTab {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::{self, ExportOptions};
+    use crate::theme::ThemeKind;
+
+    #[test]
+    fn a_1280x720_projector_keeps_the_six_stacks_legible() {
+        let options = ExportOptions {
+            theme: ThemeKind::Projector,
+            ..ExportOptions::default()
+        };
+        let link = SceneLink::parse("overview?step=2").unwrap();
+        let texts = export::capture(&link, &options).unwrap().texts();
+        assert!(texts.iter().any(|(text, _)| text == "Paravirtualized"));
+        // The layout shrinks the projector's type to fit six stacks: its small text (the ratings)
+        // was 11.3 px; a layer name too long for its box shrinks a little further.
+        let size_of = |wanted: &str| {
+            texts
+                .iter()
+                .find(|(text, _)| text == wanted)
+                .map(|(_, size)| *size)
+        };
+        let ratings = size_of("Performance").unwrap();
+        assert!(ratings >= 13.0, "rating labels at {ratings} px");
+        let smallest = texts
+            .iter()
+            .map(|(_, size)| *size)
+            .fold(f32::INFINITY, f32::min);
+        assert!(smallest >= 12.0, "smallest text {smallest} px");
+    }
 
     #[test]
     fn selection_links_round_trip_and_reject_unknown_layers() {

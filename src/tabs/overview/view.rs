@@ -35,7 +35,7 @@ pub fn canvas_ui(
     let rect = ui.available_rect_before_wrap();
     ui.allocate_rect(rect, egui::Sense::hover());
     let painter = ui.painter_at(rect);
-    let design = Vec2::new(theme.body_size * 86.0, theme.body_size * 50.0);
+    let design = Vec2::new(theme.body_size * 78.0, theme.body_size * 45.0);
     let theme = &theme.fit(rect.size(), design);
 
     let step = timeline.step();

@@ -38,6 +38,7 @@ fn style(theme: &Theme, mode: Mode) -> (Color32, MarkerShape) {
 
 /// Every how many curve samples a line carries its mode's marker (10 % of the axis).
 const MARKER_EVERY_SAMPLES: usize = (CURVE_SAMPLES - 1) / 10;
+const _: () = assert!(MARKER_EVERY_SAMPLES > 0, "curves need at least 11 samples");
 
 /// A short name for table headers.
 fn short(mode: Mode) -> &'static str {

@@ -153,24 +153,13 @@ mod tests {
 
     /// Every text `link` paints on a 1280x720 projector (the export's canvas at that size).
     fn projector_texts(link: &str) -> Vec<String> {
-        fn collect(shape: &egui::Shape, texts: &mut Vec<String>) {
-            match shape {
-                egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts)),
-                egui::Shape::Text(text) => texts.push(text.galley.text().to_owned()),
-                _ => {}
-            }
-        }
         let options = ExportOptions {
             theme: ThemeKind::Projector,
             ..ExportOptions::default()
         };
         let link = SceneLink::parse(link).expect("a valid link");
         let picture = export::capture(&link, &options).expect("the scene renders");
-        let mut texts = Vec::new();
-        for clipped in &picture.shapes {
-            collect(&clipped.shape, &mut texts);
-        }
-        texts
+        picture.texts().into_iter().map(|(text, _)| text).collect()
     }
 
     #[test]
