@@ -47,6 +47,18 @@ impl Picture {
     }
 }
 
+/// What `link` paints on a 1280x720 projector (the export's default canvas in the projector
+/// theme), as [`Picture::texts`]: for tests of projector layouts.
+#[cfg(test)]
+pub(crate) fn projector_texts(link: &str) -> Vec<(String, f32)> {
+    let options = ExportOptions {
+        theme: crate::theme::ThemeKind::Projector,
+        ..ExportOptions::default()
+    };
+    let link = SceneLink::parse(link).expect("a valid link");
+    capture(&link, &options).expect("the scene renders").texts()
+}
+
 /// egui lays some things out over two passes (sizes measured in the first); three is enough for
 /// every scene and keeps the result independent of the first pass's guesses.
 const PASSES: usize = 3;

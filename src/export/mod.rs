@@ -20,6 +20,8 @@ pub mod svg;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+#[cfg(test)]
+pub(crate) use capture::projector_texts;
 pub use capture::{Capturer, Picture, capture, render};
 
 use crate::scene::{LinkError, SceneLink};

@@ -165,17 +165,10 @@ impl Tab for OverviewTab {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::{self, ExportOptions};
-    use crate::theme::ThemeKind;
 
     #[test]
     fn a_1280x720_projector_keeps_the_six_stacks_legible() {
-        let options = ExportOptions {
-            theme: ThemeKind::Projector,
-            ..ExportOptions::default()
-        };
-        let link = SceneLink::parse("overview?step=2").unwrap();
-        let texts = export::capture(&link, &options).unwrap().texts();
+        let texts = crate::export::projector_texts("overview?step=2");
         assert!(texts.iter().any(|(text, _)| text == "Paravirtualized"));
         // The layout shrinks the projector's type to fit six stacks: its small text (the ratings)
         // was 11.3 px; a layer name too long for its box shrinks a little further.

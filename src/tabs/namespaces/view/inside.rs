@@ -84,7 +84,7 @@ fn facts_height(painter: &Painter, theme: &Theme, width: f32, inside: &Inside) -
         .facts
         .iter()
         .map(|(key, value)| {
-            draw::text_height(painter, &format!("{key}: {value}"), theme.small(), width) + 2.0
+            draw::text_height(painter, &fact_text(key, value), theme.small(), width) + 2.0
         })
         .sum()
 }
@@ -98,7 +98,7 @@ fn ps_height(painter: &Painter, theme: &Theme, width: f32, inside: &Inside) -> f
     };
     4.0 + draw::text_height(painter, &inside.ps_title, theme.small(), width)
         + 2.0
-        + rows as f32 * theme.mono_size * 1.25
+        + rows as f32 * ps_row_height(theme)
 }
 
 /// The widest `ps` line: the header, the lines, the process's own line with its marker.
@@ -114,7 +114,7 @@ fn ps_width(painter: &Painter, theme: &Theme, inside: &Inside) -> f32 {
         .iter()
         .map(|line| {
             if line.host_pid == inside.pid {
-                width(&format!("{} ◀ itself", line.text))
+                width(&own_line(&line.text))
             } else {
                 width(&line.text)
             }
@@ -127,7 +127,7 @@ fn facts_ui(painter: &Painter, theme: &Theme, rect: Rect, inside: &Inside) -> f3
     let width = rect.width();
     let mut y = rect.min.y;
     for (key, value) in &inside.facts {
-        let text = format!("{key}: {value}");
+        let text = fact_text(key, value);
         if y + draw::text_height(painter, &text, theme.small(), width) > rect.max.y {
             break;
         }
@@ -163,7 +163,7 @@ fn ps_ui(painter: &Painter, theme: &Theme, rect: Rect, inside: &Inside) {
     .max
     .y + 2.0;
     let mono = theme.mono();
-    let row_height = theme.mono_size * 1.25;
+    let row_height = ps_row_height(theme);
     if inside.ps.is_empty() {
         return;
     }
@@ -202,7 +202,7 @@ fn ps_ui(painter: &Painter, theme: &Theme, rect: Rect, inside: &Inside) {
         // The process's own line: accent colour and a word, so it stands out without colour too;
         // in a narrow panel a marker in the PID column's padding stands in for the word.
         let (text, color) = if line.host_pid == inside.pid {
-            let marked = format!("{} ◀ itself", line.text);
+            let marked = own_line(&line.text);
             let fits = painter
                 .layout_no_wrap(marked.clone(), mono.clone(), theme.accent)
                 .size()
@@ -227,6 +227,21 @@ fn ps_ui(painter: &Painter, theme: &Theme, rect: Rect, inside: &Inside) {
         );
         y += row_height;
     }
+}
+
+/// A fact as one line of text: `hostname: web-pod`.
+fn fact_text(key: &str, value: &str) -> String {
+    format!("{key}: {value}")
+}
+
+/// The height of one `ps` row.
+fn ps_row_height(theme: &Theme) -> f32 {
+    theme.mono_size * 1.25
+}
+
+/// The process's own `ps` line, with the word that marks it.
+fn own_line(line: &str) -> String {
+    format!("{line} ◀ itself")
 }
 
 /// `line` with its first padding space replaced by `▸` (ps right-aligns the PID, so there is

@@ -147,19 +147,12 @@ fn op_strip_ui(painter: &egui::Painter, theme: &Theme, area: Rect, op: &OpLine) 
 
 #[cfg(test)]
 mod tests {
-    use crate::export::{self, ExportOptions};
-    use crate::scene::SceneLink;
-    use crate::theme::ThemeKind;
-
-    /// Every text `link` paints on a 1280x720 projector (the export's canvas at that size).
+    /// Every text `link` paints on a 1280x720 projector.
     fn projector_texts(link: &str) -> Vec<String> {
-        let options = ExportOptions {
-            theme: ThemeKind::Projector,
-            ..ExportOptions::default()
-        };
-        let link = SceneLink::parse(link).expect("a valid link");
-        let picture = export::capture(&link, &options).expect("the scene renders");
-        picture.texts().into_iter().map(|(text, _)| text).collect()
+        crate::export::projector_texts(link)
+            .into_iter()
+            .map(|(text, _)| text)
+            .collect()
     }
 
     #[test]
