@@ -4,6 +4,7 @@
 //! See ARCHITECTURE.md for how the pieces fit together.
 
 pub mod app;
+pub mod assets;
 pub mod cli;
 pub mod deck;
 pub mod dialog;

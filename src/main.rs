@@ -78,12 +78,17 @@ fn fail(err: &impl std::fmt::Display) -> ExitCode {
 }
 
 fn run_gui(launch: Launch) -> anyhow::Result<()> {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("virtscope")
+        .with_app_id(virtscope::assets::APP_ID)
+        .with_inner_size([1440.0, 900.0])
+        .with_min_inner_size([800.0, 520.0]);
+    match virtscope::assets::window_icon() {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        Err(err) => eprintln!("virtscope: warning: the window icon is unusable: {err}"),
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("virtscope")
-            .with_app_id("virtscope")
-            .with_inner_size([1440.0, 900.0])
-            .with_min_inner_size([800.0, 520.0]),
+        viewport,
         persist_window: true,
         ..Default::default()
     };

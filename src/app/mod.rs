@@ -27,6 +27,9 @@ use crate::theme::{Role, Theme, ThemeKind};
 pub use commands::read_keys;
 pub use flashcards::Pane;
 
+/// The widest texture the app asks the GPU for (see `raw_input_hook`).
+const MAX_TEXTURE_SIDE: usize = 4096;
+
 /// What survives a restart (eframe persistence).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -642,6 +645,16 @@ fn save_color_image(image: &egui::ColorImage, path: &std::path::Path) -> Result<
 }
 
 impl eframe::App for VirtscopeApp {
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        // egui makes its glyph atlas as wide as the largest texture the GPU takes: 16384 texels on
+        // Mesa's software rasterizer, 4 bytes a texel on the CPU and again in the driver. The app
+        // needs no texture wider than 4096 (exports are rasterized on the CPU); capping the side
+        // saved 3-4 MiB of resident memory at start-up (BENCHMARKS.md).
+        raw_input.max_texture_side = raw_input
+            .max_texture_side
+            .map(|side| side.min(MAX_TEXTURE_SIDE));
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.ui_content(ui);
     }
