@@ -345,7 +345,7 @@ fn tree_ui(
             }
             let left = area.min.x + depth as f32 * indent;
             let node = Rect::from_min_max(Pos2::new(left, top), Pos2::new(area.max.x, top + box_h));
-            let read = number + 1 <= done;
+            let read = *number < done;
             let now = number + 1 == done;
             let stroke = if now {
                 theme.thick(theme.accent)
