@@ -4,19 +4,12 @@
 
 use egui::Key;
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use virtscope::app::VirtscopeApp;
 use virtscope::scene::SceneLink;
 use virtscope::tabs::{self, LinkStatus};
 
 mod common;
-use common::{harness_at, link};
-
-fn click(harness: &mut Harness<'_, VirtscopeApp>, label: &str) {
-    harness.get_by_label(label).click();
-    harness.run();
-}
+use common::{click, harness_at, link};
 
 #[test]
 fn a_bare_link_opens_trap_and_emulate_on_the_disk_write() {

@@ -10,7 +10,7 @@ use egui::{Align2, Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
 use super::MemoryScene;
 use super::model::presets::{CHILD, PteChange};
-use super::model::{Cell, Counters, Dim, Lane, Mode, Op, Preset, TLB_ENTRIES, Trace, Walk};
+use super::model::{Cell, Config, Counters, Dim, Lane, Mode, Op, Preset, TLB_ENTRIES, Trace, Walk};
 use crate::draw::{self, label_region};
 use crate::theme::{Role, Theme};
 
@@ -39,9 +39,27 @@ pub fn canvas_ui(
         return;
     }
     let gap = theme.body_size;
+    let shown = shown_walk(trace, step.min(last));
+    // A narrow canvas keeps the walk and the counters; the rest needs room to be read.
+    if body.width() < theme.body_size * 45.0 {
+        let split = body.min.y + body.height() * 0.6;
+        let grid_rect = Rect::from_min_max(body.min, Pos2::new(body.max.x, split));
+        let counters_rect = Rect::from_min_max(Pos2::new(body.min.x, split + gap / 2.0), body.max);
+        grid_ui(ui, &painter, theme, grid_rect, trace, shown);
+        counters_ui(
+            ui,
+            &painter,
+            theme,
+            counters_rect,
+            trace.mode,
+            now.counters,
+            now.lane,
+        );
+        return;
+    }
     let wide = body.width() > body.height() * 1.25;
     let (left, right) = if wide {
-        let split = body.min.x + body.width() * 0.5;
+        let split = body.min.x + body.width() * 0.42;
         (
             Rect::from_min_max(body.min, Pos2::new(split - gap / 2.0, body.max.y)),
             Rect::from_min_max(Pos2::new(split + gap / 2.0, body.min.y), body.max),
@@ -53,7 +71,6 @@ pub fn canvas_ui(
             Rect::from_min_max(Pos2::new(body.min.x, split + gap / 2.0), body.max),
         )
     };
-    let shown = shown_walk(trace, step.min(last));
     // The grid takes what its rows need (cells up to three lines of body text high), at most
     // two thirds of the column; the tree gets the rest.
     let rows = shown.map_or(1.0, |(walk, _)| f32::from(walk.rows));
@@ -98,10 +115,9 @@ fn shown_walk(trace: &Trace, step: usize) -> Option<(&Walk, usize)> {
 
 /// A heading at the top of `rect`; returns the y below it.
 fn heading(painter: &egui::Painter, theme: &Theme, rect: Rect, text: &str) -> f32 {
-    draw::fit_text(
+    draw::text_wrapped(
         painter,
         rect.min,
-        Align2::LEFT_TOP,
         text,
         theme.body(),
         theme.text_strong,
@@ -135,9 +151,9 @@ fn column_name(walk: &Walk, col: u8) -> String {
     if walk.rows == 1 {
         format!("L{}", walk.cols - col)
     } else if col + 1 == walk.cols {
-        "guest entry".to_owned()
+        "guest".to_owned()
     } else {
-        format!("nested L{}", walk.cols - 1 - col)
+        format!("EPT L{}", walk.cols - 1 - col)
     }
 }
 
@@ -246,7 +262,9 @@ fn cell_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, cell: Cell, done:
                 )
             };
             painter.rect(rect, 3.0, fill, stroke, egui::StrokeKind::Inside);
-            draw::text_centered(painter, rect, &number.to_string(), theme.small(), color);
+            if rect.height() >= theme.small_size {
+                draw::text_centered(painter, rect, &number.to_string(), theme.small(), color);
+            }
         }
         Cell::Cached => {
             let stroke = Stroke::new(theme.stroke_thin, theme.outline);
@@ -260,7 +278,9 @@ fn cell_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, cell: Cell, done:
             for pair in corners.windows(2) {
                 draw::dashed(painter, pair[0], pair[1], stroke, 4.0, 3.0);
             }
-            draw::text_centered(painter, rect, "cached", theme.small(), theme.text_muted);
+            if rect.height() >= theme.small_size {
+                draw::text_centered(painter, rect, "cached", theme.small(), theme.text_muted);
+            }
         }
         Cell::Skipped => {
             draw::text_centered(painter, rect, "—", theme.small(), theme.text_muted);
@@ -358,13 +378,19 @@ fn tree_ui(
                 theme.surface
             };
             clipped.rect(node, 3.0, fill, stroke, egui::StrokeKind::Inside);
-            let text = format!(
-                "L{} table at host {:#x}: entry {}{}",
-                reference.level,
-                reference.table_addr,
-                reference.index,
-                if now { "  ◀ now" } else { "" }
+            let now_mark = if now { "  ◀ now" } else { "" };
+            let long = format!(
+                "L{} table at {:#x}: entry {}{now_mark}",
+                reference.level, reference.table_addr, reference.index
             );
+            let room = node.width() - 8.0;
+            // The address goes first when the box is too narrow for it.
+            let wide = clipped.layout_no_wrap(long.clone(), theme.small(), theme.text);
+            let text = if wide.size().x > room {
+                format!("L{}: entry {}{now_mark}", reference.level, reference.index)
+            } else {
+                long
+            };
             let color = if read { theme.text } else { theme.text_muted };
             draw::fit_text(
                 &clipped,
@@ -373,7 +399,7 @@ fn tree_ui(
                 &text,
                 theme.small(),
                 color,
-                node.width() - 8.0,
+                room,
             );
             top = node.max.y + 6.0;
         }
@@ -495,6 +521,10 @@ fn counters_ui(
         } else {
             theme.text
         };
+        // Whole lines or none: a short canvas keeps the first (who acts, the exits).
+        if y + draw::text_height(&clipped, text, theme.small(), rect.width()) > rect.max.y {
+            break;
+        }
         let area = draw::text_wrapped(
             &clipped,
             Pos2::new(rect.min.x, y),
@@ -571,7 +601,7 @@ fn ops_ui(
             Pos2::new(line.min.x + 2.0, line.center().y),
             Align2::LEFT_CENTER,
             &text,
-            mono_small(theme),
+            theme.small(),
             color,
             line.width() - 4.0,
         );
@@ -584,10 +614,9 @@ fn ops_ui(
     }
     if total > room {
         let more = format!("({total} operations; the list follows the current one)");
-        y = draw::fit_text(
+        y = draw::text_wrapped(
             &clipped,
             Pos2::new(rect.min.x, y),
-            Align2::LEFT_TOP,
             &more,
             theme.small(),
             theme.text_muted,
@@ -638,56 +667,91 @@ fn compare_ui(
     }
 }
 
+/// A row of selectable labels, one per choice; returns the clicked one.
+fn choice_row<T: Copy + PartialEq>(
+    ui: &mut Ui,
+    title: &str,
+    choices: &[T],
+    current: T,
+    name: impl Fn(T) -> String,
+    hover: impl Fn(T) -> &'static str,
+) -> Option<T> {
+    ui.label(title);
+    let mut picked = None;
+    for choice in choices {
+        if ui
+            .selectable_label(current == *choice, name(*choice))
+            .on_hover_text(hover(*choice))
+            .clicked()
+        {
+            picked = Some(*choice);
+        }
+    }
+    picked
+}
+
 /// The tab's controls: mode, preset, levels and walk caches (not exported).
 pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: MemoryScene) -> Option<MemoryScene> {
     let mut picked = None;
     ui.horizontal_wrapped(|ui| {
-        ui.label("Mode");
-        for mode in Mode::ALL {
-            if ui
-                .selectable_label(scene.mode == *mode, mode.title())
-                .on_hover_text(mode.description())
-                .clicked()
-            {
-                picked = Some(MemoryScene {
-                    mode: *mode,
-                    ..scene
-                });
-            }
-        }
+        let mode = choice_row(
+            ui,
+            "Mode",
+            Mode::ALL,
+            scene.mode,
+            |m| m.title().to_owned(),
+            Mode::description,
+        );
         ui.separator();
-        ui.label("Scene");
-        for preset in Preset::ALL {
-            if ui
-                .selectable_label(scene.preset == *preset, preset.title())
-                .on_hover_text(preset.description())
-                .clicked()
-            {
-                picked = Some(MemoryScene {
-                    preset: *preset,
-                    ..scene
-                });
-            }
+        let preset = choice_row(
+            ui,
+            "Scene",
+            Preset::ALL,
+            scene.preset,
+            |p| p.title().to_owned(),
+            Preset::description,
+        );
+        if let Some(mode) = mode {
+            picked = Some(MemoryScene { mode, ..scene });
+        }
+        if let Some(preset) = preset {
+            picked = Some(MemoryScene { preset, ..scene });
         }
     });
     ui.horizontal_wrapped(|ui| {
-        ui.label("Paging levels");
-        for levels in [4u8, 5] {
-            if ui
-                .selectable_label(scene.config.levels == levels, format!("{levels} levels"))
-                .clicked()
-            {
-                let mut config = scene.config;
-                config.levels = levels;
-                picked = Some(MemoryScene { config, ..scene });
-            }
+        let levels = choice_row(
+            ui,
+            "Paging levels",
+            &[4u8, 5],
+            scene.config.levels,
+            |levels| format!("{levels} levels"),
+            |levels| {
+                if levels == 5 {
+                    "5-level paging (LA57) in the guest and the nested tables"
+                } else {
+                    "4-level paging"
+                }
+            },
+        );
+        if let Some(levels) = levels {
+            picked = Some(MemoryScene {
+                config: Config {
+                    levels,
+                    ..scene.config
+                },
+                ..scene
+            });
         }
         ui.separator();
         let mut pwc = scene.config.pwc;
         if ui.checkbox(&mut pwc, "Page-walk caches").changed() {
-            let mut config = scene.config;
-            config.pwc = pwc;
-            picked = Some(MemoryScene { config, ..scene });
+            picked = Some(MemoryScene {
+                config: Config {
+                    pwc,
+                    ..scene.config
+                },
+                ..scene
+            });
         }
     });
     ui.label(

@@ -295,6 +295,17 @@ impl Machine {
         });
     }
 
+    /// The walk caches a guest CR3 write or INVLPG flushes: the shadow's under shadow paging,
+    /// the guest's (or the native kernel's) otherwise; the nested ones are tagged by the EPT
+    /// pointer and stay (Intel SDM Vol. 3A, 4.10.4; Vol. 3C, 29.4).
+    fn guest_dim(&self) -> Dim {
+        match self.mode {
+            Mode::Native => Dim::Native,
+            Mode::Shadow => Dim::Shadow,
+            Mode::Ept => Dim::Guest,
+        }
+    }
+
     fn pwc(&mut self) -> Option<&mut Pwc> {
         self.config.pwc.then_some(&mut self.pwc)
     }
@@ -535,18 +546,13 @@ impl Machine {
             if space == self.space {
                 self.tlb.invalidate(addr);
             }
-            self.pwc.flush(Dim::Shadow);
+            self.pwc.flush(self.guest_dim());
             self.entry();
         } else {
-            let dim = if self.mode == Mode::Native {
-                Dim::Native
-            } else {
-                Dim::Guest
-            };
             if space == self.space {
                 self.tlb.invalidate(addr);
             }
-            self.pwc.flush(dim);
+            self.pwc.flush(self.guest_dim());
             self.push(
                 "pte-write",
                 Lane::Guest,
@@ -579,7 +585,7 @@ impl Machine {
                     "builds an empty shadow table for the {whose}: its first reads will take hidden faults"
                 )
             };
-            self.pwc.flush(Dim::Shadow);
+            self.pwc.flush(self.guest_dim());
             self.push(
                 "shadow-switch",
                 Lane::Vmm,
@@ -587,12 +593,7 @@ impl Machine {
             );
             self.entry();
         } else {
-            let dim = if self.mode == Mode::Native {
-                Dim::Native
-            } else {
-                Dim::Guest
-            };
-            self.pwc.flush(dim);
+            self.pwc.flush(self.guest_dim());
             self.push(
                 "cr3-write",
                 Lane::Guest,
