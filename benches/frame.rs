@@ -12,7 +12,10 @@ use virtscope::tabs;
 /// The heaviest scenes, by what they draw.
 const HEAVY: &[&str] = &[
     "cpu/compare?program=syscall-loop&a=binary-translation&b=vt-x",
-    "cpu/cost?sensitive=0.1",
+    "cpu/cost?sensitive=0.001&workload=fork",
+    "memory/ept?preset=tlb-miss&step=walk",
+    "memory/shadow?preset=fork",
+    "memory/ept?preset=scan&pwc=on",
     "namespaces?preset=pod",
     "cgroups/simulate?version=2&preset=memory-leak",
     "cgroups?version=1&preset=v1-hierarchies",

@@ -173,6 +173,19 @@ pub fn hit_region(ui: &Ui, rect: Rect, id: egui::Id, label: &str) -> Response {
     response
 }
 
+/// Gives `rect` an accessible name (role Label) without making it clickable, so screen readers and
+/// the UI tests find what a canvas shows. The name is built only when asked for (AccessKit on, or
+/// an event), so formatting it costs nothing in an ordinary frame.
+pub fn label_region(
+    ui: &Ui,
+    rect: Rect,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    label: impl Fn() -> String,
+) {
+    let response = ui.interact(rect, egui::Id::unique(("scene-label", id)), Sense::hover());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, label()));
+}
+
 /// Paints a rating as filled and hollow dots plus its word, e.g. "●●○ medium".
 pub fn rating_dots(
     painter: &Painter,

@@ -48,6 +48,7 @@ fn ctrl_number_switches_to_every_registered_tab() {
             Key::Num4,
             Key::Num5,
             Key::Num6,
+            Key::Num7,
         ][index];
         harness.key_press_modifiers(Modifiers::COMMAND, key);
         harness.run();

@@ -58,8 +58,19 @@ fn the_built_in_deck_has_every_seed_card_in_order() {
     };
     let deck = deck();
     let seed = parse_seed(&seed, "seed").expect("seed parses");
-    assert_eq!(deck.cards.len(), seed.cards.len());
-    assert_eq!(deck.cards.len(), 83);
+    assert_eq!(seed.cards.len(), 83);
+    // The user's 83 come first; cards virtscope added follow, each tagged and noted as added.
+    let (users, added) = deck.cards.split_at(seed.cards.len());
+    assert!(
+        users
+            .iter()
+            .all(|card| !card.tags.iter().any(|tag| tag == "added"))
+    );
+    for card in added {
+        assert!(card.tags.iter().any(|tag| tag == "added"), "{}", card.id);
+        let note = card.note.as_deref().unwrap_or_default();
+        assert!(note.contains("Added to the user's 83"), "{}", card.id);
+    }
     // Each card shares a content word with the seed card at the same position, so no card was
     // dropped, merged or moved (a shift would misalign some pair).
     let words = |text: &str| -> HashSet<String> {
@@ -72,7 +83,7 @@ fn the_built_in_deck_has_every_seed_card_in_order() {
             .filter(|w| w.len() >= 3 && !STOP_WORDS.contains(&w.as_str()))
             .collect()
     };
-    for (index, (ours, theirs)) in deck.cards.iter().zip(&seed.cards).enumerate() {
+    for (index, (ours, theirs)) in users.iter().zip(&seed.cards).enumerate() {
         let shared = words(&ours.front)
             .intersection(&words(&theirs.front))
             .count();
@@ -243,4 +254,50 @@ fn the_readme_example_is_a_valid_deck_and_its_id_example_is_real() {
         "`What is a hypervisor?` gets `{}`",
         super::model::derived_card_id("What is a hypervisor?")
     )));
+}
+
+/// Issue 19: 5 to 8 memory-virtualization cards, each opening the Memory tab's (or the cost
+/// chart's) step that shows its answer, with the facts of domain.md and Bhargava et al. 2008.
+#[test]
+fn the_memory_cards_are_added_at_the_end_and_link_to_their_steps() {
+    let deck = deck();
+    let memory: Vec<_> = deck
+        .cards
+        .iter()
+        .filter(|card| card.tags.iter().any(|tag| tag == "memory"))
+        .collect();
+    assert!(
+        (5..=8).contains(&memory.len()),
+        "{} memory cards",
+        memory.len()
+    );
+    let first = deck
+        .cards
+        .iter()
+        .position(|card| card.tags.iter().any(|tag| tag == "memory"))
+        .expect("memory cards");
+    assert_eq!(
+        first + memory.len(),
+        deck.cards.len(),
+        "in their own section at the end"
+    );
+    for card in &memory {
+        let scene = card.scene.as_deref().unwrap_or_default();
+        assert!(
+            scene.starts_with("memory/") || scene.starts_with("cpu/cost"),
+            "{}: {scene}",
+            card.id
+        );
+        assert!(
+            scene.contains("step=") || scene.starts_with("cpu/cost"),
+            "{}",
+            card.id
+        );
+    }
+    let walk = card(&deck, "memory-two-dimensional-walk");
+    assert!(walk.back.contains("**24**") && walk.back.contains("**35**"));
+    let lost = card(&deck, "memory-why-first-vt-x-lost");
+    for fact in ["6.0 s", "36.9 s", "106.4 s"] {
+        assert!(lost.back.contains(fact), "{fact}");
+    }
 }

@@ -8,6 +8,7 @@
 pub mod cgroups;
 pub mod containers;
 pub mod cpu;
+pub mod memory;
 pub mod migration;
 pub mod namespaces;
 pub mod overview;
@@ -67,6 +68,7 @@ pub type TabFactory = fn() -> Box<dyn Tab>;
 pub const REGISTRY: &[(&str, TabFactory)] = &[
     ("overview", || Box::new(overview::OverviewTab::default())),
     ("cpu", || Box::new(cpu::CpuTab::default())),
+    ("memory", || Box::new(memory::MemoryTab::default())),
     ("namespaces", || {
         Box::new(namespaces::NamespacesTab::default())
     }),
@@ -81,6 +83,7 @@ pub const REGISTRY: &[(&str, TabFactory)] = &[
 pub const PLANNED: &[&str] = &[
     "overview",
     "cpu",
+    "memory",
     "namespaces",
     "cgroups",
     "migration",

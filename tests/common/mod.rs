@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
 use virtscope::app::{Launch, Settings, VirtscopeApp};
 use virtscope::scene::SceneLink;
 
@@ -33,4 +34,10 @@ pub fn harness_at(link: &str) -> Harness<'static, VirtscopeApp> {
 /// The link of the scene the app shows.
 pub fn link(harness: &Harness<'_, VirtscopeApp>) -> String {
     harness.state().current_link().to_string()
+}
+
+/// Clicks the widget labelled `label` and lets the app settle.
+pub fn click(harness: &mut Harness<'_, VirtscopeApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
 }

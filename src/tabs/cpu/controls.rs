@@ -3,7 +3,8 @@
 //!
 //! Every control is a plain egui widget with a visible label, so the UI tests click them by name.
 
-use super::link::{CpuScene, round_fraction};
+use super::link::CpuScene;
+use super::model::slowdown::{MAX_SHARE, MIN_SHARE, Workload, percent, round_share};
 use super::model::{Mode, Program};
 use crate::theme::Theme;
 
@@ -16,8 +17,10 @@ pub struct Remembered {
     pub program: Program,
     /// The last pair compared.
     pub pair: [Mode; 2],
-    /// The last sensitive fraction.
+    /// The last share of sensitive instructions.
     pub sensitive: f64,
+    /// The last cost workload.
+    pub workload: Workload,
 }
 
 /// The view switch's label for the comparison.
@@ -73,6 +76,7 @@ pub fn controls_ui(
         if ui.selectable_label(costing, COST_LABEL).clicked() {
             picked = Some(CpuScene::Cost {
                 sensitive: remembered.sensitive,
+                workload: remembered.workload,
                 program: None,
             });
         }
@@ -106,15 +110,35 @@ pub fn controls_ui(
                     });
                 }
             }
-            CpuScene::Cost { sensitive, program } => {
+            CpuScene::Cost {
+                sensitive,
+                workload,
+                program,
+            } => {
+                ui.separator();
+                ui.label("Workload");
+                for candidate in Workload::ALL {
+                    if ui
+                        .selectable_label(workload == *candidate, candidate.title())
+                        .clicked()
+                    {
+                        picked = Some(CpuScene::Cost {
+                            sensitive,
+                            workload: *candidate,
+                            program,
+                        });
+                    }
+                }
                 ui.separator();
                 let mut value = sensitive;
-                let slider = egui::Slider::new(&mut value, 0.0..=1.0)
-                    .step_by(0.01)
-                    .text("sensitive fraction");
+                let slider = egui::Slider::new(&mut value, MIN_SHARE..=MAX_SHARE)
+                    .logarithmic(true)
+                    .custom_formatter(|share, _| percent(share))
+                    .text("sensitive instructions");
                 if ui.add(slider).changed() {
                     picked = Some(CpuScene::Cost {
-                        sensitive: round_fraction(value),
+                        sensitive: round_share(value),
+                        workload,
                         program,
                     });
                 }
@@ -126,7 +150,7 @@ pub fn controls_ui(
         CpuScene::Run { mode, program } => format!("{} {}", program.description(), mode.description()),
         CpuScene::Compare { program, .. } => program.description().to_owned(),
         CpuScene::Cost { .. } => {
-            "Slowdown versus native as the share of sensitive instructions grows, then the toy programs' totals."
+            "Slowdown over native as the share of sensitive instructions grows, for binary translation and both VT-x generations on the same workload; then the toy programs' totals."
                 .to_owned()
         }
     };
@@ -139,8 +163,13 @@ fn with_program(scene: &CpuScene, program: Program, selected: bool) -> CpuScene 
     match *scene {
         CpuScene::Run { mode, .. } => CpuScene::Run { mode, program },
         CpuScene::Compare { a, b, .. } => CpuScene::Compare { program, a, b },
-        CpuScene::Cost { sensitive, .. } => CpuScene::Cost {
+        CpuScene::Cost {
             sensitive,
+            workload,
+            ..
+        } => CpuScene::Cost {
+            sensitive,
+            workload,
             program: (!selected).then_some(program),
         },
     }
@@ -178,12 +207,14 @@ mod tests {
         );
         let cost = CpuScene::Cost {
             sensitive: 0.1,
+            workload: Workload::Fork,
             program: Some(Program::Popf),
         };
         assert_eq!(
             with_program(&cost, Program::Popf, true),
             CpuScene::Cost {
                 sensitive: 0.1,
+                workload: Workload::Fork,
                 program: None
             }
         );

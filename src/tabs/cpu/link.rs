@@ -4,14 +4,18 @@
 //! - `cpu/<mode>?program=<program>&step=N|<slug>` with modes native, trap-emulate,
 //!   binary-translation, paravirt, vt-x;
 //! - `cpu/compare?program=<program>&a=<mode>&b=<mode>&step=N`;
-//! - `cpu/cost?sensitive=<0..1>[&program=<program>]`.
+//! - `cpu/cost?sensitive=<share>&workload=<workload>[&program=<program>]`: the share of sensitive
+//!   instructions on the chart's log axis (1e-6 to 0.1). Older links with a share up to 1 still
+//!   open: the share is kept where the axis has it and moved to the axis's end (0.1) above it, or
+//!   its start (1e-6) at 0; without `workload=` they show the fork workload.
 //!
 //! `cpu` with no view opens [`DEFAULT_MODE`] running [`DEFAULT_PROGRAM`] (trap-and-emulate on the disk
 //! write: the first thing the deck asks about). Omitted keys take the defaults below. Printing is
 //! canonical: the view is always named, then `program`, then `a` and `b`, then `step`; the cost view
-//! prints `sensitive` then the optional `program`. The `step` value itself is checked against the
+//! prints `sensitive`, `workload`, then the optional `program`. The `step` value itself is checked against the
 //! scene's trace by the tab, because only the trace knows its steps.
 
+use super::model::slowdown::{Workload, round_share};
 use super::model::{Mode, Program};
 use crate::scene::{LinkError, SceneLink, check_keys, choice_param, number_param};
 
@@ -27,8 +31,12 @@ pub const DEFAULT_PROGRAM: Program = Program::DiskWrite;
 /// The pair a compare link without `a=`/`b=` shows.
 pub const DEFAULT_PAIR: [Mode; 2] = [Mode::Native, Mode::TrapEmulate];
 
-/// The sensitive fraction a cost link without `sensitive=` marks (an illustrative 5 %).
-pub const DEFAULT_SENSITIVE: f64 = 0.05;
+/// The share of sensitive instructions a cost link without `sensitive=` marks: 0.1 %, where real
+/// guests are (well under 1 %, domain.md).
+pub const DEFAULT_SENSITIVE: f64 = 0.001;
+
+/// The workload a cost link without `workload=` shows.
+pub const DEFAULT_WORKLOAD: Workload = Workload::Fork;
 
 /// The view name of the side-by-side comparison.
 pub const COMPARE_VIEW: &str = "compare";
@@ -55,10 +63,12 @@ pub enum CpuScene {
         /// The right mode.
         b: Mode,
     },
-    /// Slowdown versus the fraction of sensitive instructions, for every mode.
+    /// Slowdown versus the share of sensitive instructions, for BT and both VT-x generations.
     Cost {
-        /// Where the marker stands (0..=1).
+        /// Where the marker stands (`slowdown::MIN_SHARE..=slowdown::MAX_SHARE`).
         sensitive: f64,
+        /// The workload the lines are for.
+        workload: Workload,
         /// The program whose totals row is highlighted, if any.
         program: Option<Program>,
     },
@@ -122,13 +132,29 @@ impl CpuScene {
                 Ok(Self::Compare { program, a, b })
             }
             Some(COST_VIEW) => {
-                check_keys(link, &["sensitive", "program"])?;
-                let sensitive = number_param(link, "sensitive", 0.0, 1.0, DEFAULT_SENSITIVE)?;
+                check_keys(link, &["sensitive", "workload", "program"])?;
+                // Links from before the log axis took 0..=1: they still open, moved into range.
+                let sensitive = round_share(number_param(
+                    link,
+                    "sensitive",
+                    0.0,
+                    1.0,
+                    DEFAULT_SENSITIVE,
+                )?);
+                let workloads: Vec<(&str, Workload)> = Workload::ALL
+                    .iter()
+                    .map(|workload| (workload.slug(), *workload))
+                    .collect();
+                let workload = choice_param(link, "workload", &workloads, DEFAULT_WORKLOAD)?;
                 let program = link
                     .get("program")
                     .map(|_| choice_param(link, "program", &programs, DEFAULT_PROGRAM))
                     .transpose()?;
-                Ok(Self::Cost { sensitive, program })
+                Ok(Self::Cost {
+                    sensitive,
+                    workload,
+                    program,
+                })
             }
             Some(view) => match Mode::from_slug(view) {
                 Some(mode) => {
@@ -157,8 +183,14 @@ impl CpuScene {
                 .with("program", program.slug())
                 .with("a", a.slug())
                 .with("b", b.slug()),
-            Self::Cost { sensitive, program } => {
-                let link = SceneLink::view(TAB_ID, COST_VIEW).with("sensitive", sensitive);
+            Self::Cost {
+                sensitive,
+                workload,
+                program,
+            } => {
+                let link = SceneLink::view(TAB_ID, COST_VIEW)
+                    .with("sensitive", sensitive)
+                    .with("workload", workload.slug());
                 match program {
                     Some(program) => link.with("program", program.slug()),
                     None => link,
@@ -181,13 +213,9 @@ impl CpuScene {
     }
 }
 
-/// Rounds a slider value to the hundredths a link prints.
-pub fn round_fraction(value: f64) -> f64 {
-    ((value.clamp(0.0, 1.0)) * 100.0).round() / 100.0
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::model::slowdown::{MAX_SHARE, MIN_SHARE};
     use super::*;
 
     fn parse(text: &str) -> Result<CpuScene, LinkError> {
@@ -222,12 +250,15 @@ mod tests {
                 "cpu/compare",
                 "cpu/compare?program=disk-write&a=native&b=trap-emulate",
             ),
-            ("cpu/cost", "cpu/cost?sensitive=0.05"),
+            ("cpu/cost", "cpu/cost?sensitive=0.001&workload=fork"),
             (
-                "cpu/cost?program=popf&sensitive=0.1",
-                "cpu/cost?sensitive=0.1&program=popf",
+                "cpu/cost?program=popf&workload=scan&sensitive=0.0001",
+                "cpu/cost?sensitive=0.0001&workload=scan&program=popf",
             ),
-            ("cpu/cost?sensitive=1", "cpu/cost?sensitive=1"),
+            (
+                "cpu/cost?sensitive=0.1",
+                "cpu/cost?sensitive=0.1&workload=fork",
+            ),
         ];
         for (input, canonical) in cases {
             let scene = parse(input).unwrap_or_else(|err| panic!("{input}: {err}"));
@@ -263,6 +294,7 @@ mod tests {
             ("cpu/cost?sensitive=much", "not a number"),
             ("cpu/cost?step=2", "unknown key \"step\""),
             ("cpu/cost?program=fork", "\"fork\""),
+            ("cpu/cost?workload=popf", "\"popf\""),
             ("cpu?a=native", "unknown key \"a\""),
         ];
         for (input, expected) in cases {
@@ -272,14 +304,22 @@ mod tests {
     }
 
     #[test]
-    fn slider_values_round_to_hundredths() {
-        assert_eq!(round_fraction(0.300_000_000_000_000_04), 0.3);
-        assert_eq!(round_fraction(-1.0), 0.0);
-        assert_eq!(round_fraction(2.0), 1.0);
-        let scene = CpuScene::Cost {
-            sensitive: round_fraction(0.1234),
-            program: None,
-        };
-        assert_eq!(scene.link().to_string(), "cpu/cost?sensitive=0.12");
+    fn links_from_before_the_log_axis_still_open() {
+        // The old axis ran 0..1 (cpu/cost?sensitive=0.5 or =0 were valid): they open at the new
+        // axis's ends, and a share inside the range keeps its meaning.
+        let cases = [
+            ("cpu/cost?sensitive=0.5", MAX_SHARE),
+            ("cpu/cost?sensitive=1", MAX_SHARE),
+            ("cpu/cost?sensitive=0", MIN_SHARE),
+            ("cpu/cost?sensitive=0.05", 0.05),
+            ("cpu/cost?sensitive=0.1234", MAX_SHARE),
+            ("cpu/cost?sensitive=0.0123", 0.012),
+        ];
+        for (old, share) in cases {
+            match parse(old) {
+                Ok(CpuScene::Cost { sensitive, .. }) => assert_eq!(sensitive, share, "{old}"),
+                other => panic!("{old}: {other:?}"),
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The CPU virtualization tab: a toy CPU running real guest code under five execution modes.
 //!
 //! Links (see [`link`]): `cpu/<mode>?program=<p>&step=N|<slug>`, `cpu/compare?program=<p>&a=<mode>&
-//! b=<mode>&step=N|<slug>` and `cpu/cost?sensitive=<0..1>[&program=<p>]`. A bare `cpu` opens
+//! b=<mode>&step=N|<slug>` and `cpu/cost?sensitive=<share>&workload=<w>[&program=<p>]`. A bare `cpu` opens
 //! trap-and-emulate on the disk write. The model runs once per scene ([`scene`]); the views only read
 //! its trace at the timeline's step ([`view`]); the pickers live in [`controls`].
 
@@ -16,7 +16,8 @@ use crate::tabs::{Tab, apply_position};
 use crate::theme::Theme;
 use crate::timeline::Timeline;
 use controls::Remembered;
-use link::{CpuScene, DEFAULT_PAIR, DEFAULT_PROGRAM, DEFAULT_SENSITIVE, TAB_ID};
+use link::{CpuScene, DEFAULT_PAIR, DEFAULT_PROGRAM, DEFAULT_SENSITIVE, DEFAULT_WORKLOAD, TAB_ID};
+use model::slowdown::Workload;
 use model::{Mode, Program};
 use scene::{CostData, RunData, SceneData};
 
@@ -37,6 +38,7 @@ fn default_choices() -> Remembered {
         program: DEFAULT_PROGRAM,
         pair: DEFAULT_PAIR,
         sensitive: DEFAULT_SENSITIVE,
+        workload: DEFAULT_WORKLOAD,
     }
 }
 
@@ -110,8 +112,13 @@ impl CpuTab {
                 self.choices.program = program;
                 self.choices.pair = [a, b];
             }
-            CpuScene::Cost { sensitive, program } => {
+            CpuScene::Cost {
+                sensitive,
+                workload,
+                program,
+            } => {
                 self.choices.sensitive = sensitive;
+                self.choices.workload = workload;
                 if let Some(program) = program {
                     self.choices.program = program;
                 }
@@ -194,10 +201,21 @@ impl Tab for CpuTab {
                 );
             }
         }
-        for sensitive in [0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0] {
+        for sensitive in [1e-5, 1e-4, 1e-3, 1e-2, 0.1] {
             scenes.push(
                 CpuScene::Cost {
                     sensitive,
+                    workload: Workload::Fork,
+                    program: None,
+                }
+                .link(),
+            );
+        }
+        for workload in [Workload::Syscall, Workload::Scan] {
+            scenes.push(
+                CpuScene::Cost {
+                    sensitive: DEFAULT_SENSITIVE,
+                    workload,
                     program: None,
                 }
                 .link(),
@@ -205,8 +223,9 @@ impl Tab for CpuTab {
         }
         scenes.push(
             CpuScene::Cost {
-                sensitive: 0.1,
-                program: Some(Program::Popf),
+                sensitive: 0.01,
+                workload: Workload::Fork,
+                program: Some(Program::PageTable),
             }
             .link(),
         );
@@ -234,14 +253,29 @@ impl Tab for CpuTab {
                 None
             }
             SceneData::Cost => match (&self.cost, self.scene) {
-                (Some(cost), CpuScene::Cost { sensitive, program }) => {
-                    view::cost::canvas_ui(ui, theme, cost, sensitive, program)
-                }
+                (
+                    Some(cost),
+                    CpuScene::Cost {
+                        sensitive,
+                        workload,
+                        program,
+                    },
+                ) => view::cost::canvas_ui(ui, theme, cost, sensitive, workload, program),
                 _ => None,
             },
         };
-        if let (Some(sensitive), CpuScene::Cost { program, .. }) = (picked, self.scene) {
-            self.switch_to(CpuScene::Cost { sensitive, program });
+        if let (
+            Some(sensitive),
+            CpuScene::Cost {
+                workload, program, ..
+            },
+        ) = (picked, self.scene)
+        {
+            self.switch_to(CpuScene::Cost {
+                sensitive,
+                workload,
+                program,
+            });
         }
     }
 }
@@ -314,6 +348,7 @@ mod tests {
             "cpu/vt-x?program=timer&step=hypercall",
             "cpu/vt-x?program=nope",
             "cpu/cost?sensitive=2",
+            "cpu/cost?workload=boot",
             "cpu/warp",
         ] {
             assert!(open(&mut tab, bad).is_err(), "{bad}");
@@ -324,13 +359,17 @@ mod tests {
     #[test]
     fn cost_links_have_no_timeline_and_round_trip() {
         let mut tab = CpuTab::default();
-        open(&mut tab, "cpu/cost?sensitive=0.1").expect("opens");
+        open(&mut tab, "cpu/cost?sensitive=0.001").expect("opens");
         assert!(tab.timeline().is_none());
-        assert_eq!(tab.link().to_string(), "cpu/cost?sensitive=0.1");
+        assert_eq!(
+            tab.link().to_string(),
+            "cpu/cost?sensitive=0.001&workload=fork"
+        );
+        // An old link (the axis ran 0..1) opens at the new axis's end.
         open(&mut tab, "cpu/cost?program=popf&sensitive=0.25").expect("opens");
         assert_eq!(
             tab.link().to_string(),
-            "cpu/cost?sensitive=0.25&program=popf"
+            "cpu/cost?sensitive=0.1&workload=fork&program=popf"
         );
     }
 

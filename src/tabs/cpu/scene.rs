@@ -6,11 +6,10 @@
 //! are tested like the model.
 
 use super::link::CpuScene;
-use super::model::cost::{ModeTotal, Workload};
+use super::model::cost::ModeTotal;
+use super::model::slowdown::{self, Line, MemoryInputs, Workload};
 use super::model::trace::ListingRef;
-use super::model::{
-    CostModel, Mode, Program, Trace, lockstep, program_totals, run, slowdown_curve,
-};
+use super::model::{CostModel, Mode, Program, Trace, lockstep, program_totals, run};
 
 /// Points per slowdown curve.
 pub const CURVE_SAMPLES: usize = 101;
@@ -227,32 +226,43 @@ impl CompareData {
     }
 }
 
+/// One workload's lines: per line, `[log10 share, log10 slowdown]` points.
+pub type WorkloadCurves = Vec<(Line, Vec<[f64; 2]>)>;
+
 /// Everything the cost view draws.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CostData {
-    /// Per mode, `[fraction, log10(slowdown)]` points.
-    pub curves: Vec<(Mode, Vec<[f64; 2]>)>,
+    /// Per workload, per line, `[log10 share, log10 slowdown]` points.
+    pub curves: Vec<(Workload, WorkloadCurves)>,
     /// Per program, every mode's total cycles and slowdown versus native.
     pub totals: Vec<(Program, Vec<ModeTotal>)>,
     /// The cost model the numbers use.
     pub costs: CostModel,
-    /// The synthetic workload the curves use.
-    pub workload: Workload,
+    /// What the Memory tab's model contributes.
+    pub memory: MemoryInputs,
+    /// Where forkwait's measured points sit on the share axis (see
+    /// [`slowdown::forkwait_share`]).
+    pub forkwait_share: Option<f64>,
 }
 
 impl CostData {
-    /// Computes the curves and runs every program under every mode (35 short runs).
+    /// Computes the curves (running the Memory tab's presets once) and runs every program under
+    /// every mode (35 short runs).
     pub fn new() -> Result<Self, String> {
         let costs = CostModel::default();
-        let workload = Workload::default();
-        let curves = Mode::ALL
+        let memory = MemoryInputs::from_memory_model();
+        let curves = Workload::ALL
             .iter()
-            .map(|mode| {
-                let points = slowdown_curve(*mode, &costs, &workload, CURVE_SAMPLES)
-                    .into_iter()
-                    .map(|[x, y]| [x, y.max(1.0).log10()])
+            .map(|workload| {
+                let lines = Line::ALL
+                    .iter()
+                    .map(|line| {
+                        let points =
+                            slowdown::curve(*line, *workload, &costs, &memory, CURVE_SAMPLES);
+                        (*line, points)
+                    })
                     .collect();
-                (*mode, points)
+                (*workload, lines)
             })
             .collect();
         let totals = Program::ALL
@@ -266,14 +276,23 @@ impl CostData {
         Ok(Self {
             curves,
             totals,
+            forkwait_share: slowdown::forkwait_share(&costs, &memory),
             costs,
-            workload,
+            memory,
         })
     }
 
-    /// Slowdown of a mode at a sensitive fraction.
-    pub fn slowdown_at(&self, mode: Mode, sensitive: f64) -> f64 {
-        super::model::slowdown(mode, &self.costs, &self.workload, sensitive)
+    /// The lines of one workload.
+    pub fn lines(&self, workload: Workload) -> &[(Line, Vec<[f64; 2]>)] {
+        self.curves
+            .iter()
+            .find(|(candidate, _)| *candidate == workload)
+            .map_or(&[], |(_, lines)| lines.as_slice())
+    }
+
+    /// Slowdown of a line at a share of sensitive instructions.
+    pub fn slowdown_at(&self, line: Line, workload: Workload, sensitive: f64) -> f64 {
+        slowdown::slowdown(line, workload, &self.costs, &self.memory, sensitive)
     }
 }
 
@@ -351,16 +370,31 @@ mod tests {
     #[test]
     fn cost_curves_are_logarithmic_and_totals_cover_every_program() {
         let data = CostData::new().expect("presets run");
-        assert_eq!(data.curves.len(), Mode::ALL.len());
-        for (mode, points) in &data.curves {
-            assert_eq!(points.len(), CURVE_SAMPLES);
-            assert_eq!(points[0], [0.0, 0.0], "{}", mode.slug());
+        assert_eq!(data.curves.len(), Workload::ALL.len());
+        for workload in Workload::ALL {
+            let lines = data.lines(*workload);
+            assert_eq!(lines.len(), Line::ALL.len());
+            for (line, points) in lines {
+                assert_eq!(points.len(), CURVE_SAMPLES);
+                assert!(
+                    (points[0][0] + 6.0).abs() < 1e-12,
+                    "{line:?}: starts at 1e-6"
+                );
+                // Near native at one sensitive instruction in a million, except for the longer
+                // two-dimensional walks of the TLB-hostile scan.
+                let walks = *line == Line::VtxEpt && *workload == Workload::Scan;
+                assert_eq!(points[0][1] < 0.01, !walks, "{line:?} {workload:?}");
+            }
         }
         assert_eq!(data.totals.len(), Program::ALL.len());
         let (_, disk) = &data.totals[0];
         assert_eq!(disk[0].mode, Mode::Native);
         assert_eq!(disk[0].slowdown, 1.0);
-        assert!(data.slowdown_at(Mode::TrapEmulate, 0.1) > data.slowdown_at(Mode::Paravirt, 0.1));
+        assert!(data.forkwait_share.is_some());
+        assert!(
+            data.slowdown_at(Line::VtxShadow, Workload::Fork, 0.01)
+                > data.slowdown_at(Line::BinaryTranslation, Workload::Fork, 0.01)
+        );
     }
 
     #[test]

@@ -12,12 +12,13 @@
 //! `trace.steps[n]` (slug, label, lane, cursor, transfer, snapshot of real and virtual CPU, counters)
 //! for any step `n`, resolves `step=` values with [`trace::Trace::resolve_step`], shows listings with
 //! [`trace::Trace::listing_lines`], and aligns two traces with [`trace::lockstep`]. The cost view uses
-//! [`cost::slowdown_curve`] and [`cost::program_totals`].
+//! [`slowdown::curve`] and [`cost::program_totals`].
 //!
 //! Layout: `isa` (instructions and classes), `asm` (source text to listings), `cpu` (state and memory
 //! map), `programs` and `modes` (scene-link presets), `machine` (the interpreter loop), `hw` (memory, stack,
 //! devices), `record` (steps and snapshots), `exec` (what the real CPU does), `emulate` (the software VMM), `bt`, `paravirt`, `vtx` (the other VMMs), `vmm`
-//! (VMM routines and exit reasons), `trace` (steps and alignment), `cost` (cycles and slowdowns).
+//! (VMM routines and exit reasons), `trace` (steps and alignment), `cost` (cycles per event), `slowdown` (the cost chart's curves,
+//! with memory costs from the Memory tab's model).
 
 pub mod asm;
 pub mod bt;
@@ -33,11 +34,12 @@ pub mod modes;
 mod paravirt;
 pub mod programs;
 mod record;
+pub mod slowdown;
 pub mod trace;
 pub mod vmm;
 mod vtx;
 
-pub use cost::{CostModel, Workload, program_totals, slowdown, slowdown_curve};
+pub use cost::{CostModel, program_totals};
 pub use error::{AsmError, RunError};
 pub use machine::{run, run_code, run_with_costs};
 pub use modes::Mode;

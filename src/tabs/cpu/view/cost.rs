@@ -1,19 +1,25 @@
-//! The cost view: slowdown versus the fraction of sensitive instructions for every mode, then the
-//! toy programs' totals, then the cost model the numbers come from.
+//! The cost view: slowdown over native versus the share of sensitive instructions for binary
+//! translation and both VT-x generations on one workload, forkwait's measured points beside the
+//! model, then the cycle costs with their sources and the toy programs' totals.
 //!
-//! The curve leads because it is the fair comparison: the toy programs are almost all privileged
-//! or sensitive instructions, so their per-program slowdowns are far larger than any real
-//! workload's, and the table says so. The y axis is logarithmic (the modes differ by orders of
-//! magnitude). Modes differ by marker shape (every 10 % along each line and at the readout) and a
-//! direct label, not colour alone. Lines are solid: a dashed or dotted curve is hundreds of small
-//! shapes to tessellate every frame, markers are a few dozen (BENCHMARKS.md, frame budget).
+//! Both axes are logarithmic: real guests have well under 1 % sensitive instructions (domain.md)
+//! and the modes differ by orders of magnitude. The memory part of each line comes from the Memory
+//! tab's model (exits per guest page-table write, references per TLB miss), so "first-generation
+//! VT-x with shadow paging", "VT-x with EPT" and "binary translation with shadow paging" are
+//! compared on the same operations. Lines differ by marker shape and a direct label, not colour
+//! alone; they are solid because a dashed curve is hundreds of shapes to tessellate every frame
+//! (BENCHMARKS.md, frame budget).
 
 use egui::{Align2, Color32, Painter, Pos2, Rect, Sense, Shape, Stroke, Ui, UiBuilder, Vec2};
 use egui_plot::{
-    GridInput, GridMark, Line, LineStyle, MarkerShape, Plot, PlotBounds, PlotPoints, Points, VLine,
+    GridInput, GridMark, HLine, Line as PlotLine, LineStyle, MarkerShape, Plot, PlotBounds,
+    PlotPoints, Points, VLine,
 };
 
 use super::super::model::cost::COST_SOURCES;
+use super::super::model::slowdown::{
+    self, Line, MAX_SHARE, MIN_SHARE, Workload, forkwait_slowdowns, percent, round_share,
+};
 use super::super::model::{Mode, Program};
 use super::super::scene::{CURVE_SAMPLES, CostData};
 use super::{factor, label_region, thousands};
@@ -23,41 +29,40 @@ use crate::theme::{Role, Theme};
 /// The sentence that keeps the table honest.
 pub const CAVEAT: &str = "Caveat: these toy programs are almost all privileged or sensitive \
     instructions, so their slowdowns are far larger than any real workload's; read the curve at a \
-    realistic fraction (a few percent) instead.";
+    realistic share (well under 1 %) instead.";
 
-/// How a mode's curve is drawn: colour and marker shape.
-fn style(theme: &Theme, mode: Mode) -> (Color32, MarkerShape) {
-    match mode {
-        Mode::Native => (theme.outline, MarkerShape::Square),
-        Mode::TrapEmulate => (theme.line(Role::Bad), MarkerShape::Circle),
-        Mode::BinaryTranslation => (theme.line(Role::GuestKernel), MarkerShape::Diamond),
-        Mode::Paravirt => (theme.line(Role::Good), MarkerShape::Up),
-        Mode::VtX => (theme.line(Role::Runtime), MarkerShape::Cross),
+/// How a line is drawn: colour and marker shape.
+fn style(theme: &Theme, line: Line) -> (Color32, MarkerShape) {
+    match line {
+        Line::BinaryTranslation => (theme.line(Role::GuestKernel), MarkerShape::Diamond),
+        Line::VtxShadow => (theme.line(Role::Bad), MarkerShape::Cross),
+        Line::VtxEpt => (theme.line(Role::Good), MarkerShape::Up),
     }
 }
 
-/// Every how many curve samples a line carries its mode's marker (10 % of the axis).
+/// Every how many curve samples a line carries its marker (half a decade of the axis).
 const MARKER_EVERY_SAMPLES: usize = (CURVE_SAMPLES - 1) / 10;
 const _: () = assert!(MARKER_EVERY_SAMPLES > 0, "curves need at least 11 samples");
 
-/// A short name for table headers.
+/// A short name for table headers of the toy programs' modes.
 fn short(mode: Mode) -> &'static str {
     match mode {
         Mode::Native => "Native",
-        Mode::TrapEmulate => "Trap-emulate",
-        Mode::BinaryTranslation => "Binary transl.",
-        Mode::Paravirt => "Paravirt",
-        Mode::VtX => "VT-x",
+        Mode::TrapEmulate => "Trap",
+        Mode::BinaryTranslation => "BT",
+        Mode::Paravirt => "PV",
+        Mode::VtX => "VT-x 1",
     }
 }
 
-/// Draws the cost view; returns a new sensitive fraction if the student clicked or dragged on the
-/// chart.
+/// Draws the cost view; returns a new share of sensitive instructions if the student clicked or
+/// dragged on the chart.
 pub fn canvas_ui(
     ui: &mut Ui,
     theme: &Theme,
     data: &CostData,
     sensitive: f64,
+    workload: Workload,
     program: Option<Program>,
 ) -> Option<f64> {
     let rect = ui.available_rect_before_wrap();
@@ -67,59 +72,56 @@ pub fn canvas_ui(
         &painter,
         theme,
         rect,
-        "What virtualization costs: slowdown versus the share of sensitive instructions",
+        "What virtualization costs: slowdown over native versus the share of sensitive instructions",
         &format!(
-            "Each line is a mode's slowdown over native for a synthetic guest-kernel workload (log scale). \
-             The marker stands at {:.0} % sensitive; click or drag on the chart to move it.",
-            sensitive * 100.0
+            "{}, both axes logarithmic. Real guests sit well under 1 %; the marker stands at {}. \
+             Unit costs are cited or marked illustrative below; click or drag on the chart to move \
+             the marker.",
+            workload.title(),
+            percent(sensitive)
         ),
     );
     let body = Rect::from_min_max(
         Pos2::new(body.min.x + 12.0, body.min.y),
         Pos2::new(body.max.x - 12.0, body.max.y - 8.0),
     );
-    let top_height = (body.height() * 0.56).max(theme.body_size * 10.0);
+    let top_height = (body.height() * 0.58).max(theme.body_size * 10.0);
     let top = Rect::from_min_size(body.min, Vec2::new(body.width(), top_height));
     let bottom = Rect::from_min_max(Pos2::new(body.min.x, top.max.y + 10.0), body.max);
-    let legend_width = (top.width() * 0.3).clamp(theme.body_size * 14.0, theme.body_size * 24.0);
+    let legend_width = (top.width() * 0.3)
+        .min(theme.body_size * 24.0)
+        .max(theme.body_size * 14.0);
     let plot_rect = Rect::from_min_max(
         top.min,
         Pos2::new(top.max.x - legend_width - 12.0, top.max.y),
     );
     let legend = Rect::from_min_max(Pos2::new(plot_rect.max.x + 12.0, top.min.y), top.max);
 
-    let label_gutter = theme.small_size * 8.0;
+    let label_gutter = theme.small_size * 7.0;
     let chart = Rect::from_min_max(
         plot_rect.min,
         Pos2::new(plot_rect.max.x - label_gutter, plot_rect.max.y),
     );
-    let picked = plot_ui(ui, &painter, theme, chart, data, sensitive);
-    legend_ui(ui, &painter, theme, legend, data, sensitive);
-    let table_width = (bottom.width() * 0.6).max(bottom.width() - theme.body_size * 28.0);
-    let table = Rect::from_min_max(
+    let picked = plot_ui(ui, &painter, theme, chart, data, sensitive, workload);
+    legend_ui(ui, &painter, theme, legend, data, sensitive, workload);
+    let model_width = (bottom.width() * 0.5).max(bottom.width() - theme.body_size * 34.0);
+    let model = Rect::from_min_max(
         bottom.min,
-        Pos2::new(bottom.min.x + table_width, bottom.max.y),
+        Pos2::new(bottom.min.x + model_width, bottom.max.y),
     );
-    let model = Rect::from_min_max(Pos2::new(table.max.x + 16.0, bottom.min.y), bottom.max);
+    let table = Rect::from_min_max(Pos2::new(model.max.x + 16.0, bottom.min.y), bottom.max);
+    model_ui(&painter, theme, model, data, workload);
     totals_ui(ui, &painter, theme, table, data, program);
-    model_ui(&painter, theme, model, data);
     picked
 }
 
-/// Grid marks every 20 % (labelled) and 10 % (unlabelled) of the fraction axis: sparse enough for
-/// projector-sized labels.
-fn fraction_marks(input: GridInput) -> Vec<GridMark> {
+/// Grid marks at every power of ten of the share axis (labelled as percentages).
+fn share_marks(input: GridInput) -> Vec<GridMark> {
     let (min, max) = input.bounds;
-    (0..=10)
-        .map(|tenth| f64::from(tenth) / 10.0)
-        .filter(|value| *value >= min - 1e-9 && *value <= max + 1e-9)
-        .map(|value| GridMark {
-            value,
-            step_size: if (value * 5.0 - (value * 5.0).round()).abs() < 1e-9 {
-                0.2
-            } else {
-                0.1
-            },
+    (min.ceil() as i32..=max.floor() as i32)
+        .map(|exponent| GridMark {
+            value: f64::from(exponent),
+            step_size: 1.0,
         })
         .collect()
 }
@@ -158,13 +160,20 @@ fn plot_ui(
     rect: Rect,
     data: &CostData,
     sensitive: f64,
+    workload: Workload,
 ) -> Option<f64> {
-    let top = data
-        .curves
+    let lines = data.lines(workload);
+    let top = lines
         .iter()
         .flat_map(|(_, points)| points.iter().map(|point| point[1]))
         .fold(0.0_f64, f64::max);
-    let y_max = top.max(1.0) + 0.15;
+    // Room for forkwait's 17.7x on every workload, so switching workloads keeps the scale.
+    let y_max = top.max(30_f64.log10()) + 0.15;
+    let marker_x = sensitive.log10();
+    let forkwait = data
+        .forkwait_share
+        .filter(|_| workload == Workload::Fork)
+        .map(f64::log10);
     let response = ui
         .scope_builder(UiBuilder::new().max_rect(rect), |ui| {
             Plot::new("cpu-cost-slowdown")
@@ -177,16 +186,10 @@ fn plot_ui(
                 .allow_double_click_reset(false)
                 .show_x(false)
                 .show_y(false)
-                .x_axis_label("fraction of guest-kernel instructions that are sensitive")
+                .x_axis_label("share of guest instructions that are sensitive (log)")
                 .y_axis_label("slowdown vs native (log)")
-                .x_axis_formatter(|mark, _| {
-                    if mark.step_size >= 0.2 {
-                        format!("{:.0} %", mark.value * 100.0)
-                    } else {
-                        String::new()
-                    }
-                })
-                .x_grid_spacer(fraction_marks)
+                .x_axis_formatter(|mark, _| percent(10_f64.powf(mark.value)))
+                .x_grid_spacer(share_marks)
                 .y_axis_formatter(|mark, _| {
                     if (mark.value - mark.value.round()).abs() < 1e-9 {
                         format!("{}x", thousands(10_f64.powf(mark.value).round() as u64))
@@ -196,11 +199,26 @@ fn plot_ui(
                 })
                 .y_grid_spacer(log_marks)
                 .show(ui, |plot_ui| {
-                    plot_ui.set_plot_bounds(PlotBounds::from_min_max([0.0, -0.05], [1.0, y_max]));
-                    for (mode, points) in &data.curves {
-                        let (color, marker) = style(theme, *mode);
+                    plot_ui.set_plot_bounds(PlotBounds::from_min_max(
+                        [MIN_SHARE.log10(), -0.05],
+                        [MAX_SHARE.log10(), y_max],
+                    ));
+                    plot_ui.add(
+                        HLine::new("native", 0.0)
+                            .color(theme.outline)
+                            .width(theme.stroke_thin)
+                            .allow_hover(false),
+                    );
+                    plot_ui.add(
+                        VLine::new("1 % sensitive", -2.0)
+                            .color(theme.faint)
+                            .width(theme.stroke_thin)
+                            .allow_hover(false),
+                    );
+                    for (line, points) in lines {
+                        let (color, marker) = style(theme, *line);
                         plot_ui.line(
-                            Line::new(mode.title(), PlotPoints::from(points.clone()))
+                            PlotLine::new(line.title(), PlotPoints::from(points.clone()))
                                 .color(color)
                                 .width(theme.stroke_thick)
                                 .allow_hover(false),
@@ -212,18 +230,21 @@ fn plot_ui(
                             .copied()
                             .collect();
                         plot_ui.add(
-                            Points::new(format!("{} markers", mode.title()), every)
+                            Points::new(format!("{} markers", line.title()), every)
                                 .shape(marker)
                                 .radius(theme.small_size * 0.36)
                                 .filled(true)
                                 .color(color)
                                 .allow_hover(false),
                         );
-                        let at = data.slowdown_at(*mode, sensitive).max(1.0).log10();
+                        let at = data
+                            .slowdown_at(*line, workload, sensitive)
+                            .max(1.0)
+                            .log10();
                         plot_ui.add(
                             Points::new(
-                                format!("{} at marker", mode.title()),
-                                vec![[sensitive, at]],
+                                format!("{} at marker", line.title()),
+                                vec![[marker_x, at]],
                             )
                             .shape(marker)
                             .radius(theme.small_size * 0.5)
@@ -232,8 +253,27 @@ fn plot_ui(
                             .allow_hover(false),
                         );
                     }
+                    if let Some(x) = forkwait {
+                        let [bt, vtx] = forkwait_slowdowns();
+                        for (line, measured) in
+                            [(Line::BinaryTranslation, bt), (Line::VtxShadow, vtx)]
+                        {
+                            let (color, marker) = style(theme, line);
+                            plot_ui.add(
+                                Points::new(
+                                    format!("forkwait {}", line.short()),
+                                    vec![[x, measured.log10()]],
+                                )
+                                .shape(marker)
+                                .radius(theme.small_size * 0.75)
+                                .filled(false)
+                                .color(color)
+                                .allow_hover(false),
+                            );
+                        }
+                    }
                     plot_ui.add(
-                        VLine::new("sensitive fraction", sensitive)
+                        VLine::new("sensitive share", marker_x)
                             .color(theme.accent)
                             .width(theme.stroke_thin * 1.5)
                             .style(LineStyle::Dashed { length: 6.0 })
@@ -243,26 +283,41 @@ fn plot_ui(
         })
         .inner;
     let transform = response.transform;
-    end_labels_ui(painter, theme, &transform, data);
-    let marker_x = transform.position_from_point_x(sensitive);
+    let frame = *transform.frame();
+    end_labels_ui(painter, theme, &transform, lines);
+    let real = transform.position_from_point_x(-2.0);
     painter.text(
-        Pos2::new(marker_x + 4.0, transform.frame().min.y + 2.0),
-        Align2::LEFT_TOP,
-        format!("{:.0} % sensitive", sensitive * 100.0),
+        Pos2::new(real - 4.0, frame.min.y + theme.small_size * 1.6),
+        Align2::RIGHT_TOP,
+        "◀ real guests",
+        theme.small(),
+        theme.text_muted,
+    );
+    let marker_at = transform.position_from_point_x(marker_x);
+    let (align, dx) = if marker_at > frame.center().x {
+        (Align2::RIGHT_TOP, -4.0)
+    } else {
+        (Align2::LEFT_TOP, 4.0)
+    };
+    painter.text(
+        Pos2::new(marker_at + dx, frame.min.y + 2.0),
+        align,
+        format!("{} sensitive", percent(sensitive)),
         theme.small(),
         theme.text,
     );
-    label_region(ui, *transform.frame(), "plot", || {
+    label_region(ui, frame, "plot", || {
         format!(
-            "Slowdown chart, marker at {:.0} % sensitive",
-            sensitive * 100.0
+            "Slowdown chart, {}, marker at {} sensitive",
+            workload.title(),
+            percent(sensitive)
         )
     });
     let plot_response = response.response;
     if plot_response.clicked() || plot_response.dragged() {
         let pointer = plot_response.interact_pointer_pos()?;
         let value = transform.value_from_position(pointer).x;
-        return Some(super::super::link::round_fraction(value));
+        return Some(round_share(10_f64.powf(value)));
     }
     None
 }
@@ -272,17 +327,16 @@ fn end_labels_ui(
     painter: &Painter,
     theme: &Theme,
     transform: &egui_plot::PlotTransform,
-    data: &CostData,
+    lines: &[(Line, Vec<[f64; 2]>)],
 ) {
     let frame = *transform.frame();
     let spacing = theme.small_size * 1.25;
-    let mut labels: Vec<(f32, f32, Mode)> = data
-        .curves
+    let mut labels: Vec<(f32, f32, Line)> = lines
         .iter()
-        .filter_map(|(mode, points)| {
+        .filter_map(|(line, points)| {
             let last = points.last()?;
             let y = transform.position_from_point_y(last[1]);
-            Some((y, y, *mode))
+            Some((y, y, *line))
         })
         .collect();
     labels.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -300,8 +354,8 @@ fn end_labels_ui(
     }
     // Outside the frame, to the right, with a leader from the end of each curve.
     let x = frame.max.x + theme.small_size;
-    for (curve_y, label_y, mode) in labels {
-        let (color, _) = style(theme, mode);
+    for (curve_y, label_y, line) in labels {
+        let (color, _) = style(theme, line);
         painter.line_segment(
             [
                 Pos2::new(frame.max.x + 2.0, curve_y),
@@ -312,16 +366,16 @@ fn end_labels_ui(
         painter.text(
             Pos2::new(x, label_y),
             Align2::LEFT_CENTER,
-            short(mode),
+            line.short(),
             theme.small(),
             theme.text,
         );
     }
 }
 
-/// A short line with the mode's marker in its middle, for the legend.
-fn swatch(painter: &Painter, theme: &Theme, from: Pos2, to: Pos2, mode: Mode) {
-    let (color, marker) = style(theme, mode);
+/// A short line with the line's marker in its middle, for the legend.
+fn swatch(painter: &Painter, theme: &Theme, from: Pos2, to: Pos2, line: Line) {
+    let (color, marker) = style(theme, line);
     painter.line_segment([from, to], Stroke::new(theme.stroke_thick, color));
     marker_shape(
         painter,
@@ -365,7 +419,7 @@ fn marker_shape(painter: &Painter, center: Pos2, radius: f32, marker: MarkerShap
     }
 }
 
-/// The legend, which is also the readout at the marker.
+/// The legend, which is also the readout at the marker, and what to take away.
 fn legend_ui(
     ui: &Ui,
     painter: &Painter,
@@ -373,9 +427,10 @@ fn legend_ui(
     rect: Rect,
     data: &CostData,
     sensitive: f64,
+    workload: Workload,
 ) {
     let clipped = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
-    let heading = format!("At {:.0} % sensitive", sensitive * 100.0);
+    let heading = format!("At {} sensitive", percent(sensitive));
     let mut y = draw::text_wrapped(
         &clipped,
         rect.min,
@@ -388,21 +443,21 @@ fn legend_ui(
     .y + 4.0;
     let row = theme.body_size * 1.6;
     let swatch_width = theme.body_size * 2.6;
-    let mut modes: Vec<(Mode, f64)> = Mode::ALL
+    let mut lines: Vec<(Line, f64)> = Line::ALL
         .iter()
-        .map(|mode| (*mode, data.slowdown_at(*mode, sensitive)))
+        .map(|line| (*line, data.slowdown_at(*line, workload, sensitive)))
         .collect();
-    modes.sort_by(|a, b| a.1.total_cmp(&b.1));
-    for (mode, slowdown) in modes {
+    lines.sort_by(|a, b| a.1.total_cmp(&b.1));
+    for (line, slowdown) in lines {
         let center = y + row / 2.0;
         swatch(
             &clipped,
             theme,
             Pos2::new(rect.min.x, center),
             Pos2::new(rect.min.x + swatch_width, center),
-            mode,
+            line,
         );
-        let text = format!("{}: {}", mode.title(), factor(slowdown));
+        let text = format!("{}: {}", line.short(), factor(slowdown));
         let text_rect = clipped.text(
             Pos2::new(rect.min.x + swatch_width + 8.0, center),
             Align2::LEFT_CENTER,
@@ -410,24 +465,63 @@ fn legend_ui(
             theme.small(),
             theme.text,
         );
-        label_region(ui, text_rect, ("legend", mode.slug()), || {
-            format!(
-                "{} slowdown at the marker: {}",
-                mode.title(),
-                factor(slowdown)
-            )
+        label_region(ui, text_rect, ("legend", line.short()), || {
+            format!("{} at the marker: {}", line.title(), factor(slowdown))
         });
         y += row;
     }
-    let note = "The trap-and-emulate line assumes every sensitive instruction traps; on x86 it would not even be correct (popf, sgdt).";
-    draw::text_wrapped(
-        &clipped,
-        Pos2::new(rect.min.x, y + 4.0),
-        note,
-        theme.small(),
-        theme.text_muted,
-        rect.width(),
-    );
+    let [traced, cr3, hidden] = data.memory.shadow_events_per_pte_write;
+    let [native_refs, nested_refs] = data.memory.refs_per_miss;
+    let lesson = match workload {
+        Workload::Fork => format!(
+            "CPU-bound guests run near native with VT-x and EPT. First-generation VT-x lost to BT \
+             on fork-heavy work: each guest page-table write meant {:.1} exits (Memory tab) of {} \
+             cycles, where BT's translated code called the VMM for {}. EPT removed those exits.",
+            traced + cr3 + hidden,
+            thousands(data.costs.vm_exit_round_trip_cycles),
+            data.costs.bt_callout_cycles
+        ),
+        Workload::Syscall => "CPU-bound guests run near native with VT-x and EPT. A guest system \
+             call does not exit under VT-x but enters the VMM under BT, so both VT-x generations \
+             beat BT here; I/O still exits."
+            .to_owned(),
+        Workload::Scan => format!(
+            "A TLB miss walks two dimensions with EPT ({nested_refs:.1} references against \
+             {native_refs:.1}, walk caches on: Memory tab), so a TLB-hostile guest pays a little \
+             that shadow paging did not; large pages cut it. Fork-heavy work is far cheaper with \
+             EPT."
+        ),
+    };
+    let [bt, vtx] = forkwait_slowdowns();
+    let [native_secs, bt_secs, vtx_secs] = slowdown::FORKWAIT_SECS;
+    let measured = (workload == Workload::Fork && data.forkwait_share.is_some()).then(|| {
+        format!(
+            "Hollow markers: forkwait, measured (Adams and Agesen 2006): native {native_secs:.1} s, \
+             BT {bt_secs} s = {}, VT-x gen 1 {vtx_secs} s = {}; set where the BT line meets it.",
+            factor(bt),
+            factor(vtx)
+        )
+    });
+    // Whole or not at all, the lesson first.
+    y += 4.0;
+    for (id, text) in [("lesson", Some(lesson)), ("forkwait", measured)] {
+        let Some(text) = text else {
+            continue;
+        };
+        if y + draw::text_height(&clipped, &text, theme.small(), rect.width()) > rect.max.y {
+            break;
+        }
+        let area = draw::text_wrapped(
+            &clipped,
+            Pos2::new(rect.min.x, y),
+            &text,
+            theme.small(),
+            theme.text,
+            rect.width(),
+        );
+        label_region(ui, area, id, || text.clone());
+        y = area.max.y + 6.0;
+    }
 }
 
 /// Per-program totals: native cycles, then each mode's slowdown, with the caveat first.
@@ -481,6 +575,9 @@ fn totals_ui(
     }
     y += row;
     for (program_row, totals) in &data.totals {
+        if y + row > rect.max.y {
+            break;
+        }
         let row_rect = Rect::from_min_size(Pos2::new(rect.min.x, y), Vec2::new(rect.width(), row));
         if Some(*program_row) == program {
             clipped.rect(
@@ -536,63 +633,77 @@ fn totals_ui(
     }
 }
 
-/// The cost model's defaults and where they come from.
-fn model_ui(painter: &Painter, theme: &Theme, rect: Rect, data: &CostData) {
+/// The cycle costs, what the Memory tab contributes and the workload's mix, with sources.
+fn model_ui(painter: &Painter, theme: &Theme, rect: Rect, data: &CostData, workload: Workload) {
     let clipped = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
     let costs = &data.costs;
     let heading = draw::text_wrapped(
         &clipped,
         rect.min,
-        "Cost model (cycles, defaults)",
+        "Cycle costs and where they come from",
         theme.body(),
         theme.text,
         rect.width(),
     );
+    let [traced, cr3, hidden] = data.memory.shadow_events_per_pte_write;
+    let [native_refs, nested_refs] = data.memory.refs_per_miss;
+    let mix = workload.mix();
     let lines = [
         format!(
-            "instruction {} · mode switch {} · trap round trip {}",
-            costs.instruction_cycles,
+            "VM exit + entry: {} cycles on a current core, {} on first-generation VT-x (cited: \
+             about 1,000 now, several thousand then; the 3,000 is illustrative within that)",
+            thousands(costs.vm_exit_round_trip_current_cycles),
+            thousands(costs.vm_exit_round_trip_cycles)
+        ),
+        format!(
+            "Illustrative orders of magnitude: system call {} · trap into a software VMM {} · BT \
+             callout {} · shadow-entry update {} · page-walk reference {}",
             costs.mode_switch_cycles,
-            thousands(costs.trap_round_trip_cycles)
+            thousands(costs.trap_round_trip_cycles),
+            costs.bt_callout_cycles,
+            costs.shadow_update_cycles,
+            costs.walk_reference_cycles
         ),
         format!(
-            "VM exit + entry {} · hypercall {} · BT callout {}",
-            thousands(costs.vm_exit_round_trip_cycles),
-            costs.hypercall_cycles,
-            costs.bt_callout_cycles
+            "From the Memory tab: under shadow paging a guest page-table write of the fork brings \
+             {traced:.2} traced-write + {cr3:.2} CR3 + {hidden:.2} hidden-fault exits, none with \
+             EPT; a TLB miss of the scan costs {native_refs:.1} references natively or in a \
+             shadow and {nested_refs:.1} with EPT (walk caches on)"
         ),
         format!(
-            "translation {} per instruction · cache hit {} · inline emulation {}",
-            costs.translate_cycles_per_instruction, costs.tc_hit_cycles, costs.bt_inline_cycles
-        ),
-        format!(
-            "Workload: {:.0} % of sensitive instructions only touch IF; paravirtual kernels batch {} operations per hypercall.",
-            data.workload.flag_share * 100.0,
-            data.workload.pv_ops_per_hypercall
+            "Workload (illustrative mix): {:.0} % page-table writes, {:.0} % system calls, {:.0} % \
+             interrupt-flag, {:.0} % I/O of the sensitive instructions; {} TLB misses per 1,000 \
+             instructions",
+            mix.pte * 100.0,
+            mix.syscall * 100.0,
+            mix.flag * 100.0,
+            mix.io * 100.0,
+            mix.misses_per_kilo_instruction
         ),
     ];
+    let sources = format!("Sources: {}", COST_SOURCES.join(" "));
+    let paragraphs = lines
+        .iter()
+        .map(|line| (line.as_str(), theme.text))
+        .chain([(sources.as_str(), theme.text_muted)]);
+    // Each paragraph shows whole or not at all: a small canvas (a 1280x720 projector) drops the
+    // sources first, then the workload's mix.
     let mut y = heading.max.y + 2.0;
-    for line in &lines {
+    for (text, color) in paragraphs {
+        if y + draw::text_height(&clipped, text, theme.small(), rect.width()) > rect.max.y {
+            break;
+        }
         y = draw::text_wrapped(
             &clipped,
             Pos2::new(rect.min.x, y),
-            line,
+            text,
             theme.small(),
-            theme.text,
+            color,
             rect.width(),
         )
         .max
         .y + 2.0;
     }
-    let sources = format!("Sources: {}", COST_SOURCES.join(" "));
-    draw::text_wrapped(
-        &clipped,
-        Pos2::new(rect.min.x, y + 2.0),
-        &sources,
-        theme.small(),
-        theme.text_muted,
-        rect.width(),
-    );
 }
 
 #[cfg(test)]
@@ -601,9 +712,9 @@ mod tests {
     use crate::theme::ThemeKind;
 
     #[test]
-    fn modes_differ_by_more_than_colour() {
+    fn lines_differ_by_more_than_colour() {
         let theme = Theme::new(ThemeKind::Light);
-        let styles: Vec<_> = Mode::ALL.iter().map(|mode| style(&theme, *mode)).collect();
+        let styles: Vec<_> = Line::ALL.iter().map(|line| style(&theme, *line)).collect();
         for (index, a) in styles.iter().enumerate() {
             for b in &styles[index + 1..] {
                 assert_ne!(a.1, b.1, "two modes share a marker: {a:?} {b:?}");
@@ -628,5 +739,10 @@ mod tests {
                 .iter()
                 .any(|mark| (mark.value - 2f64.log10()).abs() < 1e-12)
         );
+        let shares = share_marks(GridInput {
+            bounds: (-6.0, -1.0),
+            base_step_size: 0.1,
+        });
+        assert_eq!(shares.len(), 6, "1e-6 .. 1e-1");
     }
 }

@@ -10,24 +10,11 @@ mod lanes;
 mod panels;
 pub mod run;
 
-use egui::{Rect, Sense, Ui};
-
 use super::model::Mode;
 use super::model::trace::Lane;
 use crate::theme::Role;
 
-/// Gives `rect` an accessible name (role Label) without making it clickable, so screen readers and
-/// the UI tests find what the canvas shows. The name is built only when asked for (AccessKit on, or
-/// an event), so formatting it costs nothing in an ordinary frame.
-pub(crate) fn label_region(
-    ui: &Ui,
-    rect: Rect,
-    id: impl std::hash::Hash + std::fmt::Debug,
-    label: impl Fn() -> String,
-) {
-    let response = ui.interact(rect, egui::Id::unique(("cpu-label", id)), Sense::hover());
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, label()));
-}
+pub(crate) use crate::draw::label_region;
 
 /// The theme role of a lane.
 pub(crate) fn lane_role(lane: Lane) -> Role {
