@@ -46,7 +46,7 @@ impl VirtscopeApp {
             return None;
         }
         let theme = self.theme.clone();
-        let scene = self.current_link();
+        let here = crate::tabs::Landing::of(self.tabs[self.active].as_mut());
         let has_keyboard = self.pane == Pane::Flashcards;
         let response = egui::Panel::right("flashcards")
             .resizable(true)
@@ -60,7 +60,7 @@ impl VirtscopeApp {
                             &theme,
                             &mut self.reviewer,
                             &mut self.panel,
-                            &scene,
+                            &here,
                             has_keyboard,
                         )
                     })
@@ -91,7 +91,7 @@ impl VirtscopeApp {
 
     fn apply_panel_action(&mut self, action: PanelAction) {
         match action {
-            PanelAction::ShowScene(link) => self.open_link(&link),
+            PanelAction::ShowCard(card_id) => self.show_card(&card_id),
             PanelAction::Browse => self.browser.open = true,
             PanelAction::Statistics => self.stats.open = true,
             PanelAction::Settings => {
@@ -131,8 +131,8 @@ impl VirtscopeApp {
                 self.stats.invalidate();
             }
             Command::ShowMe => {
-                if let Some(link) = self.reviewer.current_scene() {
-                    self.open_link(&link);
+                if let Some(card_id) = self.reviewer.current().map(|c| c.card_id.clone()) {
+                    self.show_card(&card_id);
                 }
             }
             _ => {}

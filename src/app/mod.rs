@@ -6,6 +6,7 @@ mod export_dialog;
 mod flashcards;
 mod history;
 mod presenting;
+mod show_me;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -26,6 +27,7 @@ use crate::theme::{Role, Theme, ThemeKind};
 
 pub use commands::read_keys;
 pub use flashcards::Pane;
+pub use show_me::ShowMe;
 
 /// The widest texture the app asks the GPU for (see `raw_input_hook`).
 const MAX_TEXTURE_SIDE: usize = 4096;
@@ -121,6 +123,7 @@ pub struct VirtscopeApp {
     presentation: Presentation,
     export_dialog: ExportDialog,
     scene_rect: egui::Rect,
+    show_me: Option<ShowMe>,
 }
 
 impl VirtscopeApp {
@@ -165,6 +168,7 @@ impl VirtscopeApp {
             presentation: Presentation::default(),
             export_dialog: ExportDialog::default(),
             scene_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0)),
+            show_me: None,
         };
         let start = app.launch.open.clone().or_else(|| {
             let text = app.settings.last_scene.clone()?;
@@ -352,15 +356,20 @@ impl VirtscopeApp {
             .frame(egui::Frame::NONE.fill(self.theme.canvas))
             .show(ui, |ui| {
                 let theme = self.theme.clone();
-                let tab = &mut self.tabs[self.active];
                 if with_controls {
+                    let tab = &mut self.tabs[self.active];
                     egui::Frame::NONE
                         .fill(theme.panel)
                         .inner_margin(egui::Margin::symmetric(8, 4))
                         .show(ui, |ui| tab.controls_ui(ui, &theme));
+                    self.show_me_strip_ui(ui, &theme);
                 }
                 let canvas = ui.available_rect_before_wrap();
-                tab.canvas_ui(ui, &theme);
+                let first_shape = Self::shapes_painted(ui);
+                self.tabs[self.active].canvas_ui(ui, &theme);
+                if with_controls {
+                    self.show_me_emphasis_ui(ui, &theme, canvas, first_shape);
+                }
                 canvas
             });
         self.scene_rect = rect.inner;
