@@ -13,6 +13,10 @@ use egui::{
 
 use crate::theme::Theme;
 
+mod panels;
+
+pub use panels::{ListItem, SplitCanvas, item_list_ui, panel, split_canvas, surface};
+
 /// Lays out `text` wrapped to `width` and paints it with its top-left corner at `pos`; returns the
 /// rectangle it took.
 pub fn text_wrapped(
@@ -139,6 +143,20 @@ pub fn arrow(painter: &Painter, from: Pos2, to: Pos2, stroke: Stroke) {
 /// A dashed horizontal or slanted line.
 pub fn dashed(painter: &Painter, from: Pos2, to: Pos2, stroke: Stroke, dash: f32, gap: f32) {
     painter.extend(Shape::dashed_line(&[from, to], stroke, dash, gap));
+}
+
+/// A dashed rectangle outline.
+pub fn dashed_rect(painter: &Painter, rect: Rect, stroke: Stroke, dash: (f32, f32)) {
+    let corners = [
+        rect.left_top(),
+        rect.right_top(),
+        rect.right_bottom(),
+        rect.left_bottom(),
+        rect.left_top(),
+    ];
+    for pair in corners.windows(2) {
+        dashed(painter, pair[0], pair[1], stroke, dash.0, dash.1);
+    }
 }
 
 /// A title and a caption across the top of a canvas; returns the rest of the rectangle.

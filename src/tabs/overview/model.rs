@@ -7,6 +7,12 @@
 //!
 //! Facts follow `../shared/reference/domain.md` (Popek and Goldberg; Xen, SOSP 2003; VT-x from the
 //! Intel SDM) and the kernel's namespaces(7) and cgroups(7) pages.
+//!
+//! The Overview's other views have their own models: [`power`] (data-centre power and PUE) and
+//! [`consolidation`] (server consolidation, the benefits of virtualization).
+
+pub mod consolidation;
+pub mod power;
 
 /// The six ways of running software that the Overview compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

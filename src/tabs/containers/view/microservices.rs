@@ -71,6 +71,11 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &MicroScene) {
         }
         MicroPreset::ScaleOne => scaling_ui(&painter, theme, right, step),
         MicroPreset::ServiceFails => failure_ui(&painter, theme, right, step),
+        MicroPreset::Principles | MicroPreset::Pros | MicroPreset::Cons => {
+            if let Some(list) = scene.preset.tradeoffs() {
+                super::microservices_tradeoffs::items_ui(&painter, theme, right, list, step);
+            }
+        }
     }
     let source_rect = Rect::from_min_max(Pos2::new(body.min.x, main.max.y + 4.0), body.max);
     let clipped = painter.with_clip_rect(source_rect.intersect(painter.clip_rect()));
@@ -297,6 +302,8 @@ fn diagram_ui(
         );
     }
 
+    super::microservices_tradeoffs::annotations_ui(painter, theme, step, &module_rect);
+
     // The request path so far.
     for (index, (hop, is_current)) in path.iter().enumerate() {
         let (from, to) = (module_rect(hop.from), module_rect(hop.to));
@@ -330,7 +337,7 @@ fn diagram_ui(
 }
 
 /// Where the line between two box centres leaves `from` and enters `to`.
-fn border_points(from: Rect, to: Rect) -> (Pos2, Pos2) {
+pub(super) fn border_points(from: Rect, to: Rect) -> (Pos2, Pos2) {
     let exit = |rect: Rect, toward: Pos2| {
         let d = toward - rect.center();
         let sx = if d.x.abs() > 1e-3 {

@@ -19,6 +19,7 @@
 //! page by page, so a 64 GiB VM costs the same as a 64 MiB one.
 
 mod autoconverge;
+pub mod cluster;
 mod cold;
 mod compare;
 mod dirty;
