@@ -97,11 +97,18 @@ fn read(shape: &egui::epaint::TextShape, clip: Rect) -> Option<PaintedText> {
             continue;
         }
         push_space(&mut text, &mut rects);
+        let mut previous_end: Option<f32> = None;
         for glyph in &row.glyphs {
             if glyph.chr.is_whitespace() {
                 push_space(&mut text, &mut rects);
+                previous_end = None;
                 continue;
             }
+            // Sections laid out with a gap between them (a leading space) read as separate words.
+            if previous_end.is_some_and(|end| glyph.pos.x - end > glyph.font_height * 0.25) {
+                push_space(&mut text, &mut rects);
+            }
+            previous_end = Some(glyph.pos.x + glyph.advance_width);
             let min = Pos2::new(origin.x + glyph.pos.x, origin.y);
             let rect = Rect::from_min_size(min, egui::vec2(glyph.advance_width, row.size.y));
             text.push(glyph.chr);

@@ -3,7 +3,7 @@
 //! Widgets and canvas regions are found by role and label.
 
 use egui::accesskit::Role;
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 
 mod common;
 use common::{harness_at, link};

@@ -99,10 +99,23 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The first run of [`COPIED_WORDS`] words of `back` that a painted text also has in a row.
+/// Whether a run of words is prose rather than the model's numbers: a run with two or more
+/// numbers (`native 6.0 s, BT 36.9 s`) is values the scene computed, which a card may quote.
+fn is_prose(run: &[String]) -> bool {
+    run.iter()
+        .filter(|word| word.chars().all(|c| c.is_ascii_digit()))
+        .count()
+        < 2
+}
+
+/// The first run of [`COPIED_WORDS`] words of `back` (prose, not numbers) that a painted text
+/// also has in a row.
 fn copied_run(back: &str, texts: &[PaintedText]) -> Option<String> {
     let answer = words(&plain_text(back));
-    let runs: HashSet<&[String]> = answer.windows(COPIED_WORDS).collect();
+    let runs: HashSet<&[String]> = answer
+        .windows(COPIED_WORDS)
+        .filter(|run| is_prose(run))
+        .collect();
     if runs.is_empty() {
         return None;
     }

@@ -28,6 +28,7 @@ mod looks;
 pub mod model;
 mod numbers_ui;
 mod sim;
+mod steps_ui;
 mod text;
 mod view;
 

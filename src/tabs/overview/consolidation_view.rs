@@ -494,7 +494,7 @@ fn benefits_ui(
         .map(|(benefit, detail)| draw::ListItem {
             title: benefit.title(),
             detail,
-            current: step.benefit == Some(*benefit),
+            current: step.summary || step.benefit == Some(*benefit),
             pending: !reached.contains(benefit),
         })
         .collect();

@@ -171,8 +171,8 @@ impl Reason {
     pub fn purpose(self) -> &'static str {
         match self {
             Self::LoadBalancing => "relieve an overloaded host",
-            Self::Maintenance => "empty a host before servicing it",
-            Self::FaultTolerance => "move VMs off a host that is about to fail",
+            Self::Maintenance => "service a host while its VMs keep running",
+            Self::FaultTolerance => "leave hardware whose health monitoring reports faults",
         }
     }
 }

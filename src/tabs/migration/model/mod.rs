@@ -30,6 +30,7 @@ mod params;
 mod postcopy;
 mod precopy;
 mod presets;
+pub mod steps;
 mod stop;
 mod timeline;
 

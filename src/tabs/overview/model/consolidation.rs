@@ -184,7 +184,7 @@ fn costs(utilisations: &[f64], price_usd: f64) -> Costs {
 }
 
 /// The steps' slugs, in order.
-pub const STEPS: [&str; 7] = [
+pub const STEPS: [&str; 8] = [
     "before",
     "consolidate",
     "different-oses",
@@ -192,6 +192,7 @@ pub const STEPS: [&str; 7] = [
     "rebalance",
     "maintenance",
     "isolation",
+    "summary",
 ];
 
 /// One step of the story.
@@ -209,6 +210,8 @@ pub struct ConsolidationStep {
     pub moving: Option<(usize, usize, usize, Summary)>,
     /// A VM whose kernel crashed.
     pub crashed: Option<usize>,
+    /// The closing step: every benefit is shown at once.
+    pub summary: bool,
 }
 
 /// The whole story, computed once.
@@ -283,6 +286,7 @@ pub fn consolidation() -> Result<Consolidation, ClusterError> {
             placement: None,
             moving: None,
             crashed: None,
+            summary: false,
         },
         ConsolidationStep {
             slug: STEPS[1],
@@ -298,6 +302,7 @@ pub fn consolidation() -> Result<Consolidation, ClusterError> {
             placement: Some(placed.clone()),
             moving: None,
             crashed: None,
+            summary: false,
         },
     ];
     let mixed = (0..running)
@@ -325,6 +330,7 @@ pub fn consolidation() -> Result<Consolidation, ClusterError> {
         placement: Some(placed.clone()),
         moving: None,
         crashed: None,
+        summary: false,
     });
     steps.push(ConsolidationStep {
         slug: STEPS[3],
@@ -339,6 +345,7 @@ pub fn consolidation() -> Result<Consolidation, ClusterError> {
         placement: Some(placed.clone()),
         moving: None,
         crashed: None,
+        summary: false,
     });
 
     // Management: the busiest host's biggest VM grows past the target; the smallest VM that
@@ -380,6 +387,7 @@ pub fn consolidation() -> Result<Consolidation, ClusterError> {
         placement: Some(grown.clone()),
         moving: Some((shed, busiest, quietest, summary)),
         crashed: None,
+        summary: false,
     });
     let balanced = grown.moved(shed, quietest);
 
@@ -411,6 +419,7 @@ pub fn consolidation() -> Result<Consolidation, ClusterError> {
         placement: Some(maintenance.clone()),
         moving: None,
         crashed: None,
+        summary: false,
     });
 
     // Isolation: the legacy VM's kernel crashes; its neighbours keep running.
@@ -420,6 +429,7 @@ pub fn consolidation() -> Result<Consolidation, ClusterError> {
         .unwrap_or(0);
     let host = maintenance.host_of(legacy).unwrap_or(0);
     let neighbours = maintenance.hosts[host].len().saturating_sub(1);
+    let isolation_placement = maintenance.clone();
     steps.push(ConsolidationStep {
         slug: STEPS[6],
         caption: format!(
@@ -430,6 +440,21 @@ pub fn consolidation() -> Result<Consolidation, ClusterError> {
         placement: Some(maintenance),
         moving: None,
         crashed: Some(legacy),
+        summary: false,
+    });
+    steps.push(ConsolidationStep {
+        slug: STEPS[7],
+        caption: format!(
+            "Five benefits, each an outcome above: {} OSes on one host, {} machines instead of {}, a live rebalance, a host serviced without downtime, a crash kept inside its VM",
+            oses.len(),
+            after.machines,
+            before.machines
+        ),
+        benefit: None,
+        placement: Some(isolation_placement),
+        moving: None,
+        crashed: Some(legacy),
+        summary: true,
     });
     Ok(Consolidation {
         before,
