@@ -40,13 +40,13 @@ fn the_power_view_computes_pue_and_its_sliders_change_the_link() {
 }
 
 #[test]
-fn the_consolidation_view_walks_the_benefits_to_isolation() {
+fn the_consolidation_view_walks_the_benefits_to_their_summary() {
     let mut harness = harness_at("overview/consolidation?step=0");
     assert_eq!(harness.state().active_tab_id(), "overview");
     harness.get_by_label("server legacy: Windows 2008, 6 % busy");
     harness.get_by_role_and_label(Role::Button, "End ⏭").click();
     harness.run();
-    assert_eq!(link(&harness), "overview/consolidation?step=6");
+    assert_eq!(link(&harness), "overview/consolidation?step=7");
     harness.get_by_label_contains("VM legacy (Windows 2008) on host 3");
     harness
         .get_by_role_and_label(Role::Button, "Six ways to run software")

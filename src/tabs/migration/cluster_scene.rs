@@ -19,6 +19,8 @@ pub struct ClusterScene {
     pub steps: Vec<ClusterStep>,
     /// One mark per step.
     pub timeline: Timeline,
+    /// What each use case's preset achieves, in [`Reason::ALL`] order.
+    pub outcomes: Vec<String>,
 }
 
 impl Default for ClusterScene {
@@ -32,10 +34,15 @@ impl ClusterScene {
     fn new(reason: Reason) -> Result<Self, cluster::ClusterError> {
         let steps = cluster::steps(reason)?;
         let timeline = Timeline::steps(marks(&steps));
+        let outcomes = Reason::ALL
+            .iter()
+            .map(|reason| cluster::outcome(*reason))
+            .collect::<Result<_, _>>()?;
         Ok(Self {
             reason,
             steps,
             timeline,
+            outcomes,
         })
     }
 

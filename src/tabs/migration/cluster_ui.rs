@@ -40,7 +40,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &ClusterScene) {
     );
     let (painter, theme) = (&canvas.painter, &canvas.theme);
     hosts_ui(ui, painter, theme, canvas.main, step);
-    reasons_ui(painter, theme, canvas.side, scene.reason, step);
+    reasons_ui(painter, theme, canvas.side, scene, step);
 }
 
 fn health_role(health: Health) -> Role {
@@ -258,20 +258,26 @@ fn reasons_ui(
     painter: &egui::Painter,
     theme: &Theme,
     rect: Rect,
-    reason: Reason,
+    scene: &ClusterScene,
     step: &ClusterStep,
 ) {
     let inner = draw::panel(painter, theme, rect, "Three reasons to migrate a VM");
+    let details: Vec<String> = Reason::ALL
+        .iter()
+        .zip(&scene.outcomes)
+        .map(|(reason, outcome)| format!("to {}: {outcome}", reason.purpose()))
+        .collect();
     let items: Vec<draw::ListItem<'_>> = Reason::ALL
         .iter()
-        .map(|this| draw::ListItem {
+        .zip(&details)
+        .map(|(this, detail)| draw::ListItem {
             title: this.title(),
-            detail: this.purpose(),
-            current: *this == reason,
+            detail,
+            current: *this == scene.reason,
             pending: false,
         })
         .collect();
-    let mut y = draw::item_list_ui(painter, theme, inner, &items, theme.small_size * 3.2);
+    let mut y = draw::item_list_ui(painter, theme, inner, &items, theme.small_size * 4.4);
     y += theme.small_size;
     let log = draw::fit_text(
         painter,

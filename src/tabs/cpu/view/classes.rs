@@ -28,7 +28,9 @@ pub fn lines(instr: &Instr) -> [String; 3] {
     let (sensitivity, why) = instr.sensitivity();
     let privileged = match instr.class() {
         InstrClass::Privileged => "privileged: yes, #GP outside kernel mode",
-        InstrClass::Syscall | InstrClass::Hypercall => "privileged: no, it traps by design",
+        InstrClass::Syscall | InstrClass::Hypercall => {
+            "privileged: no, it is the guest's deliberate way in"
+        }
         _ => "privileged: no, it runs at any CPL without a trap",
     };
     [

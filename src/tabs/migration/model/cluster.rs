@@ -261,6 +261,53 @@ pub fn initial_cluster() -> Cluster {
     }
 }
 
+/// What the preset for `reason` achieved, from its last step, in a line: the model's outcome
+/// of each use case.
+pub fn outcome(reason: Reason) -> Result<String, ClusterError> {
+    let steps = steps(reason)?;
+    let (Some(first), Some(last)) = (steps.first(), steps.last()) else {
+        return Ok(String::new());
+    };
+    let pauses = last
+        .done
+        .iter()
+        .map(|change| change.summary.downtime_secs)
+        .fold(0.0, f64::max);
+    Ok(match reason {
+        Reason::LoadBalancing => {
+            let host = (0..first.cluster.hosts.len())
+                .max_by(|&a, &b| {
+                    first
+                        .cluster
+                        .load_pct(a)
+                        .total_cmp(&first.cluster.load_pct(b))
+                })
+                .unwrap_or(0);
+            format!(
+                "{} {:.0} % → {:.0} % CPU, paused {}",
+                first.cluster.hosts[host].name,
+                first.cluster.load_pct(host),
+                last.cluster.load_pct(host),
+                super::format_secs(pauses)
+            )
+        }
+        Reason::Maintenance | Reason::FaultTolerance => {
+            let host = last
+                .cluster
+                .hosts
+                .iter()
+                .position(|h| h.health != Health::Ok)
+                .unwrap_or(0);
+            format!(
+                "{} emptied by {} migrations, no VM lost, paused ≤ {}",
+                last.cluster.hosts[host].name,
+                last.done.len(),
+                super::format_secs(pauses)
+            )
+        }
+    })
+}
+
 /// The steps of the preset for `reason`.
 pub fn steps(reason: Reason) -> Result<Vec<ClusterStep>, ClusterError> {
     let balancing = load_balancing(initial_cluster())?;
