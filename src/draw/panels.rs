@@ -19,7 +19,7 @@ pub struct SplitCanvas {
 }
 
 /// Claims the rest of `ui` as the canvas, paints `title` and `caption` at its top and `sources`
-/// (muted, wrapped to two lines at most) at its bottom, and splits what is left: `main_share`
+/// (muted, wrapped, at most five lines) at its bottom, and splits what is left: `main_share`
 /// of the width for the main area, the rest for a side panel. Text scales down on canvases
 /// smaller than 70 x 40 body lines.
 pub fn split_canvas(
@@ -38,7 +38,9 @@ pub fn split_canvas(
         Vec2::new(theme.body_size * 70.0, theme.body_size * 40.0),
     );
     let body = super::caption(&painter, &theme, rect, title, caption).shrink2(Vec2::new(12.0, 4.0));
-    let sources_height = theme.small_size * 2.8;
+    // The sources note as tall as its wrapped lines need (at most five), so none is cut.
+    let sources_height = (super::text_height(&painter, sources, theme.small(), body.width()) + 4.0)
+        .min(theme.small_size * 1.3 * 5.0);
     let content = Rect::from_min_max(body.min, Pos2::new(body.max.x, body.max.y - sources_height));
     let notes = Rect::from_min_max(Pos2::new(body.min.x, content.max.y + 4.0), body.max);
     let clipped = painter.with_clip_rect(notes.intersect(painter.clip_rect()));

@@ -173,7 +173,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
     let vm_height = theme.body_size * 3.0;
     let host_height =
         theme.body_size * 1.6 + theme.small_size + 16.0 + slots as f32 * (vm_height + 6.0);
-    let before_height = theme.small_size * 6.0;
+    let before_height = theme.small_size * 8.0;
     let area = Rect::from_min_max(
         Pos2::new(rect.min.x, heading.max.y + 8.0),
         Pos2::new(
@@ -345,14 +345,24 @@ fn before_strip_ui(painter: &egui::Painter, theme: &Theme, rect: Rect) {
         rect.width(),
     );
     let gap = 6.0;
-    let width = (rect.width() - gap * (WORKLOADS.len() as f32 - 1.0)) / WORKLOADS.len() as f32;
+    // One row when every name fits its cell, otherwise two rows of five.
+    let one_row = (rect.width() - gap * 9.0) / 10.0 >= theme.body_size * 4.5;
+    let per_row = if one_row {
+        WORKLOADS.len()
+    } else {
+        WORKLOADS.len().div_ceil(2)
+    };
+    let rows = WORKLOADS.len().div_ceil(per_row);
+    let width = (rect.width() - gap * (per_row as f32 - 1.0)) / per_row as f32;
+    let height = (rect.max.y - heading.max.y - 4.0 - gap * (rows as f32 - 1.0)) / rows as f32;
     for (index, workload) in WORKLOADS.iter().enumerate() {
+        let (col, row) = (index % per_row, index / per_row);
         let cell = Rect::from_min_size(
             Pos2::new(
-                rect.min.x + index as f32 * (width + gap),
-                heading.max.y + 4.0,
+                rect.min.x + col as f32 * (width + gap),
+                heading.max.y + 4.0 + row as f32 * (height + gap),
             ),
-            Vec2::new(width, rect.max.y - heading.max.y - 4.0),
+            Vec2::new(width, height),
         );
         draw::labelled_box(
             painter,

@@ -60,7 +60,9 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &MicroScene) {
     let Some(step) = scene.current() else {
         return;
     };
-    let source_height = theme.small_size * 2.8;
+    let source = format!("Source: {} {}", SOURCES[0], SOURCES[2]);
+    // As tall as the wrapped source needs, so its last line is not cut on a projector.
+    let source_height = draw::text_height(&painter, &source, theme.small(), body.width()) + 4.0;
     let main = Rect::from_min_max(body.min, Pos2::new(body.max.x, body.max.y - source_height));
     let (left, right) = super::split_h(main, 0.6, 14.0);
     let path = step_path(scene);
@@ -82,7 +84,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &MicroScene) {
     draw::text_wrapped(
         &clipped,
         source_rect.min,
-        &format!("Source: {} {}", SOURCES[0], SOURCES[2]),
+        &source,
         theme.small(),
         theme.text_muted,
         source_rect.width(),
