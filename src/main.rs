@@ -45,10 +45,7 @@ fn main() -> ExitCode {
     };
     match run_gui(launch) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("virtscope: error: {err:#}");
-            ExitCode::FAILURE
-        }
+        Err(err) => fail(&format_args!("{err:#}")),
     }
 }
 

@@ -246,13 +246,20 @@ fn acquire_lock(dir: &Path) -> Result<File, StoreError> {
 
 /// A database file that is missing or empty although backups exist: opening it would silently
 /// start from zero. `None` when the file has content, or when there are no backups (a first
-/// start, or one killed before its first write).
+/// start, or one killed before its first write). Something other than a file at its place (a
+/// directory) is an error that names it, where SQLite would only say "disk I/O error".
 fn missing_or_empty(dir: &Path, db_path: &Path) -> Result<Option<Loss>, StoreError> {
     let loss = match fs::metadata(db_path) {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             Loss::Missing(db_path.to_path_buf())
         }
         Ok(meta) if meta.is_file() && meta.len() == 0 => Loss::Empty,
+        Ok(meta) if !meta.is_file() => {
+            return Err(StoreError::NotAFile {
+                kind: crate::files::kind_of(&meta.file_type()),
+                path: db_path.to_path_buf(),
+            });
+        }
         // Content, or something opening will report.
         _ => return Ok(None),
     };
@@ -485,6 +492,22 @@ mod tests {
             opened.store.integrity_check().unwrap(),
             Vec::<String>::new()
         );
+    }
+
+    /// A directory where the database belongs was reported as "disk I/O error".
+    #[test]
+    fn a_directory_at_the_database_path_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join(DATABASE_FILE);
+        fs::create_dir(&db_path).unwrap();
+        let error = Store::open(dir.path(), NOW_SECS).unwrap_err();
+        assert!(
+            matches!(&error, StoreError::NotAFile { kind: "a directory", path } if *path == db_path),
+            "{error:?}"
+        );
+        let message = error.to_string();
+        assert!(message.contains("is a directory, not a file"), "{message}");
+        assert!(db_path.is_dir(), "left untouched");
     }
 
     #[test]
