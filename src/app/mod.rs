@@ -292,6 +292,9 @@ impl VirtscopeApp {
             self.desktop_ui(ui, &ctx);
         }
         self.advance(&ctx);
+        if let Some(wait) = self.reviewer.checkpoint_when_idle() {
+            ctx.request_repaint_after(wait);
+        }
         self.history.visit(self.current_link());
         if !ctx.text_edit_focused() {
             self.link_text = self.current_link().to_string();

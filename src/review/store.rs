@@ -12,6 +12,11 @@
 //!   that returned; only a power loss or OS crash can lose the last few commits, never corrupt the
 //!   file (SQLite documentation, "WAL mode ... synchronous=NORMAL"). `FULL` would add an `fsync`
 //!   per answer, which costs milliseconds on laptops for a risk that daily backups already cover.
+//! - **Checkpoints**: until a checkpoint copies them into the database file, answers live only in
+//!   the `-wal` file, and a WAL that disappears (a cleaner, a sync tool, a user tidying the
+//!   folder) takes them along. The reviewer calls [`Store::checkpoint`] when the student pauses
+//!   and when a session ends, so little is ever only in the WAL; SQLite's own automatic
+//!   checkpoint waits for 1,000 pages.
 //! - **On open**: `PRAGMA quick_check` of the progress tables, and of everything when a background
 //!   check ([`super::check::verify_database`]) found damage before (see [`super::check`]). A
 //!   damaged database (or a file that is not a database) is renamed aside with a timestamp, never
@@ -84,6 +89,9 @@ pub struct Store {
     dir: PathBuf,
     /// The database file.
     db_path: PathBuf,
+    /// `total_changes` of the connection when the last checkpoint copied everything (0 before
+    /// the first).
+    checkpointed_changes: u64,
     /// Holds the exclusive lock for as long as the store is open.
     _lock: File,
 }
@@ -194,6 +202,7 @@ impl Store {
         schema::migrate(&mut conn).map_err(|e| classify_open(e, dir, &db_path))?;
         check::clear_damage_marker(dir)?;
         let store = Self {
+            checkpointed_changes: 0,
             conn,
             dir: dir.to_path_buf(),
             db_path,
@@ -217,6 +226,34 @@ impl Store {
     pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
         let findings = check::pragma_check(&self.conn, "integrity_check")?;
         Ok(findings.into_iter().filter(|line| line != "ok").collect())
+    }
+
+    /// How many rows this store has changed since it opened: a counter that moves with every
+    /// write, for noticing that something waits for a checkpoint.
+    pub fn total_changes(&self) -> u64 {
+        self.conn.total_changes()
+    }
+
+    /// Whether changes are in the WAL that no checkpoint has copied into the database file yet.
+    pub fn needs_checkpoint(&self) -> bool {
+        self.conn.total_changes() != self.checkpointed_changes
+    }
+
+    /// Copies the WAL's committed changes into the database file (`PRAGMA
+    /// wal_checkpoint(PASSIVE)`: it never waits for a reader such as the background backup), so
+    /// they no longer depend on the `-wal` file. Returns whether everything was copied; when a
+    /// reader held some of it back, a later call finishes the job.
+    pub fn checkpoint(&mut self) -> Result<bool, StoreError> {
+        let (busy, log_frames, copied_frames): (i64, i64, i64) =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                })?;
+        let complete = busy == 0 && copied_frames == log_frames;
+        if complete {
+            self.checkpointed_changes = self.conn.total_changes();
+        }
+        Ok(complete)
     }
 
     /// Moves the WAL into the database file and closes it. Dropping a `Store` also closes it
