@@ -188,8 +188,6 @@ pub fn check(deck: &Deck, mut validate_link: impl FnMut(&str) -> LinkStatus) -> 
     // Validating a link can mean running a scene's model; cards often share links, so each
     // distinct link is validated once.
     let mut link_status: HashMap<&str, LinkStatus> = HashMap::new();
-    // The tags of the card being checked, for cards with many (reused, so it allocates once).
-    let mut seen_tags: HashSet<&str> = HashSet::new();
     for (index, card) in deck.cards.iter().enumerate() {
         let mut add = |severity, message: String| {
             report.findings.push(Finding {
@@ -229,11 +227,13 @@ pub fn check(deck: &Deck, mut validate_link: impl FnMut(&str) -> LinkStatus) -> 
         }
         // A few tags (the usual case) are compared directly, faster than hashing; beyond that
         // a set keeps the check linear (200,000 tags on one card took 27 s comparing pairs).
-        let many_tags = card.tags.len() > FEW_TAGS;
-        seen_tags.clear();
+        // Sized for this card (a set reused across cards would be cleared at the size of the
+        // largest card, for every card).
+        let mut seen_tags: Option<HashSet<&str>> =
+            (card.tags.len() > FEW_TAGS).then(|| HashSet::with_capacity(card.tags.len()));
         for (i, tag) in card.tags.iter().enumerate() {
-            let repeated = if many_tags {
-                !seen_tags.insert(tag.as_str())
+            let repeated = if let Some(seen) = &mut seen_tags {
+                !seen.insert(tag.as_str())
             } else {
                 card.tags[..i].contains(tag)
             };
