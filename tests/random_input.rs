@@ -32,7 +32,7 @@ use virtscope::scene::SceneLink;
 /// User actions per tab.
 const EVENTS_PER_TAB: usize = 10_000;
 /// User actions in a frame of keys, scrolling, moves and resizes.
-const EVENTS_PER_BUSY_FRAME: usize = 20;
+const EVENTS_PER_BUSY_FRAME: usize = 32;
 /// 2025-03-10 10:00 UTC: cards are due, so the reviewer's keys have work to do.
 const NOW: i64 = 1_741_600_800;
 /// Buttons that must not be pressed (see the module docs).
@@ -212,8 +212,11 @@ impl Monkey {
         self.unsettled = false;
         match turn {
             Turn::Busy => {
+                // One busy frame in four may move the forbidden buttons (and then needs a calm
+                // frame before the next press); the others keep to input that cannot.
+                let may_move_buttons = self.rng.random_range(0..4) == 0;
                 for _ in 0..EVENTS_PER_BUSY_FRAME {
-                    self.busy_action(&mut events, harness);
+                    self.busy_action(&mut events, harness, may_move_buttons);
                 }
                 self.turn = if self.unsettled {
                     Turn::Calm
@@ -241,16 +244,28 @@ impl Monkey {
         events
     }
 
-    /// A key, some scrolling, a pointer move or a resize.
-    fn busy_action(&mut self, events: &mut Vec<Event>, harness: &mut Harness<'_, VirtscopeApp>) {
+    /// A key, some scrolling, a pointer move or a resize; only input that cannot move the
+    /// forbidden buttons unless `may_move_buttons`.
+    fn busy_action(
+        &mut self,
+        events: &mut Vec<Event>,
+        harness: &mut Harness<'_, VirtscopeApp>,
+        may_move_buttons: bool,
+    ) {
         self.events_sent += 1;
         let pos = self.random_pos();
         match self.rng.random_range(0..100) {
             0..60 => {
-                let (modifiers, key) = KEYS[self.rng.random_range(0..KEYS.len())];
+                let (modifiers, key) = loop {
+                    let (modifiers, key) = KEYS[self.rng.random_range(0..KEYS.len())];
+                    if may_move_buttons || !moves_buttons(modifiers, key) {
+                        break (modifiers, key);
+                    }
+                };
                 self.unsettled |= moves_buttons(modifiers, key);
                 events.extend(key_events(modifiers, key));
             }
+            60..95 if !may_move_buttons => events.push(Event::PointerMoved(pos)),
             60..70 => {
                 let delta = vec2(
                     self.rng.random_range(-300.0..300.0),
@@ -266,7 +281,7 @@ impl Monkey {
                 });
                 self.unsettled = true;
             }
-            70..97 => events.push(Event::PointerMoved(pos)),
+            70..95 => events.push(Event::PointerMoved(pos)),
             _ => {
                 self.size = vec2(
                     self.rng.random_range(200.0..2600.0_f32).round(),
