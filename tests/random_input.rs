@@ -55,6 +55,7 @@ const KEYS: &[(Modifiers, Key)] = &[
     (Modifiers::COMMAND, Key::Num4),
     (Modifiers::COMMAND, Key::Num5),
     (Modifiers::COMMAND, Key::Num6),
+    (Modifiers::COMMAND, Key::Num7),
     (Modifiers::ALT, Key::ArrowLeft),
     (Modifiers::ALT, Key::ArrowRight),
     (Modifiers::COMMAND, Key::Equals),
@@ -424,9 +425,21 @@ fn random_input_on_tab(index: usize) {
 
 #[test]
 fn every_registered_tab_has_a_test_here() {
+    let ids: Vec<&str> = virtscope::tabs::REGISTRY
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
     assert_eq!(
-        virtscope::tabs::REGISTRY.len(),
-        6,
+        ids,
+        [
+            "overview",
+            "cpu",
+            "memory",
+            "namespaces",
+            "cgroups",
+            "migration",
+            "containers"
+        ],
         "add a test for the new tab below"
     );
 }
@@ -442,21 +455,26 @@ fn cpu_survives_random_input() {
 }
 
 #[test]
-fn namespaces_survive_random_input() {
+fn memory_survives_random_input() {
     random_input_on_tab(2);
 }
 
 #[test]
-fn cgroups_survive_random_input() {
+fn namespaces_survive_random_input() {
     random_input_on_tab(3);
 }
 
 #[test]
-fn migration_survives_random_input() {
+fn cgroups_survive_random_input() {
     random_input_on_tab(4);
 }
 
 #[test]
-fn containers_survive_random_input() {
+fn migration_survives_random_input() {
     random_input_on_tab(5);
+}
+
+#[test]
+fn containers_survive_random_input() {
+    random_input_on_tab(6);
 }
