@@ -13,6 +13,18 @@ use egui::{
 
 use crate::theme::Theme;
 
+/// `value` kept within `min..=max`, for layout bounds computed from the space a scene was given.
+/// Unlike `f32::clamp`, which panics when `min > max`, a range that has crossed (a label wider
+/// than its band, a box narrower than its margins) gives its middle: the thing is centred on the
+/// room there is, which is how a scene narrower than its design degrades.
+pub fn clamp_into(value: f32, min: f32, max: f32) -> f32 {
+    if min <= max {
+        value.max(min).min(max)
+    } else {
+        (min + max) / 2.0
+    }
+}
+
 /// Lays out `text` wrapped to `width` and paints it with its top-left corner at `pos`; returns the
 /// rectangle it took.
 pub fn text_wrapped(
@@ -220,4 +232,20 @@ pub fn rating_dots(
         pos,
         Pos2::new(text_rect.max.x, pos.y + theme.small_size * 1.2),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clamp_into;
+
+    #[test]
+    fn clamp_into_keeps_a_value_in_range_and_centres_it_when_the_range_crossed() {
+        assert_eq!(clamp_into(5.0, 0.0, 10.0), 5.0);
+        assert_eq!(clamp_into(-1.0, 0.0, 10.0), 0.0);
+        assert_eq!(clamp_into(11.0, 0.0, 10.0), 10.0);
+        // A 20-point label in a 10-point band (bounds 10 + half..20 - half crossed): centred.
+        assert_eq!(clamp_into(3.0, 20.0, 10.0), 15.0);
+        assert!(!clamp_into(f32::NAN, 0.0, 1.0).is_nan());
+        let _ = clamp_into(1.0, f32::NAN, 0.0);
+    }
 }

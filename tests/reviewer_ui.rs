@@ -283,3 +283,20 @@ fn review_settings_apply_valid_steps_and_refuse_bad_ones() {
         "the reviewer schedules with the new steps"
     );
 }
+
+/// After an answer the app asks for one more frame when the idle pause is over, so the answers
+/// are copied out of the WAL even if the student then touches nothing (an idle window otherwise
+/// draws no frames).
+#[test]
+fn after_an_answer_the_app_wakes_up_for_the_idle_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    press(&mut harness, Key::Space);
+    press(&mut harness, Key::Num3);
+    assert_eq!(harness.state().reviewer().answered_this_session(), 1);
+    let delay = harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert_eq!(
+        delay,
+        std::time::Duration::from_secs(virtscope::reviewer::IDLE_CHECKPOINT_SECS as u64)
+    );
+}

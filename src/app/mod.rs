@@ -6,6 +6,7 @@ mod export_dialog;
 mod flashcards;
 mod history;
 mod presenting;
+mod window;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -26,6 +27,7 @@ use crate::theme::{Role, Theme, ThemeKind};
 
 pub use commands::read_keys;
 pub use flashcards::Pane;
+pub use window::{STATE_FILE, native_options, state_file};
 
 /// The widest texture the app asks the GPU for (see `raw_input_hook`).
 const MAX_TEXTURE_SIDE: usize = 4096;
@@ -292,6 +294,9 @@ impl VirtscopeApp {
             self.desktop_ui(ui, &ctx);
         }
         self.advance(&ctx);
+        if let Some(wait) = self.reviewer.checkpoint_when_idle() {
+            ctx.request_repaint_after(wait);
+        }
         self.history.visit(self.current_link());
         if !ctx.text_edit_focused() {
             self.link_text = self.current_link().to_string();

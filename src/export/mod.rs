@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 #[cfg(test)]
 pub(crate) use capture::projector_texts;
-pub use capture::{Capturer, Picture, capture, render};
+pub use capture::{Capturer, Picture, VECTOR_PIXELS_PER_POINT, capture, render};
 
 use crate::scene::{LinkError, SceneLink};
 use crate::theme::ThemeKind;
@@ -137,6 +137,10 @@ pub enum ExportError {
     /// The rasterizer could not read the SVG (a bug: the SVG writer produced something invalid).
     #[error("cannot rasterize the scene: {0}")]
     Render(String),
+
+    /// The scene's drawing code panicked (a bug in virtscope, reported instead of crashing).
+    #[error("the scene failed to draw (a bug in virtscope): {0}")]
+    Panicked(String),
 }
 
 /// Renders `link` and writes it to `path` in the format its extension names (a `.gif` animates

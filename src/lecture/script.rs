@@ -15,6 +15,7 @@
 
 use std::path::Path;
 
+use crate::files::{ReadLimitedError, read_limited};
 use crate::scene::SceneLink;
 use crate::tabs::{self, LinkStatus};
 
@@ -59,6 +60,14 @@ pub enum LectureError {
         /// What is wrong.
         message: String,
     },
+    /// The path is not a regular file, or the file is too large; it was not read.
+    #[error("{path}: {message}")]
+    Refused {
+        /// The file.
+        path: String,
+        /// Why, in words.
+        message: String,
+    },
     /// The script has no scenes.
     #[error("{0}: the lecture lists no scenes")]
     Empty(String),
@@ -74,15 +83,25 @@ pub fn load(path: &Path) -> Result<Lecture, LectureError> {
         path: name.clone(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(read_error)?.len();
-    if size > MAX_LECTURE_BYTES {
-        return Err(LectureError::Line {
-            path: name,
-            line: 1,
-            message: format!("the file is {size} bytes; lecture scripts are limited to 1 MiB"),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(read_error)?;
+    let refused = |message: String| LectureError::Refused {
+        path: name.clone(),
+        message,
+    };
+    let bytes = read_limited(path, MAX_LECTURE_BYTES).map_err(|error| match error {
+        ReadLimitedError::Io(source) => read_error(source),
+        ReadLimitedError::NotAFile(kind) => refused(format!(
+            "this is {kind}, not a regular file; give the path of a lecture script"
+        )),
+        ReadLimitedError::TooLarge {
+            size_bytes: Some(size),
+            ..
+        } => refused(format!(
+            "the file is {size} bytes; lecture scripts are limited to 1 MiB"
+        )),
+        ReadLimitedError::TooLarge { .. } => {
+            refused("the file is larger than the 1 MiB lecture scripts are limited to".to_owned())
+        }
+    })?;
     let text = String::from_utf8(bytes).map_err(|err| LectureError::Line {
         path: name.clone(),
         line: 1,
@@ -197,6 +216,30 @@ mod tests {
             .to_string();
         assert!(
             err.contains("cannot read lecture /nonexistent/lecture.txt"),
+            "{err}"
+        );
+    }
+
+    /// `--lecture /dev/zero` grew to 4 GB in 9 s: the limit was checked on the metadata (0 bytes
+    /// for a device), then the whole "file" was read.
+    #[cfg(unix)]
+    #[test]
+    fn a_device_or_a_huge_file_is_refused_without_reading_it() {
+        let err = load(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "/dev/zero: this is a character device, not a regular file; give the path of a \
+             lecture script"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.txt");
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(MAX_LECTURE_BYTES + 1).unwrap();
+        let err = load(&path).unwrap_err().to_string();
+        assert!(
+            err.ends_with(
+                "huge.txt: the file is 1048577 bytes; lecture scripts are limited to 1 MiB"
+            ),
             "{err}"
         );
     }

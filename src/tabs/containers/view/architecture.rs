@@ -490,16 +490,16 @@ fn edge_points(from: Rect, to: Rect, offset: f32) -> (Pos2, Pos2) {
     let delta = to.center() - from.center();
     if delta.x.abs() * from.height() > delta.y.abs() * from.width() {
         // Side by side: leave from the left or right edge.
-        let y_from = (from.center().y + offset).clamp(from.min.y + 4.0, from.max.y - 4.0);
-        let y_to = (to.center().y + offset).clamp(to.min.y + 4.0, to.max.y - 4.0);
+        let y_from = draw::clamp_into(from.center().y + offset, from.min.y + 4.0, from.max.y - 4.0);
+        let y_to = draw::clamp_into(to.center().y + offset, to.min.y + 4.0, to.max.y - 4.0);
         if delta.x > 0.0 {
             (Pos2::new(from.max.x, y_from), Pos2::new(to.min.x, y_to))
         } else {
             (Pos2::new(from.min.x, y_from), Pos2::new(to.max.x, y_to))
         }
     } else {
-        let x_from = (from.center().x + offset).clamp(from.min.x + 4.0, from.max.x - 4.0);
-        let x_to = (to.center().x + offset).clamp(to.min.x + 4.0, to.max.x - 4.0);
+        let x_from = draw::clamp_into(from.center().x + offset, from.min.x + 4.0, from.max.x - 4.0);
+        let x_to = draw::clamp_into(to.center().x + offset, to.min.x + 4.0, to.max.x - 4.0);
         if delta.y > 0.0 {
             (Pos2::new(x_from, from.max.y), Pos2::new(x_to, to.min.y))
         } else {
