@@ -7,7 +7,7 @@
 use egui::{RichText, Slider, SliderClamping, Ui};
 
 use super::link::{Scene, View};
-use super::model::{Params, Preset};
+use super::model::{Params, Preset, Rules};
 use crate::theme::Theme;
 
 /// What the student changed.
@@ -60,6 +60,29 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
             })
             .response
             .on_hover_text(scene.preset.description());
+        ui.separator();
+        ui.label(RichText::new("Rules").strong());
+        egui::ComboBox::from_id_salt("migration-rules")
+            .selected_text(scene.params.rules.title())
+            .width(theme.body_size * 12.0)
+            .show_ui(ui, |ui| {
+                for rules in Rules::ALL {
+                    if ui
+                        .selectable_label(scene.params.rules == *rules, rules.title())
+                        .on_hover_text(rules.summary())
+                        .clicked()
+                        && scene.params.rules != *rules
+                    {
+                        let mut params = scene.params.clone();
+                        params.rules = *rules;
+                        // Auto-converge is QEMU's; Xen's rules have no such switch.
+                        params.autoconverge &= rules.has_autoconverge();
+                        change = Some(Change::Params(params));
+                    }
+                }
+            })
+            .response
+            .on_hover_text(scene.params.rules.summary());
         if ui
             .add_enabled(scene.is_customized(), egui::Button::new("Reset parameters"))
             .on_hover_text("Back to the preset's parameters")
@@ -149,21 +172,27 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
             1,
             "R: the link rate available to the migration (QEMU's default max-bandwidth is 128 MiB/s)",
         );
-        slider(
-            ui,
-            &mut params.downtime_ms,
-            0.0..=10_000.0,
-            "Downtime target",
-            " ms",
-            0,
-            "Pre-copy switches over once the rest fits in this time (QEMU default 300 ms); 0 uses Xen's rules instead",
-        );
+        let qemu = params.rules == Rules::Qemu;
+        let mut autoconverge_changed = false;
+        ui.add_enabled_ui(qemu, |ui| {
+            slider(
+                ui,
+                &mut params.downtime_ms,
+                0.0..=10_000.0,
+                "Downtime limit",
+                " ms",
+                0,
+                "QEMU's downtime-limit: pre-copy switches over once the rest fits in this time (default 300 ms, a target, not a guarantee); Xen has no such target",
+            );
+            autoconverge_changed = ui
+                .checkbox(&mut params.autoconverge, "Auto-converge")
+                .on_hover_text(
+                    "QEMU only: throttle the guest CPU when it dirties memory faster than pre-copy can send it",
+                )
+                .changed();
+        });
+        changed |= autoconverge_changed;
         for (value, text, hint) in [
-            (
-                &mut params.autoconverge,
-                "Auto-converge",
-                "Pre-copy: QEMU throttles the guest CPU when it dirties memory too fast",
-            ),
             (
                 &mut params.prepaging,
                 "Pre-paging",
