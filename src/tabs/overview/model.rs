@@ -485,7 +485,7 @@ pub fn stack(kind: StackKind) -> Stack {
                     kind: LayerKind::Hypervisor,
                     title: "Hypervisor",
                     privilege: "VMX root, ring 0",
-                    explanation: "A bare-metal hypervisor runs on the hardware and multiplexes it between VMs; no host OS underneath. ESXi drives devices itself; Hyper-V and Xen leave that to a privileged root partition or dom0.",
+                    explanation: "A bare-metal hypervisor runs on the hardware, with no host OS underneath. ESXi drives devices itself; Hyper-V and Xen leave that to their root partition or dom0 (QEMU for Xen HVM).",
                 },
                 HARDWARE,
             ],
@@ -507,7 +507,7 @@ pub fn stack(kind: StackKind) -> Stack {
                     from: 2,
                     to: 3,
                     mechanism: "real I/O",
-                    text: "ESXi's own driver writes to the real disk; Hyper-V and Xen pass it to the root partition or dom0 (QEMU for Xen HVM).",
+                    text: "ESXi's own driver writes to the disk; Hyper-V and Xen pass the write to their root partition or dom0.",
                 },
                 Hop {
                     from: 3,
@@ -653,7 +653,7 @@ pub fn stack(kind: StackKind) -> Stack {
                     from: 2,
                     to: 3,
                     mechanism: "real I/O",
-                    text: "dom0's back-end hands the request to dom0's own disk driver, which writes to the real disk; Xen has no disk driver.",
+                    text: "dom0's back-end passes it to dom0's disk driver, which writes to the disk.",
                 },
                 Hop {
                     from: 3,
@@ -942,9 +942,11 @@ mod tests {
         let type1 = stack(StackKind::Type1);
         let hardware = type1.layer_index(LayerKind::Hardware).unwrap();
         let real_io = type1.hops.iter().find(|hop| hop.to == hardware).unwrap();
-        for name in ["ESXi", "Hyper-V", "root partition", "dom0", "QEMU"] {
+        for name in ["ESXi", "Hyper-V", "root partition", "dom0"] {
             assert!(real_io.text.contains(name), "{name}: {}", real_io.text);
         }
+        let hypervisor = &type1.layers[type1.layer_index(LayerKind::Hypervisor).unwrap()];
+        assert!(hypervisor.explanation.contains("QEMU for Xen HVM"));
         assert!(!real_io.text.starts_with("The hypervisor's own driver"));
     }
 
