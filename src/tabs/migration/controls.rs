@@ -96,6 +96,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().slider_width = theme.body_size * 6.0;
         let mut slider = |ui: &mut Ui,
+                          enabled: bool,
                           value: &mut f64,
                           range: std::ops::RangeInclusive<f64>,
                           text: &str,
@@ -115,7 +116,8 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
             let height = ui.spacing().interact_size.y;
             let response = ui
                 .allocate_ui(egui::vec2(width, height), |ui| {
-                    ui.add(
+                    ui.add_enabled(
+                        enabled,
                         Slider::new(&mut edited, range)
                             .logarithmic(true)
                             .smallest_positive(0.1)
@@ -137,6 +139,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         };
         slider(
             ui,
+            true,
             &mut params.memory_mib,
             16.0..=65_536.0,
             "Memory",
@@ -147,6 +150,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         let memory = params.memory_mib;
         slider(
             ui,
+            true,
             &mut params.wss_mib,
             0.0..=memory,
             "Working set",
@@ -156,6 +160,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         );
         slider(
             ui,
+            true,
             &mut params.dirty_mib_s,
             0.0..=4096.0,
             "Dirty rate",
@@ -165,6 +170,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         );
         slider(
             ui,
+            true,
             &mut params.bandwidth_mib_s,
             1.0..=10_000.0,
             "Bandwidth",
@@ -172,26 +178,31 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
             1,
             "R: the link rate available to the migration (QEMU's default max-bandwidth is 128 MiB/s)",
         );
+        // Xen has no downtime target and no auto-converge: both stay visible but disabled.
         let qemu = params.rules == Rules::Qemu;
-        let mut autoconverge_changed = false;
-        ui.add_enabled_ui(qemu, |ui| {
-            slider(
-                ui,
-                &mut params.downtime_ms,
-                0.0..=10_000.0,
-                "Downtime limit",
-                " ms",
-                0,
-                "QEMU's downtime-limit: pre-copy switches over once the rest fits in this time (default 300 ms, a target, not a guarantee); Xen has no such target",
-            );
-            autoconverge_changed = ui
-                .checkbox(&mut params.autoconverge, "Auto-converge")
-                .on_hover_text(
-                    "QEMU only: throttle the guest CPU when it dirties memory faster than pre-copy can send it",
-                )
-                .changed();
-        });
-        changed |= autoconverge_changed;
+        slider(
+            ui,
+            qemu,
+            &mut params.downtime_ms,
+            0.0..=10_000.0,
+            "Downtime limit",
+            " ms",
+            0,
+            "QEMU's downtime-limit: pre-copy switches over once the rest fits in this time (default 300 ms, a target, not a guarantee); Xen has no such target",
+        );
+        if ui
+            .add_enabled(
+                qemu,
+                egui::Checkbox::new(&mut params.autoconverge, "Auto-converge"),
+            )
+            .on_hover_text(
+                "QEMU only: throttle the guest CPU when it dirties memory faster than pre-copy can send it",
+            )
+            .on_disabled_hover_text("Auto-converge is a QEMU capability; Xen has none")
+            .changed()
+        {
+            changed = true;
+        }
         for (value, text, hint) in [
             (
                 &mut params.prepaging,

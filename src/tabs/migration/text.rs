@@ -35,11 +35,23 @@ pub fn rounds_text(bars: &[Bar]) -> String {
         }
         i = j + 1;
     }
+    // QEMU's rules have no round cap, so hundreds of rounds are possible: keep the first and
+    // last few.
+    if parts.len() > ROUNDS_SHOWN {
+        let hidden = parts.len() - ROUNDS_SHOWN;
+        let tail = parts.split_off(parts.len() - ROUNDS_SHOWN / 2);
+        parts.truncate(ROUNDS_SHOWN - ROUNDS_SHOWN / 2);
+        parts.push(format!("… {hidden} more …"));
+        parts.extend(tail);
+    }
     if let Some(last) = bars.iter().find(|b| b.kind == BarKind::StopAndCopy) {
         parts.push(format!("final {}", format_bytes(last.bytes)));
     }
     parts.join(" · ")
 }
+
+/// The most round entries [`rounds_text`] lists before it elides the middle ones.
+const ROUNDS_SHOWN: usize = 10;
 
 /// The scenario's parameters in one line, for the canvas (the sliders are not exported).
 pub fn params_line(params: &Params) -> String {
@@ -223,7 +235,7 @@ pub fn compare_verdict(c: &Comparison) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{compare, simulate};
+    use super::super::model::{Mode, compare, simulate};
     use super::*;
 
     #[test]
@@ -244,6 +256,18 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("final 257.0 MiB"), "{text}");
+        // Hundreds of QEMU rounds: the first and last five, the middle elided.
+        let slow = Params {
+            dirty_mib_s: 127.0,
+            ..Params::default()
+        };
+        let tl = simulate(&slow, Mode::PreCopy).unwrap();
+        let text = rounds_text(&tl.bars);
+        assert!(
+            text.contains("R4 ") && text.contains(" more … · R"),
+            "{text}"
+        );
+        assert_eq!(text.matches(" · ").count(), 11, "{text}");
     }
 
     #[test]
