@@ -21,7 +21,10 @@
 //!   3x memory has been sent, or the limit is at 500 Mbit/s and a round sent more than the one
 //!   before. The final stop-and-copy runs at the link's full rate ("the maximum allowable rate",
 //!   Clark et al.). Xen also skipped pages re-dirtied before their turn in a round; the model
-//!   does not (it sends them, as QEMU does).
+//!   does not (it sends them, as QEMU does). With the model's steady writers each round's set is
+//!   no larger than the last, so the measured dirtying rate never exceeds the limit and the
+//!   limit stays at 100 Mbit/s (or the link rate, if lower); the raise is kept because it is the
+//!   rule, and a writer that speeds up would trigger it.
 
 use serde::{Deserialize, Serialize};
 
