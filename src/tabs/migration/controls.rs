@@ -7,7 +7,7 @@
 use egui::{RichText, Slider, SliderClamping, Ui};
 
 use super::link::{Scene, View};
-use super::model::{Params, Preset};
+use super::model::{Params, Preset, Rules};
 use crate::theme::Theme;
 
 /// What the student changed.
@@ -60,6 +60,29 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
             })
             .response
             .on_hover_text(scene.preset.description());
+        ui.separator();
+        ui.label(RichText::new("Rules").strong());
+        egui::ComboBox::from_id_salt("migration-rules")
+            .selected_text(scene.params.rules.title())
+            .width(theme.body_size * 12.0)
+            .show_ui(ui, |ui| {
+                for rules in Rules::ALL {
+                    if ui
+                        .selectable_label(scene.params.rules == *rules, rules.title())
+                        .on_hover_text(rules.summary())
+                        .clicked()
+                        && scene.params.rules != *rules
+                    {
+                        let mut params = scene.params.clone();
+                        params.rules = *rules;
+                        // Auto-converge is QEMU's; Xen's rules have no such switch.
+                        params.autoconverge &= rules.has_autoconverge();
+                        change = Some(Change::Params(params));
+                    }
+                }
+            })
+            .response
+            .on_hover_text(scene.params.rules.summary());
         if ui
             .add_enabled(scene.is_customized(), egui::Button::new("Reset parameters"))
             .on_hover_text("Back to the preset's parameters")
@@ -73,6 +96,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().slider_width = theme.body_size * 6.0;
         let mut slider = |ui: &mut Ui,
+                          enabled: bool,
                           value: &mut f64,
                           range: std::ops::RangeInclusive<f64>,
                           text: &str,
@@ -92,7 +116,8 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
             let height = ui.spacing().interact_size.y;
             let response = ui
                 .allocate_ui(egui::vec2(width, height), |ui| {
-                    ui.add(
+                    ui.add_enabled(
+                        enabled,
                         Slider::new(&mut edited, range)
                             .logarithmic(true)
                             .smallest_positive(0.1)
@@ -114,6 +139,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         };
         slider(
             ui,
+            true,
             &mut params.memory_mib,
             16.0..=65_536.0,
             "Memory",
@@ -124,6 +150,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         let memory = params.memory_mib;
         slider(
             ui,
+            true,
             &mut params.wss_mib,
             0.0..=memory,
             "Working set",
@@ -133,6 +160,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         );
         slider(
             ui,
+            true,
             &mut params.dirty_mib_s,
             0.0..=4096.0,
             "Dirty rate",
@@ -142,6 +170,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         );
         slider(
             ui,
+            true,
             &mut params.bandwidth_mib_s,
             1.0..=10_000.0,
             "Bandwidth",
@@ -149,21 +178,32 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
             1,
             "R: the link rate available to the migration (QEMU's default max-bandwidth is 128 MiB/s)",
         );
+        // Xen has no downtime target and no auto-converge: both stay visible but disabled.
+        let qemu = params.rules == Rules::Qemu;
         slider(
             ui,
+            qemu,
             &mut params.downtime_ms,
             0.0..=10_000.0,
-            "Downtime target",
+            "Downtime limit",
             " ms",
             0,
-            "Pre-copy switches over once the rest fits in this time (QEMU default 300 ms); 0 uses Xen's rules instead",
+            "QEMU's downtime-limit: pre-copy switches over once the rest fits in this time (default 300 ms, a target, not a guarantee); Xen has no such target",
         );
+        if ui
+            .add_enabled(
+                qemu,
+                egui::Checkbox::new(&mut params.autoconverge, "Auto-converge"),
+            )
+            .on_hover_text(
+                "QEMU only: throttle the guest CPU when it dirties memory faster than pre-copy can send it",
+            )
+            .on_disabled_hover_text("Auto-converge is a QEMU capability; Xen has none")
+            .changed()
+        {
+            changed = true;
+        }
         for (value, text, hint) in [
-            (
-                &mut params.autoconverge,
-                "Auto-converge",
-                "Pre-copy: QEMU throttles the guest CPU when it dirties memory too fast",
-            ),
             (
                 &mut params.prepaging,
                 "Pre-paging",

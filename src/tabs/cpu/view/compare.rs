@@ -21,10 +21,11 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, data: &CompareData, timeline: &Time
     let painter = ui.painter_at(rect);
     let row = data.row(timeline.step());
     let title = format!(
-        "{}: {} beside {}",
+        "{}: {} beside {}{}",
         data.a.program().title(),
         data.a.mode().title(),
-        data.b.mode().title()
+        data.b.mode().title(),
+        data.a.cpu_note()
     );
     let caption = format!(
         "Row {} of {}. Both sides complete the same guest instructions on the same row; the side with \

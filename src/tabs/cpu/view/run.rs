@@ -36,7 +36,12 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, data: &RunData, timeline: &Timeline
     let Some(step) = data.trace.step(step_index) else {
         return;
     };
-    let title = format!("{}: {}", data.mode().title(), data.program().title());
+    let title = format!(
+        "{}: {}{}",
+        data.mode().title(),
+        data.program().title(),
+        data.cpu_note()
+    );
     let body = draw::caption(
         &painter,
         theme,
