@@ -291,15 +291,25 @@ impl Theme {
         }
     }
 
-    /// Pen ink for drawing over scenes while presenting: vermillion, blue, bluish green (they
-    /// read on white and on dark canvases, and differ for colour-blind viewers).
+    /// Pen ink for drawing over scenes while presenting: magenta, the strongest text colour
+    /// (black, or white on the dark canvas) and purple. None of them is a role's fill, so ink
+    /// stays visible over any box and is never mistaken for one (a blue stroke read as the guest
+    /// kernel's); they also differ in lightness for colour-blind viewers.
     pub fn ink(&self, index: usize) -> Color32 {
-        const INK: [Color32; 3] = [
-            okabe_ito::VERMILLION,
-            okabe_ito::BLUE,
-            okabe_ito::BLUISH_GREEN,
-        ];
-        INK[index % INK.len()]
+        let ink = if self.is_dark() {
+            [
+                Color32::from_rgb(0xFF, 0x5C, 0xB8),
+                self.text_strong,
+                Color32::from_rgb(0xB9, 0xA0, 0xFF),
+            ]
+        } else {
+            [
+                Color32::from_rgb(0xC2, 0x00, 0x7A),
+                self.text_strong,
+                Color32::from_rgb(0x5E, 0x3C, 0x99),
+            ]
+        };
+        ink[index % ink.len()]
     }
 
     /// The laser pointer's colour.
@@ -545,5 +555,23 @@ mod tests {
             assert_eq!(ThemeKind::from_slug(kind.slug()), Some(kind));
         }
         assert_eq!(ThemeKind::from_slug("sepia"), None);
+    }
+
+    #[test]
+    fn pen_ink_is_no_role_fill_and_reads_on_the_canvas() {
+        for kind in ThemeKind::ALL {
+            let theme = Theme::new(kind);
+            for index in 0..crate::lecture::PEN_COLOURS {
+                let ink = theme.ink(index);
+                assert!(
+                    Role::ALL.iter().all(|role| theme.fill(*role) != ink),
+                    "{kind:?} pen {index} is a role's fill"
+                );
+                assert!(
+                    contrast_ratio(ink, theme.canvas) >= 3.0,
+                    "{kind:?} pen {index} on the canvas"
+                );
+            }
+        }
     }
 }

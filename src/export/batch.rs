@@ -7,6 +7,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::capture::VECTOR_PIXELS_PER_POINT;
+use super::fonts::FontBook;
+use super::svg::{TextMode, UsedChars};
 use super::{Capturer, ExportError, ExportOptions, png, svg};
 use crate::lecture::Lecture;
 use crate::scene::SceneLink;
@@ -45,11 +47,16 @@ pub fn file_stem(link: &SceneLink) -> String {
 /// What a batch wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BatchReport {
-    /// Files written, in scene order (SVG then PNG for each scene).
+    /// Files written, in scene order (SVG then PNG for each scene), then shared font files.
     pub files: Vec<PathBuf>,
 }
 
-/// Writes SVG and PNG (at `options.scale`) of each `(stem, link)` into `dir`.
+/// The folder, inside a batch's folder, that holds the fonts its SVGs share.
+pub const FONTS_DIR: &str = "fonts";
+
+/// Writes SVG and PNG (at `options.scale`) of each `(stem, link)` into `dir`. With
+/// [`TextMode::Linked`], the SVGs share font files in `dir/fonts/`, each subsetted once to the
+/// characters of the whole batch, instead of embedding a copy each.
 fn export_scenes(
     scenes: &[(String, SceneLink)],
     dir: &Path,
@@ -66,7 +73,8 @@ fn export_scenes(
     // Workers take the next scene as they finish one, so a worker with heavy scenes does not
     // leave the others idle at the end; neighbouring scenes share a tab, so capturers get reused.
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<Vec<(usize, PathBuf)>, ExportError>> = std::thread::scope(|scope| {
+    type Part = Result<(Vec<(usize, PathBuf)>, UsedChars), ExportError>;
+    let results: Vec<Part> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| scope.spawn(|| export_part(scenes, &next, dir, options)))
             .collect();
@@ -80,10 +88,36 @@ fn export_scenes(
             .collect()
     });
     let mut files = Vec::new();
+    let mut used = UsedChars::new();
     for result in results {
-        files.extend(result?);
+        let (part, chars) = result?;
+        files.extend(part);
+        for (family, set) in chars {
+            used.entry(family).or_default().extend(set);
+        }
     }
     files.sort();
+    if matches!(options.text, TextMode::Linked { .. }) {
+        let fonts = dir.join(FONTS_DIR);
+        std::fs::create_dir_all(&fonts).map_err(|source| ExportError::Io {
+            path: fonts.clone(),
+            source,
+        })?;
+        for (family, bytes) in FontBook::new().subsets_for(&used) {
+            let path = fonts.join(format!("{family}.ttf"));
+            crate::files::write_atomic_fast(&path, |file| file.write_all(&bytes)).map_err(
+                |source| ExportError::Io {
+                    path: path.clone(),
+                    source,
+                },
+            )?;
+            files.push((usize::MAX, path));
+        }
+        crate::files::sync_dir(&fonts).map_err(|source| ExportError::Io {
+            path: fonts.clone(),
+            source,
+        })?;
+    }
     // One flush of the folder for the whole batch instead of one per file.
     crate::files::sync_dir(dir).map_err(|source| ExportError::Io {
         path: dir.to_owned(),
@@ -99,8 +133,9 @@ fn export_part(
     next: &std::sync::atomic::AtomicUsize,
     dir: &Path,
     options: &ExportOptions,
-) -> Result<Vec<(usize, PathBuf)>, ExportError> {
+) -> Result<(Vec<(usize, PathBuf)>, UsedChars), ExportError> {
     let mut files = Vec::new();
+    let mut used = UsedChars::new();
     // Reused for every scene of a tab. At the vector layout's density (2x, the default) one
     // painting gives both files; at another scale the SVG is painted separately.
     let mut capturer: Option<Capturer> = None;
@@ -109,17 +144,21 @@ fn export_part(
     loop {
         let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let Some((stem, link)) = scenes.get(index) else {
-            return Ok(files);
+            return Ok((files, used));
         };
         let raster = reuse(&mut capturer, link, options, options.scale)?;
-        let (svg_text, image) = if shared {
-            let (picture, image) = raster.picture_and_image(None)?;
-            (svg::to_svg(&picture), image)
+        let (picture, image) = if shared {
+            raster.picture_and_image(None)?
         } else {
             let image = raster.image(None)?;
             let picture = reuse(&mut vector, link, options, VECTOR_PIXELS_PER_POINT)?.picture(None);
-            (svg::to_svg(&picture), image)
+            (picture, image)
         };
+        let document = svg::render_with(&picture, &options.text);
+        for (family, set) in document.used {
+            used.entry(family).or_default().extend(set);
+        }
+        let svg_text = document.text;
         let svg_path = dir.join(format!("{stem}.svg"));
         let png_path = dir.join(format!("{stem}.png"));
         let io = |path: &Path| {
@@ -136,7 +175,7 @@ fn export_part(
 }
 
 /// The capturer in `slot` showing `link`: reopened when it paints the same tab, new otherwise.
-fn reuse<'a>(
+pub(super) fn reuse<'a>(
     slot: &'a mut Option<Capturer>,
     link: &SceneLink,
     options: &ExportOptions,
@@ -152,13 +191,21 @@ fn reuse<'a>(
         .ok_or_else(|| ExportError::Render("no capturer".to_owned()))
 }
 
-/// `virtscope export --all DIR`: every scene of every registered tab.
+/// `virtscope export --all DIR`: every scene of every registered tab. Unless text is drawn as
+/// outlines, the SVGs link one shared copy of each font in `DIR/fonts/` (hundreds of pictures
+/// would otherwise each embed the same fonts).
 pub fn export_all(dir: &Path, options: &ExportOptions) -> Result<BatchReport, ExportError> {
     let scenes: Vec<(String, SceneLink)> = crate::tabs::all_scenes()
         .into_iter()
         .map(|link| (file_stem(&link), link))
         .collect();
-    export_scenes(&scenes, dir, options)
+    let mut options = options.clone();
+    if options.text == TextMode::Embedded {
+        options.text = TextMode::Linked {
+            prefix: format!("{FONTS_DIR}/"),
+        };
+    }
+    export_scenes(&scenes, dir, &options)
 }
 
 /// `virtscope export --lecture FILE DIR`: the lecture's scenes in order (`01-...`), plus an
@@ -188,11 +235,14 @@ pub fn export_lecture(
     for ((stem, link), slide) in scenes.iter().zip(&lecture.slides) {
         let _ = writeln!(
             html,
-            "<section><h2>{}</h2><p><code>{}</code></p><img src=\"{stem}.svg\" alt=\"{}\"><p>{}</p></section>",
+            "<section><h2>{}</h2><p><code>{}</code></p><img src=\"{stem}.svg\" alt=\"{}\">{}</section>",
             escape_html(&link.tab),
             escape_html(&link.to_string()),
             escape_html(&link.to_string()),
-            escape_html(&slide.notes).replace('\n', "<br>")
+            crate::lecture::presenter::paragraphs(&slide.notes)
+                .iter()
+                .map(|paragraph| format!("<p>{}</p>", escape_html(paragraph)))
+                .collect::<String>()
         );
     }
     html.push_str("</body></html>\n");
@@ -249,6 +299,36 @@ mod tests {
         assert!(dir.path().join("02-overview_step-1.png").exists());
         let html = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
         assert!(html.contains("<h1>Demo</h1>") && html.contains("The &lt;start&gt;."));
+    }
+
+    #[test]
+    fn a_batch_shares_its_fonts() {
+        let dir = tempfile::tempdir().unwrap();
+        let scenes: Vec<(String, SceneLink)> = ["overview?step=0", "cpu/native?program=popf"]
+            .iter()
+            .map(|text| {
+                let link = SceneLink::parse(text).unwrap();
+                (file_stem(&link), link)
+            })
+            .collect();
+        let options = ExportOptions {
+            width: 640.0,
+            height: 360.0,
+            text: TextMode::Linked {
+                prefix: "fonts/".to_owned(),
+            },
+            ..ExportOptions::default()
+        };
+        let report = export_scenes(&scenes, dir.path(), &options).unwrap();
+        let hack = dir.path().join("fonts/vs-Hack.ttf");
+        assert!(report.files.contains(&hack), "{:?}", report.files);
+        let svg = std::fs::read_to_string(dir.path().join("overview_step-0.svg")).unwrap();
+        assert!(
+            svg.contains(r#"src:url("fonts/vs-Ubuntu-Light.ttf")"#),
+            "links its fonts"
+        );
+        assert!(!svg.contains("base64"), "embeds none");
+        assert!(std::fs::metadata(hack).unwrap().len() > 1000);
     }
 
     #[test]

@@ -112,6 +112,14 @@ fn snapshot_ui(ui: &mut Ui, theme: &Theme, snapshot: &Snapshot) {
         ("Relearning", Role::Bad, 2),
     ];
     let mut charts: Vec<BarChart> = Vec::new();
+    // Headroom above the tallest day, and the legend in the top-left corner (the oldest days):
+    // today's bar, on the right, is the one a student looks for.
+    let tallest = snapshot
+        .reviews
+        .iter()
+        .map(|day| day.learning + day.review + day.relearning)
+        .max()
+        .unwrap_or(0);
     for (name, role, kind) in reviews {
         let bars = snapshot
             .reviews
@@ -129,7 +137,8 @@ fn snapshot_ui(ui: &mut Ui, theme: &Theme, snapshot: &Snapshot) {
     }
     Plot::new("reviews-per-day")
         .height(height)
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .include_y(f64::from(tallest.max(1)) * 1.6)
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
