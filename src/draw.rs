@@ -164,6 +164,64 @@ pub fn caption(painter: &Painter, theme: &Theme, rect: Rect, title: &str, captio
     Rect::from_min_max(Pos2::new(rect.min.x, caption_rect.max.y + 8.0), rect.max)
 }
 
+/// Scales tried, largest first, when a layout shrinks its type to fit (each step about 8 %).
+const FIT_SCALES: [f32; 9] = [1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6, 0.55, 0.5];
+
+fn measuring_id() -> egui::Id {
+    egui::Id::unique("virtscope-measuring")
+}
+
+/// Whether the current drawing only measures (see [`fitted_theme`]): accessible regions and
+/// other interactions are skipped, as the real drawing follows.
+pub fn is_measuring(ctx: &egui::Context) -> bool {
+    ctx.data(|data| data.get_temp::<bool>(measuring_id()).unwrap_or(false))
+}
+
+/// The largest scaling of `theme` (down to its legible minimum, see [`Theme::scaled`]) at which
+/// `fits` says a layout fits. `fits` draws the layout with the painter it is given, which paints
+/// nothing, and returns whether it ended inside its rectangle. When no scale fits, the smallest.
+pub fn fitted_theme(
+    painter: &Painter,
+    theme: &Theme,
+    mut fits: impl FnMut(&Theme, &Painter) -> bool,
+) -> Theme {
+    measuring(painter, |invisible| {
+        FIT_SCALES
+            .iter()
+            .map(|scale| theme.scaled(*scale))
+            .find(|candidate| fits(candidate, invisible))
+            .unwrap_or_else(|| theme.scaled(FIT_SCALES[FIT_SCALES.len() - 1]))
+    })
+}
+
+/// Runs `measure` with a copy of `painter` that paints nothing, while [`is_measuring`] is true:
+/// for drawing code that returns where it ended.
+pub fn measuring<R>(painter: &Painter, measure: impl FnOnce(&Painter) -> R) -> R {
+    let mut invisible = painter.clone();
+    invisible.set_invisible();
+    let ctx = painter.ctx();
+    let outer = is_measuring(ctx);
+    ctx.data_mut(|data| data.insert_temp(measuring_id(), true));
+    let result = measure(&invisible);
+    ctx.data_mut(|data| data.insert_temp(measuring_id(), outer));
+    result
+}
+
+fn static_picture_id() -> egui::Id {
+    egui::Id::unique("virtscope-static-picture")
+}
+
+/// Marks `ctx` as painting a static picture (an export): scenes leave out what only a live
+/// window needs, such as a text field to type into.
+pub fn set_static_picture(ctx: &egui::Context) {
+    ctx.data_mut(|data| data.insert_temp(static_picture_id(), true));
+}
+
+/// Whether `ctx` paints a static picture (see [`set_static_picture`]).
+pub fn is_static_picture(ctx: &egui::Context) -> bool {
+    ctx.data(|data| data.get_temp::<bool>(static_picture_id()).unwrap_or(false))
+}
+
 /// Makes `rect` clickable and hoverable, with an accessible name so that screen readers (and the
 /// UI tests) find it by label.
 pub fn hit_region(ui: &Ui, rect: Rect, id: egui::Id, label: &str) -> Response {
@@ -182,6 +240,9 @@ pub fn label_region(
     id: impl std::hash::Hash + std::fmt::Debug,
     label: impl Fn() -> String,
 ) {
+    if is_measuring(ui.ctx()) {
+        return;
+    }
     let response = ui.interact(rect, egui::Id::unique(("scene-label", id)), Sense::hover());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, label()));
 }

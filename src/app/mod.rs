@@ -550,7 +550,7 @@ impl VirtscopeApp {
                 let response = ui.add(
                     egui::TextEdit::singleline(&mut self.link_text)
                         .id(self.link_field_id)
-                        .desired_width(ui.available_width().min(520.0))
+                        .desired_width(ui.available_width())
                         .font(egui::TextStyle::Monospace),
                 );
                 if response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter)) {

@@ -104,6 +104,7 @@ impl Capturer {
         let ctx = egui::Context::default();
         crate::fonts::install(&ctx);
         theme.apply(&ctx);
+        crate::draw::set_static_picture(&ctx);
         let size = Vec2::new(options.width, options.height);
         let mut input = egui::RawInput {
             screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
