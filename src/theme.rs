@@ -421,6 +421,7 @@ impl Theme {
         };
         ctx.set_theme(egui_theme);
         ctx.set_style_of(egui_theme, self.style());
+        crate::draw::set_min_text_size(ctx, self.min_text_size);
     }
 
     /// The egui style of this theme.

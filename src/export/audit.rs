@@ -307,8 +307,13 @@ fn is_more_marker(text: &str) -> bool {
     matches!(trimmed, "▲" | "▼" | "…") || trimmed.starts_with("… ")
 }
 
-/// Checks `texts` against `rules`.
-pub fn audit_texts(texts: &[PaintedText], rules: &Rules) -> Audit {
+/// Checks `texts` against `rules`. Texts in `excerpts` (machine strings a scene cuts on purpose,
+/// as their tool does: [`crate::draw::excerpt`]) may be elided.
+pub fn audit_texts(
+    texts: &[PaintedText],
+    rules: &Rules,
+    excerpts: &std::collections::BTreeSet<String>,
+) -> Audit {
     let mut audit = Audit {
         texts: texts.len(),
         ..Audit::default()
@@ -325,7 +330,7 @@ pub fn audit_texts(texts: &[PaintedText], rules: &Rules) -> Audit {
                 break;
             }
         }
-        if text.elided || is_more_marker(&text.text) {
+        if (text.elided && !excerpts.contains(&text.text)) || is_more_marker(&text.text) {
             audit.problems.push(Problem::Elided {
                 text: text.text.clone(),
                 ink,
@@ -444,7 +449,11 @@ pub fn audit_scenes(
                             )
                             .map(|capturer| {
                                 let picture = capturer.picture(None);
-                                audit_texts(&painted_texts(&picture.shapes), &rules)
+                                audit_texts(
+                                    &painted_texts(&picture.shapes),
+                                    &rules,
+                                    &picture.excerpts,
+                                )
                             })
                         }))
                         .unwrap_or_else(|_| {
@@ -511,7 +520,7 @@ mod tests {
             (Pos2::new(10.0, 10.0), "Guest kernel", 20.0),
             (Pos2::new(10.0, 40.0), "Hypervisor", 20.0),
         ]);
-        let audit = audit_texts(&painted_texts(&shapes), &rules());
+        let audit = audit_texts(&painted_texts(&shapes), &rules(), &Default::default());
         assert_eq!(audit.texts, 2);
         assert!(audit.problems.is_empty(), "{:?}", audit.problems);
         assert_eq!(audit.smallest.map(|(_, size)| size), Some(20.0));
@@ -523,7 +532,7 @@ mod tests {
             (Pos2::new(10.0, 10.0), "OOM kill", 20.0),
             (Pos2::new(30.0, 14.0), "memory.max = 200 MiB", 20.0),
         ]);
-        let audit = audit_texts(&painted_texts(&shapes), &rules());
+        let audit = audit_texts(&painted_texts(&shapes), &rules(), &Default::default());
         assert_eq!(audit.count("overlap"), 1, "{:?}", audit.problems);
         let message = audit.problems[0].to_string();
         assert!(
@@ -535,7 +544,7 @@ mod tests {
     #[test]
     fn text_past_the_canvas_is_clipped() {
         let shapes = paint(&[(Pos2::new(330.0, 10.0), "Instructions", 20.0)]);
-        let audit = audit_texts(&painted_texts(&shapes), &rules());
+        let audit = audit_texts(&painted_texts(&shapes), &rules(), &Default::default());
         assert_eq!(audit.count("clipped"), 1, "{:?}", audit.problems);
     }
 
@@ -545,7 +554,7 @@ mod tests {
             (Pos2::new(10.0, 10.0), "tiny", 3.0),
             (Pos2::new(10.0, 100.0), "▼", 20.0),
         ]);
-        let audit = audit_texts(&painted_texts(&shapes), &rules());
+        let audit = audit_texts(&painted_texts(&shapes), &rules(), &Default::default());
         assert_eq!(audit.count("too small"), 1, "{:?}", audit.problems);
         assert_eq!(audit.count("elided"), 1, "{:?}", audit.problems);
         assert_eq!(
@@ -578,7 +587,7 @@ mod tests {
             output.textures_delta.clear();
             shapes = output.shapes;
         }
-        let audit = audit_texts(&painted_texts(&shapes), &rules());
+        let audit = audit_texts(&painted_texts(&shapes), &rules(), &Default::default());
         assert_eq!(audit.count("elided"), 1, "{:?}", audit.problems);
     }
 }

@@ -18,6 +18,8 @@ pub struct Picture {
     pub background: Option<Color32>,
     /// Everything painted, in paint order, with its clip rectangle.
     pub shapes: Vec<ClippedShape>,
+    /// Machine strings the scene cut on purpose ([`crate::draw::excerpt`]), by their full text.
+    pub excerpts: std::collections::BTreeSet<String>,
 }
 
 impl Picture {
@@ -155,6 +157,7 @@ impl Capturer {
             timeline.seek(position);
         }
         let mut shapes = Vec::new();
+        crate::draw::take_excerpts(&self.ctx);
         for _ in 0..PASSES {
             let tab = &mut self.tab;
             let theme = &self.theme;
@@ -182,6 +185,7 @@ impl Capturer {
             size: self.size,
             background: (!self.transparent).then_some(self.theme.canvas),
             shapes,
+            excerpts: crate::draw::take_excerpts(&self.ctx),
         }
     }
 
@@ -203,6 +207,7 @@ impl Capturer {
             size: self.size,
             background: (!self.transparent).then_some(self.theme.canvas),
             shapes,
+            excerpts: crate::draw::take_excerpts(&self.ctx),
         };
         Ok((picture, image))
     }

@@ -776,6 +776,7 @@ mod tests {
                 .into_iter()
                 .map(|shape| ClippedShape::new(canvas, shape))
                 .collect(),
+            excerpts: Default::default(),
         }
     }
 

@@ -147,35 +147,19 @@ fn columns(theme: &Theme, width: f32) -> usize {
 /// `text` cut into rows of at most `columns` characters, at spaces where possible; rows after the
 /// first are indented by two spaces so they read as the same line.
 fn wrap_line(text: &str, columns: usize) -> Vec<String> {
-    let mut rows = Vec::new();
-    let mut rest: Vec<char> = text.trim_end().chars().collect();
-    let mut indent = "";
-    loop {
-        let room = columns.saturating_sub(indent.len()).max(4);
-        if rest.len() <= room {
-            rows.push(format!("{indent}{}", rest.iter().collect::<String>()));
-            return rows;
-        }
-        // Break at the last space that leaves something on this row; else mid-word.
-        let cut = rest[..=room]
-            .iter()
-            .rposition(|c| *c == ' ')
-            .filter(|at| rest[..*at].iter().any(|c| *c != ' '))
-            .unwrap_or(room);
-        rows.push(format!(
-            "{indent}{}",
-            rest[..cut].iter().collect::<String>().trim_end()
-        ));
-        rest = rest[cut..]
-            .iter()
-            .copied()
-            .skip_while(|c| *c == ' ')
-            .collect();
-        indent = "  ";
-        if rest.is_empty() {
-            return rows;
-        }
-    }
+    let indent = "  ";
+    let rest = columns.saturating_sub(indent.len()).max(4);
+    draw::wrap_monospace(text, columns, rest)
+        .into_iter()
+        .enumerate()
+        .map(|(index, row)| {
+            if index == 0 {
+                row
+            } else {
+                format!("{indent}{row}")
+            }
+        })
+        .collect()
 }
 
 /// The rows a listing takes at `columns` characters per row.
