@@ -199,7 +199,7 @@ pub enum Problem {
         /// Where they meet.
         area: Rect,
     },
-    /// Text cut with `…`, or a marker standing for hidden content (`▼`, `… 3 more`).
+    /// Text cut with `…`, or a bare marker standing for hidden content (`▼`, `…`).
     Elided {
         /// The text.
         text: String,
@@ -301,10 +301,10 @@ impl Audit {
 }
 
 /// Markers that stand for content a live window scrolls to, which a static picture must not
-/// need.
+/// need: a bare arrow or ellipsis. A note that says what is left out ("… 3 more processes",
+/// "lines 4–9 of 15") is an excerpt a picture may show where it has no room.
 fn is_more_marker(text: &str) -> bool {
-    let trimmed = text.trim();
-    matches!(trimmed, "▲" | "▼" | "…") || trimmed.starts_with("… ")
+    matches!(text.trim(), "▲" | "▼" | "…")
 }
 
 /// Checks `texts` against `rules`. Texts in `excerpts` (machine strings a scene cuts on purpose,

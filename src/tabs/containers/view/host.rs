@@ -657,7 +657,9 @@ fn container_ui(
         &format!("writable layer of {}: {}", container.name, files.join(", ")),
     );
     let mut y = summary_rect.max.y + 2.0;
-    for (text, changed_now) in file_lines(container, changes) {
+    let lines = file_lines(container, changes);
+    let count = lines.len();
+    for (index, (text, changed_now)) in lines.into_iter().enumerate() {
         let color = if changed_now {
             theme.accent
         } else {
@@ -670,7 +672,7 @@ fn container_ui(
                 painter,
                 Pos2::new(inner.min.x, y),
                 Align2::LEFT_TOP,
-                "…",
+                &format!("… {} more", count - index),
                 theme.small(),
                 theme.text,
                 inner.width(),
