@@ -10,9 +10,12 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
 use virtscope::app::{Launch, Settings, VirtscopeApp};
 use virtscope::export::ExportOptions;
-use virtscope::export::audit::{Audit, Rules, audit_scenes, audit_texts, painted_texts};
+use virtscope::export::audit::{
+    Audit, PaintedText, Rules, audit_scenes, audit_texts, painted_texts,
+};
 use virtscope::scene::SceneLink;
 use virtscope::theme::ThemeKind;
 
@@ -160,10 +163,78 @@ fn the_window_at_1440x900_beside_the_flashcards_panel() {
         let audit = audit_texts(&painted_texts(&harness.output().shapes), &rules, &excerpts);
         results.push((link.to_string(), audit));
     }
+    // The card's answer in the panel, then each window over the scene (only the window's own
+    // texts: what it covers is hidden, not overlapped).
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    let excerpts = virtscope::draw::take_excerpts(&harness.ctx);
+    let audit = audit_texts(&painted_texts(&harness.output().shapes), &rules, &excerpts);
+    results.push(("the panel with the answer shown".to_owned(), audit));
+    let windows: [(&str, egui::Key, egui::Modifiers); 5] = [
+        ("Browse cards", egui::Key::B, egui::Modifiers::COMMAND),
+        ("Export scene", egui::Key::E, egui::Modifiers::COMMAND),
+        ("Statistics", egui::Key::B, egui::Modifiers::COMMAND),
+        ("Review settings", egui::Key::B, egui::Modifiers::COMMAND),
+        ("Keyboard shortcuts", egui::Key::B, egui::Modifiers::COMMAND),
+    ];
+    for (title, key, modifiers) in windows {
+        match title {
+            "Statistics" => harness.get_by_label("Statistics…").click(),
+            "Review settings" => harness.get_by_label("Settings…").click(),
+            "Keyboard shortcuts" => {
+                harness.get_by_label("Help").click();
+                harness.run();
+                harness.get_by_label("Keyboard shortcuts").click();
+            }
+            _ => harness.key_press_modifiers(modifiers, key),
+        }
+        harness.run();
+        results.push((
+            format!("the {title} window"),
+            window_audit(&harness, title, &rules),
+        ));
+        harness.key_press(egui::Key::Escape);
+        harness.run();
+    }
     report(
         "1440x900 window with the Flashcards panel",
         &results,
         &[],
         started,
     );
+}
+
+/// The audit of the window titled `title`: its texts are those painted after its title (windows
+/// paint over the scene) inside its area. A row a scrolling list cuts at its edge is part of a
+/// live list; what must not happen is text passing the window itself.
+fn window_audit(harness: &Harness<'_, VirtscopeApp>, title: &str, rules: &Rules) -> Audit {
+    let area = harness
+        .ctx
+        .memory(|memory| memory.area_rect(virtscope::dialog::window_id(title)))
+        .unwrap_or_else(|| panic!("the {title} window is open"));
+    let painted = painted_texts(&harness.output().shapes);
+    let first = painted
+        .iter()
+        .rposition(|text| text.text == title)
+        .unwrap_or_else(|| panic!("the {title} window has its title"));
+    let texts: Vec<PaintedText> = painted[first..]
+        .iter()
+        .filter(|text| area.expand(1.0).contains_rect(text.clip))
+        .map(|text| {
+            let mut text = text.clone();
+            for row in &mut text.rows {
+                row.glyphs.retain(|glyph| glyph.intersects(text.clip));
+                for glyph in &mut row.glyphs {
+                    *glyph = glyph.intersect(text.clip);
+                }
+                row.ink = row.ink.intersect(text.clip);
+            }
+            text.rows.retain(|row| !row.glyphs.is_empty());
+            text.clip = area;
+            text
+        })
+        .filter(|text| !text.rows.is_empty())
+        .collect();
+    let excerpts = virtscope::draw::take_excerpts(&harness.ctx);
+    audit_texts(&texts, rules, &excerpts)
 }

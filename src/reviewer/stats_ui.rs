@@ -103,7 +103,9 @@ fn snapshot_ui(ui: &mut Ui, theme: &Theme, snapshot: &Snapshot) {
         None => "True retention: no review-card answers yet".to_owned(),
     };
     ui.label(RichText::new(retention_text).strong());
-    let height = (ui.available_height() / 3.3).max(110.0);
+    // Three charts, each with a heading above and its axis names: about four rows of text each.
+    let text_row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    let height = ((ui.available_height() - 12.0 * text_row) / 3.0).max(110.0);
 
     ui.label("Answers per day, last 30 days (today on the right)");
     let reviews = [
