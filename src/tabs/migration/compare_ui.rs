@@ -125,7 +125,11 @@ pub fn compare_canvas_ui(
         &legend_looks,
     );
     let bars_rect = Rect::from_min_max(Pos2::new(plot_rect.max.x + 24.0, middle.min.y), middle.max);
-    bars_ui(&painter, theme, bars_rect, &comparison);
+    // The bars take the largest type at which they stay above the footnotes.
+    let bars_theme = crate::draw::fitted_theme(&painter, theme, |theme, painter| {
+        bars_ui(painter, theme, bars_rect, &comparison) <= bars_rect.max.y
+    });
+    bars_ui(&painter, &bars_theme, bars_rect, &comparison);
     seek
 }
 
@@ -187,8 +191,8 @@ fn rounds(count: u32) -> String {
 }
 
 /// Horizontal bars per metric, one per method, the lowest marked "least"; lays the metrics
-/// out in one or two columns to fit `rect`.
-fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) {
+/// out in one or two columns to fit `rect`. Returns where the last group ends.
+fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) -> f32 {
     let line = theme.small_size * 1.45;
     let group = line * 4.3;
     let columns = if group * METRICS.len() as f32 <= rect.height() {
@@ -281,4 +285,5 @@ fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) {
         }
     }
     painter.extend(shapes);
+    top + per_column as f32 * group - (group - line * 4.0)
 }

@@ -94,7 +94,9 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
     let mut params = scene.params.clone();
     let mut changed = false;
     ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().slider_width = theme.body_size * 6.0;
+        // Long enough that a short drag is a small change: a logarithmic slider spreads its
+        // decades over this width (a third as long, 20 points crossed two decades).
+        ui.spacing_mut().slider_width = theme.body_size * 9.0;
         let mut slider = |ui: &mut Ui,
                           enabled: bool,
                           value: &mut f64,
@@ -104,29 +106,47 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
                           decimals: i32,
                           hint: &str| {
             let mut edited = *value;
-            // A slider lays its parts out in a nested row whose width the wrapping row cannot
-            // know in advance; giving the group its width lets the row wrap before it.
-            let label_width = ui
-                .painter()
-                .layout_no_wrap(text.to_owned(), theme.body(), theme.text)
-                .size()
-                .x;
+            // The name comes first, then the slider and its value, as one group of a fixed
+            // width (measured at the widest value the range allows), so the row wraps at the same
+            // places whatever the values and a name never reads as the next slider's.
+            let text_width = |text: &str| {
+                ui.painter()
+                    .layout_no_wrap(text.to_owned(), theme.body(), theme.text)
+                    .size()
+                    .x
+            };
+            let widest = format!(
+                "{:.prec$}{suffix}",
+                range.end(),
+                prec = decimals.max(0) as usize
+            );
             let spacing = ui.spacing().item_spacing.x;
-            let width = ui.spacing().slider_width + theme.body_size * 5.0 + label_width + 3.0 * spacing;
+            let value_width = text_width(&widest) + 2.0 * ui.spacing().button_padding.x;
+            let width = text_width(text)
+                + ui.spacing().slider_width
+                + value_width
+                + 3.0 * spacing;
             let height = ui.spacing().interact_size.y;
+            let smallest = (10f64.powi(-decimals.max(0))).max(*range.start()).max(1.0);
             let response = ui
-                .allocate_ui(egui::vec2(width, height), |ui| {
-                    ui.add_enabled(
-                        enabled,
-                        Slider::new(&mut edited, range)
-                            .logarithmic(true)
-                            .smallest_positive(0.1)
-                            .clamping(SliderClamping::Never)
-                            .max_decimals(decimals.max(0) as usize)
-                            .suffix(suffix)
-                            .text(text),
-                    )
-                })
+                .allocate_ui_with_layout(
+                    egui::vec2(width, height),
+                    egui::Layout::left_to_right(egui::Align::Center),
+                    |ui| {
+                        ui.set_min_width(width);
+                        let label = ui.add_enabled(enabled, egui::Label::new(text));
+                        ui.add_enabled(
+                            enabled,
+                            Slider::new(&mut edited, range)
+                                .logarithmic(true)
+                                .smallest_positive(smallest)
+                                .clamping(SliderClamping::Never)
+                                .max_decimals(decimals.max(0) as usize)
+                                .suffix(suffix),
+                        )
+                        .labelled_by(label.id)
+                    },
+                )
                 .inner
                 .on_hover_text(hint);
             if response.changed() {

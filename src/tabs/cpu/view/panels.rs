@@ -9,6 +9,7 @@ use egui::{Align2, Painter, Pos2, Rect, Stroke, Ui, Vec2};
 
 use super::super::model::cpu::{CpuState, Space, VmxMode};
 use super::super::model::isa::Instr;
+use super::super::model::trace::Counters;
 use super::super::model::trace::Step;
 use super::super::model::{Mode, Program, ROBIN_IRVINE_COUNT, ROBIN_IRVINE_LIST};
 use super::super::scene::RunData;
@@ -301,31 +302,9 @@ pub fn counters_ui(
     with_cycles: bool,
     prefix: &str,
 ) -> f32 {
-    let Some(step) = data.trace.step(step_index) else {
+    let Some((now, before, items)) = counter_items(data, step_index) else {
         return rect.min.y;
     };
-    let now = step.state.counters;
-    let before = step_index
-        .checked_sub(1)
-        .and_then(|index| data.trace.step(index))
-        .map(|step| step.state.counters)
-        .unwrap_or_default();
-    let items = [
-        (
-            "Instructions",
-            now.guest_instructions,
-            before.guest_instructions,
-        ),
-        ("Traps", now.traps, before.traps),
-        ("Reflections", now.reflections, before.reflections),
-        ("VM exits", now.vm_exits, before.vm_exits),
-        ("Hypercalls", now.hypercalls, before.hypercalls),
-        ("Translations", now.translations, before.translations),
-        ("TC hits", now.tc_hits, before.tc_hits),
-        ("Callouts", now.callouts, before.callouts),
-        ("System calls", now.syscalls, before.syscalls),
-        ("Interrupts", now.interrupts, before.interrupts),
-    ];
     let clipped = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
     let row_height = theme.small_size * 1.5;
     let mut y = rect.min.y;
@@ -380,6 +359,83 @@ pub fn counters_ui(
         format!("{prefix}Cycles: {}", now.cycles)
     });
     cycles.max.y
+}
+
+/// What the counters hold after a step and before it.
+type CounterItems = (Counters, Counters, [(&'static str, u64, u64); 10]);
+
+/// The counters after step `step_index`, before it, and each counter's name, value and value
+/// before.
+fn counter_items(data: &RunData, step_index: usize) -> Option<CounterItems> {
+    let now = data.trace.step(step_index)?.state.counters;
+    let before = step_index
+        .checked_sub(1)
+        .and_then(|index| data.trace.step(index))
+        .map(|step| step.state.counters)
+        .unwrap_or_default();
+    let items = [
+        (
+            "Instructions",
+            now.guest_instructions,
+            before.guest_instructions,
+        ),
+        ("Traps", now.traps, before.traps),
+        ("Reflections", now.reflections, before.reflections),
+        ("VM exits", now.vm_exits, before.vm_exits),
+        ("Hypercalls", now.hypercalls, before.hypercalls),
+        ("Translations", now.translations, before.translations),
+        ("TC hits", now.tc_hits, before.tc_hits),
+        ("Callouts", now.callouts, before.callouts),
+        ("System calls", now.syscalls, before.syscalls),
+        ("Interrupts", now.interrupts, before.interrupts),
+    ];
+    Some((now, before, items))
+}
+
+/// The counters as one wrapped line, for the narrow comparison columns: guest instructions and
+/// every counter this run ever moves (the same ones at every step), with what this step added.
+pub fn counters_line_ui(
+    ui: &Ui,
+    painter: &Painter,
+    theme: &Theme,
+    rect: Rect,
+    data: &RunData,
+    step_index: usize,
+    prefix: &str,
+) -> f32 {
+    let Some((_, _, items)) = counter_items(data, step_index) else {
+        return rect.min.y;
+    };
+    let last = counter_items(data, data.trace.len().saturating_sub(1)).map(|(_, _, items)| items);
+    let parts: Vec<String> = items
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| *index == 0 || last.is_some_and(|last| last[*index].1 > 0))
+        .map(|(_, (name, value, before))| {
+            let delta = value.saturating_sub(*before);
+            if delta > 0 {
+                format!("{name} {value} (+{delta})")
+            } else {
+                format!("{name} {value}")
+            }
+        })
+        .collect();
+    let text = format!("Counters: {}", parts.join(" · "));
+    let clipped = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
+    let line = draw::text_wrapped(
+        &clipped,
+        rect.min,
+        &text,
+        theme.small(),
+        theme.text,
+        rect.width(),
+    );
+    for (name, value, _) in items {
+        label_region(ui, line, (prefix, name), || {
+            format!("{prefix}{name}: {value}")
+        });
+    }
+    line.max.y
 }
 
 fn counter_cell(painter: &Painter, theme: &Theme, cell: Rect, name: &str, value: u64, delta: u64) {
@@ -464,10 +520,7 @@ pub fn cache_ui(
         .map(|(block, _)| block);
     let row_height = theme.small_size * 1.5;
     for (index, block) in blocks.iter().enumerate() {
-        let start = data
-            .kernel
-            .get(block.guest_start)
-            .map_or("?", |line| line.split(':').next().unwrap_or("?"));
+        let start = super::block_start_name(data, block.guest_start);
         let rewritten = block
             .ops
             .iter()
