@@ -169,6 +169,11 @@ pub struct ExportArgs {
     /// Leave the background transparent.
     #[arg(long)]
     pub transparent: bool,
+
+    /// SVG: draw text as glyph outlines, for tools that ignore fonts in SVG (text is no longer
+    /// selectable; the default keeps real text with its fonts embedded).
+    #[arg(long)]
+    pub text_outlines: bool,
 }
 
 /// A headless command failed; the message is one line.
@@ -219,18 +224,17 @@ fn run_export(args: &ExportArgs, out: &mut impl std::io::Write) -> Result<(), Cl
         scale: args.scale.unwrap_or(if batch { 2.0 } else { 1.0 }),
         theme,
         transparent: args.transparent,
+        text: if args.text_outlines {
+            export::svg::TextMode::Outlines
+        } else {
+            export::svg::TextMode::Embedded
+        },
     };
     let failed = |err: export::ExportError| CliError(err.to_string());
     let io = |err: std::io::Error| CliError(err.to_string());
     if let Some(dir) = &args.all {
         let report = export::batch::export_all(dir, &options).map_err(failed)?;
-        return writeln!(
-            out,
-            "wrote {} files into {}",
-            report.files.len(),
-            dir.display()
-        )
-        .map_err(io);
+        return batch_outcome(&report, &dir.display().to_string(), out);
     }
     if let Some(file) = &args.lecture {
         let dir = args.target.as_deref().ok_or_else(|| {
@@ -243,7 +247,7 @@ fn run_export(args: &ExportArgs, out: &mut impl std::io::Write) -> Result<(), Cl
             crate::lecture::script::load(file).map_err(|err| CliError(err.to_string()))?;
         let report = export::batch::export_lecture(&lecture, std::path::Path::new(dir), &options)
             .map_err(failed)?;
-        return writeln!(out, "wrote {} files into {dir}", report.files.len()).map_err(io);
+        return batch_outcome(&report, dir, out);
     }
     let (Some(target), Some(output)) = (&args.target, &args.output) else {
         return Err(CliError(
@@ -265,6 +269,27 @@ fn run_export(args: &ExportArgs, out: &mut impl std::io::Write) -> Result<(), Cl
     };
     export::export_file(&link, &output, &options, &animation).map_err(failed)?;
     writeln!(out, "wrote {}", output.display()).map_err(io)
+}
+
+/// Says what a batch wrote and names each scene it could not draw; any failure is an error (exit
+/// code 2) after the other scenes were written.
+fn batch_outcome(
+    report: &export::batch::BatchReport,
+    dir: &str,
+    out: &mut impl std::io::Write,
+) -> Result<(), CliError> {
+    let io = |err: std::io::Error| CliError(err.to_string());
+    writeln!(out, "wrote {} files into {dir}", report.files.len()).map_err(io)?;
+    for failure in &report.failed {
+        writeln!(out, "not exported: {failure}").map_err(io)?;
+    }
+    match report.failed.len() {
+        0 => Ok(()),
+        count => Err(CliError(format!(
+            "{count} scene{} could not be exported (named above); the others were written",
+            if count == 1 { "" } else { "s" }
+        ))),
+    }
 }
 
 fn load_deck(name: &str) -> Result<(deck::Deck, Vec<deck::Warning>), CliError> {

@@ -45,10 +45,7 @@ fn main() -> ExitCode {
     };
     match run_gui(launch) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("virtscope: error: {err:#}");
-            ExitCode::FAILURE
-        }
+        Err(err) => fail(&format_args!("{err:#}")),
     }
 }
 
@@ -87,11 +84,7 @@ fn run_gui(launch: Launch) -> anyhow::Result<()> {
         Ok(icon) => viewport = viewport.with_icon(icon),
         Err(err) => eprintln!("virtscope: warning: the window icon is unusable: {err}"),
     }
-    let options = eframe::NativeOptions {
-        viewport,
-        persist_window: true,
-        ..Default::default()
-    };
+    let options = virtscope::app::native_options(viewport, launch.data_dir.as_deref());
     eframe::run_native(
         "virtscope",
         options,

@@ -258,8 +258,10 @@ fn decode(text: &str) -> Result<String, String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
+            // Two hex digits exactly: `u8::from_str_radix` alone would also take a sign (`%+f`).
             let hex = bytes
                 .get(i + 1..i + 3)
+                .filter(|pair| pair.iter().all(u8::is_ascii_hexdigit))
                 .and_then(|pair| std::str::from_utf8(pair).ok())
                 .and_then(|pair| u8::from_str_radix(pair, 16).ok())
                 .ok_or_else(|| format!("bad percent escape at {:?}", &text[i..]))?;
@@ -401,6 +403,16 @@ mod tests {
         assert!(err.contains("view after '/' is empty"), "{err}");
         let err = SceneLink::parse("cpu?a=%zz").unwrap_err().to_string();
         assert!(err.contains("bad percent escape"), "{err}");
+        // A sign is not a hex digit: `%+f` was decoded as the byte 0x0f.
+        for escape in ["%+f", "%-1", "%+0"] {
+            let err = SceneLink::parse(&format!("overview?step={escape}"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!("bad percent escape at \"{escape}\"")),
+                "{err}"
+            );
+        }
         let err = SceneLink::parse("?a=1").unwrap_err().to_string();
         assert!(err.contains("tab name is missing"), "{err}");
     }

@@ -107,3 +107,78 @@ fn bad_links_formats_themes_and_paths_are_one_line_errors() {
         "unknown stack",
     );
 }
+
+/// Runs the binary with `args`, killing it if it has not finished within 10 s (a FIFO opened for
+/// reading blocks until a writer comes, which never happens here).
+#[cfg(unix)]
+fn virtscope_within_10_s(args: &[&str], data_dir: &Path) -> Output {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_virtscope"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let started = Instant::now();
+    while child.try_wait().expect("waits").is_none() {
+        if started.elapsed() > Duration::from_secs(10) {
+            child.kill().ok();
+            panic!("virtscope {args:?} was still running after 10 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// Every command that reads a user's file refuses a FIFO and /dev/zero at once, in one line:
+/// before, a FIFO blocked forever and `--lecture /dev/zero` grew to 4 GB.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_at_once_by_every_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let out_toml = dir.path().join("out.toml");
+    let out_dir = dir.path().join("handout");
+    let (fifo, out_toml, out_dir) = (
+        fifo.to_str().unwrap(),
+        out_toml.to_str().unwrap(),
+        out_dir.to_str().unwrap(),
+    );
+    for (path, kind) in [
+        (fifo, "a named pipe (FIFO)"),
+        ("/dev/zero", "a character device"),
+    ] {
+        let commands: [Vec<&str>; 5] = [
+            vec!["deck", "check", path],
+            vec!["deck", "import", path, "-o", out_toml],
+            vec!["deck", "export", path, "-o", out_toml],
+            vec!["export", "--lecture", path, out_dir],
+            vec!["--lecture", path],
+        ];
+        for args in commands {
+            let output = virtscope_within_10_s(&args, &dir.path().join("data"));
+            assert_one_line_error(
+                &output,
+                &format!("{path}: this is {kind}, not a regular file"),
+            );
+        }
+    }
+    assert!(!Path::new(out_toml).exists() && !Path::new(out_dir).exists());
+}
+
+/// A window that cannot open (no display here) is an error like any other: one line, exit code
+/// 2 as the README says (it was 1).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_window_that_cannot_open_exits_with_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = virtscope_within_10_s(&[], &dir.path().join("data"));
+    assert_one_line_error(&output, "cannot open the window");
+}

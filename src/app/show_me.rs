@@ -11,7 +11,7 @@
 
 use egui::{Rect, RichText, Ui};
 
-use super::VirtscopeApp;
+use super::{Pane, VirtscopeApp};
 use crate::deck::markdown::plain_text;
 use crate::painted::visible_texts;
 use crate::scene::SceneLink;
@@ -44,6 +44,9 @@ impl VirtscopeApp {
         };
         let (question, terms) = (plain_text(&card.front), card.shows.clone());
         self.open_link(&link);
+        // The scene gets the keyboard, so Space plays it; a click in the panel or F6 gives the
+        // keyboard back.
+        self.pane = Pane::Scene;
         if self.status.as_ref().is_none_or(|status| !status.is_error) {
             self.show_me = Some(ShowMe {
                 card_id: card_id.to_owned(),

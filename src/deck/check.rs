@@ -6,7 +6,7 @@
 //! answer "pending" for a tab that has not landed yet: such links are counted, not errors, and
 //! are validated fully once the tab registers.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use super::error::Location;
@@ -164,6 +164,9 @@ impl fmt::Display for CheckReport {
     }
 }
 
+/// Up to this many tags on a card, repeats are found by comparing each with the ones before it.
+const FEW_TAGS: usize = 16;
+
 /// Checks a deck: deck id and name, card ids (present, unique, no white space), non-empty
 /// sides, tags (non-empty, no white space, not repeated), and every scene link through
 /// `validate_link`.
@@ -232,13 +235,24 @@ pub fn check(deck: &Deck, mut validate_link: impl FnMut(&str) -> LinkStatus) -> 
         if card.back.trim().is_empty() {
             add(Severity::Error, "the back is empty".into());
         }
+        // A few tags (the usual case) are compared directly, faster than hashing; beyond that
+        // a set keeps the check linear (200,000 tags on one card took 27 s comparing pairs).
+        // Sized for this card (a set reused across cards would be cleared at the size of the
+        // largest card, for every card).
+        let mut seen_tags: Option<HashSet<&str>> =
+            (card.tags.len() > FEW_TAGS).then(|| HashSet::with_capacity(card.tags.len()));
         for (i, tag) in card.tags.iter().enumerate() {
+            let repeated = if let Some(seen) = &mut seen_tags {
+                !seen.insert(tag.as_str())
+            } else {
+                card.tags[..i].contains(tag)
+            };
             if tag.is_empty() || tag.chars().any(char::is_whitespace) {
                 add(
                     Severity::Error,
                     format!("tag {tag:?} is empty or contains white space"),
                 );
-            } else if card.tags[..i].contains(tag) {
+            } else if repeated {
                 add(Severity::Warning, format!("tag {tag:?} is repeated"));
             }
         }
@@ -410,6 +424,28 @@ mod tests {
         assert!(messages[3].contains("back is empty"));
         assert!(messages[4].contains("\"two words\""));
         assert!(messages[5].contains("repeated"));
+    }
+
+    /// Checking is linear in a card's tags: 50,000 tags (every tenth repeated) read and checked
+    /// well within a second even unoptimized. Comparing each tag with those before it took
+    /// 27 s for 200,000 tags in a release build, and longer than this bound for 50,000 here.
+    #[test]
+    fn many_tags_on_one_card_are_checked_in_linear_time() {
+        let tags: Vec<String> = (0..50_000)
+            .map(|i| format!("\"t{}\"", if i % 10 == 9 { i - 1 } else { i }))
+            .collect();
+        let text = format!(
+            "format = \"virtscope-deck\"\nversion = 1\n[deck]\nid = \"d\"\nname = \"n\"\n\
+             [[cards]]\nid = \"a\"\nfront = \"q\"\nback = \"a\"\ntags = [{}]\n",
+            tags.join(", ")
+        );
+        let started = std::time::Instant::now();
+        let deck = super::super::native::parse_native(&text, "tags.toml").unwrap();
+        let report = check(&deck, validator);
+        let elapsed = started.elapsed();
+        assert_eq!(report.warning_count(), 5_000);
+        assert_eq!(report.error_count(), 0);
+        assert!(elapsed.as_secs_f64() < 1.0, "{elapsed:?} for 50,000 tags");
     }
 
     #[test]

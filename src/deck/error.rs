@@ -100,16 +100,25 @@ pub enum DeckError {
     /// The input is larger than [`super::io::MAX_DECK_BYTES`]; it was not read into memory.
     #[error(
         "{at}: the file is {} and decks are limited to {}; refusing to read it",
-        human_bytes(*bytes),
+        bytes.map_or_else(|| format!("larger than {}", human_bytes(*limit_bytes)), human_bytes),
         human_bytes(*limit_bytes)
     )]
     TooLarge {
         /// The file.
         at: Location,
-        /// Its size.
-        bytes: u64,
+        /// Its size, or `None` when it grew past the limit while being read.
+        bytes: Option<u64>,
         /// The limit.
         limit_bytes: u64,
+    },
+
+    /// The path names a directory, a FIFO, a device or a socket; it was not opened.
+    #[error("{at}: this is {kind}, not a regular file; give the path of a deck file")]
+    NotAFile {
+        /// The path.
+        at: Location,
+        /// What it is, e.g. "a named pipe (FIFO)".
+        kind: &'static str,
     },
 
     /// The input has no content (or only white space).

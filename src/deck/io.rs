@@ -1,18 +1,19 @@
 //! Reading deck files safely and writing them atomically.
 //!
-//! A deck file comes from the user, so reading it must not take the app down: a huge file is
-//! refused from its metadata before any of it is read (and reading stops at the limit in case the
-//! size changes or is unknown), a binary file or bad UTF-8 is named with its byte offset, and a
-//! UTF-8 byte-order mark or Windows line endings are simply accepted.
+//! A deck file comes from the user, so reading it must not take the app down: it is read through
+//! [`crate::files::read_limited`] (what is not a regular file is refused unopened, a huge file
+//! from its size, and reading stops at the limit), a binary file or bad UTF-8 is named with its
+//! byte offset, and a UTF-8 byte-order mark or Windows line endings are simply accepted.
 //!
 //! Writing goes to a temporary file in the target's folder, which is flushed to disk and then
 //! renamed over the target, and the folder is flushed too, so a crash leaves either the old file or
 //! the new one, never half of one (the same sequence as Anki's `atomic_rename`).
 
 use std::borrow::Cow;
-use std::fs::File;
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::Path;
+
+use crate::files::{ReadLimitedError, read_limited};
 
 use super::error::{DeckError, Location};
 
@@ -33,29 +34,24 @@ pub fn read_deck_file(path: &Path) -> Result<String, DeckError> {
 /// [`read_deck_file`] with an explicit limit, so tests can exercise it with small files.
 fn read_deck_file_limited(path: &Path, limit_bytes: u64) -> Result<String, DeckError> {
     let source = path.display().to_string();
-    let read_error = |source| DeckError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = File::open(path).map_err(read_error)?;
-    let metadata = file.metadata().map_err(read_error)?;
-    let too_large = |bytes| DeckError::TooLarge {
-        at: Location::file(&source),
-        bytes,
-        limit_bytes,
-    };
-    if metadata.len() > limit_bytes {
-        return Err(too_large(metadata.len()));
-    }
-    let mut bytes = Vec::new();
-    // Read at most one byte past the limit: enough to know the file grew past it.
-    file.take(limit_bytes + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read_error)?;
-    let read_bytes = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-    if read_bytes > limit_bytes {
-        return Err(too_large(read_bytes));
-    }
+    let bytes = read_limited(path, limit_bytes).map_err(|error| match error {
+        ReadLimitedError::Io(source) => DeckError::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+        ReadLimitedError::NotAFile(kind) => DeckError::NotAFile {
+            at: Location::file(&source),
+            kind,
+        },
+        ReadLimitedError::TooLarge {
+            size_bytes,
+            limit_bytes,
+        } => DeckError::TooLarge {
+            at: Location::file(&source),
+            bytes: size_bytes,
+            limit_bytes,
+        },
+    })?;
     decode(bytes, &source)
 }
 
@@ -122,11 +118,13 @@ mod tests {
     fn a_100_mib_file_is_refused_from_its_size_without_reading_it() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("huge.toml");
-        let file = File::create(&path).expect("create");
+        let file = fs::File::create(&path).expect("create");
         // A sparse file: 100 MiB long on paper, no data written.
         file.set_len(100 * 1024 * 1024).expect("set_len");
         let error = read_deck_file(&path).expect_err("must refuse");
-        assert!(matches!(error, DeckError::TooLarge { bytes, .. } if bytes == 100 * 1024 * 1024));
+        assert!(
+            matches!(error, DeckError::TooLarge { bytes: Some(bytes), .. } if bytes == 100 * 1024 * 1024)
+        );
         let message = error.to_string();
         assert!(message.contains("100.0 MiB"), "{message}");
         assert!(message.contains("32.0 MiB"), "{message}");
@@ -141,8 +139,32 @@ mod tests {
         assert_eq!(read_deck_file_limited(&path, 4).expect("fits"), "abcd");
         assert!(matches!(
             read_deck_file_limited(&path, 3),
-            Err(DeckError::TooLarge { bytes: 4, .. })
+            Err(DeckError::TooLarge { bytes: Some(4), .. })
         ));
+    }
+
+    /// `deck check /dev/zero` said "the file is 32.0 MiB and decks are limited to 32.0 MiB"
+    /// after reading 32 MiB of zeros; a FIFO blocked forever.
+    #[cfg(unix)]
+    #[test]
+    fn what_is_not_a_regular_file_is_named_and_not_read() {
+        let error = read_deck_file(Path::new("/dev/zero")).expect_err("a device");
+        assert_eq!(
+            error.to_string(),
+            "/dev/zero: this is a character device, not a regular file; give the path of a deck \
+             file"
+        );
+        let grown = DeckError::TooLarge {
+            at: Location::file("d.toml"),
+            bytes: None,
+            limit_bytes: MAX_DECK_BYTES,
+        };
+        assert!(
+            grown
+                .to_string()
+                .contains("is larger than 32.0 MiB and decks"),
+            "{grown}"
+        );
     }
 
     #[test]

@@ -24,7 +24,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// The file as serde sees it. Unknown keys are errors, so a typo (`fornt`) is caught.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a deck file: `format`, `version`, a [deck] table and [[cards]] tables"
+)]
 struct RawFile {
     format: Option<Spanned<toml::Value>>,
     version: Option<Spanned<toml::Value>>,
@@ -35,7 +38,7 @@ struct RawFile {
 
 /// The `[deck]` table as read.
 #[derive(Debug, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a [deck] table with `id` and `name`")]
 pub(super) struct RawDeck {
     pub(super) id: String,
     pub(super) name: String,
@@ -49,7 +52,10 @@ pub(super) struct RawDeck {
 
 /// One `[[cards]]` table as read.
 #[derive(Debug, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[cards]] table with `id`, `front` and `back`"
+)]
 pub(super) struct RawCard {
     pub(super) id: String,
     pub(super) front: String,
@@ -205,14 +211,21 @@ fn check_header(
             format!("missing `version = {SCHEMA_VERSION}` at the top of the file"),
         ));
     };
-    if version.as_integer() == Some(i64::from(SCHEMA_VERSION)) {
-        Ok(())
-    } else {
-        Err(DeckError::UnsupportedVersion {
-            at: Location::at_offset(source_name, text, version_span.start),
+    let at = Location::at_offset(source_name, text, version_span.start);
+    match version.as_integer() {
+        Some(found) if found == i64::from(SCHEMA_VERSION) => Ok(()),
+        Some(_) => Err(DeckError::UnsupportedVersion {
+            at,
             found: version.to_string(),
             supported: SCHEMA_VERSION,
-        })
+        }),
+        // `version = "1"` is not an unknown version but a string where a number belongs.
+        None => Err(DeckError::parse(
+            at,
+            format!(
+                "`version` must be the integer {SCHEMA_VERSION}, without quotes (found {version})"
+            ),
+        )),
     }
 }
 
@@ -456,6 +469,39 @@ shows = ["Hypervisor", "Shared host kernel"]
             parse_native(&text, "new.toml"),
             Err(DeckError::UnsupportedVersion { .. })
         ));
+    }
+
+    /// `version = "1"` said "version "1" is not supported; this virtscope reads version 1".
+    #[test]
+    fn a_quoted_version_says_it_must_be_the_integer() {
+        for quoted in ["\"1\"", "1.0", "\"2\""] {
+            let text = MINIMAL.replace("version = 1", &format!("version = {quoted}"));
+            let error = parse_native(&text, "q.toml").expect_err("not an integer");
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "q.toml:3:11: `version` must be the integer 1, without quotes (found {quoted})"
+                )
+            );
+        }
+    }
+
+    /// `deck = "x"` said "invalid type: string "x", expected struct RawDeck": a Rust type name.
+    #[test]
+    fn a_wrong_type_for_a_table_names_the_table_not_a_rust_type() {
+        let text = "format = \"virtscope-deck\"\nversion = 1\ndeck = \"x\"\n";
+        let error = parse_native(text, "t.toml").expect_err("not a table");
+        let message = error.to_string();
+        assert!(
+            message.contains("expected a [deck] table with `id` and `name`")
+                && !message.contains("Raw"),
+            "{message}"
+        );
+        let text = MINIMAL.replace("[[cards]]", "cards = [\"x\"]\n[[oops]]");
+        let message = parse_native(&text, "c.toml")
+            .expect_err("bad cards")
+            .to_string();
+        assert!(!message.contains("Raw"), "{message}");
     }
 
     #[test]

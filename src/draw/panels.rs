@@ -81,10 +81,10 @@ pub fn surface(painter: &Painter, theme: &Theme, rect: Rect, margin: f32) -> Rec
 /// A panel with a thin outline on the surface colour and a heading; returns the inner area.
 pub fn panel(painter: &Painter, theme: &Theme, rect: Rect, heading: &str) -> Rect {
     let inner = surface(painter, theme, rect, 8.0);
-    let heading_rect = super::fit_text(
+    // Wrapped, not shrunk or cut: a projector's narrow panel gets a two-line heading.
+    let heading_rect = super::text_wrapped(
         painter,
         inner.min,
-        Align2::LEFT_TOP,
         heading,
         theme.body(),
         theme.text,

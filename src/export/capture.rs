@@ -18,6 +18,8 @@ pub struct Picture {
     pub background: Option<Color32>,
     /// Everything painted, in paint order, with its clip rectangle.
     pub shapes: Vec<ClippedShape>,
+    /// Machine strings the scene cut on purpose ([`crate::draw::excerpt`]), by their full text.
+    pub excerpts: std::collections::BTreeSet<String>,
 }
 
 impl Picture {
@@ -69,7 +71,7 @@ pub const VECTOR_PIXELS_PER_POINT: f32 = 2.0;
 
 /// Opens `link` in a fresh tab and paints its canvas at the requested size and theme.
 pub fn capture(link: &SceneLink, options: &ExportOptions) -> Result<Picture, ExportError> {
-    Ok(Capturer::new(link, options, VECTOR_PIXELS_PER_POINT)?.picture(None))
+    Capturer::new(link, options, VECTOR_PIXELS_PER_POINT)?.picture(None)
 }
 
 /// Opens `link` and renders it to pixels at `options.scale` pixels per point.
@@ -101,9 +103,7 @@ impl Capturer {
         options.validate()?;
         let tab = tabs::open_fresh(link)?;
         let theme = Theme::new(options.theme);
-        let ctx = egui::Context::default();
-        crate::fonts::install(&ctx);
-        theme.apply(&ctx);
+        let ctx = new_context(&theme);
         let size = Vec2::new(options.width, options.height);
         let mut input = egui::RawInput {
             screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
@@ -149,11 +149,26 @@ impl Capturer {
 
     /// Runs the scene's canvas (its timeline moved to `position` if given; fractional positions
     /// show the in-between frames of an animation) and returns the painted shapes.
-    fn shapes(&mut self, position: Option<f64>) -> Vec<ClippedShape> {
+    ///
+    /// A scene whose drawing code panics is an error naming the panic, not a crashed export: a
+    /// batch reports the scene and goes on. The egui context it panicked in is replaced (it was
+    /// left in the middle of a pass).
+    fn shapes(&mut self, position: Option<f64>) -> Result<Vec<ClippedShape>, ExportError> {
+        let painted =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.paint(position)));
+        painted.map_err(|payload| {
+            self.ctx = new_context(&self.theme);
+            self.atlas = ColorImage::new([0, 0], Vec::new());
+            ExportError::Panicked(panic_message(payload.as_ref()))
+        })
+    }
+
+    fn paint(&mut self, position: Option<f64>) -> Vec<ClippedShape> {
         if let (Some(position), Some(timeline)) = (position, self.tab.timeline()) {
             timeline.seek(position);
         }
         let mut shapes = Vec::new();
+        crate::draw::take_excerpts(&self.ctx);
         for _ in 0..PASSES {
             let tab = &mut self.tab;
             let theme = &self.theme;
@@ -175,19 +190,20 @@ impl Capturer {
     }
 
     /// The painted shapes, in points (for SVG).
-    pub fn picture(&mut self, position: Option<f64>) -> Picture {
-        let shapes = self.shapes(position);
-        Picture {
+    pub fn picture(&mut self, position: Option<f64>) -> Result<Picture, ExportError> {
+        let shapes = self.shapes(position)?;
+        Ok(Picture {
             size: self.size,
             background: (!self.transparent).then_some(self.theme.canvas),
             shapes,
-        }
+            excerpts: crate::draw::take_excerpts(&self.ctx),
+        })
     }
 
     /// The painted pixels: egui's tessellation rasterized on the CPU at this capturer's pixel
     /// density (straight RGBA).
     pub fn image(&mut self, position: Option<f64>) -> Result<image::RgbaImage, ExportError> {
-        let shapes = self.shapes(position);
+        let shapes = self.shapes(position)?;
         self.rasterize(shapes)
     }
 
@@ -196,12 +212,13 @@ impl Capturer {
         &mut self,
         position: Option<f64>,
     ) -> Result<(Picture, image::RgbaImage), ExportError> {
-        let shapes = self.shapes(position);
+        let shapes = self.shapes(position)?;
         let image = self.rasterize(shapes.clone())?;
         let picture = Picture {
             size: self.size,
             background: (!self.transparent).then_some(self.theme.canvas),
             shapes,
+            excerpts: crate::draw::take_excerpts(&self.ctx),
         };
         Ok((picture, image))
     }
@@ -225,6 +242,29 @@ impl Capturer {
         )
         .ok_or_else(|| ExportError::Render("the rasterizer returned the wrong size".to_owned()))
     }
+}
+
+/// A headless egui context with the app's fonts and `theme`.
+fn new_context(theme: &Theme) -> egui::Context {
+    let ctx = egui::Context::default();
+    crate::fonts::install(&ctx);
+    theme.apply(&ctx);
+    crate::draw::set_static_picture(&ctx);
+    ctx
+}
+
+/// The text a panic was raised with (`panic!` and the standard library give a `String` or a
+/// `&str`).
+pub(super) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| {
+            payload
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+        })
+        .unwrap_or_else(|| "an unknown panic".to_owned())
 }
 
 /// Applies a full or partial update to the font atlas copy.

@@ -6,7 +6,9 @@
 //! # a comment
 //! overview?step=0
 //!   Speaker notes are the indented lines under their scene.
-//!   They may run over several lines.
+//!   They may run over several lines, which flow together as one paragraph.
+//!
+//!   A blank line starts a new paragraph.
 //! cpu/trap-emulate?program=popf
 //! ```
 //!
@@ -15,6 +17,7 @@
 
 use std::path::Path;
 
+use crate::files::{ReadLimitedError, read_limited};
 use crate::scene::SceneLink;
 use crate::tabs::{self, LinkStatus};
 
@@ -23,7 +26,7 @@ use crate::tabs::{self, LinkStatus};
 pub struct Slide {
     /// The scene to show.
     pub link: SceneLink,
-    /// Speaker notes (may be empty).
+    /// Speaker notes (may be empty): the script's lines, a blank line between paragraphs.
     pub notes: String,
     /// The line of the link in the script (1-based), for messages.
     pub line: usize,
@@ -59,6 +62,14 @@ pub enum LectureError {
         /// What is wrong.
         message: String,
     },
+    /// The path is not a regular file, or the file is too large; it was not read.
+    #[error("{path}: {message}")]
+    Refused {
+        /// The file.
+        path: String,
+        /// Why, in words.
+        message: String,
+    },
     /// The script has no scenes.
     #[error("{0}: the lecture lists no scenes")]
     Empty(String),
@@ -74,15 +85,25 @@ pub fn load(path: &Path) -> Result<Lecture, LectureError> {
         path: name.clone(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(read_error)?.len();
-    if size > MAX_LECTURE_BYTES {
-        return Err(LectureError::Line {
-            path: name,
-            line: 1,
-            message: format!("the file is {size} bytes; lecture scripts are limited to 1 MiB"),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(read_error)?;
+    let refused = |message: String| LectureError::Refused {
+        path: name.clone(),
+        message,
+    };
+    let bytes = read_limited(path, MAX_LECTURE_BYTES).map_err(|error| match error {
+        ReadLimitedError::Io(source) => read_error(source),
+        ReadLimitedError::NotAFile(kind) => refused(format!(
+            "this is {kind}, not a regular file; give the path of a lecture script"
+        )),
+        ReadLimitedError::TooLarge {
+            size_bytes: Some(size),
+            ..
+        } => refused(format!(
+            "the file is {size} bytes; lecture scripts are limited to 1 MiB"
+        )),
+        ReadLimitedError::TooLarge { .. } => {
+            refused("the file is larger than the 1 MiB lecture scripts are limited to".to_owned())
+        }
+    })?;
     let text = String::from_utf8(bytes).map_err(|err| LectureError::Line {
         path: name.clone(),
         line: 1,
@@ -102,6 +123,7 @@ pub fn parse(text: &str, source: &str, default_title: &str) -> Result<Lecture, L
         slides: Vec::new(),
     };
     let mut checker = tabs::LinkChecker::default();
+    let mut blank_before = false;
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let error = |message: String| LectureError::Line {
@@ -110,15 +132,22 @@ pub fn parse(text: &str, source: &str, default_title: &str) -> Result<Lecture, L
             message,
         };
         let raw = raw.trim_end_matches('\r');
-        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+        if raw.trim().is_empty() {
+            blank_before = true;
             continue;
         }
+        if raw.trim_start().starts_with('#') {
+            continue;
+        }
+        let paragraph_break = std::mem::take(&mut blank_before);
         if raw.starts_with(' ') || raw.starts_with('\t') {
             let Some(slide) = lecture.slides.last_mut() else {
                 return Err(error("speaker notes come before any scene".to_owned()));
             };
             if !slide.notes.is_empty() {
-                slide.notes.push('\n');
+                slide
+                    .notes
+                    .push_str(if paragraph_break { "\n\n" } else { "\n" });
             }
             slide.notes.push_str(raw.trim());
             continue;
@@ -155,12 +184,15 @@ mod tests {
 
     #[test]
     fn scenes_notes_titles_and_comments() {
-        let text = "= Intro\n# skip me\noverview?step=0\n  First note.\n\tSecond line.\n\noverview?select=type1\n";
+        let text = "= Intro\n# skip me\noverview?step=0\n  First note.\n\tSecond line.\n\n  New paragraph.\n\noverview?select=type1\n";
         let lecture = parse(text, "intro.txt", "intro").unwrap();
         assert_eq!(lecture.title, "Intro");
         assert_eq!(lecture.slides.len(), 2);
-        assert_eq!(lecture.slides[0].notes, "First note.\nSecond line.");
-        assert_eq!(lecture.slides[1].line, 7);
+        assert_eq!(
+            lecture.slides[0].notes,
+            "First note.\nSecond line.\n\nNew paragraph."
+        );
+        assert_eq!(lecture.slides[1].line, 9);
         assert!(lecture.slides[1].notes.is_empty());
     }
 
@@ -197,6 +229,30 @@ mod tests {
             .to_string();
         assert!(
             err.contains("cannot read lecture /nonexistent/lecture.txt"),
+            "{err}"
+        );
+    }
+
+    /// `--lecture /dev/zero` grew to 4 GB in 9 s: the limit was checked on the metadata (0 bytes
+    /// for a device), then the whole "file" was read.
+    #[cfg(unix)]
+    #[test]
+    fn a_device_or_a_huge_file_is_refused_without_reading_it() {
+        let err = load(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "/dev/zero: this is a character device, not a regular file; give the path of a \
+             lecture script"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.txt");
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(MAX_LECTURE_BYTES + 1).unwrap();
+        let err = load(&path).unwrap_err().to_string();
+        assert!(
+            err.ends_with(
+                "huge.txt: the file is 1048577 bytes; lecture scripts are limited to 1 MiB"
+            ),
             "{err}"
         );
     }

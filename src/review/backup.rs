@@ -241,7 +241,7 @@ mod tests {
         let opened = Store::open(dir.path(), NOW_SECS + 120).unwrap();
         let recovery = opened.recovery.expect("the damage must be reported");
         assert_eq!(
-            fs::read(&recovery.damaged_file).unwrap(),
+            fs::read(recovery.damaged_file.as_ref().unwrap()).unwrap(),
             bytes,
             "bad file kept"
         );
@@ -254,6 +254,84 @@ mod tests {
         // The backup's state is back; the answer after the backup is gone, as reported.
         assert_eq!(opened.store.card_schedule("deck", "a").unwrap(), saved);
         assert!(opened.store.card_history("deck", "b").unwrap().is_empty());
+    }
+
+    /// Progress with 6 answers in a backup and 10 in the database, closed.
+    fn ten_answers_six_backed_up() -> (tempfile::TempDir, PathBuf) {
+        let (dir, mut store) = open_temp();
+        let scheduler = scheduler();
+        let ids = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+        store.sync_deck("deck", &ids).unwrap();
+        for (i, id) in ids.iter().enumerate() {
+            let time = NOW_SECS + 60 * i as i64;
+            store
+                .answer(&scheduler, "deck", id, Rating::Good, time, 0)
+                .unwrap();
+            if i == 5 {
+                verify_and_backup(dir.path(), scheduler.clock(), time)
+                    .unwrap()
+                    .unwrap();
+            }
+        }
+        store.close().unwrap();
+        let db_path = dir.path().join(DATABASE_FILE);
+        (dir, db_path)
+    }
+
+    fn answered(store: &Store) -> usize {
+        let ids = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+        ids.iter()
+            .filter(|id| !store.card_history("deck", id).unwrap().is_empty())
+            .count()
+    }
+
+    /// A deleted database beside backups used to open as a new, empty one without a word.
+    #[test]
+    fn a_missing_database_beside_backups_is_reported_and_restored() {
+        let (dir, db_path) = ten_answers_six_backed_up();
+        fs::remove_file(&db_path).unwrap();
+        let opened = Store::open(dir.path(), NOW_SECS + 3600).unwrap();
+        let recovery = opened.recovery.expect("the loss must be reported");
+        assert_eq!(recovery.damaged_file, None);
+        let message = recovery.to_string();
+        assert!(
+            message.contains("was missing") && message.contains("restored from the backup"),
+            "{message}"
+        );
+        assert_eq!(answered(&opened.store), 6, "the backup's answers are back");
+    }
+
+    /// `: > progress.sqlite3`: a 0-byte file is a new database to SQLite.
+    #[test]
+    fn an_empty_database_beside_backups_is_kept_reported_and_restored() {
+        let (dir, db_path) = ten_answers_six_backed_up();
+        File::create(&db_path).unwrap();
+        let opened = Store::open(dir.path(), NOW_SECS + 3600).unwrap();
+        let recovery = opened.recovery.expect("the loss must be reported");
+        let kept = recovery
+            .damaged_file
+            .clone()
+            .expect("the empty file is kept");
+        assert_eq!(fs::metadata(&kept).unwrap().len(), 0);
+        let message = recovery.to_string();
+        assert!(
+            message.contains("empty (0 bytes)") && message.contains("restored from the backup"),
+            "{message}"
+        );
+        assert_eq!(answered(&opened.store), 6);
+    }
+
+    /// Without backups an empty or missing file is a first start (or one killed before its
+    /// first write): nothing to restore, nothing to say.
+    #[test]
+    fn an_empty_database_without_backups_is_a_quiet_first_start() {
+        let dir = tempfile::tempdir().unwrap();
+        File::create(dir.path().join(DATABASE_FILE)).unwrap();
+        let opened = Store::open(dir.path(), NOW_SECS).unwrap();
+        assert_eq!(opened.recovery, None);
+        let fresh = tempfile::tempdir().unwrap();
+        let opened = Store::open(&fresh.path().join("new"), NOW_SECS).unwrap();
+        assert_eq!(opened.recovery, None);
     }
 
     /// Damage outside the progress tables passes the fast check on open; the background check

@@ -77,6 +77,18 @@ pub enum StoreError {
         /// The database file.
         path: PathBuf,
     },
+    /// Something other than a file (a directory, a FIFO) is where the database belongs; it was
+    /// left untouched.
+    #[error(
+        "the review progress database is {kind}, not a file; move it away or choose another \
+         data folder with --data-dir: {path:?}"
+    )]
+    NotAFile {
+        /// What is there, e.g. "a directory".
+        kind: &'static str,
+        /// The database's path.
+        path: PathBuf,
+    },
     /// The database was written by a newer virtscope; it was left untouched.
     #[error(
         "the review progress database was written by a newer virtscope (schema version {found}, \

@@ -12,11 +12,20 @@
 //!   that returned; only a power loss or OS crash can lose the last few commits, never corrupt the
 //!   file (SQLite documentation, "WAL mode ... synchronous=NORMAL"). `FULL` would add an `fsync`
 //!   per answer, which costs milliseconds on laptops for a risk that daily backups already cover.
+//! - **Checkpoints**: until a checkpoint copies them into the database file, answers live only in
+//!   the `-wal` file, and a WAL that disappears (a cleaner, a sync tool, a user tidying the
+//!   folder) takes them along. The reviewer calls [`Store::checkpoint`] when the student pauses
+//!   and when a session ends, so little is ever only in the WAL; SQLite's own automatic
+//!   checkpoint waits for 1,000 pages.
 //! - **On open**: `PRAGMA quick_check` of the progress tables, and of everything when a background
 //!   check ([`super::check::verify_database`]) found damage before (see [`super::check`]). A
 //!   damaged database (or a file that is not a database) is renamed aside with a timestamp, never
 //!   deleted, and the newest good backup is restored; the caller gets a [`Recovery`] to show. A
 //!   database from a newer schema is refused untouched.
+//! - **A missing or empty database beside backups** is a loss too (a deleted or truncated file
+//!   would otherwise open as a new, empty database and progress would silently start from
+//!   zero): it is reported and the newest good backup restored, like damage. Without backups it
+//!   is a first start (or one before the first backup) and stays quiet.
 
 use std::ffi::OsStr;
 use std::fs::{self, File, TryLockError};
@@ -80,6 +89,9 @@ pub struct Store {
     dir: PathBuf,
     /// The database file.
     db_path: PathBuf,
+    /// `total_changes` of the connection when the last checkpoint copied everything (0 before
+    /// the first).
+    checkpointed_changes: u64,
     /// Holds the exclusive lock for as long as the store is open.
     _lock: File,
 }
@@ -93,35 +105,62 @@ pub struct Opened {
     pub recovery: Option<Recovery>,
 }
 
-/// A damaged database that was set aside and replaced.
+/// Progress that was lost on disk and replaced: a damaged database set aside, or a missing or
+/// empty one where backups exist.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Recovery {
-    /// What was wrong, as SQLite reported it.
-    pub problem: String,
-    /// Where the damaged file was kept.
-    pub damaged_file: PathBuf,
+    /// What was wrong.
+    pub problem: Loss,
+    /// Where the damaged or empty file was kept (`None` when it was missing).
+    pub damaged_file: Option<PathBuf>,
     /// The backup that was restored, or `None` when there was no good backup and the store
     /// started empty.
     pub restored_backup: Option<PathBuf>,
 }
 
+/// How the progress database was lost.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Loss {
+    /// SQLite found damage (its words).
+    Damaged(String),
+    /// The file was 0 bytes long, although backups exist.
+    Empty,
+    /// The file did not exist, although backups exist.
+    Missing(PathBuf),
+}
+
 impl std::fmt::Display for Recovery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "The review progress database was damaged ({}). It was kept as {:?}. ",
-            self.problem, self.damaged_file
-        )?;
-        match &self.restored_backup {
-            Some(backup) => write!(
+        match &self.problem {
+            Loss::Damaged(problem) => {
+                write!(f, "The review progress database was damaged ({problem}). ")?;
+            }
+            Loss::Empty => write!(
+                f,
+                "The review progress database was empty (0 bytes), although backups exist. "
+            )?,
+            Loss::Missing(path) => write!(
+                f,
+                "The review progress database {path:?} was missing, although backups exist. "
+            )?,
+        }
+        if let Some(kept) = &self.damaged_file {
+            write!(f, "It was kept as {kept:?}. ")?;
+        }
+        match (&self.restored_backup, &self.problem) {
+            (Some(backup), _) => write!(
                 f,
                 "Progress was restored from the backup {backup:?}; answers given after that \
                  backup are missing."
             ),
-            None => write!(
+            (None, Loss::Damaged(_)) => write!(
                 f,
                 "No usable backup was found, so review progress starts empty; the damaged file \
                  may still be repairable with the sqlite3 tool's .recover command."
+            ),
+            (None, _) => write!(
+                f,
+                "None of the backups could be read, so review progress starts empty."
             ),
         }
     }
@@ -129,8 +168,8 @@ impl std::fmt::Display for Recovery {
 
 /// Why opening failed before the store was usable.
 enum OpenProblem {
-    /// The file is damaged: set it aside and restore a backup.
-    Damaged(String),
+    /// The progress is lost: set what is left aside and restore a backup.
+    Lost(Loss),
     /// Report to the user and touch nothing.
     Fatal(StoreError),
 }
@@ -143,15 +182,19 @@ impl Store {
             .map_err(|e| StoreError::io("creating the data directory", e, dir))?;
         let lock = acquire_lock(dir)?;
         let db_path = dir.join(DATABASE_FILE);
-        let (mut conn, recovery) = match open_checked(dir, &db_path) {
+        let first = match missing_or_empty(dir, &db_path)? {
+            Some(loss) => Err(OpenProblem::Lost(loss)),
+            None => open_checked(dir, &db_path),
+        };
+        let (mut conn, recovery) = match first {
             Ok(conn) => (conn, None),
             Err(OpenProblem::Fatal(error)) => return Err(error),
-            Err(OpenProblem::Damaged(problem)) => {
+            Err(OpenProblem::Lost(problem)) => {
                 let recovery = recover(dir, &db_path, problem, now_secs)?;
                 match open_checked(dir, &db_path) {
                     Ok(conn) => (conn, Some(recovery)),
                     Err(OpenProblem::Fatal(error)) => return Err(error),
-                    Err(OpenProblem::Damaged(_)) => return Err(StoreError::Corrupt),
+                    Err(OpenProblem::Lost(_)) => return Err(StoreError::Corrupt),
                 }
             }
         };
@@ -159,6 +202,7 @@ impl Store {
         schema::migrate(&mut conn).map_err(|e| classify_open(e, dir, &db_path))?;
         check::clear_damage_marker(dir)?;
         let store = Self {
+            checkpointed_changes: 0,
             conn,
             dir: dir.to_path_buf(),
             db_path,
@@ -182,6 +226,34 @@ impl Store {
     pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
         let findings = check::pragma_check(&self.conn, "integrity_check")?;
         Ok(findings.into_iter().filter(|line| line != "ok").collect())
+    }
+
+    /// How many rows this store has changed since it opened: a counter that moves with every
+    /// write, for noticing that something waits for a checkpoint.
+    pub fn total_changes(&self) -> u64 {
+        self.conn.total_changes()
+    }
+
+    /// Whether changes are in the WAL that no checkpoint has copied into the database file yet.
+    pub fn needs_checkpoint(&self) -> bool {
+        self.conn.total_changes() != self.checkpointed_changes
+    }
+
+    /// Copies the WAL's committed changes into the database file (`PRAGMA
+    /// wal_checkpoint(PASSIVE)`: it never waits for a reader such as the background backup), so
+    /// they no longer depend on the `-wal` file. Returns whether everything was copied; when a
+    /// reader held some of it back, a later call finishes the job.
+    pub fn checkpoint(&mut self) -> Result<bool, StoreError> {
+        let (busy, log_frames, copied_frames): (i64, i64, i64) =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                })?;
+        let complete = busy == 0 && copied_frames == log_frames;
+        if complete {
+            self.checkpointed_changes = self.conn.total_changes();
+        }
+        Ok(complete)
     }
 
     /// Moves the WAL into the database file and closes it. Dropping a `Store` also closes it
@@ -209,6 +281,29 @@ fn acquire_lock(dir: &Path) -> Result<File, StoreError> {
     }
 }
 
+/// A database file that is missing or empty although backups exist: opening it would silently
+/// start from zero. `None` when the file has content, or when there are no backups (a first
+/// start, or one killed before its first write). Something other than a file at its place (a
+/// directory) is an error that names it, where SQLite would only say "disk I/O error".
+fn missing_or_empty(dir: &Path, db_path: &Path) -> Result<Option<Loss>, StoreError> {
+    let loss = match fs::metadata(db_path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Loss::Missing(db_path.to_path_buf())
+        }
+        Ok(meta) if meta.is_file() && meta.len() == 0 => Loss::Empty,
+        Ok(meta) if !meta.is_file() => {
+            return Err(StoreError::NotAFile {
+                kind: crate::files::kind_of(&meta.file_type()),
+                path: db_path.to_path_buf(),
+            });
+        }
+        // Content, or something opening will report.
+        _ => return Ok(None),
+    };
+    let backups = backup::list_backups(&backup::backup_dir(dir))?;
+    Ok((!backups.is_empty()).then_some(loss))
+}
+
 /// Opens the database, refuses newer schemas and checks it; no writes happen here.
 fn open_checked(dir: &Path, db_path: &Path) -> Result<Connection, OpenProblem> {
     refuse_newer_schema(dir, db_path)?;
@@ -225,7 +320,7 @@ fn open_checked(dir: &Path, db_path: &Path) -> Result<Connection, OpenProblem> {
     let findings =
         check::open_check(&conn, version, dir).map_err(|e| damaged_or(e, dir, db_path))?;
     if !findings.is_empty() {
-        return Err(OpenProblem::Damaged(findings.join("; ")));
+        return Err(OpenProblem::Lost(Loss::Damaged(findings.join("; "))));
     }
     Ok(conn)
 }
@@ -254,7 +349,7 @@ fn refuse_newer_schema(dir: &Path, db_path: &Path) -> Result<(), OpenProblem> {
 fn damaged_or(error: rusqlite::Error, dir: &Path, db_path: &Path) -> OpenProblem {
     match error.sqlite_error_code() {
         Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
-            OpenProblem::Damaged(error.to_string())
+            OpenProblem::Lost(Loss::Damaged(error.to_string()))
         }
         _ => OpenProblem::Fatal(classify_open(error, dir, db_path)),
     }
@@ -293,12 +388,12 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", true)
 }
 
-/// Sets a damaged database (with its WAL and shared-memory files) aside and restores the newest
-/// good backup in its place.
+/// Sets a damaged database (with its WAL and shared-memory files: a stray WAL must not be
+/// replayed onto the restored backup) aside and restores the newest good backup in its place.
 fn recover(
     dir: &Path,
     db_path: &Path,
-    problem: String,
+    problem: Loss,
     now_secs: i64,
 ) -> Result<Recovery, StoreError> {
     let stamp = utc_file_stamp(now_secs);
@@ -318,8 +413,8 @@ fn recover(
     }
     let restored_backup = backup::restore_newest_good(&backup::backup_dir(dir), db_path)?;
     Ok(Recovery {
+        damaged_file: damaged_file.exists().then_some(damaged_file),
         problem,
-        damaged_file,
         restored_backup,
     })
 }
@@ -423,7 +518,7 @@ mod tests {
         let recovery = opened.recovery.expect("the damage must be reported");
         assert_eq!(recovery.restored_backup, None);
         assert_eq!(
-            fs::read(&recovery.damaged_file).unwrap(),
+            fs::read(recovery.damaged_file.as_ref().unwrap()).unwrap(),
             b"this is not a database, it is a shopping list"
         );
         assert!(
@@ -434,6 +529,22 @@ mod tests {
             opened.store.integrity_check().unwrap(),
             Vec::<String>::new()
         );
+    }
+
+    /// A directory where the database belongs was reported as "disk I/O error".
+    #[test]
+    fn a_directory_at_the_database_path_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join(DATABASE_FILE);
+        fs::create_dir(&db_path).unwrap();
+        let error = Store::open(dir.path(), NOW_SECS).unwrap_err();
+        assert!(
+            matches!(&error, StoreError::NotAFile { kind: "a directory", path } if *path == db_path),
+            "{error:?}"
+        );
+        let message = error.to_string();
+        assert!(message.contains("is a directory, not a file"), "{message}");
+        assert!(db_path.is_dir(), "left untouched");
     }
 
     #[test]

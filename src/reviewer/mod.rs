@@ -27,6 +27,10 @@ use crate::review::store::{Store, local_utc_offset_secs};
 use crate::scene::SceneLink;
 use crate::tabs::{Landing, LinkChecker};
 
+/// Seconds without a change to review progress after which the answers are copied from the WAL
+/// into the database file (see [`Reviewer::checkpoint_when_idle`]).
+pub const IDLE_CHECKPOINT_SECS: i64 = 5;
+
 /// The time source, in Unix seconds: the wall clock in the app, a fixed time in tests.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
@@ -72,6 +76,9 @@ pub struct Reviewer {
     session_start_secs: i64,
     answered_this_session: usize,
     backup: Option<Receiver<Result<(), String>>>,
+    /// Changes waiting for a checkpoint: the store's change counter and when it was first seen
+    /// at that value (the last change, as the counter is read every frame).
+    pending_checkpoint: Option<(u64, i64)>,
 }
 
 impl Reviewer {
@@ -139,6 +146,7 @@ impl Reviewer {
             session_start_secs: now,
             answered_this_session: 0,
             backup,
+            pending_checkpoint: None,
         };
         if let Some(path) = deck_path
             && let Err(message) = reviewer.open_deck(path)
@@ -282,6 +290,10 @@ impl Reviewer {
                 self.answered_this_session += 1;
                 self.current = None;
                 self.refresh();
+                if self.current.is_none() {
+                    // The session is over: nothing of it should depend on the WAL file.
+                    self.checkpoint();
+                }
             }
             Err(err) => self
                 .notices
@@ -366,6 +378,57 @@ impl Reviewer {
             .collect()
     }
 
+    /// Copies changed progress from the WAL into the database file once nothing has changed for
+    /// [`IDLE_CHECKPOINT_SECS`] (the student paused), so a `-wal` file that disappears while the
+    /// app runs takes at most the last few answers with it. Call it every frame; it returns how
+    /// long until it wants to run again (the app asks for a frame then), `None` when nothing
+    /// waits.
+    pub fn checkpoint_when_idle(&mut self) -> Option<std::time::Duration> {
+        let now = self.now_secs();
+        let store = self.store.as_ref()?;
+        if !store.needs_checkpoint() {
+            self.pending_checkpoint = None;
+            return None;
+        }
+        let changes = store.total_changes();
+        let since = match self.pending_checkpoint {
+            Some((seen, since)) if seen == changes => since,
+            _ => {
+                self.pending_checkpoint = Some((changes, now));
+                now
+            }
+        };
+        let idle_secs = now.saturating_sub(since);
+        let wait_secs = if idle_secs >= IDLE_CHECKPOINT_SECS {
+            self.checkpoint();
+            self.pending_checkpoint.map(|_| IDLE_CHECKPOINT_SECS)
+        } else {
+            Some(IDLE_CHECKPOINT_SECS - idle_secs)
+        };
+        wait_secs.map(|secs| std::time::Duration::from_secs(secs.unsigned_abs()))
+    }
+
+    /// Checkpoints now. When a reader (the background backup) held part of the WAL back, or the
+    /// checkpoint failed, it is tried again after the next pause; a failure is also a notice
+    /// (shown once, however often it repeats).
+    fn checkpoint(&mut self) {
+        let now = self.now_secs();
+        let Some(store) = &mut self.store else {
+            return;
+        };
+        let result = store.checkpoint();
+        self.pending_checkpoint = match result {
+            Ok(true) => None,
+            _ => Some((store.total_changes(), now)),
+        };
+        if let Err(err) = result {
+            let notice = format!("Copying answers into the progress database failed: {err}");
+            if !self.notices.contains(&notice) {
+                self.notices.push(notice);
+            }
+        }
+    }
+
     /// Takes the background backup's result, if it has arrived; a failure becomes a notice.
     pub fn poll_background(&mut self) {
         let Some(receiver) = &self.backup else {
@@ -440,6 +503,8 @@ impl Reviewer {
             }
         }
         self.refresh();
+        // A deck's start (and what a killed session left in the WAL) goes into the file at once.
+        self.checkpoint();
     }
 }
 
@@ -540,6 +605,85 @@ mod tests {
         assert_eq!(current.card_id, first, "undo brings the card back");
         assert!(current.revealed);
         assert_eq!(reviewer.answered_this_session(), 0);
+    }
+
+    /// Waits for the background check and backup, whose reading holds back a checkpoint.
+    fn finish_background(reviewer: &mut Reviewer) {
+        if let Some(receiver) = reviewer.backup.take() {
+            receiver.recv().ok();
+        }
+    }
+
+    /// How many answers the database file alone, without its `-wal`, has in its review log:
+    /// what survives when the WAL file disappears.
+    fn answers_in_the_file_alone(data_dir: &Path) -> i64 {
+        let copy = tempfile::tempdir().unwrap();
+        let file = crate::review::store::DATABASE_FILE;
+        std::fs::copy(data_dir.join(file), copy.path().join(file)).unwrap();
+        let conn = rusqlite::Connection::open(copy.path().join(file)).unwrap();
+        conn.query_row("SELECT count(*) FROM revlog", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    /// Answers were only in the WAL until SQLite's automatic checkpoint (1,000 pages), so a
+    /// `-wal` that disappeared while the app ran took them along (6 of 6 lost in the
+    /// reliability run). Now a pause of a few seconds copies them into the file.
+    #[test]
+    fn answers_reach_the_database_file_when_the_student_pauses() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Arc::new(std::sync::atomic::AtomicI64::new(NOW));
+        let clock_now = Arc::clone(&now);
+        let clock: Clock = Arc::new(move || clock_now.load(std::sync::atomic::Ordering::Relaxed));
+        let mut reviewer = Reviewer::new(clock, Some(dir.path()), None, SchedulerConfig::default());
+        finish_background(&mut reviewer);
+        // What the backup's reading held back at the start is copied after a pause too.
+        now.fetch_add(5, std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(reviewer.checkpoint_when_idle(), None, "nothing waits");
+        assert_eq!(answers_in_the_file_alone(dir.path()), 0);
+        for _ in 0..3 {
+            reviewer.reveal();
+            reviewer.answer(Rating::Good);
+            let wait = reviewer.checkpoint_when_idle();
+            assert_eq!(
+                wait,
+                Some(std::time::Duration::from_secs(5)),
+                "asks for a frame later"
+            );
+            now.fetch_add(2, std::sync::atomic::Ordering::Relaxed);
+        }
+        assert_eq!(
+            reviewer.checkpoint_when_idle(),
+            Some(std::time::Duration::from_secs(3))
+        );
+        assert_eq!(
+            answers_in_the_file_alone(dir.path()),
+            0,
+            "still in the WAL only"
+        );
+        now.fetch_add(3, std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(
+            reviewer.checkpoint_when_idle(),
+            None,
+            "done: no more frames asked for"
+        );
+        assert_eq!(answers_in_the_file_alone(dir.path()), 3);
+    }
+
+    /// The last card of the day answered: the session's answers are in the file at once.
+    #[test]
+    fn the_end_of_a_session_checkpoints_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let one_card = SchedulerConfig {
+            new_cards_per_day: 1,
+            ..SchedulerConfig::default()
+        };
+        let mut reviewer = Reviewer::new(fixed(NOW), Some(dir.path()), None, one_card);
+        finish_background(&mut reviewer);
+        reviewer.reveal();
+        reviewer.answer(Rating::Easy);
+        assert!(!reviewer.is_reviewing(), "nothing left today");
+        assert_eq!(answers_in_the_file_alone(dir.path()), 1);
+        assert_eq!(reviewer.checkpoint_when_idle(), None);
     }
 
     #[test]

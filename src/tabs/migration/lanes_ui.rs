@@ -10,6 +10,7 @@ use egui_plot::{Plot, PlotBounds, PlotGeometry, PlotItem, PlotItemBase, PlotTran
 use super::chart::{Block, LaneChart, Look};
 use super::looks::{self, paint_block, paint_label, put_text, style};
 use super::model::format_secs;
+use crate::draw;
 use crate::theme::{Role, Theme};
 
 /// Narrowest a block is drawn, in points, so a 1 ms downtime on a 40 s axis stays visible.
@@ -201,7 +202,7 @@ fn downtime_marks(
         }
         let galley = painter.layout_no_wrap(downtime.text.clone(), theme.small(), theme.text);
         let half = galley.size().x / 2.0 + 4.0;
-        let center_x = ((x0 + x1) / 2.0).clamp(band.left() + half, band.right() - half);
+        let center_x = draw::clamp_into((x0 + x1) / 2.0, band.left() + half, band.right() - half);
         put_text(
             shapes,
             galley,
@@ -223,9 +224,11 @@ fn now_line(
     band: Rect,
     theme: &Theme,
 ) {
-    let x = transform
-        .position_from_point_x(now_secs)
-        .clamp(band.left() + 1.0, band.right() - 1.0);
+    let x = draw::clamp_into(
+        transform.position_from_point_x(now_secs),
+        band.left() + 1.0,
+        band.right() - 1.0,
+    );
     shapes.push(Shape::line_segment(
         [Pos2::new(x, top), Pos2::new(x, band.top() + 2.0)],
         theme.thick(theme.accent),
@@ -237,7 +240,7 @@ fn now_line(
     );
     let half = galley.size().x / 2.0 + 4.0;
     let center = Pos2::new(
-        x.clamp(band.left() + half, band.right() - half),
+        draw::clamp_into(x, band.left() + half, band.right() - half),
         band.center().y,
     );
     put_text(shapes, galley, center, true, theme.text, theme);

@@ -79,15 +79,13 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &MicroScene) {
             }
         }
     }
-    let source_rect = Rect::from_min_max(Pos2::new(body.min.x, main.max.y + 4.0), body.max);
-    let clipped = painter.with_clip_rect(source_rect.intersect(painter.clip_rect()));
     draw::text_wrapped(
-        &clipped,
-        source_rect.min,
+        &painter,
+        Pos2::new(body.min.x, main.max.y + 4.0),
         &source,
         theme.small(),
         theme.text_muted,
-        source_rect.width(),
+        body.width(),
     );
 }
 
@@ -317,11 +315,9 @@ fn diagram_ui(
         };
         draw::arrow(painter, a, b, stroke);
         let mid = a + (b - a) * 0.5;
-        let text = if monolith {
-            format!("{} fn call {}", index + 1, format_ns(hop.call_ns))
-        } else {
-            format!("{} network {}", index + 1, format_ns(hop.call_ns))
-        };
+        // Each call is numbered on its arrow; the list beside the diagram says what it costs
+        // (whole words on every arrow ran into each other where arrows meet).
+        let text = (index + 1).to_string();
         let fill = if *is_current {
             theme.accent
         } else {

@@ -76,12 +76,19 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
         &caption,
     );
     let compared: Vec<StackLayer> = scene.compare.map(differences).unwrap_or_default();
-    let info_height = if compared.is_empty() || scene.select.is_some() {
+    let comparing = !compared.is_empty() && scene.select.is_none();
+    // A picture cannot be clicked: without a selected cell or a comparison it has no
+    // explanation box.
+    let explains = comparing || scene.select.is_some() || !draw::is_static_picture(ui.ctx());
+    let info_height = if comparing {
+        theme.small_size * 1.45 * (2 * compared.len()) as f32 + 16.0
+    } else if explains {
         theme.body_size * 3.6
     } else {
-        theme.small_size * 1.45 * (2 * compared.len()) as f32 + 16.0
+        0.0
     };
-    let sources_height = theme.small_size * 1.5;
+    let sources = format!("Sources: {}; {}", SOURCES[0], SOURCES[1]);
+    let sources_height = draw::text_height(&painter, &sources, theme.small(), body.width());
     let table = Rect::from_min_max(
         body.min,
         Pos2::new(body.max.x, body.max.y - info_height - sources_height - 16.0),
@@ -203,6 +210,17 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
         };
     }
 
+    draw::text_wrapped(
+        &painter,
+        Pos2::new(body.min.x, body.max.y - sources_height),
+        &sources,
+        theme.small(),
+        theme.text_muted,
+        body.width(),
+    );
+    if !explains {
+        return;
+    }
     // The explanation of the selected cell.
     let info_rect = Rect::from_min_max(
         Pos2::new(body.min.x, table.max.y + 8.0),
@@ -241,15 +259,6 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
         theme.body(),
         theme.text,
         inner.width(),
-    );
-    fit_text(
-        &painter,
-        Pos2::new(body.min.x, body.max.y),
-        Align2::LEFT_BOTTOM,
-        &format!("Sources: {}; {}", SOURCES[0], SOURCES[1]),
-        theme.small(),
-        theme.text_muted,
-        body.width(),
     );
 }
 

@@ -37,9 +37,11 @@ pub fn sim_canvas_ui(ui: &mut Ui, theme: &Theme, picture: &Picture) -> Option<u3
     let gap = 14.0;
     let columns = processes::Columns::measure(&painter, theme, picture);
     let width = main.width();
-    let table_width = columns
-        .width(picture.types.len())
-        .clamp(width * 0.3, width * 0.62);
+    let table_width = draw::clamp_into(
+        columns.width(picture.types.len()),
+        width * 0.3,
+        width * 0.62,
+    );
     let rest = width - table_width - gap;
     let side_min = theme.small_size * 17.0;
     let table = Rect::from_min_size(main.min, Vec2::new(table_width, main.height()));
