@@ -491,7 +491,7 @@ pub fn stack(kind: StackKind) -> Stack {
                     kind: LayerKind::Hypervisor,
                     title: "Hypervisor",
                     privilege: "VMX root, ring 0",
-                    explanation: "A bare-metal hypervisor runs on the hardware, with no host OS underneath. ESXi drives devices itself; Hyper-V and Xen leave that to their root partition or dom0 (QEMU for Xen HVM).",
+                    explanation: "A bare-metal hypervisor runs on the hardware and multiplexes it between VMs; no host OS underneath. ESXi drives devices itself; Hyper-V and Xen leave that to their root partition or dom0 (QEMU for Xen HVM).",
                 },
                 HARDWARE,
             ],

@@ -380,7 +380,7 @@ fn pue_ui(
         // Keep every label inside the scale's extent.
         let galley = painter.layout_no_wrap((*text).to_owned(), theme.small(), theme.text);
         let half = galley.size().x / 2.0;
-        let x = x.clamp(inner.min.x + half, inner.max.x - half);
+        let x = draw::clamp_into(x, inner.min.x + half, inner.max.x - half);
         let rect = align.anchor_size(Pos2::new(x, pos.y), galley.size());
         painter.galley(rect.min, galley, theme.text);
     }

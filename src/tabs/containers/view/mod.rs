@@ -10,7 +10,7 @@ mod microservices_tradeoffs;
 pub mod service_models;
 mod terminal;
 
-use egui::{Color32, Painter, Pos2, Rect, Stroke, Vec2};
+use egui::{Color32, Painter, Pos2, Rect, Vec2};
 
 use super::model::View;
 use super::model::container::ContainerState;

@@ -31,8 +31,8 @@ mod params;
 mod postcopy;
 mod precopy;
 mod presets;
-pub mod steps;
 mod rules;
+pub mod steps;
 mod stop;
 mod timeline;
 
