@@ -35,7 +35,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &ClusterScene) {
         theme,
         &format!("Why VMs are migrated: {}", scene.reason.title()),
         &step.caption,
-        "Each move is a pre-copy live migration simulated by this tab's model at QEMU's default 128 MiB/s (Clark et al., NSDI 2005, introduced live migration for these cluster uses); the VMs, their loads and write rates are illustrative",
+        "Each move is a pre-copy live migration simulated by this tab's model at QEMU's default 128 MiB/s (Clark et al., NSDI 2005, name these uses: fault management, load balancing, maintenance); the VMs, their loads and write rates are illustrative",
         0.62,
     );
     let (painter, theme) = (&canvas.painter, &canvas.theme);

@@ -362,6 +362,13 @@ impl Instr {
         }
     }
 
+    /// Whether CR4.UMIP makes the instruction fault outside ring 0: SGDT, SIDT, SLDT, SMSW and STR
+    /// raise #GP at CPL > 0 with UMIP set (Intel SDM; domain.md section 1). Of those the toy ISA
+    /// has SGDT. POPF is not among them: UMIP does not fix its silent IF.
+    pub fn umip_protected(&self) -> bool {
+        matches!(self, Self::Sgdt(_))
+    }
+
     /// Popek and Goldberg's class of the instruction (see [`Sensitivity`]), with what makes it so.
     pub fn sensitivity(&self) -> (Sensitivity, &'static str) {
         match self {
