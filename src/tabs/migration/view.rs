@@ -201,7 +201,6 @@ pub fn method_canvas_ui(
 
 /// Where the numbers of `tl` end when laid out in `rect` (measured in an invisible child, as
 /// they are real labels); `with_notes` counts the source line and the note too.
-#[expect(clippy::too_many_arguments)]
 fn numbers_end(
     ui: &mut Ui,
     theme: &Theme,
