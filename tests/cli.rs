@@ -181,6 +181,8 @@ fn a_window_that_cannot_open_exits_with_code_2() {
     let dir = tempfile::tempdir().unwrap();
     let output = virtscope_within_10_s(&[], &dir.path().join("data"));
     assert_one_line_error(&output, "cannot open the window");
+}
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/anki");
 
 #[test]

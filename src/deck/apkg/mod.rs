@@ -22,8 +22,7 @@ mod tests;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use package::Version;
 use package::{MediaFile, Package};
@@ -381,28 +380,13 @@ fn numbered(name: &str, n: u32) -> String {
     }
 }
 
-/// The bytes of the regular file at `path`, at most `limit` of them.
-fn read_media_file(path: &PathBuf, limit: u64) -> Result<Vec<u8>, String> {
-    let metadata = std::fs::metadata(path).map_err(|err| err.to_string())?;
-    if !metadata.is_file() {
-        return Err("not a regular file".to_owned());
-    }
-    if metadata.len() > limit {
-        return Err(format!(
-            "{} is more than the {} a media file may have",
-            human_bytes(metadata.len()),
+/// The bytes of the regular file at `path`, at most `limit` of them, or why not.
+fn read_media_file(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    crate::files::read_limited(path, limit).map_err(|err| match err {
+        crate::files::ReadLimitedError::TooLarge { .. } => format!(
+            "it is larger than the {} a media file may have",
             human_bytes(limit)
-        ));
-    }
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|file| file.take(limit.saturating_add(1)).read_to_end(&mut bytes))
-        .map_err(|err| err.to_string())?;
-    if u64::try_from(bytes.len()).map_or(true, |n| n > limit) {
-        return Err(format!(
-            "it grew past {} while being read",
-            human_bytes(limit)
-        ));
-    }
-    Ok(bytes)
+        ),
+        other => other.to_string(),
+    })
 }

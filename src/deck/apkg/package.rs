@@ -105,7 +105,8 @@ pub struct Package<R> {
 pub fn open(path: &Path, limits: Limits) -> Result<Package<File>, String> {
     let metadata = std::fs::metadata(path).map_err(|err| err.to_string())?;
     if !metadata.is_file() {
-        return Err("this is not a regular file".to_owned());
+        let kind = crate::files::kind_of(&metadata.file_type());
+        return Err(format!("this is {kind}, not a regular file"));
     }
     let file = File::open(path).map_err(|err| err.to_string())?;
     Package::new(file, limits)
