@@ -173,6 +173,11 @@ pub struct ExportArgs {
     /// Leave the background transparent.
     #[arg(long)]
     pub transparent: bool,
+
+    /// SVG: draw text as glyph outlines, for tools that ignore fonts in SVG (text is no longer
+    /// selectable; the default keeps real text with its fonts embedded).
+    #[arg(long)]
+    pub text_outlines: bool,
 }
 
 /// A headless command failed; the message is one line.
@@ -223,6 +228,11 @@ fn run_export(args: &ExportArgs, out: &mut impl std::io::Write) -> Result<(), Cl
         scale: args.scale.unwrap_or(if batch { 2.0 } else { 1.0 }),
         theme,
         transparent: args.transparent,
+        text: if args.text_outlines {
+            export::svg::TextMode::Outlines
+        } else {
+            export::svg::TextMode::Embedded
+        },
     };
     let failed = |err: export::ExportError| CliError(err.to_string());
     let io = |err: std::io::Error| CliError(err.to_string());

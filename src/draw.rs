@@ -49,7 +49,8 @@ pub fn text_centered(painter: &Painter, rect: Rect, text: &str, font: FontId, co
     painter.galley(pos, galley, color);
 }
 
-/// Text on one line, cut with `…` to fit `width`.
+/// Text on one line in `width`: shrunk towards the theme's legible minimum when that makes it
+/// fit, else cut with `…`.
 pub fn fit_text(
     painter: &Painter,
     pos: Pos2,
@@ -59,13 +60,31 @@ pub fn fit_text(
     color: Color32,
     width: f32,
 ) -> Rect {
-    let galley = elided(painter, text, font, color, width);
+    paint_anchored(
+        painter,
+        pos,
+        align,
+        elided(painter, text, font, color, width),
+        color,
+    )
+}
+
+/// Paints `galley` anchored at `pos` by `align`; returns where it went.
+fn paint_anchored(
+    painter: &Painter,
+    pos: Pos2,
+    align: Align2,
+    galley: Arc<Galley>,
+    color: Color32,
+) -> Rect {
     let rect = align.anchor_size(pos, galley.size());
     painter.galley(rect.min, galley, color);
     rect
 }
 
-/// `text` laid out on one line, cut with `…` where it would pass `width` points.
+/// `text` laid out on one line in `width` points: at `font`'s size if it fits, else at the
+/// largest smaller size down to the theme's legible minimum (and not below 80 % of the size, so
+/// a line stays in proportion to its neighbours) that fits, else cut with `…` at its own size.
 pub fn elided(
     painter: &Painter,
     text: &str,
@@ -73,9 +92,103 @@ pub fn elided(
     color: Color32,
     width: f32,
 ) -> Arc<Galley> {
+    let width = width.max(8.0);
+    let full = painter.layout_no_wrap(text.to_owned(), font.clone(), color);
+    if full.size().x <= width {
+        return full;
+    }
+    let floor = min_text_size(painter.ctx())
+        .min(font.size)
+        .max(font.size * 0.8);
+    let fitting = font.size * width / full.size().x * 0.98;
+    // Shrinking that does not save the text from the cut only makes it harder to read.
+    let size = if fitting >= floor { fitting } else { font.size };
+    let font = FontId::new(size, font.family);
     let mut job = LayoutJob::simple_singleline(text.to_owned(), font, color);
-    job.wrap = TextWrapping::truncate_at_width(width.max(8.0));
+    job.wrap = TextWrapping::truncate_at_width(width);
     painter.layout_job(job)
+}
+
+/// [`fit_text`] for a machine string that is cut on purpose when it does not fit, as the tool it
+/// shows cuts it (`docker history` shortens CREATED BY to 45 characters): it is recorded as an
+/// excerpt (see [`take_excerpts`]), which the layout audit accepts.
+pub fn excerpt(
+    painter: &Painter,
+    pos: Pos2,
+    align: Align2,
+    text: &str,
+    font: FontId,
+    color: Color32,
+    width: f32,
+) -> Rect {
+    let galley = elided(painter, text, font, color, width);
+    if galley.elided {
+        painter.ctx().data_mut(|data| {
+            data.get_temp_mut_or_default::<std::collections::BTreeSet<String>>(excerpts_id())
+                .insert(text.to_owned());
+        });
+    }
+    paint_anchored(painter, pos, align, galley, color)
+}
+
+fn excerpts_id() -> egui::Id {
+    egui::Id::unique("virtscope-excerpts")
+}
+
+/// The texts painted as [`excerpt`]s that were cut, since the last call.
+pub fn take_excerpts(ctx: &egui::Context) -> std::collections::BTreeSet<String> {
+    ctx.data_mut(|data| {
+        std::mem::take(
+            data.get_temp_mut_or_default::<std::collections::BTreeSet<String>>(excerpts_id()),
+        )
+    })
+}
+
+fn min_text_size_id() -> egui::Id {
+    egui::Id::unique("virtscope-min-text-size")
+}
+
+/// Records the theme's legible minimum text size in `ctx` (done by [`Theme::apply`]), for
+/// helpers that shrink text to fit without a theme at hand.
+pub fn set_min_text_size(ctx: &egui::Context, points: f32) {
+    ctx.data_mut(|data| data.insert_temp(min_text_size_id(), points));
+}
+
+/// The legible minimum text size `ctx`'s theme allows (10 points when none was applied).
+pub fn min_text_size(ctx: &egui::Context) -> f32 {
+    ctx.data(|data| data.get_temp::<f32>(min_text_size_id()))
+        .unwrap_or(10.0)
+}
+
+/// Cuts `text` (monospace) into rows of at most `first` characters, then `rest`, at spaces where
+/// a row can end on one (a word longer than a row is cut where the row ends). Spaces at a break
+/// are dropped; leading spaces of the first row are kept (indentation).
+pub fn wrap_monospace(text: &str, first: usize, rest: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    let mut left: Vec<char> = text.trim_end().chars().collect();
+    let mut room = first.max(1);
+    loop {
+        if left.len() <= room {
+            rows.push(left.iter().collect());
+            return rows;
+        }
+        // The last space that leaves some text before it on this row; else mid-word.
+        let cut = left[..=room]
+            .iter()
+            .rposition(|c| *c == ' ')
+            .filter(|at| left[..*at].iter().any(|c| *c != ' '))
+            .unwrap_or(room);
+        rows.push(left[..cut].iter().collect::<String>().trim_end().to_owned());
+        left = left[cut..]
+            .iter()
+            .copied()
+            .skip_while(|c| *c == ' ')
+            .collect();
+        room = rest.max(1);
+        if left.is_empty() {
+            return rows;
+        }
+    }
 }
 
 /// Height that `text` takes when wrapped to `width`.
@@ -102,7 +215,9 @@ pub fn labelled_box(
         Some(subtitle) if rect.height() >= theme.body_size + theme.small_size + 8.0 => {
             let width = (rect.width() - 8.0).max(1.0);
             let layout = |scale: f32| {
-                let font = |size: f32| egui::FontId::proportional(size * scale);
+                // Never below the theme's legible minimum.
+                let font =
+                    |size: f32| egui::FontId::proportional(theme.legible(size * scale).min(size));
                 let title = painter.layout(title.to_owned(), font(theme.body_size), color, width);
                 let sub = painter.layout(subtitle.to_owned(), font(theme.small_size), color, width);
                 (title, sub)
@@ -115,6 +230,24 @@ pub fn labelled_box(
             if total > room {
                 (title_galley, sub_galley) = layout((room / total).max(0.75));
                 total = title_galley.size().y + sub_galley.size().y;
+            }
+            if total > room {
+                // Still too tall at the smallest legible size: the subtitle runs on after the
+                // title in one paragraph, which saves the line the title's wrap left half empty.
+                let mut job = LayoutJob::default();
+                let format = |size: f32| egui::TextFormat {
+                    font_id: egui::FontId::proportional(theme.legible(size * 0.75).min(size)),
+                    color,
+                    ..Default::default()
+                };
+                job.append(title, 0.0, format(theme.body_size));
+                job.append(&format!(" · {subtitle}"), 0.0, format(theme.small_size));
+                job.wrap.max_width = width;
+                job.halign = egui::Align::Center;
+                let galley = painter.layout_job(job);
+                let pos = Pos2::new(rect.center().x, rect.center().y - galley.size().y / 2.0);
+                painter.galley(pos, galley, color);
+                return;
             }
             let top = rect.center().y - total / 2.0;
             let title_pos = Pos2::new(rect.center().x - title_galley.size().x / 2.0, top);
@@ -176,6 +309,64 @@ pub fn caption(painter: &Painter, theme: &Theme, rect: Rect, title: &str, captio
     Rect::from_min_max(Pos2::new(rect.min.x, caption_rect.max.y + 8.0), rect.max)
 }
 
+/// Scales tried, largest first, when a layout shrinks its type to fit (each step about 8 %).
+const FIT_SCALES: [f32; 9] = [1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6, 0.55, 0.5];
+
+fn measuring_id() -> egui::Id {
+    egui::Id::unique("virtscope-measuring")
+}
+
+/// Whether the current drawing only measures (see [`fitted_theme`]): accessible regions and
+/// other interactions are skipped, as the real drawing follows.
+pub fn is_measuring(ctx: &egui::Context) -> bool {
+    ctx.data(|data| data.get_temp::<bool>(measuring_id()).unwrap_or(false))
+}
+
+/// The largest scaling of `theme` (down to its legible minimum, see [`Theme::scaled`]) at which
+/// `fits` says a layout fits. `fits` draws the layout with the painter it is given, which paints
+/// nothing, and returns whether it ended inside its rectangle. When no scale fits, the smallest.
+pub fn fitted_theme(
+    painter: &Painter,
+    theme: &Theme,
+    mut fits: impl FnMut(&Theme, &Painter) -> bool,
+) -> Theme {
+    measuring(painter, |invisible| {
+        FIT_SCALES
+            .iter()
+            .map(|scale| theme.scaled(*scale))
+            .find(|candidate| fits(candidate, invisible))
+            .unwrap_or_else(|| theme.scaled(FIT_SCALES[FIT_SCALES.len() - 1]))
+    })
+}
+
+/// Runs `measure` with a copy of `painter` that paints nothing, while [`is_measuring`] is true:
+/// for drawing code that returns where it ended.
+pub fn measuring<R>(painter: &Painter, measure: impl FnOnce(&Painter) -> R) -> R {
+    let mut invisible = painter.clone();
+    invisible.set_invisible();
+    let ctx = painter.ctx();
+    let outer = is_measuring(ctx);
+    ctx.data_mut(|data| data.insert_temp(measuring_id(), true));
+    let result = measure(&invisible);
+    ctx.data_mut(|data| data.insert_temp(measuring_id(), outer));
+    result
+}
+
+fn static_picture_id() -> egui::Id {
+    egui::Id::unique("virtscope-static-picture")
+}
+
+/// Marks `ctx` as painting a static picture (an export): scenes leave out what only a live
+/// window needs, such as a text field to type into.
+pub fn set_static_picture(ctx: &egui::Context) {
+    ctx.data_mut(|data| data.insert_temp(static_picture_id(), true));
+}
+
+/// Whether `ctx` paints a static picture (see [`set_static_picture`]).
+pub fn is_static_picture(ctx: &egui::Context) -> bool {
+    ctx.data(|data| data.get_temp::<bool>(static_picture_id()).unwrap_or(false))
+}
+
 /// Makes `rect` clickable and hoverable, with an accessible name so that screen readers (and the
 /// UI tests) find it by label.
 pub fn hit_region(ui: &Ui, rect: Rect, id: egui::Id, label: &str) -> Response {
@@ -194,6 +385,9 @@ pub fn label_region(
     id: impl std::hash::Hash + std::fmt::Debug,
     label: impl Fn() -> String,
 ) {
+    if is_measuring(ui.ctx()) {
+        return;
+    }
     let response = ui.interact(rect, egui::Id::unique(("scene-label", id)), Sense::hover());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, label()));
 }

@@ -155,6 +155,9 @@ pub struct Theme {
     pub small_size: f32,
     /// Monospace text size in points.
     pub mono_size: f32,
+    /// The smallest text a layout may shrink to, in points: on a projector 1/50 of a 720-line
+    /// image (14.4 pt), readable from the back of a room; on a screen, 10 pt.
+    pub min_text_size: f32,
 }
 
 impl Theme {
@@ -178,6 +181,7 @@ impl Theme {
                 heading_size: 19.0,
                 small_size: 12.0,
                 mono_size: 13.0,
+                min_text_size: 10.0,
             },
             ThemeKind::Dark => Self {
                 kind,
@@ -196,6 +200,7 @@ impl Theme {
                 heading_size: 19.0,
                 small_size: 12.0,
                 mono_size: 13.0,
+                min_text_size: 10.0,
             },
             ThemeKind::Projector => Self {
                 kind,
@@ -214,28 +219,36 @@ impl Theme {
                 heading_size: 30.0,
                 small_size: 18.0,
                 mono_size: 20.0,
+                min_text_size: 14.4,
             },
         }
     }
 
     /// The theme with text sizes and strokes scaled by `factor` (clamped to 0.5..=1), for
     /// canvases smaller than their design size: a scene exported at 640x360 shrinks its type
-    /// instead of overlapping.
+    /// instead of overlapping. No size goes below [`Self::min_text_size`] (small text then comes
+    /// closer to body text rather than becoming unreadable).
     pub fn scaled(&self, factor: f32) -> Self {
         let factor = if factor.is_finite() {
             factor.clamp(0.5, 1.0)
         } else {
             1.0
         };
+        let size = |points: f32| (points * factor).max(self.min_text_size.min(points));
         Self {
             stroke_thin: self.stroke_thin * factor.max(0.75),
             stroke_thick: self.stroke_thick * factor.max(0.75),
-            body_size: self.body_size * factor,
-            heading_size: self.heading_size * factor,
-            small_size: self.small_size * factor,
-            mono_size: self.mono_size * factor,
+            body_size: size(self.body_size),
+            heading_size: size(self.heading_size),
+            small_size: size(self.small_size),
+            mono_size: size(self.mono_size),
             ..self.clone()
         }
+    }
+
+    /// The largest of `points` and the smallest legible size (for text a layout shrinks to fit).
+    pub fn legible(&self, points: f32) -> f32 {
+        points.max(self.min_text_size)
     }
 
     /// [`Self::scaled`] so that content designed for `design` (in points, at this theme's sizes)
@@ -291,15 +304,25 @@ impl Theme {
         }
     }
 
-    /// Pen ink for drawing over scenes while presenting: vermillion, blue, bluish green (they
-    /// read on white and on dark canvases, and differ for colour-blind viewers).
+    /// Pen ink for drawing over scenes while presenting: magenta, the strongest text colour
+    /// (black, or white on the dark canvas) and purple. None of them is a role's fill, so ink
+    /// stays visible over any box and is never mistaken for one (a blue stroke read as the guest
+    /// kernel's); they also differ in lightness for colour-blind viewers.
     pub fn ink(&self, index: usize) -> Color32 {
-        const INK: [Color32; 3] = [
-            okabe_ito::VERMILLION,
-            okabe_ito::BLUE,
-            okabe_ito::BLUISH_GREEN,
-        ];
-        INK[index % INK.len()]
+        let ink = if self.is_dark() {
+            [
+                Color32::from_rgb(0xFF, 0x5C, 0xB8),
+                self.text_strong,
+                Color32::from_rgb(0xB9, 0xA0, 0xFF),
+            ]
+        } else {
+            [
+                Color32::from_rgb(0xC2, 0x00, 0x7A),
+                self.text_strong,
+                Color32::from_rgb(0x5E, 0x3C, 0x99),
+            ]
+        };
+        ink[index % ink.len()]
     }
 
     /// The laser pointer's colour.
@@ -398,6 +421,7 @@ impl Theme {
         };
         ctx.set_theme(egui_theme);
         ctx.set_style_of(egui_theme, self.style());
+        crate::draw::set_min_text_size(ctx, self.min_text_size);
     }
 
     /// The egui style of this theme.
@@ -531,12 +555,18 @@ mod tests {
         let theme = Theme::new(ThemeKind::Light);
         let design = egui::vec2(1200.0, 680.0);
         assert_eq!(theme.fit(egui::vec2(1920.0, 1080.0), design), theme);
-        let small = theme.fit(egui::vec2(600.0, 340.0), design);
-        assert!((small.body_size - theme.body_size * 0.5).abs() < 1e-4);
+        let small = theme.fit(egui::vec2(900.0, 510.0), design);
+        assert!((small.body_size - theme.body_size * 0.75).abs() < 1e-4);
         assert!(
             theme.scaled(0.1).body_size >= theme.body_size * 0.5,
             "never below half"
         );
+        let projector = Theme::new(ThemeKind::Projector).scaled(0.5);
+        assert_eq!(
+            projector.small_size, projector.min_text_size,
+            "never below the legible minimum"
+        );
+        assert_eq!(projector.body_size, 14.4);
     }
 
     #[test]
@@ -545,5 +575,23 @@ mod tests {
             assert_eq!(ThemeKind::from_slug(kind.slug()), Some(kind));
         }
         assert_eq!(ThemeKind::from_slug("sepia"), None);
+    }
+
+    #[test]
+    fn pen_ink_is_no_role_fill_and_reads_on_the_canvas() {
+        for kind in ThemeKind::ALL {
+            let theme = Theme::new(kind);
+            for index in 0..crate::lecture::PEN_COLOURS {
+                let ink = theme.ink(index);
+                assert!(
+                    Role::ALL.iter().all(|role| theme.fill(*role) != ink),
+                    "{kind:?} pen {index} is a role's fill"
+                );
+                assert!(
+                    contrast_ratio(ink, theme.canvas) >= 3.0,
+                    "{kind:?} pen {index} on the canvas"
+                );
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! with the named steps as ticks (hover one for its caption), the speed, and the current step's
 //! caption as text (scenes paint it too, for exports; this label is what screen readers read).
 
-use egui::{Align2, Pos2, Rect, Sense, Stroke, Ui, Vec2};
+use egui::{Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
 use crate::theme::Theme;
 use crate::timeline::{SPEEDS, Timeline};
@@ -63,7 +63,29 @@ pub fn bar_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
             })
             .response
             .on_hover_text("Playback speed ([ slower, ] faster)");
-        ui.label(timeline.position_text());
+        // As wide as the text will ever be ("12.0 s of 30.0 s" at the end), so the bar does not
+        // shift while the position changes.
+        let widest = match timeline.unit() {
+            crate::timeline::Unit::Steps => timeline.position_text().replace(
+                &format!("Step {} ", timeline.step() + 1),
+                &format!("Step {} ", timeline.marks().len().max(1)),
+            ),
+            crate::timeline::Unit::Seconds => format!("{0:.1} s of {0:.1} s", timeline.end()),
+        };
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let width = ui
+            .painter()
+            .layout_no_wrap(widest, font, theme.text)
+            .size()
+            .x;
+        ui.allocate_ui_with_layout(
+            Vec2::new(width, ui.spacing().interact_size.y),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.set_min_width(width);
+                ui.label(timeline.position_text());
+            },
+        );
         track_ui(ui, timeline, theme);
     });
     if let Some(mark) = timeline.marks().get(timeline.current_mark()) {
@@ -78,12 +100,15 @@ fn track_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
     let (rect, response) =
         ui.allocate_exact_size(Vec2::new(width, height), Sense::click_and_drag());
     let end = timeline.end();
-    let value_text = timeline.position_text();
     response
         .widget_info(|| egui::WidgetInfo::slider(true, timeline.position(), "Timeline position"));
+    // The handle is a circle centred on the track's ends at the extremes: inset the track by its
+    // radius and stroke, so the handle is never cut at the window's edge.
+    let handle_radius = 7.0;
+    let inset = handle_radius + theme.stroke_thick;
     let track = Rect::from_min_max(
-        Pos2::new(rect.min.x + 6.0, rect.center().y - 3.0),
-        Pos2::new(rect.max.x - 6.0, rect.center().y + 3.0),
+        Pos2::new(rect.min.x + inset, rect.center().y - 3.0),
+        Pos2::new(rect.max.x - inset, rect.center().y + 3.0),
     );
     let x_of = |position: f64| {
         if end <= 0.0 {
@@ -133,21 +158,12 @@ fn track_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
     let handle = Pos2::new(x_of(timeline.position()), track.center().y);
     painter.circle(
         handle,
-        7.0,
+        handle_radius,
         theme.canvas,
         Stroke::new(theme.stroke_thick, theme.accent),
     );
-    if let Some(i) = hovered_mark {
-        if let Some(mark) = timeline.marks().get(i) {
-            response.on_hover_text(format!("{}: {}", mark.slug, mark.label));
-        }
-    } else if response.hovered() {
-        painter.text(
-            Pos2::new(rect.max.x - 4.0, rect.min.y),
-            Align2::RIGHT_TOP,
-            value_text,
-            theme.small(),
-            theme.text_muted,
-        );
+    // Hover texts are tooltips: nothing is painted over the track itself.
+    if let Some(mark) = hovered_mark.and_then(|i| timeline.marks().get(i)) {
+        response.on_hover_text(format!("{}: {}", mark.slug, mark.label));
     }
 }

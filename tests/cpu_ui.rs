@@ -4,7 +4,7 @@
 
 use egui::Key;
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use virtscope::scene::SceneLink;
 use virtscope::tabs::{self, LinkStatus};
 
@@ -18,6 +18,30 @@ fn a_bare_link_opens_trap_and_emulate_on_the_disk_write() {
     assert_eq!(link(&harness), "cpu/trap-emulate?program=disk-write&step=0");
     harness.get_by_label("Guest kernel lane");
     harness.get_by_label("Guest application lane, running");
+}
+
+#[test]
+fn the_umip_switch_makes_sgdt_trap_and_stays_in_the_link() {
+    // Intel SDM CR4.UMIP (domain.md section 1): with UMIP, sgdt at CPL > 0 raises #GP, so
+    // trap-and-emulate catches it; the switch is kept when the program changes.
+    let mut harness = harness_at("cpu/trap-emulate?program=sgdt&step=0");
+    click(&mut harness, "CPU with UMIP");
+    assert_eq!(
+        link(&harness),
+        "cpu/trap-emulate?program=sgdt&umip=true&step=0"
+    );
+    assert_eq!(
+        harness
+            .get_by_label("CPU with UMIP")
+            .accesskit_node()
+            .toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
+    click(&mut harness, "popf");
+    assert_eq!(
+        link(&harness),
+        "cpu/trap-emulate?program=popf&umip=true&step=0"
+    );
 }
 
 #[test]

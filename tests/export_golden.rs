@@ -42,10 +42,11 @@ fn structure(svg: &str) -> String {
         if name == "text" {
             let content_start = rest.find('>').unwrap() + 1;
             let content_end = rest[content_start..].find("</text>").unwrap() + content_start;
+            // The embedded family; the generic fallbacks after it are checked below.
             let family = rest
                 .split("font-family=\"")
                 .nth(1)
-                .and_then(|s| s.split('"').next())
+                .and_then(|s| s.split(['"', ',']).next())
                 .unwrap_or("");
             lines.push(format!(
                 "text [{family}] {}",
@@ -88,6 +89,12 @@ fn svg_structure_matches_the_golden_file() {
     ] {
         assert!(actual.contains(needle), "{needle}");
     }
+    assert!(
+        svg.contains(
+            r#"font-family="vs-Ubuntu-Light, Ubuntu, 'DejaVu Sans', 'Liberation Sans', sans-serif""#
+        ),
+        "text names generic fallbacks for renderers that ignore embedded fonts"
+    );
 }
 
 fn png(scale: f32, transparent: bool) -> image::RgbaImage {

@@ -31,16 +31,16 @@ fn label_starting(harness: &Harness<'_, VirtscopeApp>, prefix: &str) -> String {
 fn dragging_the_downtime_target_changes_the_downtime_and_the_link() {
     let mut harness = harness_at("migration?mode=pre-copy&preset=worked-example&t=20");
     assert_eq!(harness.state().active_tab_id(), "migration");
-    assert_eq!(label_starting(&harness, "Downtime: "), "Downtime: 126 ms");
+    assert_eq!(label_starting(&harness, "Downtime: "), "Downtime: 153 ms");
     assert_eq!(
         label_starting(&harness, "Stop condition: "),
-        "Stop condition: Downtime target met"
+        "Stop condition: Downtime limit met"
     );
 
     // Press near the far right of the (logarithmic) rail: a target of several seconds lets
     // pre-copy switch over after round 1, with a far longer downtime.
     let rail = harness
-        .get_by_role_and_label(Role::Slider, "Downtime target")
+        .get_by_role_and_label(Role::Slider, "Downtime limit")
         .rect();
     let pos = rail.right_center() - Vec2::new(rail.width() * 0.1, 0.0);
     harness.hover_at(pos);
@@ -51,7 +51,7 @@ fn dragging_the_downtime_target_changes_the_downtime_and_the_link() {
 
     let downtime = label_starting(&harness, "Downtime: ");
     assert_ne!(
-        downtime, "Downtime: 126 ms",
+        downtime, "Downtime: 153 ms",
         "the number follows the slider"
     );
     let now = link(&harness);
@@ -67,10 +67,45 @@ fn dragging_the_downtime_target_changes_the_downtime_and_the_link() {
         .get_by_role_and_label(Role::Button, "Reset parameters")
         .click();
     harness.run();
-    assert_eq!(label_starting(&harness, "Downtime: "), "Downtime: 126 ms");
+    assert_eq!(label_starting(&harness, "Downtime: "), "Downtime: 153 ms");
     assert_eq!(
         link(&harness),
         "migration?mode=pre-copy&preset=worked-example&t=20"
+    );
+}
+
+#[test]
+fn the_rule_set_is_a_named_choice_that_changes_the_stop_and_the_link() {
+    // Issue 14: QEMU keeps iterating at 100 MiB/s (19 rounds); Xen 4.6+ stops after 5 rounds
+    // (xg_sr_save.c SPP_MAX_ITERATIONS) with 9.3 s of downtime.
+    let mut harness =
+        harness_at("migration?mode=pre-copy&preset=worked-example&dirty_mib_s=100&t=20");
+    assert_eq!(label_starting(&harness, "Rounds: "), "Rounds: 19");
+    assert!(label_starting(&harness, "Pre-copy rules: ").contains("QEMU switches over"));
+    harness
+        .query_all_by_role(Role::ComboBox)
+        .find(|node| node.accesskit_node().value().as_deref() == Some("QEMU"))
+        .expect("the rules picker shows QEMU")
+        .click();
+    harness.run();
+    harness.get_by_label("Xen 4.6+").click();
+    harness.run();
+    assert_eq!(label_starting(&harness, "Rounds: "), "Rounds: 5");
+    assert_eq!(
+        label_starting(&harness, "Stop condition: "),
+        "Stop condition: Round limit"
+    );
+    assert_eq!(label_starting(&harness, "Downtime: "), "Downtime: 9.3 s");
+    assert_eq!(
+        link(&harness),
+        "migration?mode=pre-copy&preset=worked-example&rules=xen&dirty_mib_s=100&t=20"
+    );
+    // Xen has no downtime target and no auto-converge: both controls are off.
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Slider, "Downtime limit")
+            .accesskit_node()
+            .is_disabled()
     );
 }
 
@@ -139,10 +174,11 @@ fn the_compare_view_shows_the_table_and_the_verdict() {
         );
     }
     for cell in [
-        "126 ms",
+        "153 ms",
+        "28 ms",
         "32.0 s",
-        "42.6 s",
-        "4 rounds, downtime target met",
+        "42.7 s",
+        "4 rounds, downtime limit met",
     ] {
         assert!(
             harness.query_all_by_label(cell).count() >= 1,

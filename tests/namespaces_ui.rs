@@ -30,7 +30,7 @@ fn run_a_preset_select_a_process_unshare_and_step_through() {
     assert_eq!(harness.state().active_tab_id(), "namespaces");
     assert_eq!(
         link(&harness),
-        "namespaces?preset=docker-run&step=9",
+        "namespaces?preset=docker-run&step=11",
         "a link without a step shows the end state"
     );
     harness
@@ -43,7 +43,7 @@ fn run_a_preset_select_a_process_unshare_and_step_through() {
     // Run the preset to its end: the container's shell exists.
     harness.get_by_role_and_label(Role::Button, "End ⏭").click();
     harness.run();
-    assert_eq!(link(&harness), "namespaces?preset=docker-run&step=9");
+    assert_eq!(link(&harness), "namespaces?preset=docker-run&step=11");
     let nets_before = namespace_labels(&harness, "net");
     assert_eq!(nets_before.len(), 2, "the host's and the container's");
 
@@ -52,7 +52,7 @@ fn run_a_preset_select_a_process_unshare_and_step_through() {
     harness.run();
     assert_eq!(
         link(&harness),
-        "namespaces?preset=docker-run&select=1302&step=9"
+        "namespaces?preset=docker-run&select=1302&step=11"
     );
     harness.get_by_label("Call on process 1302:");
 
@@ -69,7 +69,7 @@ fn run_a_preset_select_a_process_unshare_and_step_through() {
     // The step is appended, the link reproduces it, and a new net namespace appears.
     assert_eq!(
         link(&harness),
-        "namespaces?preset=docker-run&ops=unshare%201302%20net&select=1302&step=10"
+        "namespaces?preset=docker-run&ops=unshare%201302%20net&select=1302&step=12"
     );
     // sh was the container's only process, so its old network namespace dies with the move.
     let nets_after = namespace_labels(&harness, "net");
@@ -89,7 +89,7 @@ fn run_a_preset_select_a_process_unshare_and_step_through() {
     harness.run();
     assert_eq!(
         link(&harness),
-        "namespaces?preset=docker-run&ops=unshare%201302%20net&select=1302&step=9"
+        "namespaces?preset=docker-run&ops=unshare%201302%20net&select=1302&step=11"
     );
     assert_eq!(namespace_labels(&harness, "net"), nets_before);
     harness.key_press(Key::ArrowRight);
@@ -103,7 +103,7 @@ fn run_a_preset_select_a_process_unshare_and_step_through() {
     harness.run();
     assert_eq!(
         link(&harness),
-        "namespaces?preset=docker-run&select=1302&step=9"
+        "namespaces?preset=docker-run&select=1302&step=11"
     );
 }
 
@@ -154,7 +154,7 @@ fn setns_joins_a_container_and_every_toolbar_operation_has_labelled_inputs() {
     harness.run();
     assert_eq!(
         link(&harness),
-        "namespaces?preset=docker-run&ops=setns%201201%20net%201302&select=1201&step=10"
+        "namespaces?preset=docker-run&ops=setns%201201%20net%201302&select=1201&step=12"
     );
     let nets = namespace_labels(&harness, "net");
     assert_eq!(nets.len(), 2, "joining creates nothing: {nets:?}");

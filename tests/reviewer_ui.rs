@@ -133,13 +133,11 @@ fn show_me_opens_the_cards_scene_and_the_scene_lists_its_cards() {
     harness.get_by_label_contains(&format!("▸ {front}"));
 }
 
-#[test]
-fn space_plays_the_timeline_when_the_scene_has_the_keyboard() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness_at(dir.path(), NOW);
-    press(&mut harness, Key::F6);
+/// Checks that the scene has the keyboard: the status line says so, and Space plays (then
+/// pauses) the timeline without revealing the card.
+fn assert_space_plays_the_scene(harness: &mut Harness<'static, VirtscopeApp>) {
     assert_eq!(harness.state().keyboard_pane(), virtscope::app::Pane::Scene);
-    harness.get_by_label("⌨ Keyboard: scene");
+    harness.get_by_label_contains("⌨ Keyboard: scene");
     harness.key_press(Key::Space);
     harness.step();
     assert!(
@@ -149,10 +147,132 @@ fn space_plays_the_timeline_when_the_scene_has_the_keyboard() {
     harness.get_by_role_and_label(Role::Button, "⏸ Pause");
     harness.key_press(Key::Space);
     harness.run();
+}
+
+#[test]
+fn space_plays_the_timeline_when_the_scene_has_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
     press(&mut harness, Key::F6);
-    harness.get_by_label("⌨ Keyboard: flashcards");
+    assert_space_plays_the_scene(&mut harness);
+    press(&mut harness, Key::F6);
+    harness.get_by_label_contains("⌨ Keyboard: flashcards");
     press(&mut harness, Key::Space);
     assert!(harness.state().reviewer().current().unwrap().revealed);
+}
+
+#[test]
+fn keys_typed_within_one_frame_are_all_handled_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    let first = current_card(&harness).unwrap();
+    // Both presses reach the app in the same frame, as a fast reviewer types them.
+    harness.key_press(Key::Space);
+    harness.key_press(Key::Num3);
+    harness.run();
+    assert_eq!(
+        harness.state().reviewer().answered_this_session(),
+        1,
+        "Space revealed and 3 graded Good"
+    );
+    assert_ne!(current_card(&harness), Some(first));
+}
+
+#[test]
+fn after_show_me_space_plays_the_scene_until_the_panel_takes_the_keys_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    press(&mut harness, Key::S);
+    assert_space_plays_the_scene(&mut harness);
+
+    // A click in the panel gives the keys back.
+    harness.get_by_label("Flashcards").click();
+    harness.run();
+    assert_eq!(
+        harness.state().keyboard_pane(),
+        virtscope::app::Pane::Flashcards
+    );
+    press(&mut harness, Key::Space);
+    assert!(harness.state().reviewer().current().unwrap().revealed);
+}
+
+#[test]
+fn the_browser_toggles_with_ctrl_b_closes_with_esc_and_shows_scenes_uncovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    let browser_open =
+        |harness: &Harness<'_, VirtscopeApp>| harness.query_by_label("Browse cards").is_some();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
+    harness.run();
+    assert!(browser_open(&harness));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
+    harness.run();
+    assert!(!browser_open(&harness), "Ctrl+B closes it again");
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
+    harness.run();
+    press(&mut harness, Key::Escape);
+    assert!(!browser_open(&harness), "Esc closes the window");
+    assert!(!harness.state().is_presenting());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
+    harness.run();
+    harness
+        .get_all_by_role_and_label(Role::Button, "Scene")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    assert!(
+        !browser_open(&harness),
+        "the browser closes so the scene it opened is seen"
+    );
+    assert_eq!(harness.state().keyboard_pane(), virtscope::app::Pane::Scene);
+}
+
+#[test]
+fn the_panel_cannot_be_restored_wider_than_its_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    // A wide window whose panel was dragged as wide as it goes...
+    let mut wide = harness_at(dir.path(), NOW);
+    wide.set_size(egui::vec2(2400.0, 1000.0));
+    wide.run();
+    let edge = panel_rect(&wide).left();
+    wide.drag_at(egui::pos2(edge, 500.0));
+    wide.run();
+    wide.drop_at(egui::pos2(100.0, 500.0));
+    wide.run();
+    let dragged = panel_rect(&wide).width();
+    let (_, bound) = virtscope::app::panel_width_range(2400.0);
+    assert!(
+        dragged <= bound.max + 1.0,
+        "dragging stops at the bound: {dragged}"
+    );
+    // ...then restored (egui's saved memory) into a smaller window.
+    let memory = wide.ctx.memory(|memory| memory.clone());
+    let mut small = harness_at(dir.path(), NOW);
+    small.ctx.memory_mut(|m| *m = memory);
+    small.set_size(egui::vec2(1280.0, 720.0));
+    small.run();
+    let width = panel_rect(&small).width();
+    let (_, bound) = virtscope::app::panel_width_range(1280.0);
+    assert!(
+        width <= bound.max + 1.0,
+        "restored at {width}, the bound is {}",
+        bound.max
+    );
+    assert!(
+        width >= bound.min - 1.0,
+        "and at least the smallest width: {width}"
+    );
+}
+
+/// The Flashcards panel's rectangle, from its heading's parent panel.
+fn panel_rect(harness: &Harness<'_, VirtscopeApp>) -> egui::Rect {
+    harness
+        .state()
+        .flashcards_panel_rect()
+        .expect("the panel is shown")
 }
 
 #[test]

@@ -1,15 +1,18 @@
 //! Everything the user can ask the shell to do, and the keys that ask for it.
 //!
 //! Keys are read once per frame, before any widget runs, and turned into [`Command`]s that the
-//! app applies at the end of the frame (like rerun's `UICommand`). Scene keys (Space, arrows,
-//! Home/End, brackets) are only taken while no text field has the keyboard, so typing a link
-//! never moves the timeline.
+//! app applies at the end of the frame (like rerun's `UICommand`). Every key event of the frame is
+//! read in the order it was typed, and each one sees what the ones before it did: Space then `3`
+//! typed within one frame reveal the card and then grade it Good, as two frames would.
 //!
-//! Keys go by focus: while the Flashcards panel has the keyboard and a card is under review,
-//! Space and Enter reveal and grade, 1-4 grade, `u` / Ctrl+Z undo and `s` shows the card's scene;
-//! otherwise Space plays the timeline. F6 moves the keyboard between the scene and the panel.
+//! One rule decides who gets a key, and the status line shows it: the pane that has the
+//! keyboard. While the Flashcards panel has it and a card is under review, Space and Enter reveal
+//! and grade, 1-4 grade, `u` / Ctrl+Z undo and `s` shows the card's scene, which hands the
+//! keyboard to the scene; otherwise Space plays the timeline. F6 or a click moves the keyboard
+//! between the scene and the panel. Scene keys are only taken while no text field has the
+//! keyboard, so typing a link never moves the timeline. Esc closes the frontmost window.
 
-use egui::{Key, KeyboardShortcut, Modifiers};
+use egui::{Event, Key, Modifiers};
 
 use crate::review::rating::Rating;
 
@@ -42,7 +45,7 @@ pub enum Command {
     CycleFocus,
     /// Show or hide the Flashcards panel.
     ToggleFlashcards,
-    /// Open the card browser.
+    /// Open the card browser, or close it when it is open.
     Browse,
     /// Show the answer of the card under review.
     Reveal,
@@ -50,12 +53,14 @@ pub enum Command {
     Grade(Rating),
     /// Take back the last answer.
     Undo,
-    /// Show the scene of the card under review.
+    /// Show the scene of the card under review (and give the scene the keyboard).
     ShowMe,
     /// Enter presentation mode.
     Present,
     /// Open the export dialog.
     ExportDialog,
+    /// Close the frontmost window.
+    CloseWindow,
 }
 
 /// Whether the reviewer takes its keys this frame.
@@ -65,22 +70,41 @@ pub struct ReviewKeys {
     pub active: bool,
     /// The card's answer is shown (grades are possible).
     pub revealed: bool,
+    /// The panel is shown with a card under review, so F6 can give it the keyboard.
+    pub available: bool,
 }
 
-/// The shortcuts that work anywhere, even while a text field is focused.
-const GLOBAL: [(KeyboardShortcut, Command); 2] = [
-    (
-        KeyboardShortcut::new(Modifiers::ALT, Key::ArrowLeft),
-        Command::Back,
-    ),
-    (
-        KeyboardShortcut::new(Modifiers::ALT, Key::ArrowRight),
-        Command::Forward,
-    ),
-];
+impl ReviewKeys {
+    /// What the keys after `command` in the same frame find.
+    fn after(mut self, command: &Command) -> Self {
+        match command {
+            Command::Reveal => self.revealed = true,
+            Command::Grade(_) | Command::Undo => self.revealed = false,
+            Command::ShowMe => self.active = false,
+            Command::CycleFocus => self.active = !self.active && self.available,
+            Command::ToggleFlashcards => {
+                self.active = false;
+                self.available = false;
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
+/// What decides the meaning of a key this frame, besides the key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KeyContext {
+    /// How many tabs Ctrl+1.. can reach.
+    pub tab_count: usize,
+    /// The reviewer's part of the keyboard.
+    pub review: ReviewKeys,
+    /// A window (browser, statistics, settings, export, shortcuts) is open: Esc closes it.
+    pub window_open: bool,
+}
 
 /// Scene keys: only while no text field wants the keyboard.
-const SCENE: [(Key, Command); 8] = [
+const SCENE: [(Key, Command); 9] = [
     (Key::Space, Command::PlayPause),
     (Key::ArrowRight, Command::StepForward),
     (Key::ArrowLeft, Command::StepBack),
@@ -89,6 +113,7 @@ const SCENE: [(Key, Command); 8] = [
     (Key::CloseBracket, Command::Faster),
     (Key::OpenBracket, Command::Slower),
     (Key::PageDown, Command::StepForward),
+    (Key::PageUp, Command::StepBack),
 ];
 
 const TAB_KEYS: [Key; 9] = [
@@ -103,87 +128,97 @@ const TAB_KEYS: [Key; 9] = [
     Key::Num9,
 ];
 
-/// Consumes this frame's shortcut keys and returns the commands they stand for.
-pub fn read_keys(ctx: &egui::Context, tab_count: usize, review: ReviewKeys) -> Vec<Command> {
+const GRADES: [(Key, Rating); 4] = [
+    (Key::Num1, Rating::Again),
+    (Key::Num2, Rating::Hard),
+    (Key::Num3, Rating::Good),
+    (Key::Num4, Rating::Easy),
+];
+
+/// Consumes this frame's shortcut keys, in the order they were typed, and returns the commands
+/// they stand for. Keys that mean nothing here stay for the widgets.
+pub fn read_keys(ctx: &egui::Context, keys: KeyContext) -> Vec<Command> {
     let mut commands = Vec::new();
     let typing = ctx.text_edit_focused();
+    let mut review = keys.review;
     ctx.input_mut(|input| {
-        if input.consume_key(Modifiers::NONE, Key::F6) {
-            commands.push(Command::CycleFocus);
-        }
-        if input.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::F) {
-            commands.push(Command::ToggleFlashcards);
-        }
-        if input.consume_key(Modifiers::COMMAND, Key::B) {
-            commands.push(Command::Browse);
-        }
-        if input.consume_key(Modifiers::COMMAND, Key::E) {
-            commands.push(Command::ExportDialog);
-        }
-        if input.consume_key(Modifiers::NONE, Key::F5) {
-            commands.push(Command::Present);
-        }
-        // Most specific first: Alt+Left must not also count as Left.
-        for (shortcut, command) in &GLOBAL {
-            if input.consume_shortcut(shortcut) {
-                commands.push(command.clone());
-            }
-        }
-        for (index, key) in TAB_KEYS.iter().enumerate().take(tab_count) {
-            if input.consume_key(Modifiers::COMMAND, *key) {
-                commands.push(Command::SwitchTab(index));
-            }
-        }
-        if input.consume_key(Modifiers::COMMAND, Key::L) {
-            commands.push(Command::FocusLink);
-        }
-        if typing {
-            return;
-        }
-        if review.active {
-            read_review_keys(input, review.revealed, &mut commands);
-        }
-        for (key, command) in &SCENE {
-            if input.consume_key(Modifiers::NONE, *key) {
-                commands.push(command.clone());
-            }
-        }
-        if input.consume_key(Modifiers::NONE, Key::PageUp) {
-            commands.push(Command::StepBack);
-        }
+        input.events.retain(|event| {
+            let Event::Key {
+                key,
+                pressed: true,
+                modifiers,
+                ..
+            } = event
+            else {
+                return true;
+            };
+            let Some(command) = command_for(*key, *modifiers, typing, review, &keys) else {
+                return true;
+            };
+            review = review.after(&command);
+            commands.push(command);
+            false
+        });
     });
     commands
 }
 
-/// The reviewer's keys (Anki's): consumed before the scene keys so Space reveals, not plays.
-fn read_review_keys(input: &mut egui::InputState, revealed: bool, commands: &mut Vec<Command>) {
-    if input.consume_key(Modifiers::COMMAND, Key::Z) || input.consume_key(Modifiers::NONE, Key::U) {
-        commands.push(Command::Undo);
+/// The meaning of one key press, given what the keys before it did.
+fn command_for(
+    key: Key,
+    modifiers: Modifiers,
+    typing: bool,
+    review: ReviewKeys,
+    keys: &KeyContext,
+) -> Option<Command> {
+    let command = modifiers.command;
+    let plain = !modifiers.command && !modifiers.alt && !modifiers.ctrl;
+    // Shortcuts that work anywhere, even while a text field is focused; most specific first.
+    match key {
+        Key::Escape if keys.window_open => return Some(Command::CloseWindow),
+        Key::F6 if plain => return Some(Command::CycleFocus),
+        Key::F5 if plain => return Some(Command::Present),
+        Key::F if command && modifiers.shift => return Some(Command::ToggleFlashcards),
+        Key::B if command => return Some(Command::Browse),
+        Key::E if command => return Some(Command::ExportDialog),
+        Key::L if command => return Some(Command::FocusLink),
+        Key::ArrowLeft if modifiers.alt => return Some(Command::Back),
+        Key::ArrowRight if modifiers.alt => return Some(Command::Forward),
+        _ => {}
     }
-    if input.consume_key(Modifiers::NONE, Key::S) {
-        commands.push(Command::ShowMe);
+    if command && let Some(index) = TAB_KEYS.iter().position(|k| *k == key) {
+        return (index < keys.tab_count).then_some(Command::SwitchTab(index));
     }
-    let space_or_enter = input.consume_key(Modifiers::NONE, Key::Space)
-        || input.consume_key(Modifiers::NONE, Key::Enter);
-    if space_or_enter {
-        commands.push(if revealed {
-            Command::Grade(Rating::Good)
-        } else {
-            Command::Reveal
-        });
+    if typing {
+        return None;
     }
-    if revealed {
-        for (key, rating) in [
-            (Key::Num1, Rating::Again),
-            (Key::Num2, Rating::Hard),
-            (Key::Num3, Rating::Good),
-            (Key::Num4, Rating::Easy),
-        ] {
-            if input.consume_key(Modifiers::NONE, key) {
-                commands.push(Command::Grade(rating));
+    if review.active {
+        if (command && key == Key::Z) || (plain && key == Key::U) {
+            return Some(Command::Undo);
+        }
+        if plain {
+            match key {
+                Key::S => return Some(Command::ShowMe),
+                Key::Space | Key::Enter if review.revealed => {
+                    return Some(Command::Grade(Rating::Good));
+                }
+                Key::Space | Key::Enter => return Some(Command::Reveal),
+                _ => {}
+            }
+            if review.revealed
+                && let Some((_, rating)) = GRADES.iter().find(|(k, _)| *k == key)
+            {
+                return Some(Command::Grade(*rating));
             }
         }
     }
+    if !plain {
+        return None;
+    }
+    SCENE
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, command)| command.clone())
 }
 
 #[cfg(test)]
@@ -191,29 +226,99 @@ mod tests {
     use super::*;
 
     fn press(ctx: &egui::Context, key: Key, modifiers: Modifiers, tabs: usize) -> Vec<Command> {
-        press_with(ctx, key, modifiers, tabs, ReviewKeys::default())
+        let keys = KeyContext {
+            tab_count: tabs,
+            ..KeyContext::default()
+        };
+        press_all(ctx, &[(key, modifiers)], keys)
     }
 
-    fn press_with(
+    /// The commands of `presses` typed within one frame.
+    fn press_all(
         ctx: &egui::Context,
-        key: Key,
-        modifiers: Modifiers,
-        tabs: usize,
-        review: ReviewKeys,
+        presses: &[(Key, Modifiers)],
+        keys: KeyContext,
     ) -> Vec<Command> {
         let mut commands = Vec::new();
         let mut input = egui::RawInput::default();
-        input.events.push(egui::Event::Key {
-            key,
-            physical_key: None,
-            pressed: true,
-            repeat: false,
-            modifiers,
-        });
-        ctx.run_ui(input, |ui| commands = read_keys(ui.ctx(), tabs, review))
+        for (key, modifiers) in presses {
+            input.events.push(egui::Event::Key {
+                key: *key,
+                physical_key: None,
+                pressed: true,
+                repeat: false,
+                modifiers: *modifiers,
+            });
+        }
+        ctx.run_ui(input, |ui| commands = read_keys(ui.ctx(), keys))
             .textures_delta
             .clear();
         commands
+    }
+
+    fn reviewing() -> KeyContext {
+        KeyContext {
+            tab_count: 6,
+            review: ReviewKeys {
+                active: true,
+                revealed: false,
+                available: true,
+            },
+            window_open: false,
+        }
+    }
+
+    #[test]
+    fn keys_of_one_frame_are_read_in_order() {
+        let ctx = egui::Context::default();
+        let none = Modifiers::NONE;
+        assert_eq!(
+            press_all(&ctx, &[(Key::Space, none), (Key::Num3, none)], reviewing()),
+            vec![Command::Reveal, Command::Grade(Rating::Good)],
+            "Space reveals, then 3 grades the revealed card"
+        );
+        assert_eq!(
+            press_all(
+                &ctx,
+                &[(Key::Space, none), (Key::Space, none), (Key::Space, none)],
+                reviewing()
+            ),
+            vec![
+                Command::Reveal,
+                Command::Grade(Rating::Good),
+                Command::Reveal
+            ],
+            "the next card starts hidden"
+        );
+        assert_eq!(
+            press_all(&ctx, &[(Key::S, none), (Key::Space, none)], reviewing()),
+            vec![Command::ShowMe, Command::PlayPause],
+            "after Show me the scene has the keyboard: Space plays"
+        );
+        assert_eq!(
+            press_all(
+                &ctx,
+                &[(Key::S, none), (Key::F6, none), (Key::Space, none)],
+                reviewing()
+            ),
+            vec![Command::ShowMe, Command::CycleFocus, Command::Reveal],
+            "F6 gives the keyboard back to the panel"
+        );
+    }
+
+    #[test]
+    fn escape_closes_a_window_only_when_one_is_open() {
+        let ctx = egui::Context::default();
+        let mut keys = reviewing();
+        assert_eq!(
+            press_all(&ctx, &[(Key::Escape, Modifiers::NONE)], keys),
+            vec![]
+        );
+        keys.window_open = true;
+        assert_eq!(
+            press_all(&ctx, &[(Key::Escape, Modifiers::NONE)], keys),
+            vec![Command::CloseWindow]
+        );
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! The Export dialog (Ctrl+E): the current scene as SVG, PNG or GIF, at 1x/2x/4x, in any theme,
 //! with a transparent or solid background. It calls the same code as `virtscope export`, on a
 //! background thread so a long GIF never freezes the window, and writes through a temporary file.
+//!
+//! An export is a picture of its own, not a copy of the window: it defaults to the CLI's
+//! 1280x720-point canvas (a slide) whatever the window's size or the Flashcards panel's width,
+//! and the scene lays itself out for that canvas. Other sizes are a choice away.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError};
@@ -13,6 +17,13 @@ use crate::export::{ExportOptions, Format, export_file};
 use crate::scene::SceneLink;
 use crate::theme::{Theme, ThemeKind};
 
+/// Canvas sizes offered with one click (points): the CLI's default slide, full HD, 4:3.
+const SIZES: [(&str, [f32; 2]); 3] = [
+    ("1280x720", [1280.0, 720.0]),
+    ("1920x1080", [1920.0, 1080.0]),
+    ("1024x768", [1024.0, 768.0]),
+];
+
 /// The dialog's state.
 pub struct ExportDialog {
     /// Whether the window is open.
@@ -21,6 +32,7 @@ pub struct ExportDialog {
     scale: f32,
     theme: ThemeKind,
     transparent: bool,
+    outlines: bool,
     width: f32,
     height: f32,
     from: String,
@@ -40,8 +52,9 @@ impl Default for ExportDialog {
             scale: 2.0,
             theme: ThemeKind::Light,
             transparent: false,
-            width: 1280.0,
-            height: 720.0,
+            outlines: false,
+            width: ExportOptions::default().width,
+            height: ExportOptions::default().height,
             from: String::new(),
             to: String::new(),
             fps: 10.0,
@@ -53,11 +66,10 @@ impl Default for ExportDialog {
 }
 
 impl ExportDialog {
-    /// Opens the dialog for the scene shown in `canvas` (its size becomes the default).
-    pub fn show_for(&mut self, canvas: egui::Rect, theme: ThemeKind) {
+    /// Opens the dialog in the app's theme; the size stays what the student chose last (the
+    /// CLI's 1280x720 points at first), never the window's.
+    pub fn show(&mut self, theme: ThemeKind) {
         self.open = true;
-        self.width = canvas.width().round().clamp(64.0, 8192.0);
-        self.height = canvas.height().round().clamp(64.0, 8192.0);
         self.theme = theme;
         self.message = None;
     }
@@ -82,6 +94,11 @@ impl ExportDialog {
             scale: self.scale,
             theme: self.theme,
             transparent: self.transparent,
+            text: if self.outlines {
+                crate::export::svg::TextMode::Outlines
+            } else {
+                crate::export::svg::TextMode::Embedded
+            },
         };
         let animation = GifOptions {
             from: Some(self.from.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -91,8 +108,11 @@ impl ExportDialog {
         let link = link.clone();
         let (sender, receiver) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let result = export_file(&link, &path, &options, &animation)
-                .map(|()| path)
+            // The message names the file by its full path: a relative path is relative to a
+            // working directory the student never chose.
+            let full = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+            let result = export_file(&link, &full, &options, &animation)
+                .map(|()| full)
                 .map_err(|err| err.to_string());
             sender.send(result).ok();
         });
@@ -165,8 +185,30 @@ impl ExportDialog {
                 ui.label("Background");
                 ui.checkbox(&mut self.transparent, "Transparent");
                 ui.end_row();
+                if self.format == Format::Svg {
+                    ui.label("Text");
+                    ui.checkbox(
+                        &mut self.outlines,
+                        "As outlines (for tools without SVG fonts)",
+                    )
+                    .on_hover_text(
+                        "Draws every letter as a shape: it looks the same everywhere but can \
+                             no longer be selected or edited. Real text with embedded fonts is the \
+                             default.",
+                    );
+                    ui.end_row();
+                }
                 ui.label("Size (points)");
                 ui.horizontal(|ui| {
+                    for (label, [width, height]) in SIZES {
+                        if ui
+                            .selectable_label(self.width == width && self.height == height, label)
+                            .clicked()
+                        {
+                            self.width = width;
+                            self.height = height;
+                        }
+                    }
                     ui.add(
                         egui::DragValue::new(&mut self.width)
                             .range(64.0..=8192.0)
@@ -220,7 +262,8 @@ impl ExportDialog {
                     None => {
                         self.message = Some(
                             "No file was chosen. If no dialog appeared, this system has no file \
-                             chooser (xdg-desktop-portal or zenity): type a path below."
+                             chooser (xdg-desktop-portal or zenity): type the file's path in the \
+                             Path field and press Export."
                                 .to_owned(),
                         );
                     }
@@ -232,8 +275,12 @@ impl ExportDialog {
             if self.path_text.is_empty() {
                 self.path_text = format!("{}.{}", file_stem(link), self.extension());
             }
-            ui.add(egui::TextEdit::singleline(&mut self.path_text).desired_width(320.0))
-                .labelled_by(label.id);
+            ui.add(
+                egui::TextEdit::singleline(&mut self.path_text)
+                    .hint_text("folder/name.png (relative to the folder the app started in)")
+                    .desired_width(320.0),
+            )
+            .labelled_by(label.id);
             if ui.add_enabled(!busy, egui::Button::new("Export")).clicked() {
                 // The chosen format wins over whatever extension was typed.
                 let mut path = PathBuf::from(self.path_text.trim());

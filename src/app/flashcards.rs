@@ -22,11 +22,11 @@ impl VirtscopeApp {
     /// a card is under review.
     pub(super) fn review_keys(&self) -> ReviewKeys {
         let current = self.reviewer.current();
+        let available = self.settings.show_flashcards && current.is_some();
         ReviewKeys {
-            active: self.settings.show_flashcards
-                && self.pane == Pane::Flashcards
-                && current.is_some(),
+            active: available && self.pane == Pane::Flashcards,
             revealed: current.is_some_and(|c| c.revealed),
+            available,
         }
     }
 
@@ -41,6 +41,9 @@ impl VirtscopeApp {
     }
 
     /// Draws the Flashcards panel on the right (when shown); returns its rectangle.
+    ///
+    /// Its width is bounded by the window's ([`panel_width_range`]): egui would otherwise grow a
+    /// panel to its widest content and keep that width, saved, for every later card and launch.
     pub(super) fn flashcards_panel_ui(&mut self, ui: &mut egui::Ui) -> Option<egui::Rect> {
         if !self.settings.show_flashcards {
             return None;
@@ -48,9 +51,11 @@ impl VirtscopeApp {
         let theme = self.theme.clone();
         let scene = self.current_link();
         let has_keyboard = self.pane == Pane::Flashcards;
+        let (default_width, range) = panel_width_range(ui.available_width());
         let response = egui::Panel::right("flashcards")
             .resizable(true)
-            .default_size(theme.body_size * 27.0)
+            .default_size(default_width)
+            .size_range(range)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("flashcards-scroll")
@@ -77,6 +82,10 @@ impl VirtscopeApp {
     pub(super) fn flashcard_windows(&mut self, ctx: &egui::Context) {
         let theme = self.theme.clone();
         for action in browser_window(ctx, &theme, &mut self.reviewer, &mut self.browser) {
+            // The browser covers the middle of the window: it closes so the scene is seen.
+            if matches!(action, PanelAction::ShowScene(_)) {
+                self.browser.open = false;
+            }
             self.apply_panel_action(action);
         }
         stats_window(ctx, &theme, &self.reviewer, &mut self.stats);
@@ -91,7 +100,7 @@ impl VirtscopeApp {
 
     fn apply_panel_action(&mut self, action: PanelAction) {
         match action {
-            PanelAction::ShowScene(link) => self.open_link(&link),
+            PanelAction::ShowScene(link) => self.show_scene(&link),
             PanelAction::Browse => self.browser.open = true,
             PanelAction::Statistics => self.stats.open = true,
             PanelAction::Settings => {
@@ -101,6 +110,13 @@ impl VirtscopeApp {
         }
         self.browser.invalidate();
         self.stats.invalidate();
+    }
+
+    /// Opens a card's scene and gives the scene the keyboard, so Space plays it; a click in the
+    /// panel or F6 gives the keyboard back.
+    fn show_scene(&mut self, link: &crate::scene::SceneLink) {
+        self.open_link(link);
+        self.pane = Pane::Scene;
     }
 
     /// Applies a reviewer command from the keyboard.
@@ -118,7 +134,7 @@ impl VirtscopeApp {
                     self.pane = Pane::Scene;
                 }
             }
-            Command::Browse => self.browser.open = true,
+            Command::Browse => self.browser.open = !self.browser.open,
             Command::Reveal => self.reviewer.reveal(),
             Command::Grade(rating) => {
                 self.reviewer.answer(*rating);
@@ -132,10 +148,35 @@ impl VirtscopeApp {
             }
             Command::ShowMe => {
                 if let Some(link) = self.reviewer.current_scene() {
-                    self.open_link(&link);
+                    self.show_scene(&link);
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// The Flashcards panel's default width and the range it may be resized in, for a window
+/// `window_width` points wide: near 28 % by default, never under 18 % (or 240 points) nor over 40 %,
+/// so the scene keeps most of the window.
+pub fn panel_width_range(window_width: f32) -> (f32, egui::Rangef) {
+    let max = window_width * 0.4;
+    let min = (window_width * 0.18).max(240.0).min(max);
+    let default = (window_width * 0.28).clamp(min, max);
+    (default, egui::Rangef::new(min, max))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_panel_takes_a_bounded_share_of_the_window() {
+        let (default, range) = panel_width_range(1440.0);
+        assert!((default - 403.2).abs() < 0.1, "{default}");
+        assert_eq!(range.max, 576.0);
+        assert_eq!(range.min, 259.2);
+        let (default, range) = panel_width_range(500.0);
+        assert!(range.min <= default && default <= range.max && range.max == 200.0);
     }
 }

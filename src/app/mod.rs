@@ -25,8 +25,8 @@ use crate::scene::SceneLink;
 use crate::tabs::{self, Tab};
 use crate::theme::{Role, Theme, ThemeKind};
 
-pub use commands::read_keys;
-pub use flashcards::Pane;
+pub use commands::{KeyContext, ReviewKeys, read_keys};
+pub use flashcards::{Pane, panel_width_range};
 pub use window::{STATE_FILE, native_options, state_file};
 
 /// The widest texture the app asks the GPU for (see `raw_input_hook`).
@@ -122,7 +122,15 @@ pub struct VirtscopeApp {
     pane: Pane,
     presentation: Presentation,
     export_dialog: ExportDialog,
+    /// The scene's rectangle (controls and canvas) in the last frame: a click there gives the
+    /// scene the keyboard.
     scene_rect: egui::Rect,
+    /// The Flashcards panel's rectangle in the last frame, when shown.
+    panel_rect: Option<egui::Rect>,
+    /// The tab and view shown in the last frame: a frame that switches view is laid out twice.
+    shown_view: Option<(usize, Option<String>)>,
+    /// The screens, in points, when the platform lists them (for the presenter window).
+    monitors: Vec<egui::Rect>,
 }
 
 impl VirtscopeApp {
@@ -166,7 +174,10 @@ impl VirtscopeApp {
             pane,
             presentation: Presentation::default(),
             export_dialog: ExportDialog::default(),
-            scene_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0)),
+            scene_rect: egui::Rect::NOTHING,
+            panel_rect: None,
+            shown_view: None,
+            monitors: Vec::new(),
         };
         let start = app.launch.open.clone().or_else(|| {
             let text = app.settings.last_scene.clone()?;
@@ -200,6 +211,11 @@ impl VirtscopeApp {
     /// The status line's message, if any.
     pub fn status(&self) -> Option<&Status> {
         self.status.as_ref()
+    }
+
+    /// The Flashcards panel's rectangle in the last frame, when shown.
+    pub fn flashcards_panel_rect(&self) -> Option<egui::Rect> {
+        self.panel_rect
     }
 
     /// Whether the export dialog is writing a file.
@@ -266,10 +282,8 @@ impl VirtscopeApp {
             Command::Faster => timeline.into_iter().for_each(|t| t.faster()),
             Command::Slower => timeline.into_iter().for_each(|t| t.slower()),
             Command::Present => self.start_presentation(ctx, None),
-            Command::ExportDialog => {
-                let theme = self.settings.theme;
-                self.export_dialog.show_for(self.scene_rect, theme);
-            }
+            Command::ExportDialog => self.export_dialog.show(self.settings.theme),
+            Command::CloseWindow => self.close_frontmost_window(ctx),
             Command::CycleFocus
             | Command::ToggleFlashcards
             | Command::Browse
@@ -297,6 +311,7 @@ impl VirtscopeApp {
         if let Some(wait) = self.reviewer.checkpoint_when_idle() {
             ctx.request_repaint_after(wait);
         }
+        self.lay_out_again_after_a_switch(&ctx);
         self.history.visit(self.current_link());
         if !ctx.text_edit_focused() {
             self.link_text = self.current_link().to_string();
@@ -307,7 +322,14 @@ impl VirtscopeApp {
 
     /// The normal window: menus, tab strip, timeline bar, Flashcards panel, the scene.
     fn desktop_ui(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
-        let commands = read_keys(ctx, self.tabs.len(), self.review_keys());
+        let keys = KeyContext {
+            tab_count: self.tabs.len(),
+            review: self.review_keys(),
+            window_open: self.frontmost_window(ctx).is_some(),
+        };
+        let commands = read_keys(ctx, keys);
+        // A click gives the keyboard to the pane it lands in (not a click in a window over it);
+        // the panel's "Show me" below then hands it to the scene.
         let pressed_at = ctx.input(|input| {
             input
                 .pointer
@@ -315,25 +337,66 @@ impl VirtscopeApp {
                 .then(|| input.pointer.interact_pos())
                 .flatten()
         });
+        if let Some(pos) = pressed_at
+            && ctx
+                .layer_id_at(pos)
+                .is_none_or(|layer| layer.order == egui::Order::Background)
+        {
+            if self.panel_rect.is_some_and(|rect| rect.contains(pos)) {
+                self.pane = Pane::Flashcards;
+            } else if self.scene_rect.contains(pos) {
+                self.pane = Pane::Scene;
+            }
+        }
 
         self.top_bar_ui(ui);
         self.bottom_bar_ui(ui);
-        let panel_rect = self.flashcards_panel_ui(ui);
-        let scene_rect = self.scene_ui(ui, true);
+        self.panel_rect = self.flashcards_panel_ui(ui);
+        self.scene_ui(ui, true);
         self.shortcuts_window(ctx);
         self.flashcard_windows(ctx);
         let theme = self.theme.clone();
         let link = self.current_link();
         self.export_dialog.window(ctx, &theme, &link);
-        if let Some(pos) = pressed_at {
-            if panel_rect.is_some_and(|rect| rect.contains(pos)) {
-                self.pane = Pane::Flashcards;
-            } else if scene_rect.contains(pos) {
-                self.pane = Pane::Scene;
-            }
-        }
         for command in commands {
             self.apply(command, ctx);
+        }
+    }
+
+    /// The open windows by title, with a way to close each (Esc closes the frontmost).
+    fn windows(&mut self) -> [(&'static str, &mut bool); 5] {
+        [
+            ("Keyboard shortcuts", &mut self.show_shortcuts),
+            ("Browse cards", &mut self.browser.open),
+            ("Statistics", &mut self.stats.open),
+            ("Review settings", &mut self.review_settings.open),
+            ("Export scene", &mut self.export_dialog.open),
+        ]
+    }
+
+    /// The title of the frontmost open window: the one egui paints on top, else the last listed.
+    fn frontmost_window(&mut self, ctx: &egui::Context) -> Option<&'static str> {
+        let top = ctx.memory(|memory| memory.areas().top_layer_id(egui::Order::Middle));
+        let open: Vec<&'static str> = self
+            .windows()
+            .into_iter()
+            .filter(|(_, open)| **open)
+            .map(|(title, _)| title)
+            .collect();
+        open.iter()
+            .copied()
+            .find(|title| top.is_some_and(|layer| layer.id == crate::dialog::window_id(title)))
+            .or_else(|| open.last().copied())
+    }
+
+    /// Closes the frontmost window (Esc).
+    fn close_frontmost_window(&mut self, ctx: &egui::Context) {
+        if let Some(front) = self.frontmost_window(ctx) {
+            for (title, open) in self.windows() {
+                if title == front {
+                    *open = false;
+                }
+            }
         }
     }
 
@@ -351,7 +414,8 @@ impl VirtscopeApp {
         }
     }
 
-    /// The active tab's controls (optional) and canvas; returns the canvas's rectangle.
+    /// The active tab's controls (optional) and canvas; returns the scene's rectangle (controls
+    /// and canvas).
     fn scene_ui(&mut self, ui: &mut egui::Ui, with_controls: bool) -> egui::Rect {
         let rect = egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(self.theme.canvas))
@@ -364,15 +428,27 @@ impl VirtscopeApp {
                         .inner_margin(egui::Margin::symmetric(8, 4))
                         .show(ui, |ui| tab.controls_ui(ui, &theme));
                 }
-                let canvas = ui.available_rect_before_wrap();
                 tab.canvas_ui(ui, &theme);
-                canvas
             });
-        self.scene_rect = rect.inner;
+        self.scene_rect = rect.response.rect;
         if let Some(link) = self.tabs[self.active].take_open_request() {
             self.open_link(&link);
         }
         rect.response.rect
+    }
+
+    /// egui sizes panels from the previous frame, so the first frame of another view (a timeline
+    /// bar of another height, other controls) would be drawn with the old sizes until the next
+    /// input. A frame that switched view asks egui to run its pass again with the new sizes.
+    fn lay_out_again_after_a_switch(&mut self, ctx: &egui::Context) {
+        let link = self.current_link();
+        let view = Some((self.active, link.view.clone()));
+        if self.shown_view != view {
+            if self.shown_view.is_some() {
+                ctx.request_discard("the scene's view changed");
+            }
+            self.shown_view = view;
+        }
     }
 
     fn apply_settings(&mut self, ctx: &egui::Context) {
@@ -418,8 +494,7 @@ impl VirtscopeApp {
             egui::MenuBar::new().ui(ui, |ui| {
                 ui.menu_button("File", |ui| {
                     if ui.button("Export scene… (Ctrl+E)").clicked() {
-                        let theme = self.settings.theme;
-                        self.export_dialog.show_for(self.scene_rect, theme);
+                        self.export_dialog.show(self.settings.theme);
                     }
                     if ui.button("Present (F5)").clicked() {
                         let ctx = ui.ctx().clone();
@@ -480,7 +555,7 @@ impl VirtscopeApp {
                 let response = ui.add(
                     egui::TextEdit::singleline(&mut self.link_text)
                         .id(self.link_field_id)
-                        .desired_width(ui.available_width().min(520.0))
+                        .desired_width(ui.available_width())
                         .font(egui::TextStyle::Monospace),
                 );
                 if response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter)) {
@@ -510,15 +585,15 @@ impl VirtscopeApp {
             if let Some(timeline) = self.tabs[self.active].timeline() {
                 crate::timeline_ui::bar_ui(ui, timeline, &theme);
             }
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let (label, hint) = match self.pane {
                     Pane::Scene => (
-                        "⌨ Keyboard: scene",
-                        "Space, arrows, Home/End and [ ] drive the timeline. F6: flashcards",
+                        "⌨ Keyboard: scene (Space plays; F6 or a click in the panel: flashcards)",
+                        "Space, arrows, Home/End and [ ] drive the timeline",
                     ),
                     Pane::Flashcards => (
-                        "⌨ Keyboard: flashcards",
-                        "Space/Enter reveal, 1-4 grade, u undo, s show me; arrows still step the scene. F6: scene",
+                        "⌨ Keyboard: flashcards (Space shows the answer, 1-4 grade, s shows the scene; F6: scene)",
+                        "Space/Enter reveal, then grade Good; 1-4 grade; u undo; s shows the card's scene and gives it the keyboard; arrows still step the scene",
                     ),
                 };
                 ui.label(label).on_hover_text(hint);
@@ -636,6 +711,25 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Shift+F", "Show or hide the Flashcards panel"),
 ];
 
+/// The screens the window system knows, in points (egui cannot list them; winit can).
+fn monitors(frame: &eframe::Frame) -> Vec<egui::Rect> {
+    let Some(window) = frame.winit_window() else {
+        return Vec::new();
+    };
+    window
+        .available_monitors()
+        .map(|monitor| {
+            let scale = monitor.scale_factor().max(0.1) as f32;
+            let position = monitor.position();
+            let size = monitor.size();
+            egui::Rect::from_min_size(
+                egui::pos2(position.x as f32, position.y as f32) / scale,
+                egui::vec2(size.width as f32, size.height as f32) / scale,
+            )
+        })
+        .collect()
+}
+
 fn save_color_image(image: &egui::ColorImage, path: &std::path::Path) -> Result<(), String> {
     let [width, height] = image.size;
     let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
@@ -660,7 +754,10 @@ impl eframe::App for VirtscopeApp {
             .map(|side| side.min(MAX_TEXTURE_SIDE));
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if self.presentation.active && self.monitors.is_empty() {
+            self.monitors = monitors(frame);
+        }
         self.ui_content(ui);
     }
 

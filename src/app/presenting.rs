@@ -6,7 +6,7 @@ use egui::{Key, Modifiers};
 
 use super::VirtscopeApp;
 use crate::lecture::overlay::overlay_ui;
-use crate::lecture::presenter::{PresenterAction, presenter_window};
+use crate::lecture::presenter::{PresenterAction, Progress, presenter_window};
 use crate::lecture::{Blank, Lecture, Tool};
 
 /// A key pressed while presenting.
@@ -173,11 +173,19 @@ impl VirtscopeApp {
     pub(super) fn presentation_overlay_ui(&mut self, ctx: &egui::Context, scene_rect: egui::Rect) {
         let theme = self.theme.clone();
         overlay_ui(ctx, &theme, scene_rect, &mut self.presentation);
-        let caption = self.tabs[self.active]
+        let progress = self.tabs[self.active]
             .timeline()
-            .and_then(|t| t.marks().get(t.current_mark()).map(|m| m.label.clone()))
+            .map(|t| Progress {
+                caption: t
+                    .marks()
+                    .get(t.current_mark())
+                    .map(|m| m.label.clone())
+                    .unwrap_or_default(),
+                position: t.position_text(),
+            })
             .unwrap_or_default();
-        match presenter_window(ctx, &theme, &mut self.presentation, &caption) {
+        let monitors = self.monitors.clone();
+        match presenter_window(ctx, &theme, &mut self.presentation, &progress, &monitors) {
             Some(PresenterAction::Next) => self.next_step(),
             Some(PresenterAction::Previous) => self.previous_step(),
             None => {}

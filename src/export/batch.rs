@@ -9,6 +9,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::capture::VECTOR_PIXELS_PER_POINT;
+use super::fonts::FontBook;
+use super::svg::{TextMode, UsedChars};
 use super::{Capturer, ExportError, ExportOptions, png, svg};
 use crate::lecture::Lecture;
 use crate::scene::SceneLink;
@@ -47,7 +49,7 @@ pub fn file_stem(link: &SceneLink) -> String {
 /// What a batch wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BatchReport {
-    /// Files written, in scene order (SVG then PNG for each scene).
+    /// Files written, in scene order (SVG then PNG for each scene), then shared font files.
     pub files: Vec<PathBuf>,
     /// The scenes that could not be drawn, in scene order, with why; every other scene was
     /// written.
@@ -69,23 +71,28 @@ impl std::fmt::Display for SceneFailure {
     }
 }
 
-/// What one worker did: files and failures, each with its scene's place in the batch.
+/// What one worker did: files and failures, each with its scene's place in the batch, and the
+/// characters its SVGs drew in each font.
 #[derive(Default)]
 struct PartReport {
     files: Vec<(usize, PathBuf)>,
     failed: Vec<(usize, SceneFailure)>,
+    used: UsedChars,
 }
 
-/// Writes one scene's files into a folder and returns their paths (SVG, then PNG).
-type ExportScene = fn(
-    &mut Capturers,
-    &str,
-    &SceneLink,
-    &Path,
-    &ExportOptions,
-) -> Result<[PathBuf; 2], ExportError>;
+/// What one scene's export wrote: its SVG and PNG, and the characters the SVG drew per font.
+type SceneFiles = ([PathBuf; 2], UsedChars);
 
-/// Writes SVG and PNG (at `options.scale`) of each `(stem, link)` into `dir`.
+/// Writes one scene's files into a folder.
+type ExportScene =
+    fn(&mut Capturers, &str, &SceneLink, &Path, &ExportOptions) -> Result<SceneFiles, ExportError>;
+
+/// The folder, inside a batch's folder, that holds the fonts its SVGs share.
+pub const FONTS_DIR: &str = "fonts";
+
+/// Writes SVG and PNG (at `options.scale`) of each `(stem, link)` into `dir`. With
+/// [`TextMode::Linked`], the SVGs share font files in `dir/fonts/`, each subsetted once to the
+/// characters of the whole batch, instead of embedding a copy each.
 fn export_scenes(
     scenes: &[(String, SceneLink)],
     dir: &Path,
@@ -127,14 +134,18 @@ fn run_batch(
             })
             .collect()
     });
-    let (mut files, mut failed) = (Vec::new(), Vec::new());
+    let (mut files, mut failed, mut used) = (Vec::new(), Vec::new(), UsedChars::new());
     for result in results {
         let part = result?;
         files.extend(part.files);
         failed.extend(part.failed);
+        merge_used(&mut used, part.used);
     }
     files.sort();
     failed.sort_by_key(|(index, _)| *index);
+    if matches!(options.text, TextMode::Linked { .. }) {
+        files.extend(write_shared_fonts(dir, &used)?.into_iter().map(|path| (usize::MAX, path)));
+    }
     // One flush of the folder for the whole batch instead of one per file.
     crate::files::sync_dir(dir).map_err(|source| ExportError::Io {
         path: dir.to_owned(),
@@ -144,6 +155,37 @@ fn run_batch(
         files: files.into_iter().map(|(_, path)| path).collect(),
         failed: failed.into_iter().map(|(_, failure)| failure).collect(),
     })
+}
+
+fn merge_used(into: &mut UsedChars, from: UsedChars) {
+    for (family, set) in from {
+        into.entry(family).or_default().extend(set);
+    }
+}
+
+/// Writes `dir/fonts/FAMILY.ttf` for each font the batch used, subsetted to its characters.
+fn write_shared_fonts(dir: &Path, used: &UsedChars) -> Result<Vec<PathBuf>, ExportError> {
+    let fonts = dir.join(FONTS_DIR);
+    std::fs::create_dir_all(&fonts).map_err(|source| ExportError::Io {
+        path: fonts.clone(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    for (family, bytes) in FontBook::new().subsets_for(used) {
+        let path = fonts.join(format!("{family}.ttf"));
+        crate::files::write_atomic_fast(&path, |file| file.write_all(&bytes)).map_err(
+            |source| ExportError::Io {
+                path: path.clone(),
+                source,
+            },
+        )?;
+        written.push(path);
+    }
+    crate::files::sync_dir(&fonts).map_err(|source| ExportError::Io {
+        path: fonts.clone(),
+        source,
+    })?;
+    Ok(written)
 }
 
 /// Capturers a worker reuses for every scene of a tab. At the vector layout's density (2x, the
@@ -180,9 +222,10 @@ fn export_part(
             )))
         });
         match exported {
-            Ok([svg_path, png_path]) => {
+            Ok(([svg_path, png_path], used)) => {
                 report.files.push((2 * index, svg_path));
                 report.files.push((2 * index + 1, png_path));
+                merge_used(&mut report.used, used);
             }
             Err(err @ ExportError::Io { .. }) => return Err(err),
             Err(err) => report.failed.push((
@@ -196,18 +239,17 @@ fn export_part(
     }
 }
 
-/// Paints one scene and writes its SVG and PNG; returns their paths.
+/// Paints one scene and writes its SVG and PNG; returns their paths and the SVG's characters.
 fn export_scene(
     capturers: &mut Capturers,
     stem: &str,
     link: &SceneLink,
     dir: &Path,
     options: &ExportOptions,
-) -> Result<[PathBuf; 2], ExportError> {
+) -> Result<SceneFiles, ExportError> {
     let raster = reuse(&mut capturers.raster, link, options, options.scale)?;
-    let (svg_text, image) = if options.scale == VECTOR_PIXELS_PER_POINT {
-        let (picture, image) = raster.picture_and_image(None)?;
-        (svg::to_svg(&picture), image)
+    let (picture, image) = if options.scale == VECTOR_PIXELS_PER_POINT {
+        raster.picture_and_image(None)?
     } else {
         let image = raster.image(None)?;
         let vector = reuse(
@@ -216,23 +258,24 @@ fn export_scene(
             options,
             VECTOR_PIXELS_PER_POINT,
         )?;
-        (svg::to_svg(&vector.picture(None)?), image)
+        (vector.picture(None)?, image)
     };
+    let document = svg::render_with(&picture, &options.text);
     let svg_path = dir.join(format!("{stem}.svg"));
     let png_path = dir.join(format!("{stem}.png"));
     let io = |path: &Path| {
         let path = path.to_owned();
         move |source| ExportError::Io { path, source }
     };
-    crate::files::write_atomic_fast(&svg_path, |file| file.write_all(svg_text.as_bytes()))
+    crate::files::write_atomic_fast(&svg_path, |file| file.write_all(document.text.as_bytes()))
         .map_err(io(&svg_path))?;
     crate::files::write_atomic_fast(&png_path, |file| png::encode(&image, file))
         .map_err(io(&png_path))?;
-    Ok([svg_path, png_path])
+    Ok(([svg_path, png_path], document.used))
 }
 
 /// The capturer in `slot` showing `link`: reopened when it paints the same tab, new otherwise.
-fn reuse<'a>(
+pub(super) fn reuse<'a>(
     slot: &'a mut Option<Capturer>,
     link: &SceneLink,
     options: &ExportOptions,
@@ -248,13 +291,21 @@ fn reuse<'a>(
         .ok_or_else(|| ExportError::Render("no capturer".to_owned()))
 }
 
-/// `virtscope export --all DIR`: every scene of every registered tab.
+/// `virtscope export --all DIR`: every scene of every registered tab. Unless text is drawn as
+/// outlines, the SVGs link one shared copy of each font in `DIR/fonts/` (hundreds of pictures
+/// would otherwise each embed the same fonts).
 pub fn export_all(dir: &Path, options: &ExportOptions) -> Result<BatchReport, ExportError> {
     let scenes: Vec<(String, SceneLink)> = crate::tabs::all_scenes()
         .into_iter()
         .map(|link| (file_stem(&link), link))
         .collect();
-    export_scenes(&scenes, dir, options)
+    let mut options = options.clone();
+    if options.text == TextMode::Embedded {
+        options.text = TextMode::Linked {
+            prefix: format!("{FONTS_DIR}/"),
+        };
+    }
+    export_scenes(&scenes, dir, &options)
 }
 
 /// `virtscope export --lecture FILE DIR`: the lecture's scenes in order (`01-...`), plus an
@@ -284,11 +335,14 @@ pub fn export_lecture(
     for ((stem, link), slide) in scenes.iter().zip(&lecture.slides) {
         let _ = writeln!(
             html,
-            "<section><h2>{}</h2><p><code>{}</code></p><img src=\"{stem}.svg\" alt=\"{}\"><p>{}</p></section>",
+            "<section><h2>{}</h2><p><code>{}</code></p><img src=\"{stem}.svg\" alt=\"{}\">{}</section>",
             escape_html(&link.tab),
             escape_html(&link.to_string()),
             escape_html(&link.to_string()),
-            escape_html(&slide.notes).replace('\n', "<br>")
+            crate::lecture::presenter::paragraphs(&slide.notes)
+                .iter()
+                .map(|paragraph| format!("<p>{}</p>", escape_html(paragraph)))
+                .collect::<String>()
         );
     }
     html.push_str("</body></html>\n");
@@ -357,7 +411,7 @@ mod tests {
             link: &SceneLink,
             dir: &Path,
             options: &ExportOptions,
-        ) -> Result<[PathBuf; 2], ExportError> {
+        ) -> Result<SceneFiles, ExportError> {
             match link.get("step") {
                 Some("1") => panic!("min > max"),
                 Some("2") => Err(ExportError::Render("no pixels".to_owned())),
@@ -392,6 +446,36 @@ mod tests {
             "{failed:?}"
         );
         assert!(failed[1].starts_with("overview?step=2: "), "{failed:?}");
+    }
+
+    #[test]
+    fn a_batch_shares_its_fonts() {
+        let dir = tempfile::tempdir().unwrap();
+        let scenes: Vec<(String, SceneLink)> = ["overview?step=0", "cpu/native?program=popf"]
+            .iter()
+            .map(|text| {
+                let link = SceneLink::parse(text).unwrap();
+                (file_stem(&link), link)
+            })
+            .collect();
+        let options = ExportOptions {
+            width: 640.0,
+            height: 360.0,
+            text: TextMode::Linked {
+                prefix: "fonts/".to_owned(),
+            },
+            ..ExportOptions::default()
+        };
+        let report = export_scenes(&scenes, dir.path(), &options).unwrap();
+        let hack = dir.path().join("fonts/vs-Hack.ttf");
+        assert!(report.files.contains(&hack), "{:?}", report.files);
+        let svg = std::fs::read_to_string(dir.path().join("overview_step-0.svg")).unwrap();
+        assert!(
+            svg.contains(r#"src:url("fonts/vs-Ubuntu-Light.ttf")"#),
+            "links its fonts"
+        );
+        assert!(!svg.contains("base64"), "embeds none");
+        assert!(std::fs::metadata(hack).unwrap().len() > 1000);
     }
 
     #[test]

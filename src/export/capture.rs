@@ -18,6 +18,8 @@ pub struct Picture {
     pub background: Option<Color32>,
     /// Everything painted, in paint order, with its clip rectangle.
     pub shapes: Vec<ClippedShape>,
+    /// Machine strings the scene cut on purpose ([`crate::draw::excerpt`]), by their full text.
+    pub excerpts: std::collections::BTreeSet<String>,
 }
 
 impl Picture {
@@ -166,6 +168,7 @@ impl Capturer {
             timeline.seek(position);
         }
         let mut shapes = Vec::new();
+        crate::draw::take_excerpts(&self.ctx);
         for _ in 0..PASSES {
             let tab = &mut self.tab;
             let theme = &self.theme;
@@ -193,6 +196,7 @@ impl Capturer {
             size: self.size,
             background: (!self.transparent).then_some(self.theme.canvas),
             shapes,
+            excerpts: crate::draw::take_excerpts(&self.ctx),
         })
     }
 
@@ -214,6 +218,7 @@ impl Capturer {
             size: self.size,
             background: (!self.transparent).then_some(self.theme.canvas),
             shapes,
+            excerpts: crate::draw::take_excerpts(&self.ctx),
         };
         Ok((picture, image))
     }
@@ -244,6 +249,7 @@ fn new_context(theme: &Theme) -> egui::Context {
     let ctx = egui::Context::default();
     crate::fonts::install(&ctx);
     theme.apply(&ctx);
+    crate::draw::set_static_picture(&ctx);
     ctx
 }
 

@@ -129,15 +129,46 @@ impl FontBook {
         format!("vs-{safe}")
     }
 
+    /// The `font-family` value for a face: its embedded family, then generic fallbacks for
+    /// renderers that ignore embedded fonts.
+    pub fn family_list(&self, face: usize) -> String {
+        let key = self.faces.get(face).map_or("", |face| face.key.as_str());
+        format!(
+            "{}, {}",
+            self.css_family(face),
+            super::glyphs::fallbacks(key)
+        )
+    }
+
+    /// A face's font file and its index in it.
+    pub fn font(&self, face: usize) -> Option<(&[u8], u32)> {
+        self.faces
+            .get(face)
+            .map(|face| (face.bytes(), face.data.index))
+    }
+
     /// The faces that drew at least one visible character, each subsetted to its characters:
     /// `(css family, font file bytes)`.
     pub fn used_subsets(&self) -> Vec<(String, Vec<u8>)> {
+        self.subsets_for(&self.used_chars())
+    }
+
+    /// The characters each face drew, by CSS family.
+    pub fn used_chars(&self) -> super::glyphs::UsedChars {
         self.used
             .iter()
-            .map(|(&face, chars)| {
+            .map(|(&face, chars)| (self.css_family(face), chars.clone()))
+            .collect()
+    }
+
+    /// Each family of `used` subsetted to its characters (a batch's fonts, written once).
+    pub fn subsets_for(&self, used: &super::glyphs::UsedChars) -> Vec<(String, Vec<u8>)> {
+        used.iter()
+            .filter_map(|(family, chars)| {
+                let face = (0..self.faces.len()).find(|&face| &self.css_family(face) == family)?;
                 let bytes = self.faces[face].bytes();
                 let subset = super::subset::subset(bytes, chars).unwrap_or_else(|_| bytes.to_vec());
-                (self.css_family(face), subset)
+                Some((family.clone(), subset))
             })
             .collect()
     }

@@ -8,10 +8,12 @@
 //! density, so a 2x or 4x PNG is crisp. The export tests draw the SVG with resvg and check it
 //! shows the same picture as the PNG.
 
+pub mod audit;
 pub mod batch;
 mod capture;
 mod fonts;
 pub mod gif;
+mod glyphs;
 pub mod png;
 mod raster;
 mod subset;
@@ -67,9 +69,12 @@ pub struct ExportOptions {
     pub theme: ThemeKind,
     /// Leave the background transparent.
     pub transparent: bool,
+    /// How SVG text carries its fonts (embedded by default; outlines for tools without fonts).
+    pub text: svg::TextMode,
 }
 
 impl Default for ExportOptions {
+    /// The CLI's and the dialog's default: a 1280x720-point canvas (a 720p slide), light theme.
     fn default() -> Self {
         Self {
             width: 1280.0,
@@ -77,6 +82,7 @@ impl Default for ExportOptions {
             scale: 1.0,
             theme: ThemeKind::Light,
             transparent: false,
+            text: svg::TextMode::Embedded,
         }
     }
 }
@@ -158,7 +164,9 @@ pub fn export_file(
         source,
     };
     let bytes = match format {
-        Format::Svg => svg::to_svg(&capture(link, options)?).into_bytes(),
+        Format::Svg => svg::render_with(&capture(link, options)?, &options.text)
+            .text
+            .into_bytes(),
         Format::Png => {
             let image = render(link, options)?;
             let mut bytes = Vec::new();

@@ -17,6 +17,8 @@ use egui::{Color32, Pos2, Rect, Shape, Stroke, StrokeKind};
 
 use super::Picture;
 use super::fonts::FontBook;
+use super::glyphs::{Outlines, units_per_em};
+pub use super::glyphs::{TextMode, UsedChars};
 
 /// An SVG document and the font files it embeds (the rasterizer loads the same files).
 pub struct SvgDocument {
@@ -24,15 +26,22 @@ pub struct SvgDocument {
     pub text: String,
     /// `(css family, font bytes)` of every embedded font.
     pub fonts: Vec<(String, Vec<u8>)>,
+    /// The characters each font family drew (for a batch's shared font files).
+    pub used: UsedChars,
 }
 
-/// Converts the picture to SVG text.
+/// Converts the picture to SVG text, with its fonts embedded.
 pub fn to_svg(picture: &Picture) -> String {
     render(picture).text
 }
 
-/// Converts the picture to an SVG document.
+/// Converts the picture to an SVG document with its fonts embedded.
 pub fn render(picture: &Picture) -> SvgDocument {
+    render_with(picture, &TextMode::Embedded)
+}
+
+/// Converts the picture to an SVG document, writing text as `mode` says.
+pub fn render_with(picture: &Picture, mode: &TextMode) -> SvgDocument {
     let mut writer = Writer {
         canvas: Rect::from_min_size(Pos2::ZERO, picture.size),
         body: String::with_capacity(64 * 1024),
@@ -40,6 +49,8 @@ pub fn render(picture: &Picture) -> SvgDocument {
         clip_defs: String::new(),
         open_clip: None,
         fonts: FontBook::new(),
+        mode: mode.clone(),
+        outlines: Outlines::default(),
     };
     for clipped in &picture.shapes {
         let transform = clipped.transform_after_tessellation;
@@ -60,16 +71,22 @@ struct Writer {
     clip_defs: String,
     open_clip: Option<usize>,
     fonts: FontBook,
+    mode: TextMode,
+    outlines: Outlines,
 }
 
 impl Writer {
     fn finish(self, picture: &Picture) -> SvgDocument {
-        let fonts = self.fonts.used_subsets();
+        let used = self.fonts.used_chars();
+        let fonts = match self.mode {
+            TextMode::Embedded => self.fonts.used_subsets(),
+            TextMode::Linked { .. } | TextMode::Outlines => Vec::new(),
+        };
         let (width, height) = (num(picture.size.x), num(picture.size.y));
         let mut out = String::with_capacity(self.body.len() + 32 * 1024);
         let _ = writeln!(
             out,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" xml:space="preserve">"#
+            r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{width}" height="{height}" viewBox="0 0 {width} {height}" xml:space="preserve">"#
         );
         out.push_str("<defs><style>");
         for (family, bytes) in &fonts {
@@ -79,8 +96,17 @@ impl Writer {
                 r#"@font-face{{font-family:"{family}";src:url(data:font/ttf;base64,{data}) format("truetype");}}"#
             );
         }
+        if let TextMode::Linked { prefix } = &self.mode {
+            for family in used.keys() {
+                let _ = write!(
+                    out,
+                    r#"@font-face{{font-family:"{family}";src:url("{prefix}{family}.ttf") format("truetype");}}"#
+                );
+            }
+        }
         out.push_str("text{font-kerning:none;font-variant-ligatures:none;white-space:pre;}");
         out.push_str("</style>");
+        out.push_str(&self.outlines.defs);
         out.push_str(&self.clip_defs);
         out.push_str("</defs>\n");
         if let Some(background) = picture.background {
@@ -92,7 +118,11 @@ impl Writer {
         }
         out.push_str(&self.body);
         out.push_str("</svg>\n");
-        SvgDocument { text: out, fonts }
+        SvgDocument {
+            text: out,
+            fonts,
+            used,
+        }
     }
 
     /// Opens (or keeps open) the clip group for `clip`, or closes it when `clip` cuts nothing.
@@ -427,6 +457,7 @@ impl Writer {
                     run.key = Some(key);
                 }
                 run.chars.push(glyph.chr);
+                run.placed.push((glyph.chr, origin.x + glyph.pos.x));
                 if continuation {
                     run.sealed = true;
                 } else {
@@ -468,7 +499,9 @@ impl Writer {
                 fill(run.background)
             );
         }
-        if run.chars.iter().any(|c| !c.is_whitespace()) {
+        if self.mode == TextMode::Outlines {
+            self.outline_run(run, key);
+        } else if run.chars.iter().any(|c| !c.is_whitespace()) {
             let xs: Vec<String> = run.xs.iter().map(|x| num(*x)).collect();
             let text: String = run.chars.iter().collect();
             let _ = writeln!(
@@ -476,7 +509,7 @@ impl Writer {
                 r#"<text x="{}" y="{}" font-family="{}" font-size="{}"{}{}>{}</text>"#,
                 xs.join(" "),
                 num(key.baseline_centi as f32 / 100.0),
-                self.fonts.css_family(key.face),
+                self.fonts.family_list(key.face),
                 num(key.size_centi as f32 / 100.0),
                 if key.italics {
                     r#" font-style="italic""#
@@ -495,6 +528,37 @@ impl Writer {
     }
 }
 
+impl Writer {
+    /// A run as glyph outlines: each glyph's path (defined once) placed at its position and size.
+    fn outline_run(&mut self, run: &Run, key: RunKey) {
+        let Some((font, index)) = self.fonts.font(key.face) else {
+            return;
+        };
+        let scale = key.size_centi as f32 / 100.0 / units_per_em(font, index);
+        // egui's italics lean about 12 degrees; font units point up, hence the positive shear.
+        let shear = if key.italics { scale * 0.21 } else { 0.0 };
+        let baseline = key.baseline_centi as f32 / 100.0;
+        let mut uses = String::new();
+        for &(ch, x) in &run.placed {
+            if ch.is_whitespace() {
+                continue;
+            }
+            if let Some(id) = self.outlines.glyph(key.face, font, index, ch) {
+                let _ = write!(
+                    uses,
+                    r##"<use xlink:href="#g{id}" transform="matrix({scale:.6} 0 {shear:.6} {:.6} {} {})"/>"##,
+                    -scale,
+                    num(x),
+                    num(baseline)
+                );
+            }
+        }
+        if !uses.is_empty() {
+            let _ = writeln!(self.body, "<g{}>{uses}</g>", fill(key.color));
+        }
+    }
+}
+
 /// Glyphs that share a font, size, colour and baseline: one `<text>` element.
 #[derive(Default)]
 struct Run {
@@ -502,6 +566,8 @@ struct Run {
     sealed: bool,
     chars: Vec<char>,
     xs: Vec<f32>,
+    /// Every character with its own x (continuation characters too), for outlines.
+    placed: Vec<(char, f32)>,
     extent: (f32, f32),
     top: f32,
     height: f32,
@@ -710,6 +776,7 @@ mod tests {
                 .into_iter()
                 .map(|shape| ClippedShape::new(canvas, shape))
                 .collect(),
+            excerpts: Default::default(),
         }
     }
 
@@ -860,12 +927,42 @@ mod tests {
     }
 
     #[test]
+    fn text_can_be_written_as_glyph_outlines() {
+        let ctx = egui::Context::default();
+        let mut shapes = Vec::new();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let galley = ui.painter().layout_no_wrap(
+                "popf → trap".to_owned(),
+                egui::FontId::proportional(20.0),
+                Color32::BLACK,
+            );
+            shapes.push(Shape::galley(Pos2::new(10.0, 10.0), galley, Color32::BLACK));
+        });
+        output.textures_delta.clear();
+        let svg = render_with(&picture(shapes), &TextMode::Outlines).text;
+        assert!(!svg.contains("<text"), "no text elements: {svg}");
+        assert!(!svg.contains("@font-face"), "no fonts: {svg}");
+        assert!(
+            svg.contains(r#"<path id="g0" d="M"#),
+            "glyphs defined once: {svg}"
+        );
+        let uses = svg.matches("<use xlink:href=").count();
+        assert_eq!(uses, 9, "one use per visible glyph: {svg}");
+        assert!(
+            svg.contains(r##"xlink:href="#g0""##) && svg.contains("xmlns:xlink"),
+            "{svg}"
+        );
+    }
+
+    #[test]
     fn text_is_real_text_with_glyph_positions_and_an_embedded_font() {
         let svg = svg_of_text("VM exit → <1&2>");
         assert!(svg.contains(">VM exit </text>"), "{svg}");
         assert!(
-            svg.contains("font-family=\"vs-Hack\""),
-            "the arrow comes from Hack"
+            svg.contains(
+                "font-family=\"vs-Hack, 'DejaVu Sans Mono', 'Liberation Mono', monospace\""
+            ),
+            "the arrow comes from Hack, with monospace fallbacks for renderers without SVG fonts"
         );
         assert!(svg.contains("&lt;1&amp;2&gt;"), "text is escaped");
         assert!(

@@ -6,7 +6,9 @@
 //! # a comment
 //! overview?step=0
 //!   Speaker notes are the indented lines under their scene.
-//!   They may run over several lines.
+//!   They may run over several lines, which flow together as one paragraph.
+//!
+//!   A blank line starts a new paragraph.
 //! cpu/trap-emulate?program=popf
 //! ```
 //!
@@ -24,7 +26,7 @@ use crate::tabs::{self, LinkStatus};
 pub struct Slide {
     /// The scene to show.
     pub link: SceneLink,
-    /// Speaker notes (may be empty).
+    /// Speaker notes (may be empty): the script's lines, a blank line between paragraphs.
     pub notes: String,
     /// The line of the link in the script (1-based), for messages.
     pub line: usize,
@@ -121,6 +123,7 @@ pub fn parse(text: &str, source: &str, default_title: &str) -> Result<Lecture, L
         slides: Vec::new(),
     };
     let mut checker = tabs::LinkChecker::default();
+    let mut blank_before = false;
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let error = |message: String| LectureError::Line {
@@ -129,15 +132,22 @@ pub fn parse(text: &str, source: &str, default_title: &str) -> Result<Lecture, L
             message,
         };
         let raw = raw.trim_end_matches('\r');
-        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+        if raw.trim().is_empty() {
+            blank_before = true;
             continue;
         }
+        if raw.trim_start().starts_with('#') {
+            continue;
+        }
+        let paragraph_break = std::mem::take(&mut blank_before);
         if raw.starts_with(' ') || raw.starts_with('\t') {
             let Some(slide) = lecture.slides.last_mut() else {
                 return Err(error("speaker notes come before any scene".to_owned()));
             };
             if !slide.notes.is_empty() {
-                slide.notes.push('\n');
+                slide
+                    .notes
+                    .push_str(if paragraph_break { "\n\n" } else { "\n" });
             }
             slide.notes.push_str(raw.trim());
             continue;
@@ -174,12 +184,15 @@ mod tests {
 
     #[test]
     fn scenes_notes_titles_and_comments() {
-        let text = "= Intro\n# skip me\noverview?step=0\n  First note.\n\tSecond line.\n\noverview?select=type1\n";
+        let text = "= Intro\n# skip me\noverview?step=0\n  First note.\n\tSecond line.\n\n  New paragraph.\n\noverview?select=type1\n";
         let lecture = parse(text, "intro.txt", "intro").unwrap();
         assert_eq!(lecture.title, "Intro");
         assert_eq!(lecture.slides.len(), 2);
-        assert_eq!(lecture.slides[0].notes, "First note.\nSecond line.");
-        assert_eq!(lecture.slides[1].line, 7);
+        assert_eq!(
+            lecture.slides[0].notes,
+            "First note.\nSecond line.\n\nNew paragraph."
+        );
+        assert_eq!(lecture.slides[1].line, 9);
         assert!(lecture.slides[1].notes.is_empty());
     }
 

@@ -14,9 +14,8 @@ use crate::review::states::CardState;
 use crate::scene::SceneLink;
 use crate::theme::Theme;
 
-/// Room, in points, that the columns after the question need at the default text size (a
-/// suspended, reviewed card's row is the widest).
-const OTHER_COLUMNS_WIDTH: f32 = 700.0;
+/// Space between the grid's columns, in points.
+const COLUMN_GAP: f32 = 16.0;
 
 /// The browser window's state.
 pub struct BrowserState {
@@ -146,8 +145,7 @@ fn browser_ui(
         .collect();
     ui.label(RichText::new(format!("{} cards", rows.len())).color(theme.text_muted));
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
-    // The question gets whatever the tags, state, due, difficulty and buttons leave.
-    let front_width = (ui.available_width() - OTHER_COLUMNS_WIDTH).max(160.0);
+    let available_width = ui.available_width();
     let mut change: Option<(String, Change)> = None;
     // Scrolling both ways keeps a wide row from widening the window, which would widen the
     // question column, which would widen the window again.
@@ -156,9 +154,13 @@ fn browser_ui(
         row_height,
         rows.len(),
         |ui, range| {
+            // The question gets whatever the other columns of the rows on screen leave.
+            let front_width = (available_width
+                - other_columns_width(ui, reviewer, &rows[range.clone()], clock))
+            .max(160.0);
             egui::Grid::new("browse-grid")
                 .striped(true)
-                .spacing([16.0, 4.0])
+                .spacing([COLUMN_GAP, 4.0])
                 .num_columns(6)
                 .show(ui, |ui| {
                     for header in ["Card", "Tags", "State", "Due", "Difficulty", ""] {
@@ -222,6 +224,63 @@ fn browser_ui(
     if let Some((card_id, change)) = change {
         apply_change(reviewer, state, &card_id, change);
     }
+}
+
+/// The width the tags, state, due, difficulty and button columns take for `rows`, with the gaps
+/// and the scroll bar.
+fn other_columns_width(
+    ui: &Ui,
+    reviewer: &Reviewer,
+    rows: &[&ProgressRow],
+    clock: crate::review::time::DayClock,
+) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let small = egui::TextStyle::Button.resolve(ui.style());
+    let width = |text: &str, font: &egui::FontId| {
+        ui.painter()
+            .layout_no_wrap(text.to_owned(), font.clone(), egui::Color32::PLACEHOLDER)
+            .size()
+            .x
+    };
+    let mut columns = [
+        width("Tags", &font),
+        width("State", &font),
+        width("Due", &font),
+        width("Difficulty", &font),
+    ];
+    let button = |text: &str| width(text, &small) + 2.0 * ui.spacing().button_padding.x;
+    let mut buttons: f32 = 0.0;
+    for row in rows {
+        let card = reviewer.card(&row.card_id);
+        let state = format!(
+            "{}{}",
+            row.schedule.state.phase().title(),
+            if row.suspended { " (suspended)" } else { "" }
+        );
+        let texts = [
+            card.map(|c| c.tags.join(" ")).unwrap_or_default(),
+            state,
+            due_text(row, clock, reviewer.now_secs()),
+            "10.0".to_owned(),
+        ];
+        for (column, text) in columns.iter_mut().zip(&texts) {
+            *column = column.max(width(text, &font));
+        }
+        let row_buttons = button(if row.suspended {
+            "Unsuspend"
+        } else {
+            "Suspend"
+        }) + button("Reset")
+            + button("Scene")
+            + 2.0 * ui.spacing().item_spacing.x;
+        buttons = buttons.max(row_buttons);
+    }
+    columns.iter().sum::<f32>()
+        + buttons
+        + 5.0 * COLUMN_GAP
+        + ui.spacing().scroll.bar_width
+        + ui.spacing().scroll.bar_outer_margin
+        + ui.spacing().scroll.bar_inner_margin
 }
 
 enum Change {

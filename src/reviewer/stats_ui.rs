@@ -103,7 +103,9 @@ fn snapshot_ui(ui: &mut Ui, theme: &Theme, snapshot: &Snapshot) {
         None => "True retention: no review-card answers yet".to_owned(),
     };
     ui.label(RichText::new(retention_text).strong());
-    let height = (ui.available_height() / 3.3).max(110.0);
+    // Three charts, each with a heading above and its axis names: about four rows of text each.
+    let text_row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    let height = ((ui.available_height() - 12.0 * text_row) / 3.0).max(110.0);
 
     ui.label("Answers per day, last 30 days (today on the right)");
     let reviews = [
@@ -112,6 +114,14 @@ fn snapshot_ui(ui: &mut Ui, theme: &Theme, snapshot: &Snapshot) {
         ("Relearning", Role::Bad, 2),
     ];
     let mut charts: Vec<BarChart> = Vec::new();
+    // Headroom above the tallest day, and the legend in the top-left corner (the oldest days):
+    // today's bar, on the right, is the one a student looks for.
+    let tallest = snapshot
+        .reviews
+        .iter()
+        .map(|day| day.learning + day.review + day.relearning)
+        .max()
+        .unwrap_or(0);
     for (name, role, kind) in reviews {
         let bars = snapshot
             .reviews
@@ -129,7 +139,8 @@ fn snapshot_ui(ui: &mut Ui, theme: &Theme, snapshot: &Snapshot) {
     }
     Plot::new("reviews-per-day")
         .height(height)
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .include_y(f64::from(tallest.max(1)) * 1.6)
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)

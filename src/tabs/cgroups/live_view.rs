@@ -505,6 +505,16 @@ fn hierarchies_ui(
     clicked
 }
 
+/// A row's usage, processes and what lies below it, in one line of words.
+fn row_details(row: &LiveRow) -> String {
+    [&row.usage, &row.processes, &row.below]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 fn tree_ui(
     ui: &Ui,
     painter: &egui::Painter,
@@ -516,7 +526,27 @@ fn tree_ui(
     let clip = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
     let indent = theme.body_size * 1.2;
     let pad = 3.0;
-    let row_height = theme.body_size + theme.small_size * 2.0 + 2.0 * pad + 4.0;
+    // Every row is as tall as the longest details need (up to four lines), measured in the
+    // widest row's width minus the deepest indent, so no row's text is cut at its bottom.
+    let details_width = (rect.width()
+        - 2.0 * pad
+        - live.rows.iter().map(|row| row.depth).max().unwrap_or(0) as f32 * indent)
+        .max(10.0);
+    let details_height = live
+        .rows
+        .iter()
+        .map(|row| draw::text_height(painter, &row_details(row), theme.small(), details_width))
+        .fold(
+            draw::text_height(painter, "Ag", theme.small(), details_width),
+            f32::max,
+        )
+        .min(draw::text_height(
+            painter,
+            "A\nA\nA\nA",
+            theme.small(),
+            details_width,
+        ));
+    let row_height = pad + theme.body_size * 1.25 + details_height + pad + 4.0;
     let visible = ((rect.height() - theme.small_size * 1.6) / row_height)
         .floor()
         .max(1.0) as usize;
@@ -570,13 +600,12 @@ fn tree_ui(
             theme.body(),
             theme.text,
         );
-        let details = [&row.usage, &row.processes, &row.below]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" · ");
-        let galley = painter.layout(details, theme.small(), theme.text_muted, width.max(10.0));
+        let galley = painter.layout(
+            row_details(row),
+            theme.small(),
+            theme.text_muted,
+            width.max(10.0),
+        );
         text_clip.galley(
             row_rect.min + Vec2::new(pad, pad + theme.body_size * 1.25),
             galley,

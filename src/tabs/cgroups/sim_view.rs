@@ -251,8 +251,17 @@ fn chart_ui(
         actions.push(Action::Seek(secs.clamp(0.0, data.duration_secs)));
     }
     let clip = painter.with_clip_rect(frame.intersect(painter.clip_rect()));
-    limit_labels_ui(&clip, theme, &transform, data, kind);
-    events_ui(ui, &clip, theme, &transform, data, kind, actions);
+    let limit_labels = limit_labels_ui(&clip, theme, &transform, data, kind);
+    events_ui(
+        ui,
+        &clip,
+        theme,
+        &transform,
+        data,
+        kind,
+        &limit_labels,
+        actions,
+    );
     let now_x = transform.position_from_point_x(t);
     clip.text(
         Pos2::new(now_x + 4.0, frame.max.y - 2.0),
@@ -263,14 +272,17 @@ fn chart_ui(
     );
 }
 
+/// The limits' names and values at the right end of their lines (above the line, or below it
+/// when another label is there); returns where the labels went.
 fn limit_labels_ui(
     painter: &egui::Painter,
     theme: &Theme,
     transform: &PlotTransform,
     data: &ChartData,
     kind: ChartKind,
-) {
+) -> Vec<Rect> {
     let frame = transform.frame();
+    let mut placed: Vec<Rect> = Vec::new();
     let several = data.series.iter().filter(|s| s.reports(kind)).count() > 1;
     for series in data.series.iter().filter(|s| s.reports(kind)) {
         for line in limit_lines(series, kind, data.cpus) {
@@ -284,20 +296,25 @@ fn limit_labels_ui(
             } else {
                 format!("{} = {value}", line.file)
             };
-            painter.text(
-                Pos2::new(
-                    frame.max.x - 4.0,
-                    transform.position_from_point_y(line.value) - 2.0,
-                ),
-                Align2::RIGHT_BOTTOM,
-                text,
-                theme.small(),
-                theme.text,
-            );
+            let galley = painter.layout_no_wrap(text, theme.small(), theme.text);
+            let y = transform.position_from_point_y(line.value);
+            let above = Align2::RIGHT_BOTTOM
+                .anchor_size(Pos2::new(frame.max.x - 4.0, y - 2.0), galley.size());
+            let rect = if placed.iter().any(|other| other.intersects(above)) {
+                Align2::RIGHT_TOP.anchor_size(Pos2::new(frame.max.x - 4.0, y + 2.0), galley.size())
+            } else {
+                above
+            };
+            painter.galley(rect.min, galley, theme.text);
+            placed.push(rect);
         }
     }
+    placed
 }
 
+/// Event labels at the top of the chart, beside their line, moved down a row past any limit
+/// label (`taken`) they would cover.
+#[expect(clippy::too_many_arguments)]
 fn events_ui(
     ui: &Ui,
     painter: &egui::Painter,
@@ -305,6 +322,7 @@ fn events_ui(
     transform: &PlotTransform,
     data: &ChartData,
     kind: ChartKind,
+    taken: &[Rect],
     actions: &mut Vec<Action>,
 ) {
     let frame = *transform.frame();
@@ -315,13 +333,20 @@ fn events_ui(
         let fill = theme.tint(role);
         let galley = painter.layout_no_wrap(event.label.clone(), theme.small(), theme.text);
         let size = galley.size() + Vec2::new(8.0, 4.0);
-        let top = frame.min.y + 4.0 + (row % 3) as f32 * line_height;
         let left = if x + 4.0 + size.x > frame.max.x {
             x - 4.0 - size.x
         } else {
             x + 4.0
         };
-        let rect = Rect::from_min_size(Pos2::new(left, top), size);
+        let mut slot = row % 3;
+        let mut rect = Rect::from_min_size(
+            Pos2::new(left, frame.min.y + 4.0 + slot as f32 * line_height),
+            size,
+        );
+        while taken.iter().any(|label| label.intersects(rect)) && slot < row % 3 + 6 {
+            slot += 1;
+            rect = rect.translate(Vec2::new(0.0, line_height));
+        }
         painter.rect(
             rect,
             3.0,

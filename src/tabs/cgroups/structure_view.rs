@@ -45,7 +45,10 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Action
     let banner_bottom = banner_ui(ui, &painter, theme, body, step);
     let lines = card_lines(theme, &step.state, tab.selected.as_ref(), tab.pid);
     let trees_top = banner_bottom + theme.small_size * 0.6;
-    let trees = if lines.is_empty() {
+    let trees = if lines.is_empty() && draw::is_static_picture(ui.ctx()) {
+        // A picture cannot be clicked: no instructions, the trees take the room.
+        Rect::from_min_max(Pos2::new(body.min.x, trees_top), body.max)
+    } else if lines.is_empty() {
         let hint = "Click a cgroup for its files and limits, or a process for /proc/PID/cgroup; \
                     drag a process onto a cgroup (or select both and press Move here) to move it.";
         let used = draw::text_wrapped(

@@ -21,6 +21,8 @@ pub struct Remembered {
     pub sensitive: f64,
     /// The last cost workload.
     pub workload: Workload,
+    /// Whether the last run's CPU had UMIP.
+    pub umip: bool,
 }
 
 /// The view switch's label for the comparison.
@@ -63,6 +65,7 @@ pub fn controls_ui(
                 picked = Some(CpuScene::Run {
                     mode: *mode,
                     program,
+                    umip: remembered.umip,
                 });
             }
         }
@@ -70,7 +73,12 @@ pub fn controls_ui(
         let comparing = matches!(scene, CpuScene::Compare { .. });
         if ui.selectable_label(comparing, COMPARE_LABEL).clicked() {
             let [a, b] = remembered.pair;
-            picked = Some(CpuScene::Compare { program, a, b });
+            picked = Some(CpuScene::Compare {
+                program,
+                a,
+                b,
+                umip: remembered.umip,
+            });
         }
         let costing = matches!(scene, CpuScene::Cost { .. });
         if ui.selectable_label(costing, COST_LABEL).clicked() {
@@ -98,7 +106,12 @@ pub fn controls_ui(
             }
         }
         match *scene {
-            CpuScene::Compare { program, a, b } => {
+            CpuScene::Compare {
+                program,
+                a,
+                b,
+                umip,
+            } => {
                 ui.separator();
                 let new_a = mode_picker(ui, "Left", a, b);
                 let new_b = mode_picker(ui, "Right", b, a);
@@ -107,6 +120,7 @@ pub fn controls_ui(
                         program,
                         a: new_a,
                         b: new_b,
+                        umip,
                     });
                 }
             }
@@ -145,9 +159,22 @@ pub fn controls_ui(
             }
             CpuScene::Run { .. } => {}
         }
+        if !matches!(scene, CpuScene::Cost { .. }) {
+            ui.separator();
+            let mut umip = scene.umip();
+            if ui
+                .checkbox(&mut umip, UMIP_LABEL)
+                .on_hover_text(UMIP_HINT)
+                .changed()
+            {
+                picked = Some(with_umip(scene, umip));
+            }
+        }
     });
     let description = match *scene {
-        CpuScene::Run { mode, program } => format!("{} {}", program.description(), mode.description()),
+        CpuScene::Run { mode, program, .. } => {
+            format!("{} {}", program.description(), mode.description())
+        }
         CpuScene::Compare { program, .. } => program.description().to_owned(),
         CpuScene::Cost { .. } => {
             "Slowdown over native as the share of sensitive instructions grows, for binary translation and both VT-x generations on the same workload; then the toy programs' totals."
@@ -161,8 +188,17 @@ pub fn controls_ui(
 /// The scene with another program (in the cost view, clicking the highlighted one clears it).
 fn with_program(scene: &CpuScene, program: Program, selected: bool) -> CpuScene {
     match *scene {
-        CpuScene::Run { mode, .. } => CpuScene::Run { mode, program },
-        CpuScene::Compare { a, b, .. } => CpuScene::Compare { program, a, b },
+        CpuScene::Run { mode, umip, .. } => CpuScene::Run {
+            mode,
+            program,
+            umip,
+        },
+        CpuScene::Compare { a, b, umip, .. } => CpuScene::Compare {
+            program,
+            a,
+            b,
+            umip,
+        },
         CpuScene::Cost {
             sensitive,
             workload,
@@ -172,6 +208,30 @@ fn with_program(scene: &CpuScene, program: Program, selected: bool) -> CpuScene 
             workload,
             program: (!selected).then_some(program),
         },
+    }
+}
+
+/// The UMIP switch's label.
+pub const UMIP_LABEL: &str = "CPU with UMIP";
+
+/// What the UMIP switch does (Intel SDM; domain.md section 1).
+const UMIP_HINT: &str = "CR4.UMIP = 1 (Intel since about 2018, AMD Zen 2): SGDT, SIDT, SLDT, SMSW and STR raise #GP outside ring 0, so trap-and-emulate catches sgdt. POPF still fails silently: UMIP does not fix it.";
+
+/// The scene on a CPU with or without UMIP (the cost view has no CPU to switch).
+fn with_umip(scene: &CpuScene, umip: bool) -> CpuScene {
+    match *scene {
+        CpuScene::Run { mode, program, .. } => CpuScene::Run {
+            mode,
+            program,
+            umip,
+        },
+        CpuScene::Compare { program, a, b, .. } => CpuScene::Compare {
+            program,
+            a,
+            b,
+            umip,
+        },
+        cost @ CpuScene::Cost { .. } => cost,
     }
 }
 
@@ -197,12 +257,22 @@ mod tests {
         let run = CpuScene::Run {
             mode: Mode::VtX,
             program: Program::Popf,
+            umip: true,
         };
         assert_eq!(
             with_program(&run, Program::Timer, false),
             CpuScene::Run {
                 mode: Mode::VtX,
-                program: Program::Timer
+                program: Program::Timer,
+                umip: true,
+            }
+        );
+        assert_eq!(
+            with_umip(&run, false),
+            CpuScene::Run {
+                mode: Mode::VtX,
+                program: Program::Popf,
+                umip: false,
             }
         );
         let cost = CpuScene::Cost {

@@ -1,9 +1,9 @@
 //! The cpu tab's scene links, parsed and printed without touching any egui state.
 //!
 //! Links (SCENES.md):
-//! - `cpu/<mode>?program=<program>&step=N|<slug>` with modes native, trap-emulate,
-//!   binary-translation, paravirt, vt-x;
-//! - `cpu/compare?program=<program>&a=<mode>&b=<mode>&step=N`;
+//! - `cpu/<mode>?program=<program>&umip=true&step=N|<slug>` with modes native, trap-emulate,
+//!   binary-translation, paravirt, vt-x (`umip=true`: the CPU has CR4.UMIP set);
+//! - `cpu/compare?program=<program>&a=<mode>&b=<mode>&umip=true&step=N`;
 //! - `cpu/cost?sensitive=<share>&workload=<workload>[&program=<program>]`: the share of sensitive
 //!   instructions on the chart's log axis (1e-6 to 0.1). Older links with a share up to 1 still
 //!   open: the share is kept where the axis has it and moved to the axis's end (0.1) above it, or
@@ -11,13 +11,14 @@
 //!
 //! `cpu` with no view opens [`DEFAULT_MODE`] running [`DEFAULT_PROGRAM`] (trap-and-emulate on the disk
 //! write: the first thing the deck asks about). Omitted keys take the defaults below. Printing is
-//! canonical: the view is always named, then `program`, then `a` and `b`, then `step`; the cost view
-//! prints `sensitive`, `workload`, then the optional `program`. The `step` value itself is checked against the
+//! canonical: the view is always named, then `program`, then `a` and `b`, then `umip` (only when
+//! true), then `step`; the cost view prints `sensitive`, `workload`, then the optional `program`.
+//! The `step` value itself is checked against the
 //! scene's trace by the tab, because only the trace knows its steps.
 
 use super::model::slowdown::{Workload, round_share};
 use super::model::{Mode, Program};
-use crate::scene::{LinkError, SceneLink, check_keys, choice_param, number_param};
+use crate::scene::{LinkError, SceneLink, bool_param, check_keys, choice_param, number_param};
 
 /// The tab id.
 pub const TAB_ID: &str = "cpu";
@@ -53,6 +54,8 @@ pub enum CpuScene {
         mode: Mode,
         /// The program.
         program: Program,
+        /// The CPU has UMIP (CR4.UMIP = 1): SGDT faults at CPL > 0.
+        umip: bool,
     },
     /// One program under two modes in lockstep.
     Compare {
@@ -62,6 +65,8 @@ pub enum CpuScene {
         a: Mode,
         /// The right mode.
         b: Mode,
+        /// The CPU has UMIP (CR4.UMIP = 1).
+        umip: bool,
     },
     /// Slowdown versus the share of sensitive instructions, for BT and both VT-x generations.
     Cost {
@@ -79,6 +84,7 @@ impl Default for CpuScene {
         Self::Run {
             mode: DEFAULT_MODE,
             program: DEFAULT_PROGRAM,
+            umip: false,
         }
     }
 }
@@ -110,14 +116,15 @@ impl CpuScene {
         let programs = program_choices();
         match view {
             None => {
-                check_keys(link, &["program", "step"])?;
+                check_keys(link, &["program", "umip", "step"])?;
                 Ok(Self::Run {
                     mode: DEFAULT_MODE,
                     program: choice_param(link, "program", &programs, DEFAULT_PROGRAM)?,
+                    umip: bool_param(link, "umip", false)?,
                 })
             }
             Some(COMPARE_VIEW) => {
-                check_keys(link, &["program", "a", "b", "step"])?;
+                check_keys(link, &["program", "a", "b", "umip", "step"])?;
                 let modes = mode_choices();
                 let program = choice_param(link, "program", &programs, DEFAULT_PROGRAM)?;
                 let a = choice_param(link, "a", &modes, DEFAULT_PAIR[0])?;
@@ -129,7 +136,12 @@ impl CpuScene {
                         reason: "a and b must be two different modes".to_owned(),
                     });
                 }
-                Ok(Self::Compare { program, a, b })
+                Ok(Self::Compare {
+                    program,
+                    a,
+                    b,
+                    umip: bool_param(link, "umip", false)?,
+                })
             }
             Some(COST_VIEW) => {
                 check_keys(link, &["sensitive", "workload", "program"])?;
@@ -158,10 +170,11 @@ impl CpuScene {
             }
             Some(view) => match Mode::from_slug(view) {
                 Some(mode) => {
-                    check_keys(link, &["program", "step"])?;
+                    check_keys(link, &["program", "umip", "step"])?;
                     Ok(Self::Run {
                         mode,
                         program: choice_param(link, "program", &programs, DEFAULT_PROGRAM)?,
+                        umip: bool_param(link, "umip", false)?,
                     })
                 }
                 None => Err(LinkError::UnknownView {
@@ -175,14 +188,34 @@ impl CpuScene {
 
     /// The canonical link, without the position.
     pub fn link(&self) -> SceneLink {
-        match *self {
-            Self::Run { mode, program } => {
-                SceneLink::view(TAB_ID, mode.slug()).with("program", program.slug())
+        let with_umip = |link: SceneLink, umip: bool| {
+            if umip {
+                link.with("umip", "true")
+            } else {
+                link
             }
-            Self::Compare { program, a, b } => SceneLink::view(TAB_ID, COMPARE_VIEW)
-                .with("program", program.slug())
-                .with("a", a.slug())
-                .with("b", b.slug()),
+        };
+        match *self {
+            Self::Run {
+                mode,
+                program,
+                umip,
+            } => with_umip(
+                SceneLink::view(TAB_ID, mode.slug()).with("program", program.slug()),
+                umip,
+            ),
+            Self::Compare {
+                program,
+                a,
+                b,
+                umip,
+            } => with_umip(
+                SceneLink::view(TAB_ID, COMPARE_VIEW)
+                    .with("program", program.slug())
+                    .with("a", a.slug())
+                    .with("b", b.slug()),
+                umip,
+            ),
             Self::Cost {
                 sensitive,
                 workload,
@@ -202,6 +235,14 @@ impl CpuScene {
     /// Whether the scene has a step timeline (the cost view does not).
     pub fn has_steps(&self) -> bool {
         !matches!(self, Self::Cost { .. })
+    }
+
+    /// Whether the scene's CPU has UMIP.
+    pub fn umip(&self) -> bool {
+        match *self {
+            Self::Run { umip, .. } | Self::Compare { umip, .. } => umip,
+            Self::Cost { .. } => false,
+        }
     }
 
     /// The program the scene runs or highlights.
@@ -233,7 +274,8 @@ mod tests {
             parse("cpu?program=popf"),
             Ok(CpuScene::Run {
                 mode: Mode::TrapEmulate,
-                program: Program::Popf
+                program: Program::Popf,
+                umip: false,
             })
         );
     }
@@ -259,6 +301,18 @@ mod tests {
                 "cpu/cost?sensitive=0.1",
                 "cpu/cost?sensitive=0.1&workload=fork",
             ),
+            (
+                "cpu/trap-emulate?umip=true&program=sgdt&step=3",
+                "cpu/trap-emulate?program=sgdt&umip=true",
+            ),
+            (
+                "cpu/compare?umip=true&program=popf&a=trap-emulate&b=vt-x",
+                "cpu/compare?program=popf&a=trap-emulate&b=vt-x&umip=true",
+            ),
+            (
+                "cpu/native?program=sgdt&umip=false",
+                "cpu/native?program=sgdt",
+            ),
         ];
         for (input, canonical) in cases {
             let scene = parse(input).unwrap_or_else(|err| panic!("{input}: {err}"));
@@ -267,11 +321,14 @@ mod tests {
         }
         for mode in Mode::ALL {
             for program in Program::ALL {
-                let scene = CpuScene::Run {
-                    mode: *mode,
-                    program: *program,
-                };
-                assert_eq!(CpuScene::parse(&scene.link()), Ok(scene));
+                for umip in [false, true] {
+                    let scene = CpuScene::Run {
+                        mode: *mode,
+                        program: *program,
+                        umip,
+                    };
+                    assert_eq!(CpuScene::parse(&scene.link()), Ok(scene));
+                }
             }
         }
     }
@@ -296,6 +353,8 @@ mod tests {
             ("cpu/cost?program=fork", "\"fork\""),
             ("cpu/cost?workload=popf", "\"popf\""),
             ("cpu?a=native", "unknown key \"a\""),
+            ("cpu/native?umip=maybe", "expected true or false"),
+            ("cpu/cost?umip=true", "unknown key \"umip\""),
         ];
         for (input, expected) in cases {
             let err = parse(input).expect_err(input).to_string();

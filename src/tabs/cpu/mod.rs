@@ -39,6 +39,7 @@ fn default_choices() -> Remembered {
         pair: DEFAULT_PAIR,
         sensitive: DEFAULT_SENSITIVE,
         workload: DEFAULT_WORKLOAD,
+        umip: false,
     }
 }
 
@@ -104,13 +105,24 @@ impl CpuTab {
 
     fn commit(&mut self, scene: CpuScene, data: SceneData, timeline: &Timeline) {
         match scene {
-            CpuScene::Run { mode, program } => {
+            CpuScene::Run {
+                mode,
+                program,
+                umip,
+            } => {
                 self.choices.mode = mode;
                 self.choices.program = program;
+                self.choices.umip = umip;
             }
-            CpuScene::Compare { program, a, b } => {
+            CpuScene::Compare {
+                program,
+                a,
+                b,
+                umip,
+            } => {
                 self.choices.program = program;
                 self.choices.pair = [a, b];
+                self.choices.umip = umip;
             }
             CpuScene::Cost {
                 sensitive,
@@ -177,6 +189,7 @@ impl Tab for CpuTab {
                 let place = CpuScene::Run {
                     mode: *mode,
                     program: *program,
+                    umip: false,
                 }
                 .link();
                 for step in data.named_steps(*mode) {
@@ -195,11 +208,42 @@ impl Tab for CpuTab {
                         program: *program,
                         a,
                         b,
+                        umip: false,
                     }
                     .link()
                     .with("step", 0),
                 );
             }
+        }
+        // A CPU with UMIP (CR4.UMIP = 1): sgdt now traps and is emulated; popf still loses
+        // the tick.
+        for program in [Program::Sgdt, Program::Popf] {
+            let umip = CpuScene::Run {
+                mode: Mode::TrapEmulate,
+                program,
+                umip: true,
+            };
+            if let Ok(data) = RunData::on_cpu(Mode::TrapEmulate, program, true) {
+                let mut steps = data.named_steps(Mode::TrapEmulate);
+                steps.extend(
+                    (0..data.trace.len()).filter(|i| data.trace.steps[*i].slug == "emulate"),
+                );
+                steps.sort_unstable();
+                steps.dedup();
+                for step in steps {
+                    scenes.push(umip.link().with("step", step));
+                }
+            }
+            scenes.push(
+                CpuScene::Compare {
+                    program,
+                    a: Mode::TrapEmulate,
+                    b: Mode::VtX,
+                    umip: true,
+                }
+                .link()
+                .with("step", 0),
+            );
         }
         for sensitive in [1e-5, 1e-4, 1e-3, 1e-2, 0.1] {
             scenes.push(
@@ -393,6 +437,7 @@ mod tests {
         tab.switch_to(CpuScene::Run {
             mode: Mode::VtX,
             program: tab.choices.program,
+            umip: tab.choices.umip,
         });
         assert_eq!(tab.link().to_string(), "cpu/vt-x?program=sgdt&step=0");
     }

@@ -9,7 +9,7 @@ use super::link::CpuScene;
 use super::model::cost::ModeTotal;
 use super::model::slowdown::{self, Line, MemoryInputs, Workload};
 use super::model::trace::ListingRef;
-use super::model::{CostModel, Mode, Program, Trace, lockstep, program_totals, run};
+use super::model::{CostModel, Mode, Program, Trace, lockstep, program_totals, run_on_cpu};
 
 /// Points per slowdown curve.
 pub const CURVE_SAMPLES: usize = 101;
@@ -44,12 +44,20 @@ pub struct RunData {
     pub blocks: Vec<Vec<String>>,
     /// Per step: the translated block on show and the op being run in it, if any.
     pub shown_block: Vec<Option<(usize, Option<usize>)>>,
+    /// Whether the CPU has UMIP (CR4.UMIP = 1).
+    pub umip: bool,
 }
 
 impl RunData {
-    /// Runs `program` under `mode` (presets always run; a failure is a model bug).
+    /// Runs `program` under `mode` on a CPU without UMIP (presets always run; a failure is a
+    /// model bug).
     pub fn new(mode: Mode, program: Program) -> Result<Self, String> {
-        let trace = run(mode, program).map_err(|err| err.to_string())?;
+        Self::on_cpu(mode, program, false)
+    }
+
+    /// Runs `program` under `mode` on a CPU with or without UMIP.
+    pub fn on_cpu(mode: Mode, program: Program, umip: bool) -> Result<Self, String> {
+        let trace = run_on_cpu(mode, program, umip).map_err(|err| err.to_string())?;
         let app = trace.listing_lines(ListingRef::App);
         let kernel = trace.listing_lines(ListingRef::Kernel);
         let blocks = (0..trace.blocks.len())
@@ -70,7 +78,13 @@ impl RunData {
             kernel,
             blocks,
             shown_block,
+            umip,
         })
+    }
+
+    /// The title suffix that names the CPU when it has UMIP.
+    pub fn cpu_note(&self) -> &'static str {
+        if self.umip { " (CPU with UMIP)" } else { "" }
     }
 
     /// The mode.
@@ -168,10 +182,10 @@ pub struct CompareData {
 }
 
 impl CompareData {
-    /// Runs both modes and aligns them.
-    pub fn new(program: Program, a: Mode, b: Mode) -> Result<Self, String> {
-        let a = RunData::new(a, program)?;
-        let b = RunData::new(b, program)?;
+    /// Runs both modes (on a CPU with or without UMIP) and aligns them.
+    pub fn new(program: Program, a: Mode, b: Mode, umip: bool) -> Result<Self, String> {
+        let a = RunData::on_cpu(a, program, umip)?;
+        let b = RunData::on_cpu(b, program, umip)?;
         let mut rows = lockstep(&a.trace, &b.trace);
         if rows.is_empty() {
             rows.push([0, 0]);
@@ -311,10 +325,17 @@ impl SceneData {
     /// Computes the data of a scene (the cost view's data is shared and made on demand).
     pub fn new(scene: &CpuScene) -> Result<Self, String> {
         Ok(match *scene {
-            CpuScene::Run { mode, program } => Self::Run(Box::new(RunData::new(mode, program)?)),
-            CpuScene::Compare { program, a, b } => {
-                Self::Compare(Box::new(CompareData::new(program, a, b)?))
-            }
+            CpuScene::Run {
+                mode,
+                program,
+                umip,
+            } => Self::Run(Box::new(RunData::on_cpu(mode, program, umip)?)),
+            CpuScene::Compare {
+                program,
+                a,
+                b,
+                umip,
+            } => Self::Compare(Box::new(CompareData::new(program, a, b, umip)?)),
             CpuScene::Cost { .. } => Self::Cost,
         })
     }
@@ -353,8 +374,13 @@ mod tests {
 
     #[test]
     fn compare_rows_cover_both_runs_and_find_slugs() {
-        let data = CompareData::new(Program::Popf, Mode::TrapEmulate, Mode::BinaryTranslation)
-            .expect("runs");
+        let data = CompareData::new(
+            Program::Popf,
+            Mode::TrapEmulate,
+            Mode::BinaryTranslation,
+            false,
+        )
+        .expect("runs");
         let last = *data.rows.last().expect("rows");
         assert_eq!(last, [data.a.trace.len() - 1, data.b.trace.len() - 1]);
         let lost = data

@@ -7,8 +7,8 @@
 
 use super::link::short_title;
 use super::model::{
-    Bar, BarKind, MigrationTimeline, Mode, NetSample, Phase, PhaseKind, VmLocation, format_bytes,
-    format_secs,
+    Bar, BarKind, MigrationTimeline, Mode, NetSample, Outcome, Phase, PhaseKind, VmLocation,
+    format_bytes, format_secs,
 };
 
 /// How a block is drawn. Every look differs by more than colour (pattern, outline or label).
@@ -101,7 +101,7 @@ pub struct Downtime {
     pub start_secs: f64,
     /// End, in seconds.
     pub end_secs: f64,
-    /// The annotation, e.g. "downtime 126 ms".
+    /// The annotation, e.g. "downtime 153 ms".
     pub text: String,
 }
 
@@ -179,14 +179,24 @@ impl LaneChart {
             .iter()
             .map(|tl| {
                 let s = &tl.summary;
-                Lane {
-                    title: format!(
+                let title = if s.outcome == Outcome::NotConverged {
+                    format!(
+                        "{}: never converges, still iterating at {}, {} sent",
+                        short_title(tl.mode),
+                        format_secs(s.total_secs),
+                        format_bytes(s.total_bytes)
+                    )
+                } else {
+                    format!(
                         "{}: downtime {}, total {}, {} sent",
                         short_title(tl.mode),
                         format_secs(s.downtime_secs),
                         format_secs(s.total_secs),
                         format_bytes(s.total_bytes)
-                    ),
+                    )
+                };
+                Lane {
+                    title,
                     blocks: tl
                         .phases
                         .iter()
@@ -425,11 +435,11 @@ mod tests {
                 "Round 1: 1.000 GiB",
                 "Round 2: 256.0 MiB",
                 "Round 3: 64.0 MiB",
-                "Final copy: 16.1 MiB"
+                "Final copy: 17.0 MiB"
             ]
         );
         assert_eq!(chart.downtimes.len(), 1);
-        assert_eq!(chart.downtimes[0].text, "downtime 126 ms");
+        assert_eq!(chart.downtimes[0].text, "downtime 153 ms");
         assert_eq!(chart.downtimes[0].start_secs, 42.5);
         // The stop-and-copy is hatched on the source; the destination runs afterwards.
         assert!(
@@ -438,12 +448,14 @@ mod tests {
                 .iter()
                 .any(|b| b.look == Look::Suspended && b.label.contains("stop-and-copy"))
         );
-        assert!(
-            chart.lanes[2]
-                .blocks
-                .iter()
-                .all(|b| b.look == Look::Running)
-        );
+        // On the destination the VM is paused while it resumes (20 ms), then runs.
+        let looks: Vec<(Look, &str)> = chart.lanes[2]
+            .blocks
+            .iter()
+            .map(|b| (b.look, b.label.as_str()))
+            .collect();
+        assert_eq!(looks[0], (Look::Suspended, "Resuming"));
+        assert!(looks[1..].iter().all(|(look, _)| *look == Look::Running));
     }
 
     #[test]
@@ -514,7 +526,7 @@ mod tests {
         let chart = LaneChart::compare(&timelines);
         assert_eq!(chart.lanes.len(), 3);
         assert!(chart.lanes[0].title.starts_with("Cold: downtime 32.0 s"));
-        assert!(chart.lanes[1].title.contains("downtime 126 ms"));
+        assert!(chart.lanes[1].title.contains("downtime 153 ms"));
         assert!(chart.end_secs >= 46.0);
     }
 

@@ -5,9 +5,12 @@ use egui::{Align2, Pos2, Rect, RichText, Shape, Ui, Vec2};
 
 use super::lanes_ui::{self, lanes_ui, looks_in};
 use super::link::{Scene, short_title};
-use super::model::{Comparison, Outcome, Summary, format_bytes, format_secs};
+use super::model::{Comparison, HINES_GOPALAN_2009, Outcome, Summary, format_bytes, format_secs};
 use super::sim::Simulation;
-use super::text::{compare_verdict, degraded_text, dirty_rate_note, source_line};
+use super::text::{
+    compare_verdict, degraded_text, dirty_rate_note, downtime_text, rules_line, source_line,
+    total_text,
+};
 use super::view::{header_ui, in_rect, title};
 use crate::theme::{Role, Theme};
 
@@ -75,8 +78,9 @@ pub fn compare_canvas_ui(
 
     // Footnotes at the bottom, then the lanes (left) and the bars (right) between.
     let notes = format!(
-        "{}. {}",
-        source_line(scene.preset),
+        "{}. Post-copy: {HINES_GOPALAN_2009}. {}. {}",
+        source_line(scene.preset, None),
+        rules_line(&scene.params),
         dirty_rate_note(&scene.params)
     );
     let notes_height = crate::draw::text_height(&painter, &notes, theme.small(), content.width());
@@ -121,7 +125,11 @@ pub fn compare_canvas_ui(
         &legend_looks,
     );
     let bars_rect = Rect::from_min_max(Pos2::new(plot_rect.max.x + 24.0, middle.min.y), middle.max);
-    bars_ui(&painter, theme, bars_rect, &comparison);
+    // The bars take the largest type at which they stay above the footnotes.
+    let bars_theme = crate::draw::fitted_theme(&painter, theme, |theme, painter| {
+        bars_ui(painter, theme, bars_rect, &comparison) <= bars_rect.max.y
+    });
+    bars_ui(&painter, &bars_theme, bars_rect, &comparison);
     seek
 }
 
@@ -153,8 +161,8 @@ fn table_ui(ui: &mut Ui, theme: &Theme, c: &Comparison) {
                         .strong(),
                 );
                 cell(ui, s.outcome.title().to_owned());
-                cell(ui, format_secs(s.downtime_secs));
-                cell(ui, format_secs(s.total_secs));
+                cell(ui, downtime_text(s));
+                cell(ui, total_text(s));
                 cell(ui, format_bytes(s.total_bytes));
                 cell(ui, degraded_text(s));
                 cell(ui, format!("{:.0}", s.faults));
@@ -183,8 +191,8 @@ fn rounds(count: u32) -> String {
 }
 
 /// Horizontal bars per metric, one per method, the lowest marked "least"; lays the metrics
-/// out in one or two columns to fit `rect`.
-fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) {
+/// out in one or two columns to fit `rect`. Returns where the last group ends.
+fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) -> f32 {
     let line = theme.small_size * 1.45;
     let group = line * 4.3;
     let columns = if group * METRICS.len() as f32 <= rect.height() {
@@ -221,7 +229,14 @@ fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) {
         let rows = c.rows();
         let values: Vec<f64> = rows.iter().map(|s| (metric.value)(s)).collect();
         let max = values.iter().copied().fold(0.0, f64::max);
-        let least = values.iter().copied().fold(f64::INFINITY, f64::min);
+        // Only migrations that completed compete for "least": a lost VM or one never moved
+        // has no downtime or total time to win with.
+        let least = rows
+            .iter()
+            .zip(&values)
+            .filter(|(s, _)| s.outcome == Outcome::Completed)
+            .map(|(_, v)| *v)
+            .fold(f64::INFINITY, f64::min);
         let value_width = theme.small_size * 7.5;
         let bar_space = (column_width - name_width - value_width).max(10.0);
         for (j, (s, value)) in rows.iter().zip(&values).enumerate() {
@@ -238,7 +253,8 @@ fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) {
                 Pos2::new(x + name_width, row_y + line * 0.15),
                 Vec2::new((bar_space * fraction).max(1.0), line * 0.7),
             );
-            let is_least = *value <= least && max > 0.0;
+            let counts = s.outcome == Outcome::Completed;
+            let is_least = counts && *value <= least && max > 0.0;
             let fill = if is_least {
                 theme.fill(Role::Good)
             } else {
@@ -254,6 +270,8 @@ fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) {
             let mut text = (metric.text)(*value);
             if s.outcome == Outcome::Lost {
                 text.push_str(" (VM lost)");
+            } else if s.outcome == Outcome::NotConverged {
+                text.push_str(" (no end)");
             } else if is_least {
                 text.push_str(" least");
             }
@@ -267,4 +285,5 @@ fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) {
         }
     }
     painter.extend(shapes);
+    top + per_column as f32 * group - (group - line * 4.0)
 }

@@ -7,7 +7,7 @@
 use egui::{RichText, Slider, SliderClamping, Ui};
 
 use super::link::{Scene, View};
-use super::model::{Params, Preset};
+use super::model::{Params, Preset, Rules};
 use crate::theme::Theme;
 
 /// What the student changed.
@@ -60,6 +60,29 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
             })
             .response
             .on_hover_text(scene.preset.description());
+        ui.separator();
+        ui.label(RichText::new("Rules").strong());
+        egui::ComboBox::from_id_salt("migration-rules")
+            .selected_text(scene.params.rules.title())
+            .width(theme.body_size * 12.0)
+            .show_ui(ui, |ui| {
+                for rules in Rules::ALL {
+                    if ui
+                        .selectable_label(scene.params.rules == *rules, rules.title())
+                        .on_hover_text(rules.summary())
+                        .clicked()
+                        && scene.params.rules != *rules
+                    {
+                        let mut params = scene.params.clone();
+                        params.rules = *rules;
+                        // Auto-converge is QEMU's; Xen's rules have no such switch.
+                        params.autoconverge &= rules.has_autoconverge();
+                        change = Some(Change::Params(params));
+                    }
+                }
+            })
+            .response
+            .on_hover_text(scene.params.rules.summary());
         if ui
             .add_enabled(scene.is_customized(), egui::Button::new("Reset parameters"))
             .on_hover_text("Back to the preset's parameters")
@@ -71,8 +94,11 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
     let mut params = scene.params.clone();
     let mut changed = false;
     ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().slider_width = theme.body_size * 6.0;
+        // Long enough that a short drag is a small change: a logarithmic slider spreads its
+        // decades over this width (a third as long, 20 points crossed two decades).
+        ui.spacing_mut().slider_width = theme.body_size * 9.0;
         let mut slider = |ui: &mut Ui,
+                          enabled: bool,
                           value: &mut f64,
                           range: std::ops::RangeInclusive<f64>,
                           text: &str,
@@ -80,28 +106,47 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
                           decimals: i32,
                           hint: &str| {
             let mut edited = *value;
-            // A slider lays its parts out in a nested row whose width the wrapping row cannot
-            // know in advance; giving the group its width lets the row wrap before it.
-            let label_width = ui
-                .painter()
-                .layout_no_wrap(text.to_owned(), theme.body(), theme.text)
-                .size()
-                .x;
+            // The name comes first, then the slider and its value, as one group of a fixed
+            // width (measured at the widest value the range allows), so the row wraps at the same
+            // places whatever the values and a name never reads as the next slider's.
+            let text_width = |text: &str| {
+                ui.painter()
+                    .layout_no_wrap(text.to_owned(), theme.body(), theme.text)
+                    .size()
+                    .x
+            };
+            let widest = format!(
+                "{:.prec$}{suffix}",
+                range.end(),
+                prec = decimals.max(0) as usize
+            );
             let spacing = ui.spacing().item_spacing.x;
-            let width = ui.spacing().slider_width + theme.body_size * 5.0 + label_width + 3.0 * spacing;
+            let value_width = text_width(&widest) + 2.0 * ui.spacing().button_padding.x;
+            let width = text_width(text)
+                + ui.spacing().slider_width
+                + value_width
+                + 3.0 * spacing;
             let height = ui.spacing().interact_size.y;
+            let smallest = (10f64.powi(-decimals.max(0))).max(*range.start()).max(1.0);
             let response = ui
-                .allocate_ui(egui::vec2(width, height), |ui| {
-                    ui.add(
-                        Slider::new(&mut edited, range)
-                            .logarithmic(true)
-                            .smallest_positive(0.1)
-                            .clamping(SliderClamping::Never)
-                            .max_decimals(decimals.max(0) as usize)
-                            .suffix(suffix)
-                            .text(text),
-                    )
-                })
+                .allocate_ui_with_layout(
+                    egui::vec2(width, height),
+                    egui::Layout::left_to_right(egui::Align::Center),
+                    |ui| {
+                        ui.set_min_width(width);
+                        let label = ui.add_enabled(enabled, egui::Label::new(text));
+                        ui.add_enabled(
+                            enabled,
+                            Slider::new(&mut edited, range)
+                                .logarithmic(true)
+                                .smallest_positive(smallest)
+                                .clamping(SliderClamping::Never)
+                                .max_decimals(decimals.max(0) as usize)
+                                .suffix(suffix),
+                        )
+                        .labelled_by(label.id)
+                    },
+                )
                 .inner
                 .on_hover_text(hint);
             if response.changed() {
@@ -114,6 +159,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         };
         slider(
             ui,
+            true,
             &mut params.memory_mib,
             16.0..=65_536.0,
             "Memory",
@@ -124,6 +170,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         let memory = params.memory_mib;
         slider(
             ui,
+            true,
             &mut params.wss_mib,
             0.0..=memory,
             "Working set",
@@ -133,6 +180,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         );
         slider(
             ui,
+            true,
             &mut params.dirty_mib_s,
             0.0..=4096.0,
             "Dirty rate",
@@ -142,6 +190,7 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
         );
         slider(
             ui,
+            true,
             &mut params.bandwidth_mib_s,
             1.0..=10_000.0,
             "Bandwidth",
@@ -149,21 +198,32 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, scene: &Scene) -> Option<Change> 
             1,
             "R: the link rate available to the migration (QEMU's default max-bandwidth is 128 MiB/s)",
         );
+        // Xen has no downtime target and no auto-converge: both stay visible but disabled.
+        let qemu = params.rules == Rules::Qemu;
         slider(
             ui,
+            qemu,
             &mut params.downtime_ms,
             0.0..=10_000.0,
-            "Downtime target",
+            "Downtime limit",
             " ms",
             0,
-            "Pre-copy switches over once the rest fits in this time (QEMU default 300 ms); 0 uses Xen's rules instead",
+            "QEMU's downtime-limit: pre-copy switches over once the rest fits in this time (default 300 ms, a target, not a guarantee); Xen has no such target",
         );
+        if ui
+            .add_enabled(
+                qemu,
+                egui::Checkbox::new(&mut params.autoconverge, "Auto-converge"),
+            )
+            .on_hover_text(
+                "QEMU only: throttle the guest CPU when it dirties memory faster than pre-copy can send it",
+            )
+            .on_disabled_hover_text("Auto-converge is a QEMU capability; Xen has none")
+            .changed()
+        {
+            changed = true;
+        }
         for (value, text, hint) in [
-            (
-                &mut params.autoconverge,
-                "Auto-converge",
-                "Pre-copy: QEMU throttles the guest CPU when it dirties memory too fast",
-            ),
             (
                 &mut params.prepaging,
                 "Pre-paging",

@@ -1,6 +1,8 @@
 //! The Migration tab's scene links: which view, which preset, and which parameters differ from it.
 //!
 //! `migration?mode=cold|pre-copy|post-copy|compare&preset=<preset>&<key>=<value>...&t=SECONDS`.
+//! `rules=qemu|xen|xen-legacy` names whose rules end pre-copy; each preset has its own default
+//! (QEMU, or legacy Xen for the presets shaped after Clark et al.).
 //! A link always prints `mode` and `preset`, then only the parameter keys whose values differ
 //! from the preset's (in [`Params::KEYS`] order), then the position.
 //!
@@ -176,6 +178,7 @@ impl Scene {
 /// The link text of one parameter key (numbers print in their shortest exact form).
 pub fn param_text(params: &Params, key: &str) -> String {
     match key {
+        "rules" => params.rules.slug().to_owned(),
         "memory_mib" => params.memory_mib.to_string(),
         "dirty_mib_s" => params.dirty_mib_s.to_string(),
         "wss_mib" => params.wss_mib.to_string(),
@@ -199,6 +202,7 @@ fn link_error(err: ParamError, link: &SceneLink) -> LinkError {
         ParamError::OutOfRange { name, .. } => bad(name, err.to_string()),
         ParamError::WssExceedsMemory { .. } => bad("wss_mib", err.to_string()),
         ParamError::BadValue { key, expected, .. } => bad(key, format!("expected {expected}")),
+        ParamError::NotInRules { key, .. } => bad(key, err.to_string()),
         ParamError::UnknownKey { key, known } => LinkError::UnknownKey {
             scope: link.scope(),
             key: key.clone(),

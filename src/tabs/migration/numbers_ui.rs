@@ -7,7 +7,9 @@ use egui::{RichText, Ui};
 use super::model::{
     MigrationTimeline, Mode, PAGE_SIZE_BYTES, PhaseKind, Preset, VmState, format_bytes, format_secs,
 };
-use super::text::{degraded_text, dirty_rate_note, rounds_text, source_line};
+use super::text::{
+    degraded_text, dirty_rate_note, downtime_text, rounds_text, rules_line, source_line, total_text,
+};
 use crate::theme::Theme;
 
 /// Fills `ui` (already sized and clipped by the caller) with the numbers of `tl` at `state`.
@@ -26,8 +28,8 @@ pub fn numbers_ui(
             egui::Label::new(RichText::new(text).font(theme.body()).strong()).extend()
         };
         ui.add(big(format!("Outcome: {}", s.outcome.title())));
-        ui.add(big(format!("Downtime: {}", format_secs(s.downtime_secs))));
-        ui.add(big(format!("Total time: {}", format_secs(s.total_secs))));
+        ui.add(big(format!("Downtime: {}", downtime_text(s))));
+        ui.add(big(format!("Total time: {}", total_text(s))));
         ui.add(big(format!("Data sent: {}", format_bytes(s.total_bytes))));
         if tl.mode == Mode::PreCopy {
             ui.add(big(format!("Rounds: {}", s.rounds)));
@@ -50,6 +52,7 @@ pub fn numbers_ui(
     let plain = |text: String| RichText::new(text).font(theme.small());
     if tl.mode == Mode::PreCopy {
         ui.label(plain(format!("Data per round: {}", rounds_text(&tl.bars))));
+        ui.label(plain(rules_line(&tl.params)));
     }
     ui.label(plain(s.verdict.clone()));
     let small = |text: String| {
@@ -59,7 +62,7 @@ pub fn numbers_ui(
     };
     // The source (the citation for the Clark presets) before the longer note, so a small
     // canvas (a projector at 1280x720) drops the note first; each shows whole or not at all.
-    if label_if_it_fits(ui, small(source_line(preset))) && tl.mode == Mode::PreCopy {
+    if label_if_it_fits(ui, small(source_line(preset, Some(tl.mode)))) && tl.mode == Mode::PreCopy {
         label_if_it_fits(ui, small(dirty_rate_note(&tl.params)));
     }
 }

@@ -161,16 +161,38 @@ fn grid_area_ui(
         theme.body(),
         theme.text,
     );
-    let legend_reserve = theme.small_size * 1.5 * 4.2;
-    let cells_area = Rect::from_min_max(
-        Pos2::new(rect.min.x, heading.max.y + 4.0),
-        Pos2::new(rect.max.x, rect.max.y - legend_reserve),
-    );
     let min_cell = (theme.small_size * 0.55).max(6.0);
     let pages = tl.params.memory_pages();
+    let mark_hot = tl.params.wss_pages() < pages;
+    // The legend and its scale wrap to the width: measure them (at a first guess of the grid),
+    // then give the grid the rest, so the scale is never cut at the bottom.
+    let cells_area = |reserve: f32| {
+        Rect::from_min_max(
+            Pos2::new(rect.min.x, heading.max.y + 4.0),
+            Pos2::new(rect.max.x, rect.max.y - reserve),
+        )
+    };
+    let guess = grid_ui::grid_layout(
+        cells_area(theme.small_size * 1.5 * 4.2).size(),
+        pages,
+        min_cell,
+        MAX_CELLS,
+    );
+    let legend_reserve = draw::measuring(painter, |invisible| {
+        grid_ui::legend_ui(
+            invisible,
+            theme,
+            rect.min,
+            rect.width(),
+            tl,
+            state,
+            &guess,
+            mark_hot,
+        )
+    }) + 10.0;
+    let cells_area = cells_area(legend_reserve);
     let layout: GridLayout = grid_ui::grid_layout(cells_area.size(), pages, min_cell, MAX_CELLS);
     let cells = cache.cells(generation, 0, tl, now_secs, layout.cells);
-    let mark_hot = tl.params.wss_pages() < pages;
     let used = grid_ui::grid_ui(painter, theme, cells_area, &layout, cells, mark_hot);
     let pages_left = state.pages_remaining;
     draw::hit_region(

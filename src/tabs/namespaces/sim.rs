@@ -234,7 +234,7 @@ mod tests {
         let sim = open("namespaces?preset=docker-run&step=clone").unwrap();
         assert_eq!(
             sim.link().to_string(),
-            "namespaces?preset=docker-run&step=2"
+            "namespaces?preset=docker-run&step=3"
         );
         let text =
             "namespaces?preset=host&ops=unshare%201201%20user;fork%201201&select=1201&step=5";

@@ -63,7 +63,10 @@ impl OpKind {
 
     fn hint(self) -> &'static str {
         match self {
-            Self::Clone => "A child in new namespaces of each checked type",
+            Self::Clone => {
+                "A child in new namespaces of each checked type (with time: clone3(), Linux 6.3+; \
+                 legacy clone() cannot express CLONE_NEWTIME)"
+            }
             Self::Fork => "A child in the same namespaces (PID: pid_for_children)",
             Self::Unshare => {
                 "The caller moves into new namespaces; for pid and time only its later children do"

@@ -6,7 +6,8 @@
 //! is as short as a native one while a hosted hypervisor's crosses twice as many boundaries.
 //!
 //! Facts follow `../shared/reference/domain.md` (Popek and Goldberg; Xen, SOSP 2003; VT-x from the
-//! Intel SDM) and the kernel's namespaces(7) and cgroups(7) pages.
+//! Intel SDM; the rings of a paravirtual guest and who drives devices under each type-1
+//! hypervisor, from the Xen docs) and the kernel's namespaces(7) and cgroups(7) pages.
 
 /// The six ways of running software that the Overview compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -484,7 +485,7 @@ pub fn stack(kind: StackKind) -> Stack {
                     kind: LayerKind::Hypervisor,
                     title: "Hypervisor",
                     privilege: "VMX root, ring 0",
-                    explanation: "A bare-metal hypervisor runs directly on the hardware and multiplexes it between virtual machines; there is no host OS underneath.",
+                    explanation: "A bare-metal hypervisor runs on the hardware, with no host OS underneath. ESXi drives devices itself; Hyper-V and Xen leave that to their root partition or dom0 (QEMU for Xen HVM).",
                 },
                 HARDWARE,
             ],
@@ -506,7 +507,7 @@ pub fn stack(kind: StackKind) -> Stack {
                     from: 2,
                     to: 3,
                     mechanism: "real I/O",
-                    text: "The hypervisor's own driver writes to the real disk.",
+                    text: "ESXi's own driver writes to the disk; Hyper-V and Xen pass the write to their root partition or dom0.",
                 },
                 Hop {
                     from: 3,
@@ -623,14 +624,14 @@ pub fn stack(kind: StackKind) -> Stack {
                 Layer {
                     kind: LayerKind::GuestOs,
                     title: "Modified guest OS",
-                    privilege: "ring 1 (Xen on x86-32)",
+                    privilege: "ring 1 (32-bit), 3 (64-bit)",
                     explanation: "A guest kernel ported to the hypervisor: instead of privileged instructions it makes hypercalls, and it uses split drivers. Applications run unchanged (same ABI).",
                 },
                 Layer {
                     kind: LayerKind::Hypervisor,
-                    title: "Hypervisor + driver domain",
-                    privilege: "ring 0",
-                    explanation: "Xen runs in ring 0; the real device drivers live in a privileged driver domain (dom0), which serves the guests' requests from shared-memory rings.",
+                    title: "Xen + dom0",
+                    privilege: "Xen: ring 0",
+                    explanation: "Only Xen runs in ring 0. The device drivers live in dom0, itself a paravirtualized guest (kernel in ring 1 on x86-32, ring 3 on x86-64), whose back-end drivers serve the guests' rings. Driver domains came with Xen 2.0; Xen 1.0 kept drivers inside Xen (Barham et al. 2003).",
                 },
                 HARDWARE,
             ],
@@ -646,25 +647,25 @@ pub fn stack(kind: StackKind) -> Stack {
                     from: 1,
                     to: 2,
                     mechanism: "hypercall",
-                    text: "The guest's front-end driver queues the request in a shared ring and notifies with a hypercall: nothing to trap and emulate.",
+                    text: "The guest's front-end driver queues the request in a shared ring and notifies dom0 through an event channel (a hypercall to Xen): nothing to trap and emulate.",
                 },
                 Hop {
                     from: 2,
                     to: 3,
                     mechanism: "real I/O",
-                    text: "The back-end driver in the driver domain writes to the real disk.",
+                    text: "dom0's back-end passes it to dom0's disk driver, which writes to the disk.",
                 },
                 Hop {
                     from: 3,
                     to: 2,
                     mechanism: "interrupt",
-                    text: "The completion interrupt arrives at the hypervisor.",
+                    text: "The completion interrupt arrives at Xen, which forwards it to dom0 as an event.",
                 },
                 Hop {
                     from: 2,
                     to: 1,
                     mechanism: "event",
-                    text: "An event-channel notification (a virtual interrupt) tells the guest.",
+                    text: "dom0's back-end posts the response in the ring; an event-channel notification (a virtual interrupt) tells the guest.",
                 },
                 Hop {
                     from: 1,
@@ -908,6 +909,45 @@ mod tests {
             rating(StackKind::OsLevel, Criterion::Performance),
             Rating::High
         );
+    }
+
+    #[test]
+    fn only_xen_is_in_ring_0_and_dom0_is_a_paravirtual_guest() {
+        // domain.md "Rings of a paravirtual guest" [V, Xen docs]: Xen in ring 0; a PV kernel,
+        // dom0's included, in ring 1 on x86-32 and ring 3 on x86-64; driver domains came with
+        // Xen 2.0, while Xen 1.0 (Barham et al. 2003) kept drivers inside Xen.
+        let pv = stack(StackKind::Paravirt);
+        let xen = &pv.layers[pv.layer_index(LayerKind::Hypervisor).unwrap()];
+        assert!(!xen.privilege.contains("dom0 ring 0"), "{}", xen.privilege);
+        assert_eq!(xen.privilege, "Xen: ring 0");
+        for fact in ["ring 1 on x86-32", "ring 3 on x86-64", "Xen 2.0", "Xen 1.0"] {
+            assert!(
+                xen.explanation.contains(fact),
+                "{fact}: {}",
+                xen.explanation
+            );
+        }
+        let guest = &pv.layers[pv.layer_index(LayerKind::GuestOs).unwrap()];
+        assert!(
+            guest.privilege.contains("3 (64-bit)"),
+            "{}",
+            guest.privilege
+        );
+    }
+
+    #[test]
+    fn type1_io_path_names_esxi_and_the_root_partition() {
+        // domain.md [V, Xen docs]: ESXi drives devices with its own drivers; Hyper-V and Xen do
+        // I/O through the root partition / dom0 (plus QEMU for HVM device models).
+        let type1 = stack(StackKind::Type1);
+        let hardware = type1.layer_index(LayerKind::Hardware).unwrap();
+        let real_io = type1.hops.iter().find(|hop| hop.to == hardware).unwrap();
+        for name in ["ESXi", "Hyper-V", "root partition", "dom0"] {
+            assert!(real_io.text.contains(name), "{name}: {}", real_io.text);
+        }
+        let hypervisor = &type1.layers[type1.layer_index(LayerKind::Hypervisor).unwrap()];
+        assert!(hypervisor.explanation.contains("QEMU for Xen HVM"));
+        assert!(!real_io.text.starts_with("The hypervisor's own driver"));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //!
 //! The scrollback is a pure function of the trace and the step: every line up to the step is echoed
 //! after a `$` prompt and followed by its output, and `clear` drops what came before. Rows are
-//! wrapped to the terminal's width in characters (the font is monospace), so every row has the same
-//! height and the view only lays out the rows that are on screen. Streams are told apart by a gutter
+//! wrapped to the terminal's width in characters (the font is monospace), at spaces, so every row
+//! has the same height and the view only lays out the rows that are on screen. Streams are told apart by a gutter
 //! mark as well as by colour: `!` for standard error, `#` for the sandbox's own notes.
 
 use crate::tabs::containers::model::output::{OutputLine, Stream};
@@ -111,8 +111,7 @@ fn push_wrapped(
     step: Option<usize>,
     width: usize,
 ) {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.is_empty() {
+    if text.trim_end().is_empty() {
         rows.push(TermRow {
             kind,
             text: String::new(),
@@ -121,10 +120,14 @@ fn push_wrapped(
         });
         return;
     }
-    for (index, chunk) in chars.chunks(width).enumerate() {
+    // Lines break at spaces, as a reader expects (a hash longer than a row is cut).
+    for (index, piece) in crate::draw::wrap_monospace(text, width, width)
+        .into_iter()
+        .enumerate()
+    {
         rows.push(TermRow {
             kind,
-            text: chunk.iter().collect(),
+            text: piece,
             first: index == 0,
             step,
         });
@@ -207,15 +210,12 @@ mod tests {
         ];
         let trace = replay(1, &lines).unwrap();
         let rows = rows(&trace, Some(1), 12, &[]);
-        assert_eq!(rows[0].full_text(), "$ docker fro");
-        assert_eq!(rows[1].full_text(), "  bnicate");
+        assert_eq!(rows[0].full_text(), "$ docker", "breaks at the space");
+        assert_eq!(rows[1].full_text(), "  frobnicate");
         assert!(!rows[1].first);
         let stderr: Vec<&TermRow> = rows.iter().filter(|r| r.kind == RowKind::Stderr).collect();
         assert!(!stderr.is_empty());
-        assert!(
-            stderr[0].full_text().starts_with("! docker: "),
-            "{stderr:?}"
-        );
+        assert!(stderr[0].full_text().starts_with("! docker:"), "{stderr:?}");
         assert_eq!(rows.last().unwrap().full_text(), "  abcdef");
         assert!(rows.iter().all(|r| r.text.chars().count() <= 10));
     }

@@ -219,7 +219,13 @@ fn step_list_ui(
     steps: &[ArchitectureStep],
     current: usize,
 ) -> Option<usize> {
-    let inner = super::panel(painter, theme, rect, "Steps (click one)");
+    // A picture cannot be clicked.
+    let heading = if draw::is_static_picture(painter.ctx()) {
+        "Steps"
+    } else {
+        "Steps (click one)"
+    };
+    let inner = super::panel(painter, theme, rect, heading);
     let row_height = (inner.height() / steps.len().max(1) as f32)
         .min(theme.small_size * 2.6)
         .max(theme.small_size * 1.3);
@@ -435,7 +441,8 @@ fn arrows_ui(
         // Messages between the same two boxes are drawn side by side, centred on the boxes.
         let lane = steps[..index].iter().filter(|s| same_pair(s, step)).count() as f32;
         let lanes = steps.iter().filter(|s| same_pair(s, step)).count() as f32;
-        let spacing = (theme.small_size * 1.6).max(16.0);
+        // Far enough apart that the numbered badges (radius 0.7 small sizes) never touch.
+        let spacing = (theme.small_size * 1.8).max(18.0);
         let (from, to) = (rect_of(step.from), rect_of(step.to));
         let (color, width) = if is_current {
             (theme.accent, theme.stroke_thick * 1.4)
@@ -510,9 +517,11 @@ fn edge_points(from: Rect, to: Rect, offset: f32) -> (Pos2, Pos2) {
 
 /// A message a component sends itself: a loop under its box. Returns the loop's ends.
 fn self_loop(painter: &egui::Painter, rect: Rect, stroke: Stroke) -> (Pos2, Pos2) {
+    // Under the box's left part: arrows to the box below leave from its middle, and their
+    // numbered badges sit there.
     let depth = (rect.height() * 0.35).max(14.0);
-    let a = Pos2::new(rect.center().x - rect.width() * 0.2, rect.max.y);
-    let b = Pos2::new(rect.center().x + rect.width() * 0.2, rect.max.y);
+    let a = Pos2::new(rect.min.x + rect.width() * 0.06, rect.max.y);
+    let b = Pos2::new(rect.min.x + rect.width() * 0.3, rect.max.y);
     let a_low = a + Vec2::new(0.0, depth);
     let b_low = b + Vec2::new(0.0, depth);
     painter.line_segment([a, a_low], stroke);

@@ -74,7 +74,14 @@ fn diagram_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, scene
     let registry = Rect::from_min_size(rect.min, Vec2::new(rect.width(), registry_height));
     host::registry_ui(painter, theme, registry, engine);
 
-    let footer_height = theme.small_size * 1.5;
+    // Networks and the simulated clock, wrapped at the bottom.
+    let networks: Vec<&str> = engine.networks.iter().map(|n| n.name.as_str()).collect();
+    let footer = format!(
+        "Networks: {}    Simulated time: {} since the sandbox started (each typed line takes 2 s)",
+        networks.join(", "),
+        human_duration(engine.now_ms).to_lowercase()
+    );
+    let footer_height = draw::text_height(painter, &footer, theme.small(), rect.width());
     let host_rect = Rect::from_min_max(
         Pos2::new(rect.min.x, registry.max.y + 8.0),
         Pos2::new(rect.max.x, rect.max.y - footer_height - 4.0),
@@ -129,17 +136,9 @@ fn diagram_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, scene
         );
     }
 
-    // Networks and the simulated clock.
-    let networks: Vec<&str> = engine.networks.iter().map(|n| n.name.as_str()).collect();
-    let footer = format!(
-        "Networks: {}    Simulated time: {} since the sandbox started (each typed line takes 2 s)",
-        networks.join(", "),
-        human_duration(engine.now_ms).to_lowercase()
-    );
-    fit_text(
+    draw::text_wrapped(
         painter,
-        Pos2::new(rect.min.x, rect.max.y),
-        Align2::LEFT_BOTTOM,
+        Pos2::new(rect.min.x, rect.max.y - footer_height),
         &footer,
         theme.small(),
         theme.text_muted,

@@ -188,15 +188,8 @@ pub fn columns_ui(
         0.0
     } else if list_files {
         // Room for the longest writable-layer listing, up to 45 % of the height.
-        let entries = columns
-            .iter()
-            .flat_map(|column| &column.containers)
-            .filter_map(|index| engine.containers.get(*index))
-            .map(|container| container.upper.len())
-            .max()
-            .unwrap_or(0);
-        let wanted = theme.body_size * 1.3
-            + theme.small_size * (1.4 + 1.0 + 1.25 * (entries as f32 + 1.0) + 1.6);
+        let listing = listing_height(painter, theme, engine, columns, changes, width);
+        let wanted = theme.body_size * 1.3 + theme.small_size * (1.4 + 1.0 + 1.25 + 1.6) + listing;
         wanted.min(rect.height() * 0.45).max(theme.small_size * 8.0)
     } else {
         theme.small_size * 6.4
@@ -271,13 +264,16 @@ fn image_ui(
     let layers = engine.images.layers_of(image);
     let size = human_size(engine.images.size_of(image), 3);
     let pulled_now = tags.iter().any(|t| changes.images.contains(t));
-    let heading_height = theme.body_size * 1.5 + theme.small_size * 1.3;
-    let heading = Rect::from_min_size(stack.min, Vec2::new(stack.width(), heading_height));
     let users = match column.containers.len() {
         0 => String::new(),
         1 => " · under 1 container".to_owned(),
         n => format!(" · shared by {n} containers"),
     };
+    // The summary wraps in a narrow column rather than being cut.
+    let summary = format!("{} read-only layers · {size}{users}", layers.len());
+    let summary_height = draw::text_height(painter, &summary, theme.small(), stack.width() - 10.0);
+    let heading_height = theme.body_size * 1.5 + summary_height + 2.0;
+    let heading = Rect::from_min_size(stack.min, Vec2::new(stack.width(), heading_height));
     let label = format!(
         "image {name}: {} read-only layers, {size}{users}{}",
         layers.len(),
@@ -305,7 +301,8 @@ fn image_ui(
         heading_stroke,
         egui::StrokeKind::Inside,
     );
-    fit_text(
+    // An untagged image is named by its id, cut like `docker images` cuts ids.
+    let title = draw::excerpt(
         painter,
         heading.left_top() + Vec2::new(5.0, 2.0),
         Align2::LEFT_TOP,
@@ -314,11 +311,10 @@ fn image_ui(
         theme.text,
         heading.width() - 10.0,
     );
-    fit_text(
+    draw::text_wrapped(
         painter,
-        heading.left_bottom() + Vec2::new(5.0, -2.0),
-        Align2::LEFT_BOTTOM,
-        &format!("{} read-only layers · {size}{users}", layers.len()),
+        Pos2::new(heading.min.x + 5.0, title.max.y),
+        &summary,
         theme.small(),
         theme.text,
         heading.width() - 10.0,
@@ -469,7 +465,8 @@ fn layer_row_ui(
         right = left - 3.0;
     }
     let text_right = if two_lines { row.max.x - 3.0 } else { right };
-    fit_text(
+    // The layer's CREATED BY is cut where the box ends, as `docker history` cuts it.
+    draw::excerpt(
         painter,
         Pos2::new(row.min.x + 4.0, text_y),
         Align2::LEFT_CENTER,
@@ -659,51 +656,86 @@ fn container_ui(
         egui::Id::unique(("containers-writable", container.id.short())),
         &format!("writable layer of {}: {}", container.name, files.join(", ")),
     );
-    let row = theme.small_size * 1.25;
     let mut y = summary_rect.max.y + 2.0;
-    for (path, entry) in &container.upper {
-        if y + row > inner.max.y {
+    let lines = file_lines(container, changes);
+    let count = lines.len();
+    for (index, (text, changed_now)) in lines.into_iter().enumerate() {
+        let color = if changed_now {
+            theme.accent
+        } else {
+            theme.text
+        };
+        // A long path wraps onto a second row rather than losing its end.
+        let galley = painter.layout(text, theme.small(), color, inner.width());
+        if y + galley.size().y > inner.max.y {
             fit_text(
                 painter,
                 Pos2::new(inner.min.x, y),
                 Align2::LEFT_TOP,
-                "…",
+                &format!("… {} more", count - index),
                 theme.small(),
                 theme.text,
                 inner.width(),
             );
             break;
         }
-        let whiteout = matches!(
-            entry,
-            crate::tabs::containers::model::image::FileEntry::Whiteout
-        );
-        let what = changes
-            .files
-            .iter()
-            .find(|(c, p, _)| *c == container.id && p == path)
-            .map(|(_, _, what)| *what);
-        let mark = if whiteout { "✖ whiteout" } else { "✏ file" };
-        let text = match what {
-            Some(what) => format!("{mark} {path}  ← {what} now"),
-            None => format!("{mark} {path}"),
-        };
-        let color = if what.is_some() {
-            theme.accent
-        } else {
-            theme.text
-        };
-        fit_text(
-            painter,
-            Pos2::new(inner.min.x, y),
-            Align2::LEFT_TOP,
-            &text,
-            theme.small(),
-            color,
-            inner.width(),
-        );
-        y += row;
+        y += galley.size().y;
+        painter.galley(Pos2::new(inner.min.x, y - galley.size().y), galley, color);
     }
+}
+
+/// A container's writable-layer entries as the diagram lists them, and whether this step
+/// changed each.
+fn file_lines(container: &Container, changes: &Changes) -> Vec<(String, bool)> {
+    container
+        .upper
+        .iter()
+        .map(|(path, entry)| {
+            let whiteout = matches!(
+                entry,
+                crate::tabs::containers::model::image::FileEntry::Whiteout
+            );
+            let what = changes
+                .files
+                .iter()
+                .find(|(c, p, _)| *c == container.id && p == path)
+                .map(|(_, _, what)| *what);
+            let mark = if whiteout { "✖ whiteout" } else { "✏ file" };
+            match what {
+                Some(what) => (format!("{mark} {path}  ← {what} now"), true),
+                None => (format!("{mark} {path}"), false),
+            }
+        })
+        .collect()
+}
+
+/// The height the longest writable-layer listing of `columns` takes, wrapped in boxes of a
+/// column's width shared by its containers.
+fn listing_height(
+    painter: &egui::Painter,
+    theme: &Theme,
+    engine: &Engine,
+    columns: &[Column],
+    changes: &Changes,
+    column_width: f32,
+) -> f32 {
+    columns
+        .iter()
+        .flat_map(|column| {
+            let boxes = column.containers.len().clamp(1, 4) as f32;
+            let width = (column_width - 4.0 * (boxes - 1.0)) / boxes - 8.0;
+            column
+                .containers
+                .iter()
+                .filter_map(|index| engine.containers.get(*index))
+                .map(move |container| {
+                    file_lines(container, changes)
+                        .iter()
+                        .map(|(text, _)| draw::text_height(painter, text, theme.small(), width))
+                        .sum::<f32>()
+                })
+        })
+        .fold(0.0, f32::max)
 }
 
 /// The registry's repositories as chips; pulled ones say so.

@@ -57,42 +57,104 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &ImmutableScene) {
     let Some(step) = scene.current() else {
         return;
     };
-    let sources_height = theme.small_size * 1.5;
-    // The fleet takes what its boxes need (at most half); the cost or load panel the rest.
-    let count = step.servers.len().max(1);
-    let per_row = count.min(((body.width() / (theme.body_size * 9.0)).floor() as usize).max(1));
-    let rows = count.div_ceil(per_row) as f32;
-    let fleet_height =
-        (theme.body_size * 2.4 + rows * (theme.body_size * 6.5 + 10.0)).min(body.height() * 0.5);
-    let fleet_rect = Rect::from_min_size(body.min, Vec2::new(body.width(), fleet_height));
+    // The largest type at which the fleet, the cost bars and every step of the history fit.
+    let theme = &draw::fitted_theme(&painter, theme, |theme, painter| {
+        let layout = Layout::new(painter, theme, body, scene, step);
+        layout.needed <= body.height()
+    });
+    let layout = Layout::new(&painter, theme, body, scene, step);
+    fleet_ui(ui, &painter, theme, layout.fleet, scene, step);
     let rest = Rect::from_min_max(
-        Pos2::new(body.min.x, fleet_rect.max.y + 10.0),
-        Pos2::new(body.max.x, body.max.y - sources_height - 4.0),
+        Pos2::new(body.min.x, layout.fleet.max.y + GAP),
+        Pos2::new(body.max.x, layout.sources.min.y - GAP),
     );
-    fleet_ui(ui, &painter, theme, fleet_rect, scene, step);
     match scene.preset {
         ImmutablePreset::Autoscale => load_ui(&painter, theme, rest, scene),
         _ => {
-            let cost_height = (theme.body_size * 2.0
-                + theme.body_size * 2.6 * 2.0
-                + 16.0
-                + theme.small_size * 5.0)
-                .min(rest.height() * 0.6);
-            let cost = Rect::from_min_size(rest.min, Vec2::new(rest.width(), cost_height));
-            let history = Rect::from_min_max(Pos2::new(rest.min.x, cost.max.y + 10.0), rest.max);
+            let cost = Rect::from_min_size(rest.min, Vec2::new(rest.width(), layout.cost_height));
+            let history = Rect::from_min_max(Pos2::new(rest.min.x, cost.max.y + GAP), rest.max);
             cost_ui(&painter, theme, cost, &scene.params, scene.preset);
             history_ui(&painter, theme, history, scene);
         }
     }
-    fit_text(
+    draw::text_wrapped(
         &painter,
-        Pos2::new(body.min.x, body.max.y),
-        Align2::LEFT_BOTTOM,
-        &format!("Sources: {}; {}", SOURCES[0], SOURCES[3]),
+        layout.sources.min,
+        &sources_text(),
         theme.small(),
         theme.text_muted,
         body.width(),
     );
+}
+
+/// Space between the panels.
+const GAP: f32 = 10.0;
+
+fn sources_text() -> String {
+    format!("Sources: {}; {}", SOURCES[0], SOURCES[3])
+}
+
+/// Where the view's parts go, and how much height they need in all.
+struct Layout {
+    fleet: Rect,
+    cost_height: f32,
+    sources: Rect,
+    needed: f32,
+}
+
+impl Layout {
+    fn new(
+        painter: &egui::Painter,
+        theme: &Theme,
+        body: Rect,
+        scene: &ImmutableScene,
+        step: &FleetStep,
+    ) -> Self {
+        let panel_chrome = theme.body_size * 1.4 + 20.0;
+        let sources_height =
+            draw::text_height(painter, &sources_text(), theme.small(), body.width());
+        let sources =
+            Rect::from_min_max(Pos2::new(body.min.x, body.max.y - sources_height), body.max);
+        // The fleet's boxes: a name, a version, the most patches any server carries, the tag.
+        let count = step.servers.len().max(1);
+        let per_row = count.min(((body.width() / (theme.body_size * 9.0)).floor() as usize).max(1));
+        let rows = count.div_ceil(per_row) as f32;
+        let patches = scene
+            .steps
+            .iter()
+            .flat_map(|step| step.servers.iter().map(|server| server.patches.len()))
+            .max()
+            .unwrap_or(0) as f32;
+        let box_height =
+            theme.body_size * 1.4 + theme.small_size * (1.35 * (1.0 + patches) + 1.8) + 12.0;
+        let fleet_height = panel_chrome + rows * box_height + (rows - 1.0) * GAP;
+        let fleet = Rect::from_min_size(body.min, Vec2::new(body.width(), fleet_height));
+        let (cost_height, rest_needed) = match scene.preset {
+            ImmutablePreset::Autoscale => (0.0, theme.small_size * 12.0),
+            _ => {
+                let note_height = draw::text_height(
+                    painter,
+                    &cost_note(&scene.params),
+                    theme.small(),
+                    body.width() - 16.0,
+                );
+                let cost = panel_chrome + 2.0 * (theme.body_size * 2.2 + 8.0) + note_height;
+                let history = panel_chrome + scene.steps.len() as f32 * history_row(theme);
+                (cost, cost + GAP + history)
+            }
+        };
+        Self {
+            fleet,
+            cost_height,
+            sources,
+            needed: fleet_height + GAP + rest_needed + GAP + sources_height,
+        }
+    }
+}
+
+/// The height of one row of the history.
+fn history_row(theme: &Theme) -> f32 {
+    theme.small_size * 1.4
 }
 
 fn fleet_ui(
@@ -216,7 +278,10 @@ fn fleet_ui(
             tag(
                 painter,
                 theme,
-                Pos2::new(cell.max.x - theme.small_size * 5.0, cell.min.y),
+                Pos2::new(
+                    cell.max.x - theme.small_size * 5.0,
+                    cell.min.y + theme.small_size,
+                ),
                 "changed",
                 theme.accent,
             );
@@ -278,7 +343,7 @@ fn cost_ui(
     let label_width = (inner.width() * 0.28).max(theme.body_size * 10.0);
     let total_width = theme.body_size * 5.0;
     let bar_width = (inner.width() - label_width - total_width - 16.0).max(40.0);
-    let row_height = (inner.height() / 3.2).min(theme.body_size * 2.6);
+    let row_height = theme.body_size * 2.2;
     for (index, (title, this_preset, segments)) in bars.iter().enumerate() {
         let y = inner.min.y + index as f32 * (row_height + 8.0);
         let label_rect = Rect::from_min_size(
@@ -332,10 +397,7 @@ fn cost_ui(
             theme.text,
         );
     }
-    let note = format!(
-        "Roll out = {} replicas × ({} s start + {} s health check), one after another. The fix itself is one line either way: immutable takes {immutable} s and keeps every replica identical (scaling out is starting more copies); in place takes {in_place} s, but servers that miss a patch or get hand edits drift apart.",
-        params.servers, params.start_secs, params.health_check_secs
-    );
+    let note = cost_note(params);
     let note_rect = Rect::from_min_max(
         Pos2::new(inner.min.x, inner.min.y + 2.0 * (row_height + 8.0)),
         inner.max,
@@ -349,6 +411,15 @@ fn cost_ui(
         theme.text,
         note_rect.width(),
     );
+}
+
+/// What the cost bars add up, in words.
+fn cost_note(params: &FleetParams) -> String {
+    let (immutable, in_place) = small_fix_cost_secs(params);
+    format!(
+        "Roll out = {} replicas × ({} s start + {} s health check), one after another. The fix itself is one line either way: immutable takes {immutable} s and keeps every replica identical (scaling out is starting more copies); in place takes {in_place} s, but servers that miss a patch or get hand edits drift apart.",
+        params.servers, params.start_secs, params.health_check_secs
+    )
 }
 
 /// The autoscaler's load curve: one bar per step, the replicas it needs written above.
@@ -416,8 +487,7 @@ fn history_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, scene: &Immuta
     }
     let inner = super::panel(painter, theme, rect, "Configurations step by step");
     let current = scene.timeline.step();
-    let rows = scene.steps.len().max(1) as f32;
-    let row = (inner.height() / rows).min(theme.small_size * 1.9);
+    let row = history_row(theme);
     let name_width = theme.small_size * 7.0;
     let time_width = theme.small_size * 4.5;
     for (index, step) in scene.steps.iter().enumerate().take(current + 1) {

@@ -60,7 +60,8 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &MicroScene) {
     let Some(step) = scene.current() else {
         return;
     };
-    let source_height = theme.small_size * 2.8;
+    let source = format!("Source: {} {}", SOURCES[0], SOURCES[2]);
+    let source_height = draw::text_height(&painter, &source, theme.small(), body.width()) + 4.0;
     let main = Rect::from_min_max(body.min, Pos2::new(body.max.x, body.max.y - source_height));
     let (left, right) = super::split_h(main, 0.6, 14.0);
     let path = step_path(scene);
@@ -72,15 +73,13 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &MicroScene) {
         MicroPreset::ScaleOne => scaling_ui(&painter, theme, right, step),
         MicroPreset::ServiceFails => failure_ui(&painter, theme, right, step),
     }
-    let source_rect = Rect::from_min_max(Pos2::new(body.min.x, main.max.y + 4.0), body.max);
-    let clipped = painter.with_clip_rect(source_rect.intersect(painter.clip_rect()));
     draw::text_wrapped(
-        &clipped,
-        source_rect.min,
-        &format!("Source: {} {}", SOURCES[0], SOURCES[2]),
+        &painter,
+        Pos2::new(body.min.x, main.max.y + 4.0),
+        &source,
         theme.small(),
         theme.text_muted,
-        source_rect.width(),
+        body.width(),
     );
 }
 
@@ -308,11 +307,9 @@ fn diagram_ui(
         };
         draw::arrow(painter, a, b, stroke);
         let mid = a + (b - a) * 0.5;
-        let text = if monolith {
-            format!("{} fn call {}", index + 1, format_ns(hop.call_ns))
-        } else {
-            format!("{} network {}", index + 1, format_ns(hop.call_ns))
-        };
+        // Each call is numbered on its arrow; the list beside the diagram says what it costs
+        // (whole words on every arrow ran into each other where arrows meet).
+        let text = (index + 1).to_string();
         let fill = if *is_current {
             theme.accent
         } else {

@@ -9,7 +9,7 @@ pub mod microservices;
 pub mod service_models;
 mod terminal;
 
-use egui::{Align2, Color32, Painter, Pos2, Rect, Stroke, Vec2};
+use egui::{Color32, Painter, Pos2, Rect, Stroke, Vec2};
 
 use super::model::View;
 use super::model::container::ContainerState;
@@ -85,10 +85,9 @@ pub fn panel(painter: &Painter, theme: &Theme, rect: Rect, heading: &str) -> Rec
         egui::StrokeKind::Inside,
     );
     let inner = rect.shrink(8.0);
-    let heading_rect = draw::fit_text(
+    let heading_rect = draw::text_wrapped(
         painter,
         inner.min,
-        Align2::LEFT_TOP,
         heading,
         theme.body(),
         theme.text,

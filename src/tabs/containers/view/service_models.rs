@@ -40,8 +40,11 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
         "Who manages what: on-premises, IaaS, OS-level virtualization and PaaS",
         "Filled cells with \"You\" are yours to install, patch and secure; \"Provider\" cells are the platform's. Containers share the host kernel, so the operating system is split.",
     );
-    let info_height = theme.body_size * 3.6;
-    let sources_height = theme.small_size * 1.5;
+    // A picture cannot be clicked: without a selected cell it has no explanation box.
+    let explains = scene.select.is_some() || !draw::is_static_picture(ui.ctx());
+    let info_height = if explains { theme.body_size * 3.6 } else { 0.0 };
+    let sources = format!("Sources: {}; {}", SOURCES[0], SOURCES[1]);
+    let sources_height = draw::text_height(&painter, &sources, theme.small(), body.width());
     let table = Rect::from_min_max(
         body.min,
         Pos2::new(body.max.x, body.max.y - info_height - sources_height - 16.0),
@@ -140,6 +143,17 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
         };
     }
 
+    draw::text_wrapped(
+        &painter,
+        Pos2::new(body.min.x, body.max.y - sources_height),
+        &sources,
+        theme.small(),
+        theme.text_muted,
+        body.width(),
+    );
+    if !explains {
+        return;
+    }
     // The explanation of the selected cell.
     let info_rect = Rect::from_min_max(
         Pos2::new(body.min.x, table.max.y + 8.0),
@@ -174,15 +188,6 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
         theme.body(),
         theme.text,
         inner.width(),
-    );
-    fit_text(
-        &painter,
-        Pos2::new(body.min.x, body.max.y),
-        Align2::LEFT_BOTTOM,
-        &format!("Sources: {}; {}", SOURCES[0], SOURCES[1]),
-        theme.small(),
-        theme.text_muted,
-        body.width(),
     );
 }
 

@@ -3,6 +3,7 @@
 //! The prompt keeps the keyboard after Enter (its Enter key is not the "end editing" key), so the
 //! next command can be typed at once; Up and Down recall earlier lines. The scrollback lays out only
 //! the rows on screen: every row is one line of monospace text, wrapped beforehand to the width.
+//! A static picture (an export) shows no prompt, only the newest whole rows that fit.
 
 use egui::text::LayoutJob;
 use egui::{Color32, Key, Modifiers, Rect, TextFormat, Ui, Vec2};
@@ -94,6 +95,13 @@ pub fn terminal_ui(ui: &mut Ui, theme: &Theme, rect: Rect, scene: &mut CliScene)
         theme.text_muted,
     );
 
+    let scroll_top = legend.max.y + 4.0;
+    if crate::draw::is_static_picture(ui.ctx()) {
+        let rect = Rect::from_min_max(egui::pos2(inner.min.x, scroll_top), inner.max);
+        static_scrollback_ui(&painter, theme, rect, scene, columns, row_height);
+        return;
+    }
+
     // The prompt at the bottom, with a warning above it when typing drops later steps.
     let prompt_height = row_height + 12.0;
     let dropped = scene.steps_after_current();
@@ -107,7 +115,7 @@ pub fn terminal_ui(ui: &mut Ui, theme: &Theme, rect: Rect, scene: &mut CliScene)
         inner.max,
     );
     let scroll_rect = Rect::from_min_max(
-        egui::pos2(inner.min.x, legend.max.y + 4.0),
+        egui::pos2(inner.min.x, scroll_top),
         egui::pos2(inner.max.x, prompt_rect.min.y - warning_height - 4.0),
     );
     if dropped > 0 {
@@ -166,6 +174,27 @@ fn scrollback_ui(
     });
 }
 
+/// The newest rows that fit whole in `rect`, as a terminal shows them after the last command.
+fn static_scrollback_ui(
+    painter: &egui::Painter,
+    theme: &Theme,
+    rect: Rect,
+    scene: &mut CliScene,
+    columns: usize,
+    row_height: f32,
+) {
+    let current = scene.current().map(|(step, _)| step);
+    let rows = scene.rows(columns);
+    let fit = (rect.height() / row_height).floor().max(0.0) as usize;
+    let first = rows.len().saturating_sub(fit);
+    for (offset, row) in rows[first..].iter().enumerate() {
+        let is_current = row.step.is_some() && row.step == current;
+        let galley = painter.layout_job(row_job(theme, row, is_current));
+        let pos = egui::pos2(rect.min.x, rect.min.y + offset as f32 * row_height);
+        painter.galley(pos, galley, theme.text);
+    }
+}
+
 fn prompt_ui(ui: &mut Ui, theme: &Theme, rect: Rect, scene: &mut CliScene) {
     let id = egui::Id::unique("containers-terminal-prompt");
     let focused = ui.memory(|memory| memory.has_focus(id));
@@ -201,7 +230,7 @@ fn prompt_ui(ui: &mut Ui, theme: &Theme, rect: Rect, scene: &mut CliScene) {
                 .id(id)
                 .font(theme.mono())
                 .desired_width(ui.available_width())
-                .hint_text("type a command, e.g. docker run -d --name web nginx (Enter runs it)")
+                .hint_text("type a docker command; Enter runs it")
                 .return_key(None);
             let output = edit.show(ui);
             output

@@ -3,8 +3,9 @@
 //! This is the hardware's half of every mode. The checks come in the order the lesson needs:
 //! in VMX non-root mode, configured instructions exit first; then privileged instructions fault if
 //! the real CPL is too high; then writes to a write-protected page table fault. Critical instructions
-//! never fault, so they run here against the *real* state, which is exactly the Popek-Goldberg
-//! problem: `popf` at CPL 1 quietly keeps IF, `pushf` shows the real IF, `sgdt` shows the host's table.
+//! do not fault (`sgdt` only on a CPU without UMIP), so they run here against the *real* state,
+//! which is exactly the Popek-Goldberg problem: `popf` at CPL 1 quietly keeps IF, `pushf` shows the
+//! real IF, `sgdt` shows the host's table.
 
 use super::cpu::{
     CodeAddr, CpuState, EVT_MASK_ADDR, PAGE_TABLE_ENTRIES, Space, VmxMode, flags_if, flags_iopl,
@@ -49,7 +50,7 @@ impl Machine<'_> {
         if non_root && let Some(reason) = configured_exit(instr) {
             return Ok(Hw::Exit(reason));
         }
-        if !privilege_allows(instr, &self.real) {
+        if !privilege_allows(instr, &self.real) || umip_blocks(instr, &self.real, self.umip) {
             return Ok(Hw::Fault(FaultKind::GeneralProtection));
         }
         if let Some(addr) = instr.store_address(&self.regs.general)
@@ -203,9 +204,10 @@ impl Machine<'_> {
                 u8::from(before.if_flag)
             ),
             Instr::Sgdt(_) if vmm && before.gdtr != before_virt.gdtr => format!(
-                "sgdt is not privileged: the guest reads the real descriptor-table base {:#x}, the \
-                 VMM's own table, instead of its own {:#x}.",
-                before.gdtr, before_virt.gdtr
+                "sgdt is not privileged and, without UMIP, does not fault at CPL {}: the guest \
+                 reads the real descriptor-table base {:#x}, the VMM's own table, instead of its \
+                 own {:#x}.",
+                before.cpl, before.gdtr, before_virt.gdtr
             ),
             Instr::Sgdt(_) => format!(
                 "{who} runs sgdt {place} and reads its descriptor-table base {:#x}.",
@@ -248,6 +250,13 @@ fn configured_exit(instr: &Instr) -> Option<ExitReason> {
         Instr::Lpt(_) => Some(ExitReason::CrAccess),
         _ => None,
     }
+}
+
+/// Whether UMIP stops the instruction: with CR4.UMIP = 1, SGDT, SIDT, SLDT, SMSW and STR raise
+/// #GP at CPL > 0 (Intel SDM; domain.md section 1). Of those the toy ISA has SGDT. POPF is not
+/// affected: UMIP does not fix its silent IF.
+fn umip_blocks(instr: &Instr, real: &CpuState, umip: bool) -> bool {
+    umip && real.cpl > 0 && matches!(instr, Instr::Sgdt(_))
 }
 
 /// Whether the real CPU lets the instruction run at its privilege (SDM: CLI/STI/IN/OUT need

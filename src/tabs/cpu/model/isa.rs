@@ -7,7 +7,8 @@
 //! - `cli`/`sti`/`in`/`out` raise #GP when CPL > IOPL; `hlt` and the table/page-table loads raise #GP
 //!   outside CPL 0.
 //! - `popf` at CPL > IOPL raises no exception and leaves IF unchanged; `pushf` exposes the real IF;
-//!   `sgdt` reveals the real descriptor-table base. These are *critical*: sensitive but unprivileged.
+//!   `sgdt` reveals the real descriptor-table base (on a CPU without UMIP; with CR4.UMIP = 1 it
+//!   faults at CPL > 0). These are *critical*: sensitive but unprivileged.
 //!
 //! Toy simplification, stated to students: `iret` is privileged here, so that only `popf`, `pushf`
 //! and `sgdt` are critical. Real x86 IRET is not privileged (see the Intel SDM).
@@ -297,7 +298,8 @@ pub enum Instr {
     Pushf,
     /// `popf`: pop the flags word; IF changes only if CPL <= IOPL, IOPL only at CPL 0. Never faults.
     Popf,
-    /// `sgdt rD`: store the descriptor-table base register. Never faults.
+    /// `sgdt rD`: store the descriptor-table base register. Never faults on a CPU without UMIP;
+    /// with CR4.UMIP = 1 it raises #GP at CPL > 0 (Intel SDM; handled in `exec`).
     Sgdt(Reg),
     /// `syscall`: enter the kernel at `sys_entry`, pushing a return frame (like x86-32 `int 0x80`).
     Syscall,
@@ -468,7 +470,8 @@ mod tests {
 
     #[test]
     fn classes_follow_the_sdm_facts_in_domain_md() {
-        // CLI/STI fault at CPL > IOPL; POPF/PUSHF/SGDT never fault (domain.md section 1, [V] SDM).
+        // CLI/STI fault at CPL > IOPL; POPF/PUSHF never fault, SGDT not without UMIP (domain.md
+        // section 1, [V] SDM).
         assert_eq!(Instr::Cli.class(), InstrClass::Privileged);
         assert_eq!(Instr::Sti.class(), InstrClass::Privileged);
         assert!(Instr::Cli.iopl_sensitive());

@@ -25,22 +25,37 @@ use super::trace::{Counters, Cursor, Ending, Lane, Step, Trace, Transfer, Transf
 /// The most steps a run may take. Presets need well under 200; the guard stops endless loops.
 pub const MAX_STEPS: usize = 2_000;
 
-/// Runs a preset under a mode with the default cost model.
+/// Runs a preset under a mode with the default cost model, on a CPU without UMIP.
 pub fn run(mode: Mode, program: Program) -> Result<Trace, RunError> {
     run_with_costs(mode, program, &CostModel::default())
 }
 
+/// Runs a preset under a mode with the default cost model on a CPU with or without UMIP
+/// (CR4.UMIP = 1: SGDT and its kin raise #GP at CPL > 0; Intel SDM, domain.md section 1).
+pub fn run_on_cpu(mode: Mode, program: Program, umip: bool) -> Result<Trace, RunError> {
+    run_preset(mode, program, &CostModel::default(), umip)
+}
+
 /// Runs a preset under a mode with a given cost model.
 pub fn run_with_costs(mode: Mode, program: Program, costs: &CostModel) -> Result<Trace, RunError> {
+    run_preset(mode, program, costs, false)
+}
+
+fn run_preset(
+    mode: Mode,
+    program: Program,
+    costs: &CostModel,
+    umip: bool,
+) -> Result<Trace, RunError> {
     let code = program.code()?;
-    let mut trace = run_code(mode, &code, costs)?;
+    let mut trace = Machine::new(mode, &code, *costs, umip).run()?;
     trace.program = Some(program);
     Ok(trace)
 }
 
 /// Runs assembled code (a preset's or a custom program) under a mode.
 pub fn run_code(mode: Mode, code: &ProgramCode, costs: &CostModel) -> Result<Trace, RunError> {
-    Machine::new(mode, code, *costs).run()
+    Machine::new(mode, code, *costs, false).run()
 }
 
 /// Interrupts and exceptions the kernel handles, with the label of the handler.
@@ -111,10 +126,13 @@ pub(super) struct Machine<'c> {
     pub(super) counters: Counters,
     pub(super) steps: Vec<Step>,
     ending: Option<Ending>,
+    /// CR4.UMIP of the real CPU: SGDT raises #GP outside CPL 0 (Intel since about 2018, AMD
+    /// Zen 2). Without it SGDT is one of x86's critical instructions.
+    pub(super) umip: bool,
 }
 
 impl<'c> Machine<'c> {
-    fn new(mode: Mode, code: &'c ProgramCode, costs: CostModel) -> Self {
+    fn new(mode: Mode, code: &'c ProgramCode, costs: CostModel, umip: bool) -> Self {
         let app = code.app.as_ref();
         let starts_in_app = app.is_some();
         let pc = CodeAddr {
@@ -157,6 +175,7 @@ impl<'c> Machine<'c> {
             counters: Counters::default(),
             steps: Vec::new(),
             ending: None,
+            umip,
         };
         if mode == Mode::Paravirt {
             machine.mem[EVT_MASK_ADDR as usize] = u32::from(!guest.if_flag);
@@ -710,6 +729,33 @@ pub(super) mod tests {
             trace.steps[trap].guest_at.next(),
             "the guest resumes after the emulated instruction"
         );
+    }
+
+    #[test]
+    fn umip_makes_sgdt_trap_but_leaves_popf_silent() {
+        // Intel SDM, CR4.UMIP (domain.md section 1): with UMIP = 1, SGDT at CPL > 0 raises #GP,
+        // so trap-and-emulate now traps and hands the guest its own table; POPF's IF update is
+        // still silently dropped at CPL > IOPL, the example UMIP does not fix.
+        let umip = run_on_cpu(Mode::TrapEmulate, Program::Sgdt, true).expect("runs");
+        assert_eq!(word(&umip, 0x22), 0x2000, "the guest's own table");
+        let traps = |trace: &Trace| trace.last().expect("steps").state.counters.traps;
+        let plain = trace_of(Mode::TrapEmulate, Program::Sgdt);
+        assert_eq!(traps(&umip), traps(&plain) + 1, "sgdt now traps");
+        assert!(
+            umip.first_step("sgdt").is_none(),
+            "it never runs unprivileged"
+        );
+        for mode in Mode::ALL {
+            let seen = word(&run_on_cpu(*mode, Program::Sgdt, true).expect("runs"), 0x22);
+            assert_eq!(seen, 0x2000, "{}", mode.slug());
+            let popf = run_on_cpu(*mode, Program::Popf, true).expect("runs");
+            assert_eq!(
+                popf.first_step("irq-lost").is_some(),
+                *mode == Mode::TrapEmulate,
+                "{}: UMIP does not fix popf",
+                mode.slug()
+            );
+        }
     }
 
     #[test]

@@ -64,7 +64,7 @@ impl Mode {
             Self::TrapEmulate => {
                 "The guest kernel runs deprivileged at CPL 1; each privileged instruction traps to the \
                  VMM, which emulates it on the virtual CPU and resumes the guest, but critical \
-                 instructions such as popf do not trap."
+                 instructions such as popf (and sgdt on a CPU without UMIP) do not trap."
             }
             Self::BinaryTranslation => {
                 "The VMM translates guest-kernel basic blocks on first use into a translation cache, \

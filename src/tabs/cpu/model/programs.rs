@@ -148,8 +148,8 @@ impl Program {
                  until it exits."
             }
             Self::Sgdt => {
-                "The kernel loads its descriptor table at 0x2000 and reads the register back: a \
-                 deprivileged kernel sees the host's table instead."
+                "The kernel loads its descriptor table at 0x2000 and reads the register back: on a \
+                 CPU without UMIP a deprivileged kernel sees the host's table instead."
             }
         }
     }
@@ -383,7 +383,7 @@ sys_entry:  hcall block           ; was: hlt
 const SGDT_KERNEL: &str = "\
 start:      mov   r1, 0x2000      ; the guest's descriptor table
             lgdt  r1              ; load the descriptor-table register
-            sgdt  r2              ; read it back: not privileged, never traps
+            sgdt  r2              ; read it back: traps only with UMIP
             store [0x22], r2      ; remember what the kernel saw
 idle:       hlt
             jmp   idle

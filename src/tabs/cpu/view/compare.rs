@@ -21,10 +21,11 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, data: &CompareData, timeline: &Time
     let painter = ui.painter_at(rect);
     let row = data.row(timeline.step());
     let title = format!(
-        "{}: {} beside {}",
+        "{}: {} beside {}{}",
         data.a.program().title(),
         data.a.mode().title(),
-        data.b.mode().title()
+        data.b.mode().title(),
+        data.a.cpu_note()
     );
     let caption = format!(
         "Row {} of {}. Both sides complete the same guest instructions on the same row; the side with \
@@ -74,8 +75,29 @@ fn column_ui(
     step_index: usize,
     fraction: f64,
 ) {
+    // The column's words take the largest type that leaves the lanes at least half of it.
+    let lanes_share = column.min.y + column.height() * 0.5;
+    let theme = &draw::fitted_theme(painter, theme, |theme, painter| {
+        let (top, bottom) = column_parts_ui(ui, painter, theme, column, data, step_index, None);
+        top + column.max.y - bottom <= lanes_share
+    });
+    column_parts_ui(ui, painter, theme, column, data, step_index, Some(fraction));
+}
+
+/// Draws a column: its heading, the step, the moment banner, then the lanes (when `fraction` is
+/// given; measuring leaves them out), the state line and the counters at the bottom. Returns
+/// where the lanes start and where the parts below them start.
+fn column_parts_ui(
+    ui: &Ui,
+    painter: &egui::Painter,
+    theme: &Theme,
+    column: Rect,
+    data: &RunData,
+    step_index: usize,
+    fraction: Option<f64>,
+) -> (f32, f32) {
     let Some(step) = data.trace.step(step_index) else {
-        return;
+        return (column.min.y, column.max.y);
     };
     let mode = data.mode();
     let prefix = format!("{}: ", mode.title());
@@ -88,11 +110,6 @@ fn column_ui(
         theme.text,
         column.width(),
     );
-    let label_height = theme.small_size * 1.3 * 3.0;
-    let label_rect = Rect::from_min_size(
-        Pos2::new(column.min.x, heading.max.y),
-        Vec2::new(column.width(), label_height),
-    );
     let text = format!(
         "Step {} of {} · {}: {}",
         step_index + 1,
@@ -100,9 +117,9 @@ fn column_ui(
         step.slug,
         step.label
     );
-    draw::text_wrapped(
-        &painter.with_clip_rect(label_rect.intersect(painter.clip_rect())),
-        label_rect.min,
+    let label_rect = draw::text_wrapped(
+        &clipped,
+        Pos2::new(column.min.x, heading.max.y),
         &text,
         theme.small(),
         theme.text_muted,
@@ -115,37 +132,37 @@ fn column_ui(
         top = panels::moment_ui(ui, painter, theme, area, moment, &prefix) + 4.0;
     }
     let if_gap = moment.as_ref().is_some_and(|moment| moment.if_gap);
-    // The counters need about seven small rows and a cycles line; the lanes take the rest.
-    let counters_height = theme.small_size * 1.5 * 5.0 + theme.body_size * 1.6;
-    let lanes_bottom = (column.max.y - counters_height - theme.small_size * 2.6 - 2.0 * PANEL_GAP)
-        .max(top + (column.max.y - top) * 0.45);
+    // The state line and the counters sit at the bottom; measure them, then draw them there.
+    let below_height = draw::measuring(painter, |invisible| {
+        let area = Rect::from_min_max(Pos2::new(column.min.x, top), column.max);
+        let state_end = panels::state_line_ui(ui, invisible, theme, area, step, if_gap, &prefix);
+        let counters_end =
+            panels::counters_line_ui(ui, invisible, theme, area, data, step_index, &prefix);
+        (state_end - top) + (counters_end - top) + 2.0 * PANEL_GAP
+    });
+    let bottom = (column.max.y - below_height).max(top);
+    let Some(fraction) = fraction else {
+        return (top, bottom);
+    };
     let lanes = Rect::from_min_max(
         Pos2::new(column.min.x, top),
-        Pos2::new(column.max.x, lanes_bottom),
+        Pos2::new(column.max.x, bottom - PANEL_GAP),
     );
     lanes_ui(
         ui, painter, theme, lanes, data, step_index, fraction, &prefix,
     );
     let below = |y: f32| Rect::from_min_max(Pos2::new(column.min.x, y), column.max);
-    let y = panels::state_line_ui(
-        ui,
-        painter,
-        theme,
-        below(lanes.max.y + PANEL_GAP),
-        step,
-        if_gap,
-        &prefix,
-    );
-    panels::counters_ui(
+    let y = panels::state_line_ui(ui, painter, theme, below(bottom), step, if_gap, &prefix);
+    panels::counters_line_ui(
         ui,
         painter,
         theme,
         below(y + PANEL_GAP),
         data,
         step_index,
-        false,
         &prefix,
     );
+    (top, bottom)
 }
 
 /// Two bars: the cycles each side has spent so far, on one scale.

@@ -1,9 +1,14 @@
 //! The four swim lanes (guest application, guest kernel, VMM, hardware) with the code each one runs,
 //! the current instruction highlighted, and the step's control transfer as an arrow between lanes.
 //!
-//! Lanes are horizontal bands sized by how many lines they need; when a listing does not fit, it
-//! shows a window around the highlighted line. The arrow lives in a gutter at the right of the bands
-//! so it never covers code; its token slides along it as the timeline plays.
+//! Lanes are horizontal bands sized by how many lines they need. Listings are set in the largest
+//! monospace size (down to the theme's legible minimum) at which every lane fits, with the aligned
+//! columns when they fit the width and the compact form otherwise; a line still too long wraps
+//! at a space onto an indented row instead of being cut. Only when even that does not fit (a
+//! small window, the two columns of a comparison) does a listing show an excerpt around the
+//! highlighted line, with a note naming its lines. The arrow lives in a
+//! gutter at the right of the bands so it never covers code; its token slides along it as the
+//! timeline plays.
 
 use egui::{Align2, FontId, Painter, Pos2, Rect, Stroke, Ui, Vec2};
 
@@ -34,13 +39,18 @@ pub fn lanes_ui(
         return;
     };
     let mode = data.mode();
-    let gutter_width = (rect.width() * 0.14).clamp(theme.small_size * 7.0, theme.small_size * 11.0);
+    let gutter_width = (rect.width() * 0.12).clamp(theme.small_size * 5.5, theme.small_size * 9.0);
     let bands = Rect::from_min_max(rect.min, Pos2::new(rect.max.x - gutter_width, rect.max.y));
     let gutter = Rect::from_min_max(Pos2::new(bands.max.x, rect.min.y), rect.max);
     let header_width = (bands.width() * 0.2).clamp(theme.small_size * 9.5, theme.body_size * 11.0);
+    let header_min = header_heights(painter, theme, header_width, mode);
+    let body_width = bands.width() - header_width - 10.0;
+    let (listing_theme, wanted) =
+        listing_fit(painter, theme, data, body_width, header_min, bands.height());
+    let theme = &listing_theme;
     let row = row_height(theme);
 
-    let heights = lane_heights(theme, data, bands.height());
+    let heights = lane_heights(wanted, row, header_min, bands.height());
     let mut y = bands.min.y;
     let mut anchors = [0.0; 4];
     for (index, lane) in Lane::ALL.iter().enumerate() {
@@ -119,37 +129,185 @@ pub fn lanes_ui(
 
 /// Height of one listing line.
 fn row_height(theme: &Theme) -> f32 {
-    theme.mono_size * 1.45
+    theme.mono_size * 1.32
 }
 
-/// How many rows each lane would like.
-fn wanted_rows(data: &RunData, lane: Lane) -> f32 {
-    match lane {
-        Lane::GuestApp => data.app.len().max(1) as f32,
-        Lane::GuestKernel => {
-            let block = data.blocks.iter().map(Vec::len).max().unwrap_or(0);
-            let heading = if data.mode() == Mode::BinaryTranslation {
-                1.0
+/// Advance of a Hack glyph per point of font size (1233 of its 2048 units per em).
+const MONO_ADVANCE: f32 = 0.602;
+
+/// How many monospace characters fit in `width` points at `theme`'s listing size, after the
+/// room for the `▸` marker.
+fn columns(theme: &Theme, width: f32) -> usize {
+    let marker = row_height(theme) * 0.9 + 4.0;
+    ((width - marker) / (theme.mono_size * MONO_ADVANCE))
+        .floor()
+        .max(8.0) as usize
+}
+
+/// `text` cut into rows of at most `columns` characters, at spaces where possible; rows after the
+/// first are indented by two spaces so they read as the same line.
+fn wrap_line(text: &str, columns: usize) -> Vec<String> {
+    let indent = "  ";
+    let rest = columns.saturating_sub(indent.len()).max(4);
+    draw::wrap_monospace(text, columns, rest)
+        .into_iter()
+        .enumerate()
+        .map(|(index, row)| {
+            if index == 0 {
+                row
             } else {
-                0.0
-            };
-            data.kernel.len().max(block) as f32 + heading
-        }
-        Lane::Vmm if data.mode() == Mode::Native => 1.0,
-        Lane::Vmm => 4.0,
-        Lane::Hardware => 2.0,
+                format!("{indent}{row}")
+            }
+        })
+        .collect()
+}
+
+/// The rows a listing takes at `columns` characters per row.
+fn wrapped_rows(lines: &[String], columns: usize) -> usize {
+    lines
+        .iter()
+        .map(|line| wrap_line(line, columns).len())
+        .sum()
+}
+
+/// The listing to show at `columns` characters: the aligned one when every line fits, else the
+/// compact one (which wraps where it must).
+fn fitting<'a>(columns: usize, full: &'a [String], compact: &'a [String]) -> &'a [String] {
+    if full
+        .iter()
+        .all(|line| line.trim_end().chars().count() <= columns)
+    {
+        full
+    } else {
+        compact
     }
 }
 
-/// Lane heights that fill `available`: as wanted when they fit, else the tallest are cut first.
-fn lane_heights(theme: &Theme, data: &RunData, available: f32) -> [f32; 4] {
-    let row = row_height(theme);
-    let header_min = theme.body_size * 1.3 + theme.small_size * 1.3 + 10.0;
-    let mut wanted = [0.0; 4];
-    for (index, lane) in Lane::ALL.iter().enumerate() {
-        wanted[index] = (wanted_rows(data, *lane) * row + 8.0).max(header_min);
+/// The width of the guest kernel's source column and of its translated block (binary
+/// translation splits the kernel lane in two).
+///
+/// Translated blocks are short; the block column is as wide as their longest line (between 30 %
+/// and 54 % of the lane), and the source, whose lines are longer, takes the rest.
+fn split_widths(theme: &Theme, data: &RunData, body_width: f32) -> (f32, f32) {
+    let longest = data
+        .blocks
+        .iter()
+        .flatten()
+        .map(|line| line.trim_end().chars().count())
+        .max()
+        .unwrap_or(0);
+    let wanted = (longest + 1) as f32 * theme.mono_size * MONO_ADVANCE + row_height(theme) + 8.0;
+    let block = wanted.clamp(body_width * 0.3, body_width * 0.54);
+    (body_width - block - 6.0, block - 6.0)
+}
+
+/// How many rows each lane would like at `theme`'s listing size in a body `body_width` wide.
+fn wanted_rows(painter: &Painter, theme: &Theme, data: &RunData, body_width: f32) -> [f32; 4] {
+    let app_columns = columns(theme, body_width);
+    let app = fitting(app_columns, &data.app, &data.app_compact);
+    let kernel = if data.mode() == Mode::BinaryTranslation {
+        let (source, block) = split_widths(theme, data, body_width);
+        let (source, block) = if columns(theme, source) >= NARROWEST_LISTING {
+            (source, block)
+        } else {
+            (body_width, body_width)
+        };
+        let source_columns = columns(theme, source);
+        let row = row_height(theme);
+        // Each column's heading (the longest the block column shows), in rows.
+        let heading_rows = |text: &str, width: f32| {
+            (draw::text_height(painter, text, theme.small(), width) / row).max(1.0)
+        };
+        let source_rows = wrapped_rows(
+            fitting(source_columns, &data.kernel, &data.kernel_compact),
+            source_columns,
+        ) as f32
+            + heading_rows(SOURCE_TITLE, source);
+        let block_rows = data
+            .blocks
+            .iter()
+            .map(|lines| wrapped_rows(lines, columns(theme, block)))
+            .max()
+            .unwrap_or(0) as f32
+            + heading_rows(EMPTY_CACHE_TITLE, block);
+        source_rows.max(block_rows)
+    } else {
+        let kernel_columns = columns(theme, body_width);
+        wrapped_rows(
+            fitting(kernel_columns, &data.kernel, &data.kernel_compact),
+            kernel_columns,
+        ) as f32
+    };
+    let vmm = vmm_rows(painter, theme, data, body_width);
+    [
+        wrapped_rows(app, app_columns).max(1) as f32,
+        kernel,
+        vmm,
+        2.0,
+    ]
+}
+
+/// The theme with the largest listing size (from the theme's own down to its legible minimum)
+/// at which every lane fits `available` points, and the rows each lane then wants.
+fn listing_fit(
+    painter: &Painter,
+    theme: &Theme,
+    data: &RunData,
+    body_width: f32,
+    header_min: [f32; 4],
+    available: f32,
+) -> (Theme, [f32; 4]) {
+    let mut size = theme.mono_size;
+    loop {
+        let candidate = Theme {
+            mono_size: size,
+            ..theme.clone()
+        };
+        let wanted = wanted_rows(painter, &candidate, data, body_width);
+        let row = row_height(&candidate);
+        let height: f32 = wanted
+            .iter()
+            .zip(header_min)
+            .map(|(rows, header)| (rows * row + 8.0).max(header))
+            .sum::<f32>()
+            + GAP * 3.0;
+        let smaller = (size * 0.94).max(theme.min_text_size);
+        if height <= available || smaller >= size {
+            return (candidate, wanted);
+        }
+        size = smaller;
     }
-    let room = (available - GAP * 3.0).max(4.0 * header_min.min(available / 4.0));
+}
+
+/// The height each lane's header needs: its title (as the running lane shows it) and where the
+/// code really runs.
+fn header_heights(painter: &Painter, theme: &Theme, header_width: f32, mode: Mode) -> [f32; 4] {
+    let inner = header_width - 12.0;
+    let mut heights = [0.0; 4];
+    for (height, lane) in heights.iter_mut().zip(Lane::ALL) {
+        let name = running_title(*lane, mode);
+        let title = header_font(painter, theme, &name, inner);
+        *height = draw::text_height(painter, &name, title, inner)
+            + draw::text_height(painter, lane_privilege(*lane, mode), theme.small(), inner)
+            + 14.0;
+    }
+    heights
+}
+
+/// Narrow headers (the comparison) take the small font rather than wrapping the title.
+fn header_font(painter: &Painter, theme: &Theme, name: &str, inner_width: f32) -> FontId {
+    let fits = draw::text_height(painter, name, theme.body(), inner_width) < theme.body_size * 1.6;
+    if fits { theme.body() } else { theme.small() }
+}
+
+/// Lane heights that fill `available`: as wanted when they fit, else the tallest are cut first
+/// (never below a lane's header).
+fn lane_heights(wanted_rows: [f32; 4], row: f32, header_min: [f32; 4], available: f32) -> [f32; 4] {
+    let mut wanted = [0.0; 4];
+    for index in 0..4 {
+        wanted[index] = (wanted_rows[index] * row + 8.0).max(header_min[index]);
+    }
+    let room = available - GAP * 3.0;
     let total: f32 = wanted.iter().sum();
     if total <= room {
         // Spare room goes to the lanes in proportion to what they hold, up to half as much again;
@@ -157,19 +315,23 @@ fn lane_heights(theme: &Theme, data: &RunData, available: f32) -> [f32; 4] {
         let scale = (room / total.max(1.0)).min(1.5);
         return wanted.map(|height| height * scale);
     }
-    // Water-filling: the largest cap such that the capped heights fit.
-    let floor = header_min.min(room / 4.0);
-    let (mut low, mut high) = (floor, wanted.iter().copied().fold(floor, f32::max));
+    // Water-filling: the largest cap such that the capped heights fit; a lane keeps its header
+    // (a tiny canvas may then overflow, and clips).
+    let floors = header_min.map(|header| header.min(room.max(0.0) / 4.0));
+    let (mut low, mut high) = (0.0, wanted.iter().copied().fold(0.0, f32::max));
     for _ in 0..30 {
         let cap = (low + high) / 2.0;
-        let used: f32 = wanted.iter().map(|height| height.min(cap).max(floor)).sum();
+        let used: f32 = (0..4).map(|i| wanted[i].min(cap).max(floors[i])).sum();
         if used > room {
             high = cap;
         } else {
             low = cap;
         }
     }
-    let capped = wanted.map(|height| height.min(low).max(floor));
+    let mut capped = [0.0; 4];
+    for index in 0..4 {
+        capped[index] = wanted[index].min(low).max(floors[index]);
+    }
     let extra = ((room - capped.iter().sum::<f32>()) / 4.0).max(0.0);
     capped.map(|height| height + extra)
 }
@@ -187,13 +349,17 @@ fn header_ui(
     let color = theme.text_on(fill);
     let inner = header.shrink(6.0);
     let clipped = painter.with_clip_rect(header.intersect(painter.clip_rect()));
-    let name = lane_title(lane, mode);
-    // Narrow headers (the comparison) take the small font rather than wrapping the title.
-    let fits =
-        draw::text_height(painter, name, theme.body(), inner.width()) < theme.body_size * 1.6;
-    let font = if fits { theme.body() } else { theme.small() };
-    let title = draw::text_wrapped(&clipped, inner.min, name, font, color, inner.width());
-    let privilege = draw::text_wrapped(
+    // The running lane's title starts with "▸" (besides the accent outline): the same width
+    // is measured for every lane, so titles do not rewrap from step to step.
+    let name = running_title(lane, mode);
+    let shown = if running {
+        name.clone()
+    } else {
+        name.replacen(RUNNING_MARK, "", 1)
+    };
+    let font = header_font(painter, theme, &name, inner.width());
+    let title = draw::text_wrapped(&clipped, inner.min, &shown, font, color, inner.width());
+    draw::text_wrapped(
         &clipped,
         Pos2::new(inner.min.x, title.max.y),
         lane_privilege(lane, mode),
@@ -201,15 +367,14 @@ fn header_ui(
         color,
         inner.width(),
     );
-    if running {
-        clipped.text(
-            Pos2::new(inner.min.x, privilege.max.y + 1.0),
-            Align2::LEFT_TOP,
-            "▸ running now",
-            theme.small(),
-            color,
-        );
-    }
+}
+
+/// What starts the running lane's title.
+const RUNNING_MARK: &str = "▸ ";
+
+/// A lane's title as the running lane shows it.
+fn running_title(lane: Lane, mode: Mode) -> String {
+    format!("{RUNNING_MARK}{}", lane_title(lane, mode))
 }
 
 /// Which lines of a listing stand out.
@@ -223,21 +388,6 @@ struct Marks {
     flagged: Option<(usize, &'static str)>,
 }
 
-/// The full listing, or its compact form when the lane is too narrow for the aligned columns.
-fn fitting<'a>(
-    theme: &Theme,
-    width: f32,
-    full: &'a [String],
-    compact: &'a [String],
-) -> &'a [String] {
-    // Aligned listings need about 44 monospace characters before their comments.
-    if width >= theme.mono_size * 0.62 * 44.0 {
-        full
-    } else {
-        compact
-    }
-}
-
 /// What a lane showed: the running line (rect and text) and where an arrow should attach.
 #[derive(Clone, Copy, Debug, Default)]
 struct Shown<'a> {
@@ -245,7 +395,8 @@ struct Shown<'a> {
     anchor_y: Option<f32>,
 }
 
-/// Paints lines with a window around the highlighted one.
+/// Paints a listing, wrapping long lines, with a window around the highlighted line when it
+/// does not fit.
 fn listing_ui<'a>(
     painter: &Painter,
     theme: &Theme,
@@ -264,22 +415,68 @@ fn listing_ui<'a>(
     if lines.is_empty() || rect.height() < 1.0 {
         return shown;
     }
-    let visible = ((rect.height() / row).floor() as usize).max(1);
-    let focus = primary
+    let columns = columns(theme, rect.width());
+    // The blamed line shows its code and the blame instead of its comment.
+    let texts: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(index, text)| match flagged {
+            Some((line, tag)) if line == index => {
+                let code = text.split(';').next().unwrap_or(text).trim_end();
+                format!("{code}  ◀ {tag}")
+            }
+            _ => text.clone(),
+        })
+        .collect();
+    // Every row on screen: the line it belongs to and its text.
+    let rows: Vec<(usize, String)> = texts
+        .iter()
+        .enumerate()
+        .flat_map(|(index, text)| {
+            wrap_line(text, columns)
+                .into_iter()
+                .map(move |piece| (index, piece))
+        })
+        .collect();
+    // A listing that does not fit shows a window around the focus and says which lines, in its
+    // last row (an excerpt, like a quoted listing, rather than a control to scroll).
+    let fits = rows.len() as f32 * row <= rect.height() + 0.5;
+    let visible = ((rect.height() / row).floor() as usize).max(1) - usize::from(!fits).min(1);
+    let visible = visible.max(1);
+    let focus_line = primary
         .or(secondary)
         .or(flagged.map(|(line, _)| line))
         .unwrap_or(0);
-    let start = if lines.len() <= visible {
+    let focus = rows
+        .iter()
+        .position(|(line, _)| *line == focus_line)
+        .unwrap_or(0);
+    let start = if fits {
         0
     } else {
-        focus.saturating_sub(visible / 2).min(lines.len() - visible)
+        focus
+            .saturating_sub(visible / 2)
+            .min(rows.len().saturating_sub(visible))
     };
+    let end = (start + visible).min(rows.len());
     let clipped = painter.with_clip_rect(rect.expand(2.0).intersect(painter.clip_rect()));
     let marker_width = row * 0.9;
-    for (offset, text) in lines.iter().enumerate().skip(start).take(visible) {
-        let y = rect.min.y + (offset - start) as f32 * row;
-        let line_rect = Rect::from_min_size(Pos2::new(rect.min.x, y), Vec2::new(rect.width(), row));
-        if Some(offset) == primary {
+    let row_rect = |offset: usize| {
+        Rect::from_min_size(
+            Pos2::new(rect.min.x, rect.min.y + (offset - start) as f32 * row),
+            Vec2::new(rect.width(), row),
+        )
+    };
+    // Outlines first, one per line over all of its rows on screen.
+    let mut offset = start;
+    while offset < end {
+        let line = rows[offset].0;
+        let last = (offset..end)
+            .take_while(|at| rows[*at].0 == line)
+            .last()
+            .unwrap_or(offset);
+        let line_rect = row_rect(offset).union(row_rect(last));
+        if Some(line) == primary {
             clipped.rect(
                 line_rect,
                 3.0,
@@ -288,15 +485,15 @@ fn listing_ui<'a>(
                 egui::StrokeKind::Inside,
             );
             clipped.text(
-                Pos2::new(line_rect.min.x + 3.0, line_rect.center().y),
+                Pos2::new(line_rect.min.x + 3.0, row_rect(offset).center().y),
                 Align2::LEFT_CENTER,
                 "▸",
                 font.clone(),
                 theme.text,
             );
-            shown.current = Some((line_rect, text.as_str()));
+            shown.current = lines.get(line).map(|text| (line_rect, text.as_str()));
             shown.anchor_y = Some(line_rect.center().y);
-        } else if Some(offset) == secondary {
+        } else if Some(line) == secondary {
             clipped.rect(
                 line_rect,
                 3.0,
@@ -304,11 +501,9 @@ fn listing_ui<'a>(
                 theme.thin(),
                 egui::StrokeKind::Inside,
             );
+            shown.anchor_y = Some(line_rect.center().y);
         }
-        let flag = flagged
-            .filter(|(line, _)| *line == offset)
-            .map(|(_, tag)| tag);
-        if flag.is_some() {
+        if flagged.is_some_and(|(flag, _)| flag == line) {
             clipped.rect(
                 line_rect,
                 3.0,
@@ -316,57 +511,31 @@ fn listing_ui<'a>(
                 theme.thick(theme.line(Role::Bad)),
                 egui::StrokeKind::Inside,
             );
+            shown.anchor_y = shown.anchor_y.or(Some(line_rect.center().y));
         }
-        // A comment that does not fit ends in `…` rather than in half a letter.
-        draw::fit_text(
-            &clipped,
-            Pos2::new(line_rect.min.x + marker_width, line_rect.center().y),
+        offset = last + 1;
+    }
+    for (offset, (_, text)) in rows.iter().enumerate().take(end).skip(start) {
+        clipped.text(
+            Pos2::new(rect.min.x + marker_width, row_rect(offset).center().y),
             Align2::LEFT_CENTER,
             text,
             font.clone(),
             theme.text,
-            line_rect.width() - marker_width - 4.0,
         );
-        if let Some(tag) = flag {
-            // Over the comment, on its own background, so the blame reads first.
-            let galley = painter.layout_no_wrap(tag.to_owned(), theme.small(), theme.text);
-            let tag_rect = Rect::from_min_size(
-                Pos2::new(
-                    line_rect.max.x - galley.size().x - 8.0,
-                    line_rect.center().y - galley.size().y / 2.0,
-                ),
-                galley.size(),
-            );
-            clipped.rect(
-                tag_rect.expand(3.0),
-                3.0,
-                theme.canvas,
-                theme.thick(theme.line(Role::Bad)),
-                egui::StrokeKind::Inside,
-            );
-            clipped.galley(tag_rect.min, galley, theme.text);
-            shown.anchor_y = shown.anchor_y.or(Some(line_rect.center().y));
-        }
-        if Some(offset) == secondary {
-            shown.anchor_y = Some(line_rect.center().y);
-        }
     }
-    // Small triangles in the right margin say that the listing goes on above or below.
-    let more_x = rect.max.x - 4.0;
-    let more = |pos: Pos2, align: Align2, text: &str| {
-        let galley = painter.layout_no_wrap(text.to_owned(), theme.small(), theme.text_muted);
-        let at = align.anchor_size(pos, galley.size());
-        clipped.rect_filled(at.expand(1.0), 2.0, theme.canvas);
-        clipped.galley(at.min, galley, theme.text_muted);
-    };
-    if start > 0 {
-        more(Pos2::new(more_x, rect.min.y), Align2::RIGHT_TOP, "▲");
-    }
-    if start + visible < lines.len() {
-        more(
-            Pos2::new(more_x, rect.min.y + visible as f32 * row),
-            Align2::RIGHT_BOTTOM,
-            "▼",
+    if !fits && rect.height() >= 2.0 * row {
+        let first = rows.get(start).map_or(0, |(line, _)| *line) + 1;
+        let last = rows.get(end.saturating_sub(1)).map_or(0, |(line, _)| *line) + 1;
+        clipped.text(
+            Pos2::new(
+                rect.max.x - 4.0,
+                rect.min.y + visible as f32 * row + row / 2.0,
+            ),
+            Align2::RIGHT_CENTER,
+            format!("lines {first}–{last} of {}", lines.len()),
+            theme.small(),
+            theme.text_muted,
         );
     }
     shown
@@ -399,7 +568,7 @@ fn app_ui<'a>(
         secondary: waiting,
         flagged: None,
     };
-    let lines = fitting(theme, body.width(), &data.app, &data.app_compact);
+    let lines = fitting(columns(theme, body.width()), &data.app, &data.app_compact);
     listing_ui(painter, theme, body, lines, &theme.mono(), row, marks)
 }
 
@@ -424,60 +593,93 @@ fn kernel_ui<'a>(
             painter,
             theme,
             body,
-            fitting(theme, body.width(), &data.kernel, &data.kernel_compact),
+            fitting(
+                columns(theme, body.width()),
+                &data.kernel,
+                &data.kernel_compact,
+            ),
             &theme.mono(),
             row,
             marks,
         );
     }
-    // Binary translation: the guest's source on the left, the translated block on the right.
-    let split = body.min.x + body.width() * 0.46;
-    let source = Rect::from_min_max(body.min, Pos2::new(split - 6.0, body.max.y));
-    let translated = Rect::from_min_max(Pos2::new(split + 6.0, body.min.y), body.max);
-    painter.line_segment(
-        [Pos2::new(split, body.min.y), Pos2::new(split, body.max.y)],
-        Stroke::new(theme.stroke_thin, theme.outline),
-    );
-    let heading = |rect: Rect, text: &str| {
-        painter.with_clip_rect(rect).text(
-            rect.left_top(),
-            Align2::LEFT_TOP,
-            text,
-            theme.small(),
-            theme.text_muted,
+    // Binary translation: the guest's source on the left, the translated block on the right; a
+    // lane too narrow for two listings shows the one that runs (the block once there is one).
+    let (source_width, _) = split_widths(theme, data, body.width());
+    let shown_block = data.shown_block.get(step_index).copied().flatten();
+    let two_columns = columns(theme, source_width) >= NARROWEST_LISTING;
+    let (source, translated) = if two_columns {
+        let split = body.min.x + source_width + 6.0;
+        painter.line_segment(
+            [Pos2::new(split, body.min.y), Pos2::new(split, body.max.y)],
+            Stroke::new(theme.stroke_thin, theme.outline),
         );
-        Rect::from_min_max(Pos2::new(rect.min.x, rect.min.y + row), rect.max)
+        (
+            Some(Rect::from_min_max(
+                body.min,
+                Pos2::new(split - 6.0, body.max.y),
+            )),
+            Some(Rect::from_min_max(
+                Pos2::new(split + 6.0, body.min.y),
+                body.max,
+            )),
+        )
+    } else if shown_block.is_some() {
+        (None, Some(body))
+    } else {
+        (Some(body), None)
     };
-    let source_body = heading(source, "Guest kernel source (never runs as is)");
-    let source_marks = Marks {
-        primary: runs_source.then_some(step.cursor.line),
-        secondary: (!runs_source && in_kernel).then_some(step.guest_at.line),
-        flagged: None,
-    };
-    let source_line = listing_ui(
-        painter,
-        theme,
-        source_body,
-        fitting(
-            theme,
-            source_body.width(),
-            &data.kernel,
-            &data.kernel_compact,
-        ),
-        &theme.mono(),
-        row,
-        source_marks,
-    );
-    match data.shown_block.get(step_index).copied().flatten() {
-        Some((block, op)) => {
+    // Both headings wrap to their column; both listings start below the taller one.
+    let block_title = match shown_block {
+        Some((block, _)) => {
             let start = data.trace.blocks.get(block).map_or(0, |b| b.guest_start);
-            let label = data
-                .kernel
-                .get(start)
-                .map_or("", |line| line.split(':').next().unwrap_or(""));
-            let title =
-                format!("Translated block #{block} (from {label}), in the translation cache");
-            let block_body = heading(translated, &title);
+            let label = super::block_start_name(data, start);
+            format!("Translated block #{block} (from {label}), in the cache")
+        }
+        None => EMPTY_CACHE_TITLE.to_owned(),
+    };
+    let source_title = SOURCE_TITLE;
+    let headings = [(source, source_title), (translated, block_title.as_str())];
+    for (rect, text) in headings {
+        if let Some(rect) = rect {
+            draw::text_wrapped(
+                &painter.with_clip_rect(rect.intersect(painter.clip_rect())),
+                rect.min,
+                text,
+                theme.small(),
+                theme.text_muted,
+                rect.width(),
+            );
+        }
+    }
+    // Each listing starts below its own heading.
+    let below_heading = |rect: Rect, text: &str| {
+        let height = draw::text_height(painter, text, theme.small(), rect.width()).max(row);
+        Rect::from_min_max(Pos2::new(rect.min.x, rect.min.y + height), rect.max)
+    };
+    let source_line = source.map(|source| {
+        let source_body = below_heading(source, source_title);
+        let source_marks = Marks {
+            primary: runs_source.then_some(step.cursor.line),
+            secondary: (!runs_source && in_kernel).then_some(step.guest_at.line),
+            flagged: None,
+        };
+        listing_ui(
+            painter,
+            theme,
+            source_body,
+            fitting(
+                columns(theme, source_body.width()),
+                &data.kernel,
+                &data.kernel_compact,
+            ),
+            &theme.mono(),
+            row,
+            source_marks,
+        )
+    });
+    let block_line = match (shown_block, translated) {
+        (Some((block, op)), Some(translated)) => {
             let lines = data.blocks.get(block).map_or(&[][..], Vec::as_slice);
             let running = step.lane == Lane::GuestKernel;
             let block_marks = Marks {
@@ -485,29 +687,36 @@ fn kernel_ui<'a>(
                 secondary: op.filter(|_| !running),
                 flagged: None,
             };
-            let block_line = listing_ui(
+            Some(listing_ui(
                 painter,
                 theme,
-                block_body,
+                below_heading(translated, &block_title),
                 lines,
                 &theme.mono(),
                 row,
                 block_marks,
-            );
-            Shown {
-                current: block_line.current.or(source_line.current),
-                anchor_y: block_line.anchor_y.or(source_line.anchor_y),
-            }
+            ))
         }
-        None => {
-            heading(
-                translated,
-                "Translation cache: empty (nothing translated yet)",
-            );
-            source_line
-        }
+        _ => None,
+    };
+    let (block_line, source_line) = (
+        block_line.unwrap_or_default(),
+        source_line.unwrap_or_default(),
+    );
+    Shown {
+        current: block_line.current.or(source_line.current),
+        anchor_y: block_line.anchor_y.or(source_line.anchor_y),
     }
 }
+
+/// The heading of binary translation's source column.
+const SOURCE_TITLE: &str = "Guest kernel source (never runs as is)";
+
+/// The heading of the translated-block column before anything is translated (its longest).
+const EMPTY_CACHE_TITLE: &str = "Translation cache: empty (nothing translated yet)";
+
+/// Fewer monospace columns than this and binary translation's kernel lane shows one listing.
+const NARROWEST_LISTING: usize = 24;
 
 /// At the lost tick, the popf that never trapped is to blame.
 fn culprit(data: &RunData, step_index: usize) -> Option<(usize, &'static str)> {
@@ -561,27 +770,41 @@ fn vmm_ui<'a>(
         }
     };
     let clipped = painter.with_clip_rect(body.intersect(painter.clip_rect()));
-    clipped.text(
-        body.left_top(),
-        Align2::LEFT_TOP,
+    let title = draw::text_wrapped(
+        &clipped,
+        body.min,
         routine.title(),
         theme.small(),
         theme.text_muted,
+        body.width(),
     );
-    let lines = Rect::from_min_max(Pos2::new(body.min.x, body.min.y + row), body.max);
-    let routine_lines = routine.lines();
-    let visible = ((lines.height() / row).floor() as usize).max(1);
-    let start = step
-        .cursor
-        .line
-        .saturating_sub(visible.saturating_sub(1))
-        .min(routine_lines.len().saturating_sub(visible));
+    // Each line wraps to the lane; from the line before the current one, as many as fit.
+    let marker = row * 0.9;
+    let width = (body.width() - marker - 4.0).max(8.0);
+    let galleys: Vec<_> = routine
+        .lines()
+        .iter()
+        .map(|text| painter.layout((*text).to_owned(), theme.small(), theme.text, width))
+        .collect();
+    let current = step.cursor.line.min(galleys.len().saturating_sub(1));
+    let room = body.max.y - title.max.y;
+    let total: f32 = galleys.iter().map(|galley| galley.size().y).sum();
+    let mut start = 0;
+    while total - galleys[..start].iter().map(|g| g.size().y).sum::<f32>() > room && start < current
+    {
+        start += 1;
+    }
     let mut shown = Shown::default();
-    for (offset, text) in routine_lines.iter().enumerate().skip(start).take(visible) {
-        let y = lines.min.y + (offset - start) as f32 * row;
-        let line_rect =
-            Rect::from_min_size(Pos2::new(lines.min.x, y), Vec2::new(lines.width(), row));
-        if offset == step.cursor.line {
+    let mut y = title.max.y;
+    for (offset, galley) in galleys.iter().enumerate().skip(start) {
+        let line_rect = Rect::from_min_size(
+            Pos2::new(body.min.x, y),
+            Vec2::new(body.width(), galley.size().y.max(row)),
+        );
+        if line_rect.max.y > body.max.y + 0.5 {
+            break;
+        }
+        if offset == current {
             clipped.rect(
                 line_rect,
                 3.0,
@@ -590,24 +813,58 @@ fn vmm_ui<'a>(
                 egui::StrokeKind::Inside,
             );
             clipped.text(
-                Pos2::new(line_rect.min.x + 3.0, line_rect.center().y),
+                Pos2::new(
+                    line_rect.min.x + 3.0,
+                    line_rect.min.y + galley.size().y / 2.0,
+                ),
                 Align2::LEFT_CENTER,
                 "▸",
                 theme.small(),
                 theme.text,
             );
-            shown.current = Some((line_rect, *text));
+            shown.current = routine.lines().get(offset).map(|text| (line_rect, *text));
             shown.anchor_y = Some(line_rect.center().y);
         }
-        clipped.text(
-            Pos2::new(line_rect.min.x + row * 0.9, line_rect.center().y),
-            Align2::LEFT_CENTER,
-            *text,
-            theme.small(),
+        let top = line_rect.center().y - galley.size().y / 2.0;
+        clipped.galley(
+            Pos2::new(body.min.x + marker, top),
+            galley.clone(),
             theme.text,
         );
+        y = line_rect.max.y;
     }
     shown
+}
+
+/// The rows (of `row` points) the VMM lane needs for the longest routine this run shows.
+fn vmm_rows(painter: &Painter, theme: &Theme, data: &RunData, body_width: f32) -> f32 {
+    if data.mode() == Mode::Native {
+        return 1.0;
+    }
+    let row = row_height(theme);
+    let width = (body_width - row * 0.9 - 4.0).max(8.0);
+    let mut routines: Vec<_> = data
+        .trace
+        .steps
+        .iter()
+        .filter_map(|step| match step.cursor.listing {
+            ListingRef::Vmm(routine) => Some(routine),
+            _ => None,
+        })
+        .collect();
+    routines.dedup();
+    let height = routines
+        .iter()
+        .map(|routine| {
+            draw::text_height(painter, routine.title(), theme.small(), body_width)
+                + routine
+                    .lines()
+                    .iter()
+                    .map(|text| draw::text_height(painter, text, theme.small(), width).max(row))
+                    .sum::<f32>()
+        })
+        .fold(0.0, f32::max);
+    (height / row).max(2.0)
 }
 
 /// The devices and the CPU's run state, in words.
@@ -754,12 +1011,29 @@ mod tests {
     use super::*;
     use crate::theme::ThemeKind;
 
+    /// Runs `measure` with the painter of a headless frame.
+    fn with_painter<R>(measure: impl FnOnce(&Painter) -> R) -> R {
+        let ctx = egui::Context::default();
+        crate::fonts::install(&ctx);
+        let mut result = None;
+        let mut measure = Some(measure);
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            if let Some(measure) = measure.take() {
+                result = Some(measure(ui.painter()));
+            }
+        });
+        output.textures_delta.clear();
+        result.expect("the frame ran")
+    }
+
     #[test]
     fn lanes_fit_or_share_the_room() {
         let theme = Theme::new(ThemeKind::Projector);
         let data = RunData::new(Mode::BinaryTranslation, Program::DiskWrite).expect("runs");
+        let wanted = with_painter(|painter| wanted_rows(painter, &theme, &data, 500.0));
+        let row = row_height(&theme);
         for available in [200.0, 400.0, 900.0] {
-            let heights = lane_heights(&theme, &data, available);
+            let heights = lane_heights(wanted, row, [70.0; 4], available);
             let used: f32 = heights.iter().sum::<f32>() + GAP * 3.0;
             assert!(
                 used <= available.max(4.0 * 70.0) + 1.0,
@@ -767,6 +1041,45 @@ mod tests {
             );
             assert!(heights.iter().all(|h| *h > 0.0));
         }
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces_onto_indented_rows() {
+        let line = "out DISK, r3 ; driver: write it to the disk's data port";
+        let rows = wrap_line(line, 24);
+        assert_eq!(rows[0], "out DISK, r3 ; driver:");
+        assert!(
+            rows[1..]
+                .iter()
+                .all(|row| row.starts_with("  ") && row.len() <= 24)
+        );
+        let joined: Vec<&str> = rows.iter().flat_map(|row| row.split_whitespace()).collect();
+        assert_eq!(joined.join(" "), line, "nothing is lost");
+        assert_eq!(wrap_line("short", 24), vec!["short".to_owned()]);
+        assert_eq!(
+            wrap_line("abcdefghij", 4).concat().replace(' ', ""),
+            "abcdefghij"
+        );
+    }
+
+    #[test]
+    fn listings_shrink_to_the_legible_minimum_before_they_scroll() {
+        let theme = Theme::new(ThemeKind::Projector);
+        let data = RunData::new(Mode::TrapEmulate, Program::Popf).expect("runs");
+        let fit = |width, available| {
+            with_painter(|painter| listing_fit(painter, &theme, &data, width, [70.0; 4], available))
+        };
+        let (roomy, _) = fit(900.0, 2000.0);
+        assert_eq!(
+            roomy.mono_size, theme.mono_size,
+            "room: the theme's own size"
+        );
+        let (tight, wanted) = fit(500.0, 560.0);
+        assert!(tight.mono_size < theme.mono_size && tight.mono_size >= theme.min_text_size);
+        assert!(
+            wanted[1] >= data.kernel.len() as f32,
+            "every kernel line has a row"
+        );
     }
 
     #[test]

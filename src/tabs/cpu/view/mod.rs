@@ -54,6 +54,19 @@ pub(crate) fn lane_privilege(lane: Lane, mode: Mode) -> &'static str {
     }
 }
 
+/// What names the kernel line where a translated block starts: its label (`loop`), or its
+/// instruction when the line has none (`iret`).
+pub(crate) fn block_start_name(data: &super::scene::RunData, guest_start: usize) -> String {
+    let Some(line) = data.kernel.get(guest_start) else {
+        return "?".to_owned();
+    };
+    let code = line.split(';').next().unwrap_or(line).trim();
+    match code.split_once(':') {
+        Some((label, _)) if !label.contains(char::is_whitespace) => label.to_owned(),
+        _ => code.split_whitespace().next().unwrap_or("?").to_owned(),
+    }
+}
+
 /// `1234567` as `1,234,567`.
 pub(crate) fn thousands(value: u64) -> String {
     let digits = value.to_string();
@@ -95,6 +108,19 @@ mod tests {
         assert_eq!(factor(1.0), "1.0x");
         assert_eq!(factor(26.89), "26.9x");
         assert_eq!(factor(556.6), "557x");
+    }
+
+    #[test]
+    fn blocks_are_named_by_label_or_instruction() {
+        use super::super::model::{Mode, Program};
+        let data = super::super::scene::RunData::new(Mode::BinaryTranslation, Program::DiskWrite)
+            .expect("runs");
+        let names: Vec<String> = (0..data.kernel.len())
+            .map(|line| block_start_name(&data, line))
+            .collect();
+        assert!(names.contains(&"sys_entry".to_owned()), "{names:?}");
+        assert!(names.contains(&"iret".to_owned()), "{names:?}");
+        assert!(names.iter().all(|name| !name.contains(' ')), "{names:?}");
     }
 
     #[test]

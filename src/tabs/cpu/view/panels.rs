@@ -7,9 +7,11 @@
 
 use egui::{Align2, Painter, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::super::model::cpu::{CpuState, VmxMode};
+use super::super::model::cpu::{CpuState, Space, VmxMode};
+use super::super::model::isa::Instr;
+use super::super::model::trace::Counters;
 use super::super::model::trace::Step;
-use super::super::model::{Mode, Program};
+use super::super::model::{Mode, Program, ROBIN_IRVINE_COUNT, ROBIN_IRVINE_LIST};
 use super::super::scene::RunData;
 use super::{label_region, thousands};
 use crate::draw;
@@ -300,31 +302,9 @@ pub fn counters_ui(
     with_cycles: bool,
     prefix: &str,
 ) -> f32 {
-    let Some(step) = data.trace.step(step_index) else {
+    let Some((now, before, items)) = counter_items(data, step_index) else {
         return rect.min.y;
     };
-    let now = step.state.counters;
-    let before = step_index
-        .checked_sub(1)
-        .and_then(|index| data.trace.step(index))
-        .map(|step| step.state.counters)
-        .unwrap_or_default();
-    let items = [
-        (
-            "Instructions",
-            now.guest_instructions,
-            before.guest_instructions,
-        ),
-        ("Traps", now.traps, before.traps),
-        ("Reflections", now.reflections, before.reflections),
-        ("VM exits", now.vm_exits, before.vm_exits),
-        ("Hypercalls", now.hypercalls, before.hypercalls),
-        ("Translations", now.translations, before.translations),
-        ("TC hits", now.tc_hits, before.tc_hits),
-        ("Callouts", now.callouts, before.callouts),
-        ("System calls", now.syscalls, before.syscalls),
-        ("Interrupts", now.interrupts, before.interrupts),
-    ];
     let clipped = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
     let row_height = theme.small_size * 1.5;
     let mut y = rect.min.y;
@@ -379,6 +359,83 @@ pub fn counters_ui(
         format!("{prefix}Cycles: {}", now.cycles)
     });
     cycles.max.y
+}
+
+/// What the counters hold after a step and before it.
+type CounterItems = (Counters, Counters, [(&'static str, u64, u64); 10]);
+
+/// The counters after step `step_index`, before it, and each counter's name, value and value
+/// before.
+fn counter_items(data: &RunData, step_index: usize) -> Option<CounterItems> {
+    let now = data.trace.step(step_index)?.state.counters;
+    let before = step_index
+        .checked_sub(1)
+        .and_then(|index| data.trace.step(index))
+        .map(|step| step.state.counters)
+        .unwrap_or_default();
+    let items = [
+        (
+            "Instructions",
+            now.guest_instructions,
+            before.guest_instructions,
+        ),
+        ("Traps", now.traps, before.traps),
+        ("Reflections", now.reflections, before.reflections),
+        ("VM exits", now.vm_exits, before.vm_exits),
+        ("Hypercalls", now.hypercalls, before.hypercalls),
+        ("Translations", now.translations, before.translations),
+        ("TC hits", now.tc_hits, before.tc_hits),
+        ("Callouts", now.callouts, before.callouts),
+        ("System calls", now.syscalls, before.syscalls),
+        ("Interrupts", now.interrupts, before.interrupts),
+    ];
+    Some((now, before, items))
+}
+
+/// The counters as one wrapped line, for the narrow comparison columns: guest instructions and
+/// every counter this run ever moves (the same ones at every step), with what this step added.
+pub fn counters_line_ui(
+    ui: &Ui,
+    painter: &Painter,
+    theme: &Theme,
+    rect: Rect,
+    data: &RunData,
+    step_index: usize,
+    prefix: &str,
+) -> f32 {
+    let Some((_, _, items)) = counter_items(data, step_index) else {
+        return rect.min.y;
+    };
+    let last = counter_items(data, data.trace.len().saturating_sub(1)).map(|(_, _, items)| items);
+    let parts: Vec<String> = items
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| *index == 0 || last.is_some_and(|last| last[*index].1 > 0))
+        .map(|(_, (name, value, before))| {
+            let delta = value.saturating_sub(*before);
+            if delta > 0 {
+                format!("{name} {value} (+{delta})")
+            } else {
+                format!("{name} {value}")
+            }
+        })
+        .collect();
+    let text = format!("Counters: {}", parts.join(" · "));
+    let clipped = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
+    let line = draw::text_wrapped(
+        &clipped,
+        rect.min,
+        &text,
+        theme.small(),
+        theme.text,
+        rect.width(),
+    );
+    for (name, value, _) in items {
+        label_region(ui, line, (prefix, name), || {
+            format!("{prefix}{name}: {value}")
+        });
+    }
+    line.max.y
 }
 
 fn counter_cell(painter: &Painter, theme: &Theme, cell: Rect, name: &str, value: u64, delta: u64) {
@@ -463,10 +520,7 @@ pub fn cache_ui(
         .map(|(block, _)| block);
     let row_height = theme.small_size * 1.5;
     for (index, block) in blocks.iter().enumerate() {
-        let start = data
-            .kernel
-            .get(block.guest_start)
-            .map_or("?", |line| line.split(':').next().unwrap_or("?"));
+        let start = super::block_start_name(data, block.guest_start);
         let rewritten = block
             .ops
             .iter()
@@ -672,8 +726,8 @@ pub fn moment(data: &RunData, step_index: usize) -> Option<Moment> {
             title: "popf did not trap",
             text: format!(
                 "The guest popped flags with IF = 1, but popf at real CPL {} > IOPL {} silently leaves \
-                 IF alone and raises no exception. The VMM never runs, so the virtual IF stays {} \
-                 (real IF {}).",
+                 IF alone and raises no exception, with or without UMIP. The VMM never runs, so the \
+                 virtual IF stays {} (real IF {}).",
                 state.real.cpl,
                 state.real.iopl,
                 flag(virt.if_flag),
@@ -685,13 +739,32 @@ pub fn moment(data: &RunData, step_index: usize) -> Option<Moment> {
             role: Role::Warn,
             title: "sgdt did not trap",
             text: format!(
-                "sgdt is sensitive but not privileged: it read the real register, the VMM's table at \
-                 {}, instead of the guest's {}.",
+                "Without UMIP, sgdt is sensitive but not privileged: it read the real register, the \
+                 VMM's table at {}, instead of the guest's {}. Robin and Irvine (2000) list such x86 \
+                 instructions ({ROBIN_IRVINE_COUNT}): {ROBIN_IRVINE_LIST}. UMIP makes sgdt fault \
+                 outside ring 0; popf stays silent.",
                 hex(state.real.gdtr),
                 hex(virt.gdtr)
             ),
             if_gap: false,
         }),
+        "emulate"
+            if data.umip
+                && mode == Mode::TrapEmulate
+                && matches!(guest_instr(data, step), Some(Instr::Sgdt(_))) =>
+        {
+            Some(Moment {
+                role: Role::Good,
+                title: "sgdt trapped: the CPU has UMIP",
+                text: format!(
+                    "With CR4.UMIP = 1, sgdt in the deprivileged guest kernel (CPL > 0) raises #GP, \
+                     so the VMM emulates it and the guest reads its own table, {}. UMIP covers \
+                     SGDT, SIDT, SLDT, SMSW and STR; popf's silent IF is not fixed by it.",
+                    hex(virt.gdtr)
+                ),
+                if_gap: false,
+            })
+        }
         "irq" if data.program() == Program::Popf => Some(Moment {
             role: Role::Good,
             title: "Tick delivered",
@@ -701,6 +774,17 @@ pub fn moment(data: &RunData, step_index: usize) -> Option<Moment> {
         }),
         _ => None,
     }
+}
+
+/// The guest instruction a step concerns (the faulting one while the VMM handles it).
+fn guest_instr<'a>(data: &'a RunData, step: &Step) -> Option<&'a Instr> {
+    let listing = match step.guest_at.space {
+        Space::Kernel => Some(&data.trace.kernel),
+        Space::App => data.trace.app.as_ref(),
+    };
+    listing
+        .and_then(|listing| listing.get(step.guest_at.line))
+        .map(|line| &line.instr)
 }
 
 /// Draws a moment as a banner: tinted, outlined, titled.
@@ -781,6 +865,36 @@ mod tests {
                 mode.slug()
             );
         }
+    }
+
+    #[test]
+    fn sgdt_says_without_umip_lists_robin_and_irvine_and_the_umip_case_traps() {
+        // domain.md section 1: SGDT "never faults" only without UMIP (CR4.UMIP = 1 makes it #GP
+        // at CPL > 0, Intel SDM); Robin and Irvine's count is quoted as 17 or 18, so the moment
+        // shows the list of 18 mnemonics and both counts.
+        let data = RunData::new(Mode::TrapEmulate, Program::Sgdt).expect("runs");
+        let sgdt = data
+            .trace
+            .first_step("sgdt")
+            .expect("sgdt runs unprivileged");
+        let warn = moment(&data, sgdt).expect("a moment");
+        assert!(warn.text.starts_with("Without UMIP"), "{}", warn.text);
+        assert!(warn.text.contains("quoted as 17 or 18"), "{}", warn.text);
+        let listed = ROBIN_IRVINE_LIST.split(", ").count();
+        assert_eq!(listed, 18, "{ROBIN_IRVINE_LIST}");
+        assert!(warn.text.contains(ROBIN_IRVINE_LIST));
+        let umip = RunData::on_cpu(Mode::TrapEmulate, Program::Sgdt, true).expect("runs");
+        let trapped: Vec<Moment> = (0..umip.trace.len())
+            .filter_map(|index| moment(&umip, index))
+            .collect();
+        assert_eq!(trapped.len(), 1, "{trapped:?}");
+        assert_eq!(trapped[0].role, Role::Good);
+        assert!(trapped[0].text.contains("0x2000"), "{}", trapped[0].text);
+        assert_eq!(umip.cpu_note(), " (CPU with UMIP)");
+        // POPF stays the example UMIP does not fix.
+        let popf = RunData::on_cpu(Mode::TrapEmulate, Program::Popf, true).expect("runs");
+        let lost = moment(&popf, popf.trace.len() - 1).expect("the lost tick");
+        assert_eq!(lost.role, Role::Bad);
     }
 
     #[test]

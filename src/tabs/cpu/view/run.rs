@@ -33,10 +33,15 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, data: &RunData, timeline: &Timeline
     ui.allocate_rect(rect, Sense::hover());
     let painter = ui.painter_at(rect);
     let step_index = timeline.step().min(data.trace.len().saturating_sub(1));
-    let Some(step) = data.trace.step(step_index) else {
+    if data.trace.step(step_index).is_none() {
         return;
     };
-    let title = format!("{}: {}", data.mode().title(), data.program().title());
+    let title = format!(
+        "{}: {}{}",
+        data.mode().title(),
+        data.program().title(),
+        data.cpu_note()
+    );
     let body = draw::caption(
         &painter,
         theme,
@@ -65,19 +70,40 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, data: &RunData, timeline: &Timeline
         "",
     );
 
+    // The side column takes the largest type at which all of it fits (a projector's canvas is
+    // short for the state table and the counters at full size).
+    let side_theme = draw::fitted_theme(&painter, theme, |theme, painter| {
+        side_ui(ui, painter, theme, side, data, step_index) <= side.max.y
+    });
+    side_ui(ui, &painter, &side_theme, side, data, step_index);
+}
+
+/// The moment banner, the mode's steps, the CPU state, the translation cache and the counters,
+/// stacked from the top of `side`; returns where they end.
+fn side_ui(
+    ui: &Ui,
+    painter: &egui::Painter,
+    theme: &Theme,
+    side: Rect,
+    data: &RunData,
+    step_index: usize,
+) -> f32 {
+    let Some(step) = data.trace.step(step_index) else {
+        return side.min.y;
+    };
     let below = |y: f32| Rect::from_min_max(Pos2::new(side.min.x, y), side.max);
     let mut y = side.min.y;
     let moment = panels::moment(data, step_index);
     if let Some(moment) = &moment {
-        y = panels::moment_ui(ui, &painter, theme, below(y), moment, "") + PANEL_GAP;
+        y = panels::moment_ui(ui, painter, theme, below(y), moment, "") + PANEL_GAP;
     }
     if data.mode() != Mode::Native {
-        y = panels::round_trip_ui(ui, &painter, theme, below(y), data.mode(), step, "") + PANEL_GAP;
+        y = panels::round_trip_ui(ui, painter, theme, below(y), data.mode(), step, "") + PANEL_GAP;
     }
     let if_gap = moment.as_ref().is_some_and(|moment| moment.if_gap);
-    y = panels::state_ui(ui, &painter, theme, below(y), step, if_gap, "") + PANEL_GAP;
+    y = panels::state_ui(ui, painter, theme, below(y), step, if_gap, "") + PANEL_GAP;
     if data.mode() == Mode::BinaryTranslation {
-        y = panels::cache_ui(ui, &painter, theme, below(y), data, step_index, "") + PANEL_GAP;
+        y = panels::cache_ui(ui, painter, theme, below(y), data, step_index, "") + PANEL_GAP;
     }
-    let _ = panels::counters_ui(ui, &painter, theme, below(y), data, step_index, true, "");
+    panels::counters_ui(ui, painter, theme, below(y), data, step_index, true, "")
 }

@@ -13,7 +13,8 @@
 //! * [`MigrationTimeline::state_at`]`(t)` and [`page_grid_at`]`(timeline, t, cells)` are pure functions
 //!   of the timeline and `t`, cheap enough to call every frame while scrubbing (`t=SECONDS`).
 //! * [`compare`] gives the three summaries for `mode=compare`.
-//! * [`Preset`] and [`Params::set_key`] read the scene-link keys of SCENES.md.
+//! * [`Preset`] and [`Params::set_key`] read the scene-link keys of SCENES.md; [`Rules`] is whose
+//!   rules end pre-copy (QEMU, Xen 4.6+, legacy Xen), applied one set at a time.
 //!
 //! The model works on expected counts of pages per class (hot working set, cold rest), never
 //! page by page, so a 64 GiB VM costs the same as a 64 MiB one.
@@ -29,6 +30,7 @@ mod params;
 mod postcopy;
 mod precopy;
 mod presets;
+mod rules;
 mod stop;
 mod timeline;
 
@@ -40,9 +42,10 @@ pub use grid::{CellState, page_grid_at};
 pub use mode::Mode;
 pub use params::{
     PAGE_SIZE_BYTES, ParamError, Params, QEMU_DOWNTIME_LIMIT_MS, QEMU_MAX_BANDWIDTH_MIB_S,
-    WritePattern, XEN_DATA_LIMIT_FACTOR, XEN_MAX_ROUNDS, XEN_MIN_PAGES,
+    WritePattern,
 };
-pub use presets::{CLARK_2005, Preset};
+pub use presets::{CLARK_2005, HINES_GOPALAN_2009, Preset};
+pub use rules::Rules;
 pub use stop::StopCondition;
 pub use timeline::{
     Bar, BarKind, Event, MigrationTimeline, NetSample, Outcome, PageCounts, Phase, PhaseKind,
@@ -52,7 +55,9 @@ pub use timeline::{
 /// Primary sources behind the numbers and rules this model shows.
 pub const SOURCES: &[&str] = &[
     "Clark et al., Live Migration of Virtual Machines, NSDI 2005 (pre-copy, writable working set, 210 ms SPECweb and 60 ms Quake 3 downtimes)",
-    "Xen libxc xc_domain_save.c (DEF_MAX_ITERS 29, DEF_MAX_FACTOR 3, fewer than 50 pages sent or skipped ends pre-copy)",
+    "Xen before 4.6, libxc xc_domain_save.c (29 rounds, 3x memory, fewer than 50 pages sent or skipped, rate at its 500 Mbit/s cap with a growing round); Xen 2.0 xc_linux_save.c and Clark et al. section 4.2.1 (rate limit from 100 Mbit/s, dirtying rate + 50 Mbit/s)",
+    "Xen 4.6+, tools/libs/guest/xg_sr_save.c simple_precopy_policy (SPP_MAX_ITERATIONS 5, SPP_TARGET_DIRTY_COUNT 50)",
+    "QEMU migration/migration.c (switch over when the pending data fits bandwidth x downtime-limit; no round or data cap)",
     "QEMU migration/options.c and qapi/migration.json (downtime-limit 300 ms, max-bandwidth 128 MiB/s, auto-converge 50% trigger, 20% initial, +10%, 99% max)",
     "QEMU migration/ram.c migration_trigger_throttle (throttle after the dirty/sent threshold is exceeded twice)",
     "Hines and Gopalan, Post-Copy Based Live Virtual Machine Migration Using Adaptive Pre-Paging and Dynamic Self-Ballooning, VEE 2009",

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::rules::Rules;
+
 /// Size of one guest page; the model (like QEMU and Xen on x86) migrates 4 KiB pages.
 pub const PAGE_SIZE_BYTES: u64 = 4096;
 
@@ -21,16 +23,6 @@ pub const QEMU_DOWNTIME_LIMIT_MS: f64 = 300.0;
 
 /// QEMU's default `max-bandwidth` constant: 128 MiB/s (`migration/options.c`).
 pub const QEMU_MAX_BANDWIDTH_MIB_S: f64 = 128.0;
-
-/// Xen's default round limit: `DEF_MAX_ITERS 29` in libxc `xc_domain_save.c`.
-pub const XEN_MAX_ROUNDS: u32 = 29;
-
-/// Xen's default data limit: never send more than 3x memory (`DEF_MAX_FACTOR 3`).
-pub const XEN_DATA_LIMIT_FACTOR: f64 = 3.0;
-
-/// Xen's "too few pages" threshold: a round that sends or skips fewer than 50 pages ends
-/// pre-copy (`sent_this_iter+skip_this_iter < 50`).
-pub const XEN_MIN_PAGES: u64 = 50;
 
 /// The seed for the layout of hot pages when a preset does not choose one.
 pub const DEFAULT_SEED: u64 = 0x7669_7274_7363_6f70;
@@ -103,6 +95,16 @@ pub enum ParamError {
         /// Memory size in MiB.
         memory_mib: f64,
     },
+    /// A setting that the chosen hypervisor's rules do not have.
+    #[error("{key} is a {owner} feature; the {rules} rules have none (choose rules=qemu)")]
+    NotInRules {
+        /// The scene-link key.
+        key: &'static str,
+        /// Whose feature it is.
+        owner: &'static str,
+        /// The rule set that lacks it.
+        rules: &'static str,
+    },
     /// A scene-link key this tab does not know.
     #[error("unknown migration parameter {key:?}; known keys are {known}")]
     UnknownKey {
@@ -138,18 +140,17 @@ pub struct Params {
     pub write_pattern: WritePattern,
     /// Link bandwidth R in MiB/s available to the migration.
     pub bandwidth_mib_s: f64,
-    /// Pre-copy switches over when the remaining dirty memory takes at most this long to send
-    /// (QEMU's `downtime-limit`, default 300 ms). 0 disables it, as in Xen.
+    /// Whose rules end pre-copy (QEMU, Xen 4.6+ or legacy Xen; see [`super::rules`]).
+    pub rules: Rules,
+    /// QEMU's `downtime-limit` (default 300 ms, a target, not a guarantee): pre-copy switches
+    /// over when the remaining dirty memory takes at most this long to send. Only QEMU's rules
+    /// use it; Xen has no downtime target.
     pub downtime_ms: f64,
-    /// Pre-copy round limit (Xen: 29).
-    pub max_rounds: u32,
-    /// Pre-copy stops once more than this multiple of memory has been sent (Xen: 3).
-    pub data_limit_factor: f64,
-    /// Pre-copy stops after a round that sent fewer pages than this (Xen: 50).
-    pub min_pages: u64,
-    /// CPU and device state sent while the VM is stopped, in bytes (illustrative).
+    /// CPU and device state sent while the VM is stopped, in bytes (illustrative). Both live
+    /// methods send it with the VM paused, so it is part of pre-copy's and post-copy's downtime.
     pub device_state_bytes: u64,
-    /// Time for the destination to restart the VM once everything it needs has arrived, in ms.
+    /// Time for the destination to load that state and restart the VM once everything it needs
+    /// has arrived, in ms (illustrative; part of every method's downtime).
     pub resume_ms: f64,
     /// QEMU auto-converge: throttle the guest CPU when it dirties memory too fast.
     pub autoconverge: bool,
@@ -182,6 +183,7 @@ impl Default for Params {
 impl Params {
     /// The scene-link keys (SCENES.md) that [`Self::set_key`] understands.
     pub const KEYS: &[&str] = &[
+        "rules",
         "memory_mib",
         "dirty_mib_s",
         "wss_mib",
@@ -225,27 +227,6 @@ impl Params {
         )?;
         check("downtime_ms", self.downtime_ms, 0.0, 3_600_000.0, "ms")?;
         check(
-            "max_rounds",
-            f64::from(self.max_rounds),
-            1.0,
-            1000.0,
-            "rounds",
-        )?;
-        check(
-            "data_limit_factor",
-            self.data_limit_factor,
-            1.0,
-            1000.0,
-            "x memory",
-        )?;
-        check(
-            "min_pages",
-            self.min_pages as f64,
-            0.0,
-            1_000_000.0,
-            "pages",
-        )?;
-        check(
             "device_state_bytes",
             self.device_state_bytes as f64,
             0.0,
@@ -253,6 +234,13 @@ impl Params {
             "bytes",
         )?;
         check("resume_ms", self.resume_ms, 0.0, 60_000.0, "ms")?;
+        if self.autoconverge && !self.rules.has_autoconverge() {
+            return Err(ParamError::NotInRules {
+                key: "autoconverge",
+                owner: "QEMU",
+                rules: self.rules.title(),
+            });
+        }
         check(
             "fault_latency_ms",
             self.fault_latency_ms,
@@ -274,6 +262,14 @@ impl Params {
     /// for toggles). Ranges are checked later by [`Self::validate`], so keys can come in any order.
     pub fn set_key(&mut self, key: &str, value: &str) -> Result<(), ParamError> {
         match key {
+            "rules" => {
+                self.rules =
+                    Rules::from_slug(value.trim()).ok_or_else(|| ParamError::BadValue {
+                        key: "rules",
+                        value: value.to_owned(),
+                        expected: "qemu, xen or xen-legacy",
+                    })?;
+            }
             "memory_mib" => self.memory_mib = parse_number("memory_mib", value)?,
             "dirty_mib_s" => self.dirty_mib_s = parse_number("dirty_mib_s", value)?,
             "wss_mib" => self.wss_mib = parse_number("wss_mib", value)?,
@@ -327,7 +323,7 @@ impl Params {
         self.resume_ms / 1000.0
     }
 
-    /// Downtime target in seconds.
+    /// QEMU's downtime limit in seconds.
     pub fn downtime_target_secs(&self) -> f64 {
         self.downtime_ms / 1000.0
     }
@@ -447,28 +443,30 @@ mod tests {
                 ..
             })
         ));
-        p = Params {
-            max_rounds: 0,
-            ..Params::default()
-        };
-        assert!(matches!(
-            p.validate(),
-            Err(ParamError::OutOfRange {
-                name: "max_rounds",
-                ..
-            })
-        ));
-        p = Params {
-            data_limit_factor: 0.5,
-            ..Params::default()
-        };
-        assert!(matches!(
-            p.validate(),
-            Err(ParamError::OutOfRange {
-                name: "data_limit_factor",
-                ..
-            })
-        ));
+    }
+
+    #[test]
+    fn autoconverge_is_a_qemu_capability() {
+        // QEMU migration/options.c has auto-converge; Xen's save code has no throttle.
+        for rules in [Rules::Xen, Rules::XenLegacy] {
+            let p = Params {
+                autoconverge: true,
+                rules,
+                ..Params::default()
+            };
+            let err = p.validate().unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    ParamError::NotInRules {
+                        key: "autoconverge",
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+            assert!(err.to_string().contains("rules=qemu"), "{err}");
+        }
     }
 
     #[test]
@@ -497,13 +495,18 @@ mod tests {
         assert!(p.autoconverge);
         assert_eq!(p.downtime_ms, 50.0);
         for key in Params::KEYS {
-            let value = if ["autoconverge", "prepaging", "dest_fails"].contains(key) {
-                "false"
-            } else {
-                "1"
+            let value = match *key {
+                "autoconverge" | "prepaging" | "dest_fails" => "false",
+                "rules" => "xen",
+                _ => "1",
             };
             assert_eq!(p.set_key(key, value), Ok(()), "{key}");
         }
+        assert_eq!(p.rules, Rules::Xen);
+        assert!(matches!(
+            p.set_key("rules", "kvm"),
+            Err(ParamError::BadValue { key: "rules", .. })
+        ));
         let err = p.set_key("memory", "1").unwrap_err();
         assert!(err.to_string().contains("\"memory\""), "{err}");
         assert!(matches!(

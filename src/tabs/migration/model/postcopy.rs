@@ -1,7 +1,8 @@
 //! Post-copy live migration (Hines and Gopalan, VEE 2009; QEMU `postcopy-ram`).
 //!
-//! The VM pauses only long enough to send its CPU and device state, then runs on the
-//! destination at once. Memory follows: the source pushes pages in address order, and when
+//! The VM pauses while its CPU and device state cross and the destination loads them and
+//! restarts it: that is its downtime, comparable to pre-copy's (tens to hundreds of ms on real
+//! links; domain.md section 4), not zero. What differs is afterwards. Memory follows: the source pushes pages in address order, and when
 //! the guest touches a page that has not arrived, it stalls on a demand fault (a round trip
 //! plus the page transfer) that pulls that page ahead of the push. With pre-paging, the pages
 //! around each fault are pushed next, betting on spatial locality (the hot pages sit in
@@ -325,7 +326,7 @@ impl PostCopyTrace {
                 start_secs: state_secs,
                 end_secs: self.resume_end_secs,
                 location: VmLocation::Destination,
-                label: "The destination starts the VM before any of its memory has arrived"
+                label: "The destination loads that state and restarts the VM before any of its memory has arrived"
                     .to_owned(),
             },
             Phase {
@@ -346,13 +347,13 @@ impl PostCopyTrace {
             Event {
                 slug: "suspend".to_owned(),
                 at_secs: 0.0,
-                label: "The VM is paused on the source; post-copy sends only its CPU and device state before resuming it".to_owned(),
+                label: "The VM is paused on the source; post-copy sends its CPU and device state, no memory, before resuming it".to_owned(),
             },
             Event {
                 slug: "resume".to_owned(),
                 at_secs: self.resume_end_secs,
                 label: format!(
-                    "The VM runs on the destination after only {} of downtime, with none of its memory there yet",
+                    "The VM runs on the destination after {} of downtime (state transfer plus resume), with none of its memory there yet",
                     format_secs(downtime)
                 ),
             },
@@ -410,7 +411,7 @@ impl PostCopyTrace {
                     ),
                 });
                 let verdict = format!(
-                    "Downtime was only {} because just the CPU state moved before the VM resumed; then {:.0} demand faults stalled the guest for {} in total while memory arrived over {}",
+                    "Downtime was {}: the CPU and device state crossed and the VM restarted, as at the end of pre-copy but without a last batch of dirty pages. The cost came after: {:.0} demand faults stalled the guest for {} in total while memory arrived over {}",
                     format_secs(downtime),
                     last.faults,
                     format_secs(last.stall_secs),

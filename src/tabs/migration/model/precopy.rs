@@ -3,7 +3,9 @@
 //! Round 0 sends every page; each later round sends the pages dirtied during the previous
 //! round (the dirty bitmap collected at the round's start, as QEMU does: a page written
 //! before its turn in a round is still sent again next round). After each round the stop
-//! rules of [`super::stop`] decide whether to pause the VM and copy the rest.
+//! rules of the chosen hypervisor ([`super::rules`], checked by [`super::stop`]) decide whether
+//! to pause the VM and copy the rest. Rounds run at the link rate, except under legacy Xen,
+//! whose rounds follow its rate schedule; every stop-and-copy runs at the link rate.
 //!
 //! The model keeps expected counts per class of page (hot working set, cold rest), so a
 //! round costs O(1) whatever the memory size. With a steady dirty rate D below the bandwidth
@@ -11,11 +13,15 @@
 //! round i sends V*lambda^i, pre-copy takes (V/R)(1-lambda^(n+1))/(1-lambda), and downtime is
 //! V*lambda^(n+1)/R plus the CPU state and resume time.
 
-use super::autoconverge::Throttle;
+use super::autoconverge::{MAX_PCT, Throttle};
 use super::dirty::Classes;
 use super::mode::Mode;
 use super::pages::PageLayout;
-use super::params::{BYTES_PER_MIB, Params};
+use super::params::{BYTES_PER_MIB, PAGE_SIZE_BYTES, Params};
+use super::rules::{
+    BYTES_S_PER_MBIT_S, Rules, XEN_LEGACY_MAX_MBIT_S, XEN_LEGACY_START_MBIT_S,
+    next_legacy_rate_mbit_s,
+};
 use super::stop::{self, AfterRound, StopCondition};
 use super::timeline::{
     Bar, BarKind, Event, ModeRun, NetSample, Outcome, PageCounts, Phase, PhaseKind, Progress,
@@ -27,8 +33,10 @@ use super::timeline::{
 pub(super) struct RoundTrace {
     /// When the round starts.
     pub start_secs: f64,
-    /// How long it takes to send its set at the link rate.
+    /// How long it takes to send its set at its rate.
     pub duration_secs: f64,
+    /// The rate it sends at, in pages per second (the link rate, or legacy Xen's limit).
+    pub rate_pages_s: f64,
     /// Hot pages in the round's set.
     pub hot_pages: f64,
     /// Cold pages in the round's set.
@@ -51,7 +59,7 @@ impl RoundTrace {
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct PreCopyTrace {
     classes: Classes,
-    rate_pages_s: f64,
+    /// The link rate, at which the stop-and-copy runs.
     rate_bytes_s: f64,
     state_bytes: f64,
     rounds: Vec<RoundTrace>,
@@ -65,21 +73,48 @@ pub(super) struct PreCopyTrace {
     copy_end_secs: f64,
     /// When the destination failed, if it did (the migration is then abandoned).
     fail_secs: Option<f64>,
+    /// QEMU's rules were never met: the rounds shown are all there is, and the VM is never
+    /// paused (QEMU would go on iterating).
+    unconverged: bool,
 }
+
+/// How a run in which the VM stays on the source ends (see `into_source_run`).
+struct SourceEnding {
+    at_secs: f64,
+    tail_label: &'static str,
+    event_slug: &'static str,
+    outcome: Outcome,
+    stop: Option<StopCondition>,
+    verdict: String,
+}
+
+/// Rounds over which a QEMU migration must shrink its dirty set, or be called not converging.
+const STALL_ROUNDS: usize = 5;
+
+/// Less shrinking than this share over [`STALL_ROUNDS`] rounds counts as none.
+const STALL_SHARE: f64 = 1e-4;
 
 /// Runs the rounds until a stop rule fires.
 pub(super) fn run(params: &Params, layout: &PageLayout) -> ModeRun {
     let classes = Classes::from_params(params, layout.hot_pages());
-    let rate_pages_s = params.bandwidth_pages_s();
-    let mut rounds = Vec::new();
+    let link_pages_s = params.bandwidth_pages_s();
+    let mut rounds: Vec<RoundTrace> = Vec::new();
     let (mut hot, mut cold) = (classes.hot_pages, classes.cold_pages);
     let mut throttle = Throttle::default();
+    let mut legacy_mbit_s = XEN_LEGACY_START_MBIT_S;
     let mut t = 0.0;
     let mut total_sent = 0.0;
     let (stop, after) = loop {
+        let rate_pages_s = match params.rules {
+            Rules::XenLegacy => {
+                link_pages_s.min(legacy_mbit_s * BYTES_S_PER_MBIT_S / PAGE_SIZE_BYTES as f64)
+            }
+            Rules::Qemu | Rules::Xen => link_pages_s,
+        };
         let round = RoundTrace {
             start_secs: t,
             duration_secs: (hot + cold) / rate_pages_s,
+            rate_pages_s,
             hot_pages: hot,
             cold_pages: cold,
             throttle,
@@ -90,26 +125,46 @@ pub(super) fn run(params: &Params, layout: &PageLayout) -> ModeRun {
         (hot, cold) = (classes.hot_pages * hot_frac, classes.cold_pages * cold_frac);
         t = round.end_secs();
         total_sent += sent;
+        let remaining = hot + cold;
+        let can_still_throttle = params.autoconverge && throttle.pct < MAX_PCT;
+        let stalled = !can_still_throttle
+            && rounds.len() >= STALL_ROUNDS
+            && remaining >= (1.0 - STALL_SHARE) * rounds[rounds.len() + 1 - STALL_ROUNDS].pages();
         let after = AfterRound {
             round: rounds.len() as u32,
             sent_pages: sent,
-            remaining_pages: hot + cold,
+            previous_sent_pages: rounds.last().map(RoundTrace::pages),
+            remaining_pages: remaining,
             total_sent_pages: total_sent,
+            rate_at_cap: legacy_mbit_s >= XEN_LEGACY_MAX_MBIT_S,
+            stalled,
         };
+        let duration_secs = round.duration_secs;
         rounds.push(round);
         if let Some(stop) = stop::check(params, after) {
             break (stop, after);
         }
+        if params.rules == Rules::XenLegacy {
+            legacy_mbit_s = next_legacy_rate_mbit_s(
+                legacy_mbit_s,
+                remaining * PAGE_SIZE_BYTES as f64,
+                duration_secs,
+            );
+        }
         if params.autoconverge {
-            throttle = throttle.after_round(sent, hot + cold);
+            throttle = throttle.after_round(sent, remaining);
         }
     };
     let rate_bytes_s = params.bandwidth_bytes_s();
     let state_bytes = params.device_state_bytes as f64;
-    let copy_end_secs = t + (page_bytes(hot + cold) + state_bytes) / rate_bytes_s;
+    let unconverged = !stop.switches_over();
+    let copy_end_secs = if unconverged {
+        t
+    } else {
+        t + (page_bytes(hot + cold) + state_bytes) / rate_bytes_s
+    };
     let trace = PreCopyTrace {
         classes,
-        rate_pages_s,
         rate_bytes_s,
         state_bytes,
         rounds,
@@ -118,10 +173,12 @@ pub(super) fn run(params: &Params, layout: &PageLayout) -> ModeRun {
         precopy_end_secs: t,
         copy_end_secs,
         fail_secs: params.dest_fails.then_some(t / 2.0),
+        unconverged,
     };
     let reason = stop::explain(params, stop, after);
     match trace.fail_secs {
         Some(fail_secs) => trace.into_aborted_run(fail_secs),
+        None if unconverged => trace.into_unconverged_run(stop, reason),
         None => trace.into_completed_run(params, stop, reason),
     }
 }
@@ -143,6 +200,12 @@ impl PreCopyTrace {
                 i - 1
             )
         };
+        if round.rate_pages_s < self.link_pages_s() * (1.0 - 1e-9) {
+            text.push_str(&format!(
+                ", at Xen's rate limit of {:.0} Mbit/s",
+                round.rate_pages_s * PAGE_SIZE_BYTES as f64 / BYTES_S_PER_MBIT_S
+            ));
+        }
         if round.throttle.pct > 0 {
             text.push_str(&format!(
                 ", its CPU throttled by {}% (auto-converge) so it dirties less",
@@ -150,6 +213,11 @@ impl PreCopyTrace {
             ));
         }
         text
+    }
+
+    /// The link rate in pages per second.
+    fn link_pages_s(&self) -> f64 {
+        self.rate_bytes_s / PAGE_SIZE_BYTES as f64
     }
 
     fn round_phases_and_bars(
@@ -165,7 +233,7 @@ impl PreCopyTrace {
                 break;
             }
             let end = round.end_secs().min(until_secs);
-            let pages = (end - round.start_secs) * self.rate_pages_s;
+            let pages = (end - round.start_secs) * round.rate_pages_s;
             let label = self.round_sentence(i, round);
             phases.push(Phase {
                 kind: PhaseKind::PreCopyRound,
@@ -187,7 +255,7 @@ impl PreCopyTrace {
             network.push(NetSample {
                 start_secs: round.start_secs,
                 end_secs: end,
-                copy_mib_s: self.rate_bytes_s / BYTES_PER_MIB,
+                copy_mib_s: round.rate_pages_s * PAGE_SIZE_BYTES as f64 / BYTES_PER_MIB,
                 fault_mib_s: 0.0,
                 prepage_mib_s: 0.0,
             });
@@ -311,34 +379,62 @@ impl PreCopyTrace {
     }
 
     fn into_aborted_run(self, fail_secs: f64) -> ModeRun {
-        let (mut phases, bars, network, mut events) = self.round_phases_and_bars(fail_secs);
+        let verdict = "The destination failed during pre-copy; the source still had the running VM, so only the migration was lost, not the VM".to_owned();
+        self.into_source_run(SourceEnding {
+            at_secs: fail_secs,
+            tail_label: "The destination failed, but the source never stopped the VM and still holds all of its memory: the migration is abandoned and the VM runs on",
+            event_slug: "dest-failed",
+            outcome: Outcome::Aborted,
+            stop: None,
+            verdict,
+        })
+    }
+
+    /// QEMU's rules never met: the rounds shown, then the VM running on at the source while
+    /// QEMU would go on iterating. Nothing is paused, so there is no downtime and no end.
+    fn into_unconverged_run(self, stop: StopCondition, reason: String) -> ModeRun {
+        let end = self.precopy_end_secs;
+        self.into_source_run(SourceEnding {
+            at_secs: end,
+            tail_label: "QEMU keeps sending rounds that never shrink enough to fit the downtime limit; the VM keeps running on the source until the migration is cancelled, auto-converge throttles it or it switches to post-copy",
+            event_slug: "not-converging",
+            outcome: Outcome::NotConverged,
+            stop: Some(stop),
+            verdict: reason,
+        })
+    }
+
+    /// A run in which the VM never leaves the source: the rounds up to `ending.at_secs`, then
+    /// the VM running on at the source. There is no downtime.
+    fn into_source_run(self, ending: SourceEnding) -> ModeRun {
+        let at = ending.at_secs;
+        let (mut phases, bars, network, mut events) = self.round_phases_and_bars(at);
         let total_bytes = bars.iter().map(|b| b.bytes).sum();
         phases.push(Phase {
             kind: PhaseKind::RunningOnSource,
             round: None,
-            start_secs: fail_secs,
-            end_secs: fail_secs + tail_secs(fail_secs),
+            start_secs: at,
+            end_secs: at + tail_secs(at),
             location: VmLocation::Source,
-            label: "The destination failed, but the source never stopped the VM and still holds all of its memory: the migration is abandoned and the VM runs on".to_owned(),
+            label: ending.tail_label.to_owned(),
         });
-        let verdict = "The destination failed during pre-copy; the source still had the running VM, so only the migration was lost, not the VM".to_owned();
         events.push(Event {
-            slug: "dest-failed".to_owned(),
-            at_secs: fail_secs,
-            label: verdict.clone(),
+            slug: ending.event_slug.to_owned(),
+            at_secs: at,
+            label: ending.verdict.clone(),
         });
         let summary = Summary {
             mode: Mode::PreCopy,
-            outcome: Outcome::Aborted,
+            outcome: ending.outcome,
             downtime_secs: 0.0,
-            total_secs: fail_secs,
+            total_secs: at,
             total_bytes,
-            degraded_secs: self.degraded_secs(fail_secs),
+            degraded_secs: self.degraded_secs(at),
             faults: 0.0,
             stall_secs: 0.0,
             rounds: bars.len() as u32,
-            stop: None,
-            verdict,
+            stop: ending.stop,
+            verdict: ending.verdict,
         };
         ModeRun {
             phases,
@@ -361,11 +457,17 @@ impl PreCopyTrace {
             // The destination and everything sent to it are gone.
             return PreCopySnapshot::AllNotSent;
         }
-        if t >= self.copy_end_secs {
+        if t >= self.copy_end_secs && !self.unconverged {
             return PreCopySnapshot::AllClean;
         }
-        let (set_hot, set_cold, elapsed, throttle, first_round, paused) =
-            if t < self.precopy_end_secs {
+        // Not converging: after the last round shown, the pages stay as that round left them.
+        let t = if self.unconverged {
+            t.min(self.precopy_end_secs)
+        } else {
+            t
+        };
+        let (set_hot, set_cold, elapsed, rate_pages_s, throttle, first_round, paused) =
+            if t < self.precopy_end_secs || self.unconverged {
                 let i = self
                     .rounds
                     .partition_point(|r| r.start_secs <= t)
@@ -375,6 +477,7 @@ impl PreCopyTrace {
                     round.hot_pages,
                     round.cold_pages,
                     t - round.start_secs,
+                    round.rate_pages_s,
                     round.throttle.fraction(),
                     i == 0,
                     false,
@@ -384,6 +487,7 @@ impl PreCopyTrace {
                     self.final_hot_pages,
                     self.final_cold_pages,
                     t - self.precopy_end_secs,
+                    self.link_pages_s(),
                     0.0,
                     false,
                     true,
@@ -391,7 +495,7 @@ impl PreCopyTrace {
             };
         let queued_hot = density(set_hot, self.classes.hot_pages);
         let queued_cold = density(set_cold, self.classes.cold_pages);
-        let sent_in_round = (elapsed * self.rate_pages_s).min(set_hot + set_cold);
+        let sent_in_round = (elapsed * rate_pages_s).min(set_hot + set_cold);
         let (written_hot, written_cold) = if paused {
             (0.0, 0.0)
         } else {
@@ -416,10 +520,16 @@ impl PreCopyTrace {
             layout.hot_pages() as f64,
         );
         let t_sent = self.fail_secs.map_or(t, |f| t.min(f));
+        // Not converging: nothing is sent beyond the last round shown.
+        let t_sent = if self.unconverged {
+            t_sent.min(self.precopy_end_secs)
+        } else {
+            t_sent
+        };
         let rounds_before: f64 = self
             .rounds
             .iter()
-            .map(|r| ((t_sent - r.start_secs) * self.rate_pages_s).clamp(0.0, r.pages()))
+            .map(|r| ((t_sent - r.start_secs) * r.rate_pages_s).clamp(0.0, r.pages()))
             .sum();
         let copy_bytes = ((t_sent - self.precopy_end_secs) * self.rate_bytes_s).max(0.0);
         let final_bytes = page_bytes(self.final_pages());

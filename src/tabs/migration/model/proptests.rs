@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use super::grid::page_grid_at;
 use super::mode::Mode;
 use super::params::{PAGE_SIZE_BYTES, Params, WritePattern};
+use super::rules::{QEMU_MAX_SIMULATED_ROUNDS, Rules, XEN_LEGACY_MAX_ROUNDS, XEN_MAX_ITERATIONS};
 use super::timeline::{Outcome, simulate};
 
 fn params_strategy() -> impl Strategy<Value = Params> {
@@ -19,9 +20,7 @@ fn params_strategy() -> impl Strategy<Value = Params> {
         ),
         (
             0.0..=2000.0_f64,
-            1_u32..=40,
-            1.0..=5.0_f64,
-            0_u64..=100,
+            0_usize..3,
             0_u64..=(64 << 20),
             0.0..=100.0_f64,
         ),
@@ -37,17 +36,11 @@ fn params_strategy() -> impl Strategy<Value = Params> {
         .prop_map(
             |(
                 (memory, wss_share, hot_write_share, dirty_mib_s, sequential, bandwidth_mib_s),
-                (
-                    downtime_ms,
-                    max_rounds,
-                    data_limit_factor,
-                    min_pages,
-                    device_state_bytes,
-                    resume_ms,
-                ),
+                (downtime_ms, rules, device_state_bytes, resume_ms),
                 (autoconverge, fault_latency_ms, prepaging, prepage_pages, dest_fails, seed),
             )| {
                 let memory_mib = f64::from(memory);
+                let rules = Rules::ALL[rules];
                 Params {
                     memory_mib,
                     wss_mib: memory_mib * wss_share,
@@ -59,13 +52,11 @@ fn params_strategy() -> impl Strategy<Value = Params> {
                         WritePattern::Random
                     },
                     bandwidth_mib_s,
+                    rules,
                     downtime_ms,
-                    max_rounds,
-                    data_limit_factor,
-                    min_pages,
                     device_state_bytes,
                     resume_ms,
-                    autoconverge,
+                    autoconverge: autoconverge && rules.has_autoconverge(),
                     fault_latency_ms,
                     prepaging,
                     prepage_pages,
@@ -117,10 +108,22 @@ proptest! {
             match mode {
                 Mode::Cold => prop_assert_eq!(s.downtime_secs, s.total_secs),
                 Mode::PreCopy => {
-                    prop_assert!(s.rounds <= params.max_rounds);
-                    // A limit can be overshot by one round (at most V) plus the final copy.
-                    let cap = (params.data_limit_factor + 2.0) * memory_bytes + state_bytes;
-                    prop_assert!(s.total_bytes <= cap * (1.0 + 1e-9));
+                    // Each rule set's round cap (rules.rs); QEMU's is only the model's guard.
+                    let max_rounds = match params.rules {
+                        Rules::Qemu => QEMU_MAX_SIMULATED_ROUNDS,
+                        Rules::Xen => XEN_MAX_ITERATIONS,
+                        Rules::XenLegacy => XEN_LEGACY_MAX_ROUNDS,
+                    };
+                    prop_assert!(s.rounds <= max_rounds);
+                    if params.rules == Rules::XenLegacy {
+                        // The 3x cap can be overshot by one round (at most V) plus the final copy.
+                        let cap = 5.0 * memory_bytes + state_bytes;
+                        prop_assert!(s.total_bytes <= cap * (1.0 + 1e-9));
+                    }
+                    if s.outcome == Outcome::NotConverged {
+                        prop_assert_eq!(params.rules, Rules::Qemu);
+                        prop_assert_eq!(s.downtime_secs, 0.0);
+                    }
                 }
                 Mode::PostCopy => {
                     if s.outcome == Outcome::Completed {

@@ -171,6 +171,9 @@ pub enum Outcome {
     Aborted,
     /// The destination failed during post-copy; the VM is gone.
     Lost,
+    /// Pre-copy under QEMU's rules never fits the downtime limit: QEMU would iterate until the
+    /// migration is cancelled, so the VM never moves and is never paused.
+    NotConverged,
 }
 
 impl Outcome {
@@ -180,6 +183,7 @@ impl Outcome {
             Self::Completed => "Completed",
             Self::Aborted => "Aborted, VM kept on source",
             Self::Lost => "VM lost",
+            Self::NotConverged => "Not converging, VM still on source",
         }
     }
 }

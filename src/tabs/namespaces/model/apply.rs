@@ -36,6 +36,7 @@ impl World {
                 fstype,
                 target,
             } => next.do_mount(*pid, fstype, target),
+            Op::PivotRoot { pid, new_root } => next.do_pivot_root(*pid, new_root),
             Op::IpNetnsAdd { pid, name } => next.do_netns_add(*pid, name),
             Op::TimensOffset {
                 pid,

@@ -23,6 +23,8 @@ pub enum Errno {
     Enomem,
     /// Permission denied (13).
     Eacces,
+    /// Device or resource busy (16).
+    Ebusy,
     /// File exists (17).
     Eexist,
     /// No such device (19).
@@ -44,6 +46,7 @@ impl Errno {
             Self::Esrch => "ESRCH",
             Self::Enomem => "ENOMEM",
             Self::Eacces => "EACCES",
+            Self::Ebusy => "EBUSY",
             Self::Eexist => "EEXIST",
             Self::Enodev => "ENODEV",
             Self::Einval => "EINVAL",
@@ -60,6 +63,7 @@ impl Errno {
             Self::Esrch => 3,
             Self::Enomem => 12,
             Self::Eacces => 13,
+            Self::Ebusy => 16,
             Self::Eexist => 17,
             Self::Enodev => 19,
             Self::Einval => 22,
@@ -76,6 +80,7 @@ impl Errno {
             Self::Esrch => "No such process",
             Self::Enomem => "Cannot allocate memory",
             Self::Eacces => "Permission denied",
+            Self::Ebusy => "Device or resource busy",
             Self::Eexist => "File exists",
             Self::Enodev => "No such device",
             Self::Einval => "Invalid argument",
@@ -144,6 +149,7 @@ mod tests {
         assert_eq!(Errno::Eperm.number(), 1);
         assert_eq!(Errno::Esrch.number(), 3);
         assert_eq!(Errno::Enomem.number(), 12);
+        assert_eq!(Errno::Ebusy.number(), 16);
         assert_eq!(Errno::Einval.number(), 22);
         assert_eq!(Errno::Enospc.number(), 28);
     }

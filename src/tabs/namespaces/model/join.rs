@@ -124,10 +124,26 @@ impl World {
                     .process(*target_pid)
                     .filter(|process| process.is_alive())
                 else {
-                    return Err(Failure::errno(
-                        Errno::Esrch,
-                        format!("there is no running process {target_pid} to take namespaces from"),
-                    ));
+                    // One type goes through open("/proc/PID/ns/TYPE"), which fails first, with
+                    // ENOENT, once the process is gone (nsenter: "No such file or directory");
+                    // several types use a pidfd, and pidfd_open(2) fails with ESRCH.
+                    return Err(match kinds.iter().count() {
+                        1 => Failure::errno(
+                            Errno::Enoent,
+                            format!(
+                                "open(\"/proc/{target_pid}/ns/{}\") fails before setns() runs: \
+                                 process {target_pid} is gone, so its /proc directory is too",
+                                kinds.iter().next().map_or("?", NsType::slug)
+                            ),
+                        ),
+                        _ => Failure::errno(
+                            Errno::Esrch,
+                            format!(
+                                "pidfd_open({target_pid}) fails: there is no running process \
+                                 {target_pid} to take namespaces from"
+                            ),
+                        ),
+                    });
                 };
                 for kind in kinds.iter() {
                     joins[kind.index()] = Some(process.ns(kind));
@@ -261,9 +277,14 @@ mod tests {
 
     #[test]
     fn target_must_exist() {
+        // One type is setns(open("/proc/PID/ns/net"), ...): the open() fails first, with ENOENT
+        // (nsenter prints "No such file or directory"), checked against the kernel by issue 14.
+        // Several types use a pidfd, and pidfd_open(2) fails with ESRCH.
         let world = run(&root_host(), "fork 100; exit 200");
-        assert_eq!(errno_of(&world, "setns 100 net 200"), Errno::Esrch);
-        assert_eq!(errno_of(&world, "setns 100 net 999"), Errno::Esrch);
+        assert_eq!(errno_of(&world, "setns 100 net 200"), Errno::Enoent);
+        assert_eq!(errno_of(&world, "setns 100 net 999"), Errno::Enoent);
+        assert_eq!(errno_of(&world, "setns 100 net,uts 200"), Errno::Esrch);
+        assert_eq!(errno_of(&world, "setns 100 net,uts 999"), Errno::Esrch);
     }
 
     #[test]

@@ -121,6 +121,15 @@ pub enum Op {
         /// Mount point, an absolute path.
         target: String,
     },
+    /// `pivot_root` into the mount at `new_root`, then a lazy unmount of the old root: what a
+    /// container runtime does so the container sees its image's root filesystem, not the host's
+    /// (runc libcontainer `pivotRoot`; OCI runtime spec `root.path`).
+    PivotRoot {
+        /// Host PID of the caller.
+        pid: u32,
+        /// The mount point that becomes `/`, an absolute path.
+        new_root: String,
+    },
     /// `ip netns add NAME`: a new network namespace kept alive by a bind mount.
     IpNetnsAdd {
         /// Host PID of the caller.
@@ -152,6 +161,7 @@ impl Op {
         "ip-link-up",
         "veth",
         "mount",
+        "pivot-root",
         "ip-netns-add",
         "timens-offset",
     ];
@@ -169,6 +179,7 @@ impl Op {
             Self::IpLinkUp { .. } => "ip-link-up",
             Self::Veth { .. } => "veth",
             Self::Mount { .. } => "mount",
+            Self::PivotRoot { .. } => "pivot-root",
             Self::IpNetnsAdd { .. } => "ip-netns-add",
             Self::TimensOffset { .. } => "timens-offset",
         }
@@ -187,6 +198,7 @@ impl Op {
             | Self::IpLinkUp { pid, .. }
             | Self::Veth { pid, .. }
             | Self::Mount { pid, .. }
+            | Self::PivotRoot { pid, .. }
             | Self::IpNetnsAdd { pid, .. }
             | Self::TimensOffset { pid, .. } => *pid,
         }
@@ -195,6 +207,13 @@ impl Op {
     /// The system call as C would write it, e.g. `unshare(CLONE_NEWPID)`.
     pub fn syscall(&self) -> String {
         match self {
+            // CLONE_NEWTIME is 0x80, inside clone()'s low byte, which is the exit signal
+            // (CSIGNAL): only clone3(), which takes the signal in its own field, can ask for it
+            // (Linux 6.3, "fork: allow CLONE_NEWTIME in clone3 flags"; domain.md section 2).
+            Self::Clone { flags, .. } if flags.contains(NsType::Time) => format!(
+                "clone3({{.flags = {}, .exit_signal = SIGCHLD}})",
+                flags.clone_flags()
+            ),
             Self::Clone { flags, .. } => format!("clone({} | SIGCHLD)", flags.clone_flags()),
             Self::Fork { .. } => "fork()".to_owned(),
             Self::Unshare { flags, .. } => format!("unshare({})", flags.clone_flags()),
@@ -224,6 +243,9 @@ impl Op {
             Self::Mount { fstype, target, .. } => {
                 format!("mount(\"{fstype}\", \"{target}\", \"{fstype}\")")
             }
+            Self::PivotRoot { new_root, .. } => format!(
+                "chdir(\"{new_root}\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH)"
+            ),
             Self::IpNetnsAdd { name, .. } => format!(
                 "unshare(CLONE_NEWNET); mount(\"/proc/self/ns/net\", \"/run/netns/{name}\", MS_BIND)"
             ),
@@ -263,6 +285,9 @@ impl Op {
                 ..
             } => format!("ip link add {name} type veth peer name {peer} netns {peer_pid}"),
             Self::Mount { fstype, target, .. } => format!("mount -t {fstype} {fstype} {target}"),
+            Self::PivotRoot { new_root, .. } => {
+                format!("cd {new_root} && pivot_root . . && umount -l .")
+            }
             Self::IpNetnsAdd { name, .. } => format!("ip netns add {name}"),
             Self::TimensOffset {
                 clock, offset_secs, ..
@@ -322,6 +347,10 @@ mod tests {
                 pid: 1,
                 fstype: "proc".to_owned(),
                 target: "/proc".to_owned(),
+            },
+            Op::PivotRoot {
+                pid: 1,
+                new_root: "/rootfs".to_owned(),
             },
             Op::IpNetnsAdd {
                 pid: 1,

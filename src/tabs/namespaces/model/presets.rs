@@ -5,7 +5,7 @@
 //! (simplified where noted in the labels). PIDs are chosen so that the numbers match what a
 //! student would see, e.g. the nested preset ends with `NSpid: 5371 4 1` as in domain.md.
 
-use super::ns_type::NsType::{self, Ipc, Mnt, Net, Pid, User, Uts};
+use super::ns_type::NsType::{self, Cgroup, Ipc, Mnt, Net, Pid, User, Uts};
 use super::ns_type::NsTypeSet;
 use super::op::{Op, SetnsTarget};
 use super::scene::{Scene, ScriptStep};
@@ -16,7 +16,8 @@ use super::world::World;
 pub enum Preset {
     /// A plain host: init, sshd and a user's shell in the initial namespaces.
     Host,
-    /// `docker run -it alpine sh`: new PID, network, mount, UTS and IPC namespaces.
+    /// `docker run -it alpine sh`: new PID, network, mount, UTS, IPC and cgroup namespaces, and
+    /// the image's root filesystem instead of the host's.
     DockerRun,
     /// A rootless container: an unprivileged user creates a user namespace first.
     Rootless,
@@ -34,6 +35,16 @@ pub enum Preset {
 const SHELL: u32 = 1201;
 const CONTAINERD: u32 = 790;
 const DOCKERD: u32 = 812;
+
+/// Where Docker's overlay2 storage driver mounts the container's root filesystem on the host
+/// (`/var/lib/docker/overlay2/<layer id>/merged`; the id is shortened here).
+const DOCKER_ROOTFS: &str = "/var/lib/docker/overlay2/9d1c7e/merged";
+
+/// Where containerd mounts a pod container's root filesystem on the host
+/// (`/run/containerd/io.containerd.runtime.v2.task/k8s.io/<id>/rootfs`, shortened here).
+fn pod_rootfs(container: &str) -> String {
+    format!("/run/containerd/k8s.io/{container}/rootfs")
+}
 
 impl Preset {
     /// Every preset, in menu order.
@@ -89,8 +100,9 @@ impl Preset {
                  change them"
             }
             Self::DockerRun => {
-                "A container is a process in new PID, mount, network, UTS and IPC namespaces: \
-                 PID 1 inside, an ordinary PID on the host"
+                "A container is a process in new PID, mount, network, UTS, IPC and cgroup \
+                 namespaces, rooted in its image's filesystem: PID 1 inside, an ordinary PID on \
+                 the host"
             }
             Self::Rootless => {
                 "An unprivileged user creates a user namespace first and is root inside it, \
@@ -101,7 +113,7 @@ impl Preset {
             }
             Self::Pod => {
                 "Two containers join the pause container's network, IPC and UTS namespaces with \
-                 setns() but keep their own PID and mount namespaces"
+                 setns() but keep their own PID and mount namespaces and root filesystems"
             }
             Self::UnshareNoFork => {
                 "unshare(CLONE_NEWPID) does not move the caller; its first child becomes PID 1, \
@@ -198,14 +210,23 @@ fn docker_run_steps() -> Vec<ScriptStep> {
             "docker run -it alpine sh",
         ),
         step(
+            mount(DOCKERD, "overlay", DOCKER_ROOTFS),
+            "dockerd's overlay2 storage driver stacks the image's read-only layers under a \
+             writable one: the container's root filesystem, mounted on the host",
+            &format!("mount -t overlay overlay -o lowerdir=...,upperdir=... {DOCKER_ROOTFS}"),
+        ),
+        step(
             fork(CONTAINERD, "containerd-shim"),
             "containerd starts a shim for the new container, still in the host's namespaces",
             "containerd-shim-runc-v2",
         ),
         step(
-            clone(1301, &[Mnt, Pid, Net, Ipc, Uts], "runc-init"),
-            "Through runc, the shim calls clone() with five CLONE_NEW* flags: the child is PID 1 \
-             in a new PID namespace and PID 1302 on the host",
+            // Docker 20.10+ on cgroup v2 defaults to a private cgroup namespace (docker run
+            // --cgroupns, daemon default-cgroupns-mode; domain.md section 2).
+            clone(1301, &[Mnt, Pid, Net, Ipc, Uts, Cgroup], "runc-init"),
+            "Through runc, the shim calls clone() with six CLONE_NEW* flags (cgroup too: Docker \
+             20.10+ on cgroup v2): the child is PID 1 in a new PID namespace and PID 1302 on \
+             the host",
             "runc run 3f2a9c1e7b4d",
         ),
         step(
@@ -217,10 +238,16 @@ fn docker_run_steps() -> Vec<ScriptStep> {
             "hostname 3f2a9c1e7b4d",
         ),
         step(
-            mount_proc(1302),
-            "A fresh /proc is mounted in the container's mount namespace, so ps inside lists \
-             only the container's PID namespace",
-            "mount -t proc proc /proc",
+            mount(1302, "proc", &format!("{DOCKER_ROOTFS}/proc")),
+            "In its new mount namespace runc mounts a fresh /proc inside the rootfs, one that \
+             shows the container's PID namespace (it mounts /dev and /sys there too, not shown)",
+            "mount -t proc proc rootfs/proc",
+        ),
+        step(
+            pivot_root(1302, DOCKER_ROOTFS),
+            "runc calls pivot_root into the rootfs and detaches the old root: the container's / \
+             is now the image's overlay and its /proc its own; the host's disk is out of sight",
+            "pivot_root . . && umount -l .",
         ),
         step(
             Op::Veth {
@@ -254,7 +281,7 @@ fn docker_run_steps() -> Vec<ScriptStep> {
                 command: "sh".to_owned(),
             },
             "runc's init execs the image's command: sh is PID 1 in the container and sees only \
-             its own processes",
+             its own processes and files",
             "exec sh",
         ),
     ]
@@ -379,6 +406,11 @@ fn nested_pid_steps() -> Vec<ScriptStep> {
 }
 
 fn pod_steps() -> Vec<ScriptStep> {
+    let (pause, nginx, shipper) = (
+        pod_rootfs("pause"),
+        pod_rootfs("nginx"),
+        pod_rootfs("log-shipper"),
+    );
     vec![
         step(
             fork(CONTAINERD, "containerd-shim"),
@@ -386,10 +418,26 @@ fn pod_steps() -> Vec<ScriptStep> {
             "crictl runp pod.json",
         ),
         step(
+            mount(CONTAINERD, "overlay", &pause),
+            "containerd mounts the pause image's layers as an overlay: the sandbox's root \
+             filesystem",
+            &format!("mount -t overlay overlay -o lowerdir=... {pause}"),
+        ),
+        step(
             clone(2000, &[Mnt, Pid, Net, Ipc, Uts], "pause"),
             "The sandbox (pause) container gets new namespaces; its only job is to keep the \
              pod's network, IPC and UTS namespaces alive",
             "runc run pause",
+        ),
+        step(
+            mount(2001, "proc", &format!("{pause}/proc")),
+            "runc mounts a /proc of the sandbox's PID namespace inside its rootfs",
+            "mount -t proc proc rootfs/proc",
+        ),
+        step(
+            pivot_root(2001, &pause),
+            "and pivot_roots the sandbox into that root filesystem",
+            "pivot_root . . && umount -l .",
         ),
         step(
             Op::Sethostname {
@@ -431,15 +479,30 @@ fn pod_steps() -> Vec<ScriptStep> {
             "nsenter -t 2001 -n -i -u",
         ),
         step(
+            mount(CONTAINERD, "overlay", &nginx),
+            "containerd mounts the nginx image's layers as nginx's root filesystem",
+            &format!("mount -t overlay overlay -o lowerdir=... {nginx}"),
+        ),
+        step(
             clone(2000, &[Mnt, Pid], "nginx"),
             "nginx gets its own mount and PID namespaces (PID 1 there) but shares the pod's \
              network namespace",
             "runc run nginx",
         ),
         step(
-            mount_proc(2002),
-            "nginx's container gets its own /proc",
-            "mount -t proc proc /proc",
+            mount(2002, "proc", &format!("{nginx}/proc")),
+            "runc mounts a /proc of nginx's PID namespace inside its rootfs",
+            "mount -t proc proc rootfs/proc",
+        ),
+        step(
+            pivot_root(2002, &nginx),
+            "and pivot_roots into it: nginx sees its image's files and its own /proc",
+            "pivot_root . . && umount -l .",
+        ),
+        step(
+            mount(CONTAINERD, "overlay", &shipper),
+            "containerd mounts the log shipper's image as its root filesystem",
+            &format!("mount -t overlay overlay -o lowerdir=... {shipper}"),
         ),
         step(
             clone(2000, &[Mnt, Pid], "log-shipper"),
@@ -448,9 +511,14 @@ fn pod_steps() -> Vec<ScriptStep> {
             "runc run log-shipper",
         ),
         step(
-            mount_proc(2003),
+            mount(2003, "proc", &format!("{shipper}/proc")),
             "It gets its own /proc too",
-            "mount -t proc proc /proc",
+            "mount -t proc proc rootfs/proc",
+        ),
+        step(
+            pivot_root(2003, &shipper),
+            "and its own root filesystem: nginx's files are not in its view",
+            "pivot_root . . && umount -l .",
         ),
     ]
 }
@@ -580,10 +648,21 @@ fn link_up(pid: u32, link: &str) -> Op {
 }
 
 fn mount_proc(pid: u32) -> Op {
+    mount(pid, "proc", "/proc")
+}
+
+fn mount(pid: u32, fstype: &str, target: &str) -> Op {
     Op::Mount {
         pid,
-        fstype: "proc".to_owned(),
-        target: "/proc".to_owned(),
+        fstype: fstype.to_owned(),
+        target: target.to_owned(),
+    }
+}
+
+fn pivot_root(pid: u32, new_root: &str) -> Op {
+    Op::PivotRoot {
+        pid,
+        new_root: new_root.to_owned(),
     }
 }
 
@@ -681,16 +760,59 @@ mod tests {
         );
         assert_eq!(world.hostname_seen(SHELL), Some("debian"));
         let container = world.process(1302).expect("container");
-        for kind in [Mnt, Pid, Net, Ipc, Uts] {
+        // Docker 20.10+ on cgroup v2 (the hierarchy the Cgroups tab models) gives each
+        // container a private cgroup namespace (docker run --cgroupns, default-cgroupns-mode;
+        // domain.md section 2), as the Containers tab says.
+        for kind in [Mnt, Pid, Net, Ipc, Uts, Cgroup] {
             assert_ne!(container.ns(kind), NsId::initial(kind), "{kind:?}");
         }
-        for kind in [User, NsType::Cgroup, NsType::Time] {
+        for kind in [User, NsType::Time] {
             assert_eq!(
                 container.ns(kind),
                 NsId::initial(kind),
                 "{kind:?} is shared"
             );
         }
+    }
+
+    #[test]
+    fn docker_run_container_sees_its_image_root_not_the_hosts() {
+        // runc creates a mount namespace, mounts the image's rootfs (overlayfs) and pivot_roots
+        // into it (OCI runtime spec root.path; runc libcontainer/rootfs_linux.go pivotRoot;
+        // domain.md section 2): the container sees the image's / and its own /proc, never the
+        // host's /dev/vda1.
+        let trace = Preset::DockerRun.scene().run();
+        let world = trace.last();
+        let mounts: Vec<(&str, &str)> = world
+            .mounts_seen(1302)
+            .iter()
+            .map(|m| (m.target.as_str(), m.fstype.as_str()))
+            .collect();
+        assert_eq!(mounts, [("/", "overlay"), ("/proc", "proc")]);
+        assert!(
+            world
+                .mounts_seen(1302)
+                .iter()
+                .all(|m| m.source != "/dev/vda1"),
+            "no host disk in the container's view"
+        );
+        let shell = world.inside_view(1302).expect("container shell");
+        assert_eq!(shell.ps.proc_pid_ns, Some(shell.ps.own_pid_ns));
+        // The host keeps its ext4 root and sees the overlay mounted under /var/lib/docker.
+        let host = world.mounts_seen(SHELL);
+        assert_eq!(
+            (host[0].target.as_str(), host[0].fstype.as_str()),
+            ("/", "ext4")
+        );
+        assert!(
+            host.iter()
+                .any(|m| m.target == DOCKER_ROOTFS && m.fstype == "overlay")
+        );
+        // So does a process nsenter starts in the container's mount namespace.
+        let nsenter = Preset::Nsenter.scene().run();
+        let docker_steps = Preset::DockerRun.scene().steps.len();
+        let joined = nsenter.world_after(docker_steps + 2);
+        assert_eq!(joined.mounts_seen(1304), joined.mounts_seen(1302));
     }
 
     #[test]
@@ -746,6 +868,16 @@ mod tests {
         }
         assert_ne!(nginx.ns(Pid), shipper.ns(Pid));
         assert_ne!(nginx.ns(Mnt), shipper.ns(Mnt));
+        // Each container is rooted in its own image (runc pivot_root; OCI runtime spec
+        // root.path), with its own /proc.
+        for (pid, name) in [(2001, "pause"), (2002, "nginx"), (2003, "log-shipper")] {
+            let mounts: Vec<(&str, &str)> = world
+                .mounts_seen(pid)
+                .iter()
+                .map(|m| (m.target.as_str(), m.fstype.as_str()))
+                .collect();
+            assert_eq!(mounts, [("/", "overlay"), ("/proc", "proc")], "{name}");
+        }
         assert_eq!(world.hostname_seen(2002), Some("web-pod"));
         assert_eq!(pids(&world.ps(2002).expect("ps").rows), [1]);
         assert_eq!(world.links_seen(2003), world.links_seen(2001));

@@ -190,6 +190,62 @@ impl World {
         Ok(Effects::default())
     }
 
+    /// `pivot_root` by `pid` into the mount at `new_root`, then a lazy unmount of the old root.
+    ///
+    /// This is how a container gets its own root filesystem. runc (libcontainer/rootfs_linux.go,
+    /// `pivotRoot`) changes into the new root, calls `pivot_root(".", ".")` and then
+    /// `umount2(".", MNT_DETACH)`: the mount at `new_root` becomes `/`, the mounts below it keep
+    /// their places relative to it, and every other mount of the namespace (the host's `/`, its
+    /// `/proc`, ...) is detached. The OCI runtime spec's `root.path` names that root filesystem.
+    /// The change is per mount namespace: pivot_root(2) moves every process whose root was the
+    /// old root, so all members of the namespace see it. Errors follow pivot_root(2): EPERM
+    /// without CAP_SYS_ADMIN over the mount namespace, EINVAL when `new_root` is not a mount
+    /// point, EBUSY when it is the current root.
+    pub(super) fn do_pivot_root(&mut self, pid: u32, new_root: &str) -> Result<Effects, Failure> {
+        let caller = self.caller(pid)?.clone();
+        let mnt = caller.ns(NsType::Mnt);
+        self.require_cap_over(
+            Creds::of(&caller),
+            mnt,
+            "call pivot_root in its mount namespace",
+        )?;
+        let mounts = match &self.existing(mnt)?.data {
+            NsData::Mnt { mounts } => mounts.clone(),
+            _ => Vec::new(),
+        };
+        if new_root == "/" {
+            return Err(Failure::errno(
+                Errno::Ebusy,
+                "new_root is the current root mount (pivot_root(2))",
+            ));
+        }
+        if !mounts.iter().any(|mount| mount.target == new_root) {
+            return Err(Failure::errno(
+                Errno::Einval,
+                format!(
+                    "{new_root} is not a mount point in the caller's mount namespace; \
+                     pivot_root(2) needs one (runtimes mount the image's rootfs there first)"
+                ),
+            ));
+        }
+        let below = format!("{new_root}/");
+        let kept: Vec<Mount> = mounts
+            .into_iter()
+            .filter_map(|mount| {
+                let target = if mount.target == new_root {
+                    "/".to_owned()
+                } else {
+                    format!("/{}", mount.target.strip_prefix(&below)?)
+                };
+                Some(Mount { target, ..mount })
+            })
+            .collect();
+        if let Some(NsData::Mnt { mounts }) = self.namespace_mut(mnt).map(|ns| &mut ns.data) {
+            *mounts = kept;
+        }
+        Ok(Effects::default())
+    }
+
     /// `ip netns add NAME` by `pid`: a new network namespace bind-mounted at `/run/netns/NAME`.
     pub(super) fn do_netns_add(&mut self, pid: u32, name: &str) -> Result<Effects, Failure> {
         let caller = self.caller(pid)?.clone();
@@ -428,6 +484,45 @@ mod tests {
             .find(|m| m.target == "/proc")
             .and_then(|m| m.refers_to);
         assert_eq!(top, Some(child_ns));
+    }
+
+    #[test]
+    fn pivot_root_keeps_only_the_new_root_and_what_is_mounted_below_it() {
+        // runc libcontainer/rootfs_linux.go pivotRoot: pivot_root(".", ".") in the new root,
+        // then umount2(".", MNT_DETACH): the host's mounts are gone, the rootfs is `/`.
+        let rootfs = "/var/lib/docker/overlay2/9d1c7e/merged";
+        let world = run(
+            &root_host(),
+            &format!(
+                "mount 100 overlay {rootfs}; unshare 100 mnt,pid; fork 100 sh; \
+                 mount 200 proc {rootfs}/proc; pivot-root 200 {rootfs}"
+            ),
+        );
+        let seen: Vec<(&str, &str)> = world
+            .mounts_seen(200)
+            .iter()
+            .map(|m| (m.target.as_str(), m.fstype.as_str()))
+            .collect();
+        assert_eq!(seen, [("/", "overlay"), ("/proc", "proc")]);
+        assert_eq!(
+            world.ps(200).expect("ps").proc_pid_ns,
+            Some(world.process(200).expect("sh").ns(NsType::Pid)),
+            "its own /proc"
+        );
+        // The host's mount namespace keeps its own root (and sees the overlay mount).
+        let host: Vec<&str> = world
+            .mounts_seen(1)
+            .iter()
+            .map(|m| m.target.as_str())
+            .collect();
+        assert_eq!(host.first(), Some(&"/"));
+        assert!(host.contains(&rootfs));
+        // pivot_root(2): EBUSY for the current root, EINVAL for a path that is not a mount
+        // point, EPERM without CAP_SYS_ADMIN over the mount namespace.
+        assert_eq!(errno_of(&world, "pivot-root 200 /"), Errno::Ebusy);
+        assert_eq!(errno_of(&world, "pivot-root 200 /srv"), Errno::Einval);
+        let user = run(&user_host(), "mount 1 tmpfs /srv");
+        assert_eq!(errno_of(&user, "pivot-root 100 /srv"), Errno::Eperm);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! equivalent shell command and its outcome, and [`Trace::world_after`] is the state it leaves.
 
 use super::errno::Failure;
+use super::ns_type::NsType;
 use super::op::Op;
 use super::spawn::Effects;
 use super::text::{ParseError, parse_script};
@@ -215,10 +216,24 @@ pub fn describe(op: &Op, outcome: &Result<Effects, Failure>) -> String {
                 0 => String::new(),
                 n => format!("; the kernel SIGKILLs {n} process(es) in its PID namespace"),
             };
-            format!("Process {actor} calls {}{created}{killed}", op.syscall())
+            let why_clone3 = match op {
+                Op::Clone { flags, .. } if flags.contains(NsType::Time) => {
+                    format!(". {CLONE3_FOR_TIME}")
+                }
+                _ => String::new(),
+            };
+            format!(
+                "Process {actor} calls {}{created}{killed}{why_clone3}",
+                op.syscall()
+            )
         }
     }
 }
+
+/// Why a clone that creates a time namespace is shown as clone3() (domain.md section 2).
+const CLONE3_FOR_TIME: &str = "clone3() is needed: legacy clone() cannot ask for \
+     CLONE_NEWTIME, because 0x80 falls in its low byte, the exit signal (CSIGNAL); clone3() \
+     accepts it since Linux 6.3";
 
 #[cfg(test)]
 mod tests {

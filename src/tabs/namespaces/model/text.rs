@@ -10,6 +10,7 @@
 //! exit PID                         exec PID COMMAND          sethostname PID NAME
 //! ip-link-up PID IFNAME            veth PID NAME PEER PEER_PID
 //! mount PID FSTYPE TARGET          ip-netns-add PID NAME     timens-offset PID CLOCK SECS
+//! pivot-root PID NEW_ROOT
 //! ```
 //!
 //! Printing then parsing gives back the same operations; parse errors name the bad word.
@@ -147,6 +148,10 @@ pub fn parse_op(text: &str) -> Result<Op, ParseErrorKind> {
             fstype: words.word("a filesystem type")?,
             target: words.path()?,
         },
+        "pivot-root" => Op::PivotRoot {
+            pid: words.pid()?,
+            new_root: words.path()?,
+        },
         "ip-netns-add" => Op::IpNetnsAdd {
             pid: words.pid()?,
             name: words.word("a namespace name")?,
@@ -276,6 +281,7 @@ impl fmt::Display for Op {
                 fstype,
                 target,
             } => write!(f, "{slug} {pid} {fstype} {target}"),
+            Self::PivotRoot { pid, new_root } => write!(f, "{slug} {pid} {new_root}"),
             Self::IpNetnsAdd { pid, name } => write!(f, "{slug} {pid} {name}"),
             Self::TimensOffset {
                 pid,
@@ -418,6 +424,10 @@ mod tests {
                 pid,
                 fstype,
                 target: format!("/{target}"),
+            }),
+            (pid.clone(), token()).prop_map(|(pid, root)| Op::PivotRoot {
+                pid,
+                new_root: format!("/{root}"),
             }),
             (pid.clone(), token()).prop_map(|(pid, name)| Op::IpNetnsAdd { pid, name }),
             (pid, any::<bool>(), any::<i64>()).prop_map(|(pid, boot, offset_secs)| {

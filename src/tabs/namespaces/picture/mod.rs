@@ -503,7 +503,7 @@ mod tests {
     }
 
     #[test]
-    fn docker_run_clone_shows_the_new_process_in_five_new_namespaces() {
+    fn docker_run_clone_shows_the_new_process_in_six_new_namespaces() {
         let picture = picture("namespaces?preset=docker-run&step=clone&select=1302");
         let op = picture.op.as_ref().unwrap();
         assert!(
@@ -522,7 +522,8 @@ mod tests {
             child.nspid.iter().map(|(pid, _)| *pid).collect::<Vec<_>>(),
             [1302, 1]
         );
-        assert_eq!(child.badges.iter().filter(|badge| badge.new).count(), 5);
+        // mnt, pid, net, ipc, uts and cgroup (Docker 20.10+ on cgroup v2; domain.md section 2).
+        assert_eq!(child.badges.iter().filter(|badge| badge.new).count(), 6);
         let parent = picture.rows.iter().find(|row| row.pid == 1301).unwrap();
         assert!(parent.actor);
         assert_eq!(child.depth, parent.depth + 1);

@@ -42,6 +42,16 @@ pub fn chip_width(painter: &Painter, text: &str, font: &FontId) -> f32 {
         + 8.0
 }
 
+/// What a chip shows: its text, after a `+` when this step created it (measure this for the
+/// chip's width).
+pub fn chip_label(text: &str, new: bool) -> String {
+    if new {
+        format!("+{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// A filled rounded chip with centred text; returns its rectangle.
 pub fn chip(
     painter: &Painter,
@@ -59,11 +69,7 @@ pub fn chip(
         theme.thin()
     };
     painter.rect(rect, 4.0, fill, stroke, egui::StrokeKind::Inside);
-    let label = if emphasis.new {
-        format!("+{text}")
-    } else {
-        text.to_owned()
-    };
+    let label = chip_label(text, emphasis.new);
     painter.text(
         rect.center(),
         Align2::CENTER_CENTER,

@@ -152,15 +152,27 @@ pub fn processes_ui(
         } else {
             line
         };
-        if y + height > bottom {
+        // A row fits when the line saying how many follow would still fit under it.
+        let note_room = if index + 1 < picture.rows.len() {
+            line
+        } else {
+            0.0
+        };
+        if y + height + note_room > bottom {
             let rest = picture.rows.len() - index;
+            let advice = if draw::is_static_picture(ui.ctx()) {
+                ""
+            } else {
+                " (filter or scroll the timeline)"
+            };
             painter.text(
                 Pos2::new(rect.min.x, y),
                 Align2::LEFT_TOP,
-                format!("… {rest} more processes (filter or scroll the timeline)"),
+                format!("… {rest} more processes{advice}"),
                 small.clone(),
                 theme.text_muted,
             );
+            y += line;
             break;
         }
         let row_rect = Rect::from_min_size(

@@ -112,7 +112,7 @@ pub fn trees_ui(
                 0
             };
             let text = chip_text(node);
-            let width = chips::chip_width(&painter, &text, &small)
+            let width = chips::chip_width(&painter, &chips::chip_label(&text, node.new), &small)
                 .min(rect.max.x - chips_x)
                 .max(1.0);
             let (row_y, x) = match level_rows.get(&level) {
