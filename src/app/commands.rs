@@ -55,6 +55,10 @@ pub enum Command {
     Undo,
     /// Show the scene of the card under review (and give the scene the keyboard).
     ShowMe,
+    /// Open the Add card window (`A`, as in Anki).
+    AddCard,
+    /// Edit the card under review (`E`, as in Anki's reviewer).
+    EditCard,
     /// Enter presentation mode.
     Present,
     /// Open the export dialog.
@@ -199,6 +203,7 @@ fn command_for(
         if plain {
             match key {
                 Key::S => return Some(Command::ShowMe),
+                Key::E => return Some(Command::EditCard),
                 Key::Space | Key::Enter if review.revealed => {
                     return Some(Command::Grade(Rating::Good));
                 }
@@ -212,8 +217,14 @@ fn command_for(
             }
         }
     }
+    if command && key == Key::Z {
+        return Some(Command::Undo);
+    }
     if !plain {
         return None;
+    }
+    if key == Key::A && !modifiers.shift {
+        return Some(Command::AddCard);
     }
     SCENE
         .iter()

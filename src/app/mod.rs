@@ -117,6 +117,7 @@ pub struct VirtscopeApp {
     reviewer: Reviewer,
     panel: PanelState,
     browser: BrowserState,
+    editor: crate::reviewer::editor::EditorState,
     stats: StatsState,
     review_settings: SettingsState,
     pane: Pane,
@@ -169,6 +170,7 @@ impl VirtscopeApp {
             reviewer,
             panel: PanelState::default(),
             browser: BrowserState::default(),
+            editor: crate::reviewer::editor::EditorState::default(),
             stats: StatsState::default(),
             review_settings: SettingsState::default(),
             pane,
@@ -290,7 +292,9 @@ impl VirtscopeApp {
             | Command::Reveal
             | Command::Grade(_)
             | Command::Undo
-            | Command::ShowMe => self.apply_flashcard_command(&command),
+            | Command::ShowMe
+            | Command::AddCard
+            | Command::EditCard => self.apply_flashcard_command(&command),
         }
     }
 
@@ -364,13 +368,14 @@ impl VirtscopeApp {
     }
 
     /// The open windows by title, with a way to close each (Esc closes the frontmost).
-    fn windows(&mut self) -> [(&'static str, &mut bool); 5] {
+    fn windows(&mut self) -> [(&'static str, &mut bool); 6] {
         [
             ("Keyboard shortcuts", &mut self.show_shortcuts),
             ("Browse cards", &mut self.browser.open),
             ("Statistics", &mut self.stats.open),
             ("Review settings", &mut self.review_settings.open),
             ("Export scene", &mut self.export_dialog.open),
+            (crate::reviewer::editor::WINDOW_TITLE, &mut self.editor.open),
         ]
     }
 

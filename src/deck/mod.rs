@@ -25,6 +25,7 @@ pub mod model;
 pub mod native;
 pub mod seed;
 mod toml_subset;
+pub mod user;
 
 #[cfg(test)]
 mod builtin_tests;

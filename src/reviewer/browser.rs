@@ -208,6 +208,9 @@ fn browser_ui(
                             {
                                 change = Some((row.card_id.clone(), Change::Reset));
                             }
+                            if card.is_some() && ui.small_button("Edit").clicked() {
+                                actions.push(PanelAction::EditCard(row.card_id.clone()));
+                            }
                             if let Some(link) = card
                                 .and_then(|c| c.scene.as_deref())
                                 .and_then(|s| SceneLink::parse(s).ok())
