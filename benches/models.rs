@@ -39,6 +39,7 @@ fn generated_deck(count: usize) -> Deck {
             tags: vec!["virtualization".into(), "cpu".into()],
             note: (i % 3 == 0).then(|| format!("note {i}")),
             scene: Some(links[i % links.len()].clone()),
+            shows: Vec::new(),
         })
         .collect();
     Deck {

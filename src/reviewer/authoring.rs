@@ -331,7 +331,7 @@ impl Reviewer {
     /// there.
     fn show_deck(&mut self, deck: Deck) {
         self.index = super::index_of(&deck);
-        self.scenes = super::scenes_of(&deck);
+        self.landings = std::cell::OnceCell::new();
         self.deck = deck;
         self.sync_and_refresh();
     }

@@ -239,6 +239,17 @@ fn deck_line_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, state: &mut
                 format!("Deck: {}", reviewer.deck().meta.name)
             };
             ui.label(RichText::new(text).color(theme.text_muted));
+            if let Mode::Edit(card) = &state.mode
+                && !card.shows.is_empty()
+            {
+                ui.label(
+                    RichText::new(format!(
+                        "What its scene shows for it (kept; see decks/README.md): {}",
+                        card.shows.join(" · ")
+                    ))
+                    .color(theme.text_muted),
+                );
+            }
         }
         Mode::Add => {
             ui.horizontal_wrapped(|ui| {

@@ -14,6 +14,7 @@ pub mod panel;
 pub mod settings_ui;
 pub mod stats_ui;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use crate::review::rating::Rating;
 use crate::review::scheduler::Scheduler;
 use crate::review::store::{Store, local_utc_offset_secs};
 use crate::scene::SceneLink;
+use crate::tabs::{Landing, LinkChecker};
 
 pub use authoring::Target;
 
@@ -88,8 +90,9 @@ pub struct Reviewer {
     user_decks: (Vec<deck::user::UserDeck>, Vec<String>),
     undo_steps: Vec<UndoStep>,
     index: HashMap<String, usize>,
-    /// Each card's scene link, parsed once per deck (the panel matches them every frame).
-    scenes: Vec<Option<SceneLink>>,
+    /// Where each card's scene link lands, worked out once per deck on first use (the panel
+    /// matches them every frame).
+    landings: OnceCell<Vec<Option<Landing>>>,
     counts: SessionCounts,
     current: Option<Current>,
     session_start_secs: i64,
@@ -156,7 +159,7 @@ impl Reviewer {
             notices,
             scheduler,
             index: HashMap::new(),
-            scenes: Vec::new(),
+            landings: OnceCell::new(),
             deck: Deck::default(),
             deck_path: None,
             deck_native: false,
@@ -173,7 +176,7 @@ impl Reviewer {
         };
         let builtin = reviewer.builtin_with_overrides();
         reviewer.index = index_of(&builtin);
-        reviewer.scenes = scenes_of(&builtin);
+        reviewer.landings = OnceCell::new();
         reviewer.deck = builtin;
         reviewer.reload_user_decks();
         if let Some(path) = deck_path
@@ -383,7 +386,7 @@ impl Reviewer {
             return Err(format!("{} {first}", report.summary_line()));
         }
         self.index = index_of(&imported.deck);
-        self.scenes = scenes_of(&imported.deck);
+        self.landings = OnceCell::new();
         self.deck = imported.deck;
         self.deck_path = Some(path.to_owned());
         self.deck_native = format == deck::Format::Native;
@@ -397,7 +400,7 @@ impl Reviewer {
     pub fn open_builtin(&mut self) {
         let deck = self.builtin_with_overrides();
         self.index = index_of(&deck);
-        self.scenes = scenes_of(&deck);
+        self.landings = OnceCell::new();
         self.deck = deck;
         self.deck_path = None;
         self.deck_native = false;
@@ -405,24 +408,17 @@ impl Reviewer {
         self.sync_and_refresh();
     }
 
-    /// Cards whose scene link shows the same place as `link` (same tab and view, and the same
-    /// value for every key the card's link sets, position keys aside).
-    pub fn cards_for_scene(&self, link: &SceneLink) -> Vec<&Card> {
+    /// Cards about the scene shown, which is at `here`: those whose link lands on the same
+    /// scene (tab, view, preset or selection and every other key, as the tab prints it) and, if
+    /// the link names a step or time, on the same step or between the same two events
+    /// ([`Landing::shows`]).
+    pub fn cards_for_scene(&self, here: &Landing) -> Vec<&Card> {
+        let landings = self.landings.get_or_init(|| landings_of(&self.deck));
         self.deck
             .cards
             .iter()
-            .zip(&self.scenes)
-            .filter(|(_, card_link)| {
-                card_link.as_ref().is_some_and(|card_link| {
-                    card_link.tab == link.tab
-                        && card_link.view == link.view
-                        && card_link
-                            .params
-                            .iter()
-                            .filter(|(key, _)| key != "step" && key != "t")
-                            .all(|(key, value)| link.get(key) == Some(value.as_str()))
-                })
-            })
+            .zip(landings)
+            .filter(|(_, card)| card.as_ref().is_some_and(|card| here.shows(card)))
             .map(|(card, _)| card)
             .collect()
     }
@@ -568,10 +564,18 @@ fn queue_contains(queue: &crate::review::queue::TodayQueue, card_id: &str) -> bo
     .any(|list| list.iter().any(|id| id == card_id))
 }
 
-fn scenes_of(deck: &Deck) -> Vec<Option<SceneLink>> {
+/// Where each card's link lands, each distinct link opened once.
+fn landings_of(deck: &Deck) -> Vec<Option<Landing>> {
+    let mut checker = LinkChecker::default();
+    let mut seen: HashMap<&str, Option<Landing>> = HashMap::new();
     deck.cards
         .iter()
-        .map(|card| card.scene.as_deref().and_then(|s| SceneLink::parse(s).ok()))
+        .map(|card| {
+            let link = card.scene.as_deref()?;
+            seen.entry(link)
+                .or_insert_with(|| checker.landing(link))
+                .clone()
+        })
         .collect()
 }
 
@@ -760,21 +764,36 @@ mod tests {
     }
 
     #[test]
-    fn cards_for_a_scene_match_on_the_keys_the_card_sets() {
+    fn cards_for_a_scene_are_those_whose_link_lands_there() {
         let reviewer = Reviewer::new(fixed(NOW), None, None, SchedulerConfig::default());
-        let link = SceneLink::parse("overview?select=os-level.container&step=4").unwrap();
-        let cards = reviewer.cards_for_scene(&link);
-        assert!(
-            cards
+        let mut checker = LinkChecker::default();
+        let mut here = |text: &str| checker.landing(text).expect("the link opens");
+        let ids = |landing: &Landing| -> Vec<String> {
+            reviewer
+                .cards_for_scene(landing)
                 .iter()
-                .any(|card| card.id == "what-is-os-level-virtualization")
+                .map(|card| card.id.clone())
+                .collect()
+        };
+        for card in &reviewer.deck().cards {
+            let landing = here(card.scene.as_deref().expect("every card links"));
+            assert!(
+                ids(&landing).contains(&card.id),
+                "{} at its own link",
+                card.id
+            );
+        }
+        let popf = ids(&here("cpu/trap-emulate?program=popf&step=irq-lost"));
+        assert!(popf.contains(&"example-of-a-critical-instruction".to_owned()));
+        let start = ids(&here("cpu/trap-emulate?program=popf&step=0"));
+        assert!(
+            !start.contains(&"example-of-a-critical-instruction".to_owned()),
+            "the card's step, not every step: {start:?}"
         );
-        let other = SceneLink::parse("overview?select=native").unwrap();
+        let overview = ids(&here("overview?step=3"));
         assert!(
-            !reviewer
-                .cards_for_scene(&other)
-                .iter()
-                .any(|card| card.id == "what-is-os-level-virtualization")
+            overview.len() < 4,
+            "a card linking to a selection or another view is not about the plain overview: {overview:?}"
         );
     }
 }

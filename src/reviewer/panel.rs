@@ -9,14 +9,14 @@ use super::Reviewer;
 use super::markdown_ui::markdown_ui;
 use crate::deck::markdown::plain_text;
 use crate::review::rating::Rating;
-use crate::scene::SceneLink;
+use crate::tabs::Landing;
 use crate::theme::{Role, Theme};
 
 /// What the panel asks the app to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PanelAction {
-    /// Show this scene in the main area ("Show me").
-    ShowScene(SceneLink),
+    /// Show this card's scene in the main area, with the card's question kept in view ("Show me").
+    ShowCard(String),
     /// Open the card browser.
     Browse,
     /// Open the statistics window.
@@ -123,7 +123,7 @@ pub fn panel_ui(
     theme: &Theme,
     reviewer: &mut Reviewer,
     state: &mut PanelState,
-    scene: &SceneLink,
+    here: &Landing,
     has_keyboard: bool,
 ) -> Vec<PanelAction> {
     let mut actions = Vec::new();
@@ -193,7 +193,7 @@ pub fn panel_ui(
         }
     });
     ui.separator();
-    linked_cards_ui(ui, theme, reviewer, state, scene, &mut actions);
+    linked_cards_ui(ui, theme, reviewer, state, here, &mut actions);
     actions
 }
 
@@ -340,7 +340,7 @@ fn card_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, actions: &mut Ve
         if let Some(link) = link
             && show.on_hover_text(link.to_string()).clicked()
         {
-            actions.push(PanelAction::ShowScene(link));
+            actions.push(PanelAction::ShowCard(current.card_id.clone()));
         }
         if ui
             .add(egui::Button::new("Edit").shortcut_text("e"))
@@ -369,10 +369,10 @@ fn linked_cards_ui(
     theme: &Theme,
     reviewer: &Reviewer,
     state: &mut PanelState,
-    scene: &SceneLink,
+    here: &Landing,
     actions: &mut Vec<PanelAction>,
 ) {
-    let cards = reviewer.cards_for_scene(scene);
+    let cards = reviewer.cards_for_scene(here);
     ui.label(RichText::new(format!("Cards about this scene ({})", cards.len())).strong());
     if cards.is_empty() {
         ui.label(RichText::new("No card links here.").color(theme.text_muted));
@@ -402,11 +402,10 @@ fn linked_cards_ui(
                         })
                         .show(ui, |ui| {
                             markdown_ui(ui, theme, &card.back, theme.body_size);
-                            if let Some(link) =
-                                card.scene.as_deref().and_then(|s| SceneLink::parse(s).ok())
+                            if card.scene.is_some()
                                 && ui.small_button("Show this card's scene").clicked()
                             {
-                                actions.push(PanelAction::ShowScene(link));
+                                actions.push(PanelAction::ShowCard(card.id.clone()));
                             }
                             if ui.small_button("Edit").clicked() {
                                 actions.push(PanelAction::EditCard(card.id.clone()));

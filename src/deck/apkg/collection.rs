@@ -271,6 +271,7 @@ struct NoteParts {
     tags: Vec<String>,
     scene: Option<String>,
     note: Option<String>,
+    shows: Vec<String>,
 }
 
 impl NoteParts {
@@ -282,6 +283,7 @@ impl NoteParts {
     ) -> Self {
         let mut scene = None;
         let mut note = None;
+        let mut shows = Vec::new();
         let mut texts = Vec::with_capacity(fields.len());
         for (index, html) in fields.iter().enumerate() {
             let name = notetype.fields.get(index).map_or("", String::as_str);
@@ -290,6 +292,15 @@ impl NoteParts {
                 texts.push(String::new());
             } else if name.eq_ignore_ascii_case("note") {
                 note = Some(field_to_text(html));
+                texts.push(String::new());
+            } else if name.eq_ignore_ascii_case("shows") {
+                // One label per line, as the export writes them (`<br>` between them).
+                shows = super::super::html::html_to_text(html)
+                    .lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty())
+                    .map(str::to_owned)
+                    .collect();
                 texts.push(String::new());
             } else {
                 texts.push(field_to_text(html));
@@ -309,6 +320,7 @@ impl NoteParts {
             tags: kept_tags,
             scene: scene.filter(|s| !s.is_empty()),
             note: note.filter(|n| !n.is_empty()),
+            shows,
         }
     }
 
@@ -345,6 +357,7 @@ impl NoteParts {
             tags: self.tags.clone(),
             note: self.note.clone(),
             scene: self.scene.clone(),
+            shows: self.shows.clone(),
         }
     }
 }
@@ -572,7 +585,7 @@ fn shape_of(question: &str, answer: &str, fields: &[String]) -> Option<Shape> {
         let Some(i) = index(&reference.name) else {
             continue;
         };
-        let special = ["scene", "note"]
+        let special = ["scene", "note", "shows"]
             .iter()
             .any(|s| fields[i].eq_ignore_ascii_case(s));
         if i != front && !special && !back.contains(&i) {

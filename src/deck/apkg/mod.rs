@@ -208,6 +208,7 @@ pub fn read_apkg(path: &Path, deck_file: &Path, limits: Limits) -> Result<ApkgIm
         origin: Origin {
             source: source.clone(),
             card_lines: Vec::new(),
+            shows_lines: Vec::new(),
         },
     };
     let version = package.version;

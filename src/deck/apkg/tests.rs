@@ -362,7 +362,7 @@ fn a_media_file_missing_from_the_package_is_a_warning_and_the_rest_imports() {
 }
 
 #[test]
-fn an_exported_deck_reads_back_with_its_text_tags_scene_note_and_images() {
+fn an_exported_deck_reads_back_with_its_text_tags_scene_note_shows_and_images() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir(dir.path().join("mine.media")).expect("media folder");
     std::fs::write(dir.path().join("mine.media/pic one.png"), b"\x89PNGfake").expect("image");
@@ -380,6 +380,7 @@ fn an_exported_deck_reads_back_with_its_text_tags_scene_note_and_images() {
                 tags: vec!["cpu".into(), "exam::week4".into()],
                 scene: Some(SCENE_FIELD.into()),
                 note: Some("From the lecture, *week 4*".into()),
+                shows: vec!["Trap <1>".into(), "Emulate & resume".into()],
             },
             Card {
                 id: "pic".into(),
@@ -416,6 +417,10 @@ fn an_exported_deck_reads_back_with_its_text_tags_scene_note_and_images() {
     assert_eq!(cards[0].tags, deck.cards[0].tags);
     assert_eq!(cards[0].scene, deck.cards[0].scene);
     assert_eq!(cards[0].note, deck.cards[0].note);
+    assert_eq!(
+        cards[0].shows, deck.cards[0].shows,
+        "shows keep their own field"
+    );
     assert_eq!(
         cards[1].back,
         "This one:\n![ring](again.media/pic%20one.png)"

@@ -2,8 +2,8 @@
 //! `collection.anki21` (SQLite at schema 11, Anki's `rslib/src/storage/schema11.sql`) with a
 //! JSON media map, the layout of Anki's own "support older Anki versions" export.
 //!
-//! Each card becomes a note of one note type, "virtscope", with the fields Front, Back, scene and
-//! note: the card id is the note's guid (so importing the package again updates the notes instead
+//! Each card becomes a note of one note type, "virtscope", with the fields Front, Back, scene,
+//! note and shows (one line per label the scene paints): the card id is the note's guid (so importing the package again updates the notes instead
 //! of adding copies), the Markdown sides become HTML, the scene link and the remark keep their
 //! own fields, and the tags stay tags. The collection is built in memory and serialized, so the
 //! export writes exactly one file, atomically.
@@ -47,7 +47,7 @@ CREATE INDEX ix_notes_csum ON notes (csum);
 ";
 
 /// The note type's fields, in order.
-pub const FIELDS: [&str; 4] = ["Front", "Back", "scene", "note"];
+pub const FIELDS: [&str; 5] = ["Front", "Back", "scene", "note", "shows"];
 
 /// One media file to put into the package: its name there and its bytes.
 pub struct PackedMedia {
@@ -135,6 +135,12 @@ fn collection_bytes(
                     .as_deref()
                     .map(|n| markdown_to_html(n, image_src))
                     .unwrap_or_default(),
+                deck_card
+                    .shows
+                    .iter()
+                    .map(|shown| super::super::html::text_to_html(shown))
+                    .collect::<Vec<_>>()
+                    .join("<br>"),
             ];
             let tags = if deck_card.tags.is_empty() {
                 String::new()
