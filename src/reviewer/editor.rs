@@ -332,6 +332,8 @@ fn fields_ui(
         .labelled_by(label.id);
     if std::mem::take(&mut state.focus_front) {
         front.request_focus();
+        // The focus shows on the next frame; ask for it even when no input comes.
+        ui.ctx().request_repaint();
     }
     let label = ui.label(RichText::new("Back").strong());
     ui.add(
