@@ -3,33 +3,22 @@
 //! browser; keys typed in the editor's fields stay in the fields. Files live in a temporary data
 //! folder; the clock is fixed.
 
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use virtscope::app::{Launch, Settings, VirtscopeApp};
-use virtscope::scene::SceneLink;
+use virtscope::app::VirtscopeApp;
 
 /// 2025-03-10 10:00 UTC.
 const NOW: i64 = 1_741_600_800;
 const SCENE: &str = "cpu/trap-emulate?step=trap";
 
 fn harness_in(data_dir: &Path) -> Harness<'static, VirtscopeApp> {
-    let launch = Launch {
-        data_dir: Some(data_dir.to_owned()),
-        clock: Some(Arc::new(|| NOW)),
-        open: Some(SceneLink::parse(SCENE).unwrap()),
-        ..Launch::default()
-    };
-    let app = VirtscopeApp::new(Settings::default(), launch);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1700.0, 1000.0))
-        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
-    harness.run();
-    harness
+    common::reviewer_harness(data_dir, NOW, Some(SCENE))
 }
 
 fn press(harness: &mut Harness<'_, VirtscopeApp>, modifiers: Modifiers, key: Key) {
@@ -172,4 +161,50 @@ fn add_a_card_from_a_scene_review_edit_undo_and_delete_it() {
             .any(|row| row.card_id == id && row.position.is_none()),
         "the deleted card's progress is kept"
     );
+}
+
+/// A deck made in the panel gets the next card; the browser lists every deck's cards, and
+/// `deck:` narrows the search to one deck.
+#[test]
+fn the_browser_searches_every_deck_and_deck_narrows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_in(dir.path());
+    button(&mut harness, "New deck…");
+    type_into(&mut harness, "New deck", "Course week 4");
+    button(&mut harness, "Create");
+    assert_eq!(harness.state().reviewer().deck().meta.name, "Course week 4");
+    assert!(
+        harness.state().reviewer().current().is_none(),
+        "an empty deck"
+    );
+
+    button(&mut harness, "Add card… A");
+    type_into(&mut harness, "Front", "What does VT-x add?");
+    type_into(&mut harness, "Back", "A root mode for the hypervisor.");
+    press(&mut harness, Modifiers::COMMAND, Key::Enter);
+    harness.get_by_label("Added \"What does VT-x add?\" to Course week 4.");
+    button(&mut harness, "Close");
+    assert!(
+        harness.state().reviewer().current().is_some(),
+        "the new card is due in the deck it went to"
+    );
+
+    let builtin = virtscope::deck::builtin().unwrap().cards.len();
+    press(&mut harness, Modifiers::COMMAND, Key::B);
+    harness.get_by_label(&format!("{} cards", builtin + 1));
+    type_into(&mut harness, "Search", "deck:course-week-4");
+    harness.get_by_label("1 cards");
+    assert_eq!(
+        harness.query_all_by_label("What does VT-x add?").count(),
+        2,
+        "the card under review and its row"
+    );
+    let search = field_text(&harness, "Search");
+    assert_eq!(search, "deck:course-week-4");
+    field(&harness, "Search").focus();
+    harness.run();
+    press(&mut harness, Modifiers::COMMAND, Key::A);
+    field(&harness, "Search").type_text("deck:virtualization");
+    harness.run();
+    harness.get_by_label(&format!("{builtin} cards"));
 }

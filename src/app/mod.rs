@@ -334,6 +334,7 @@ impl VirtscopeApp {
             tab_count: self.tabs.len(),
             review: self.review_keys(),
             window_open: self.frontmost_window(ctx).is_some(),
+            card_editor_open: self.editor.open,
         };
         let commands = read_keys(ctx, keys);
         // A click gives the keyboard to the pane it lands in (not a click in a window over it);

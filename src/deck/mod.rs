@@ -77,12 +77,20 @@ pub fn is_apkg(path: &Path) -> bool {
 pub fn read_apkg(path: &Path, deck_file: &Path) -> Result<apkg::ApkgImport, DeckError> {
     let mut import = apkg::read_apkg(path, deck_file, apkg::Limits::default())?;
     let mut checker = crate::tabs::LinkChecker::default();
+    // Each distinct link is opened once: a package repeats a few links over many notes, and
+    // opening a link runs its scene's model.
+    let mut checked: std::collections::HashMap<String, LinkStatus> =
+        std::collections::HashMap::new();
     let at = Location::file(&path.display().to_string());
     for card in &mut import.imported.deck.cards {
         let Some(link) = card.scene.clone() else {
             continue;
         };
-        if let LinkStatus::Invalid { message } = checker.check(&link) {
+        let status = checked
+            .entry(link.clone())
+            .or_insert_with(|| checker.check(&link))
+            .clone();
+        if let LinkStatus::Invalid { message } = status {
             card.scene = None;
             let remark =
                 format!("Anki gave the scene link {link:?}, which does not open: {message}");

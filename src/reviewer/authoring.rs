@@ -39,6 +39,11 @@ impl Reviewer {
         self.data_dir.as_deref()
     }
 
+    /// The built-in deck's name.
+    pub fn builtin_name(&self) -> &str {
+        &self.builtin_name
+    }
+
     /// Whether the loaded deck is the built-in one (with the user's edits laid over it).
     pub fn is_builtin(&self) -> bool {
         self.deck_path.is_none()
@@ -339,26 +344,61 @@ impl Reviewer {
     /// The built-in deck with the overrides in the data folder, and the overrides file's
     /// fingerprint; a notice when the overrides cannot be read (the built-in cards are shown).
     pub(super) fn builtin_with_overrides(&mut self) -> Deck {
-        let mut deck = deck::builtin().unwrap_or_default();
-        let Some(dir) = &self.data_dir else {
-            return deck;
-        };
-        let path = dir.join(user::BUILTIN_OVERRIDES_FILE);
-        let loaded = user::fingerprint(&path).and_then(|print| {
-            user::read_for_change(&path, &DeckMeta::default()).map(|overrides| (print, overrides))
-        });
-        match loaded {
-            Ok((print, overrides)) => {
+        match builtin_deck(self.data_dir.as_deref()) {
+            Ok((deck, print)) => {
                 self.source_print = print;
-                user::apply_overrides(&mut deck, &overrides);
+                deck
             }
-            Err(err) => self.notices.push(format!(
-                "Your edits of built-in cards could not be read ({err}); the built-in cards are \
-                 shown as shipped."
-            )),
+            Err(err) => {
+                self.notices.push(format!(
+                    "Your edits of built-in cards could not be read ({err}); the built-in cards \
+                     are shown as shipped."
+                ));
+                deck::builtin().unwrap_or_default()
+            }
         }
-        deck
     }
+
+    /// The decks besides the loaded one, for the browser: the built-in deck (with the user's
+    /// edits) when another is loaded, then the user's deck files in the data folder. A file that
+    /// cannot be read is left out (the panel's deck menu names it).
+    pub fn other_decks(&self) -> Vec<Deck> {
+        let mut decks = Vec::new();
+        if !self.is_builtin()
+            && let Ok((deck, _)) = builtin_deck(self.data_dir.as_deref())
+        {
+            decks.push(deck);
+        }
+        for listed in &self.user_decks.0 {
+            if self
+                .deck_path
+                .as_ref()
+                .is_some_and(|loaded| same_file(loaded, &listed.path))
+            {
+                continue;
+            }
+            let read = deck::io::read_deck_file(&listed.path)
+                .and_then(|text| deck::parse_native(&text, &listed.path.display().to_string()));
+            if let Ok(deck) = read {
+                decks.push(deck);
+            }
+        }
+        decks
+    }
+}
+
+/// The built-in deck with the overrides in `data_dir` laid over it, and the overrides file's
+/// fingerprint.
+fn builtin_deck(data_dir: Option<&Path>) -> Result<(Deck, u64), deck::DeckError> {
+    let mut deck = deck::builtin()?;
+    let Some(dir) = data_dir else {
+        return Ok((deck, 0));
+    };
+    let path = dir.join(user::BUILTIN_OVERRIDES_FILE);
+    let print = user::fingerprint(&path)?;
+    let overrides = user::read_for_change(&path, &DeckMeta::default())?;
+    user::apply_overrides(&mut deck, &overrides);
+    Ok((deck, print))
 }
 
 /// Checks the changed cards as the deck check would (non-empty sides, tags, scene links), so a

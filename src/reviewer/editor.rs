@@ -24,6 +24,11 @@ pub const WINDOW_TITLE: &str = "Card editor";
 /// Ctrl+Enter (Cmd+Enter on macOS): add or save, as in Anki.
 const ADD_KEY: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
 
+/// Ctrl+B and Ctrl+I: bold and italic around the selection, as in Anki's editor (here as the
+/// Markdown markers).
+const BOLD_KEY: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::B);
+const ITALIC_KEY: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::I);
+
 /// Ctrl+Shift+T: the tags field, as in Anki.
 const TAGS_KEY: KeyboardShortcut =
     KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::T);
@@ -200,6 +205,7 @@ fn editor_ui(
 ) {
     let submit = ui.input_mut(|i| i.consume_shortcut(&ADD_KEY));
     let to_tags = ui.input_mut(|i| i.consume_shortcut(&TAGS_KEY));
+    format_keys(ui.ctx(), state);
     deck_line_ui(ui, theme, reviewer, state);
     ui.separator();
     let wide = ui.available_width() >= 640.0;
@@ -325,6 +331,7 @@ fn fields_ui(
     let front = ui
         .add(
             egui::TextEdit::multiline(&mut state.front)
+                .id(egui::Id::unique(FRONT_ID))
                 .hint_text("The question (Markdown: **bold**, *italic*, `code`, - lists)")
                 .desired_rows(3)
                 .desired_width(width),
@@ -338,6 +345,7 @@ fn fields_ui(
     let label = ui.label(RichText::new("Back").strong());
     ui.add(
         egui::TextEdit::multiline(&mut state.back)
+            .id(egui::Id::unique(BACK_ID))
             .hint_text("The answer")
             .desired_rows(5)
             .desired_width(width),
@@ -439,6 +447,59 @@ fn scene_status_ui(
             });
         }
     }
+}
+
+/// The ids of the front and back fields (for the formatting keys).
+const FRONT_ID: &str = "card-editor-front";
+const BACK_ID: &str = "card-editor-back";
+
+/// Ctrl+B / Ctrl+I in the front or back field: the selection between `**` or `*` markers (or
+/// the markers at the cursor, with the cursor between them).
+fn format_keys(ctx: &egui::Context, state: &mut EditorState) {
+    let focused = ctx.memory(|memory| memory.focused());
+    let (id, text) = match focused {
+        Some(id) if id == egui::Id::unique(FRONT_ID) => (id, &mut state.front),
+        Some(id) if id == egui::Id::unique(BACK_ID) => (id, &mut state.back),
+        _ => return,
+    };
+    for (shortcut, marker) in [(BOLD_KEY, "**"), (ITALIC_KEY, "*")] {
+        if !ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+            continue;
+        }
+        let Some(mut edit_state) = egui::text_edit::TextEditState::load(ctx, id) else {
+            continue;
+        };
+        let range = edit_state.cursor.char_range().map_or(0..0, |r| {
+            r.as_sorted_char_range().start.0..r.as_sorted_char_range().end.0
+        });
+        let (start, end) = wrap_selection(text, range, marker);
+        edit_state
+            .cursor
+            .set_char_range(Some(egui::text::CCursorRange::two(
+                egui::text::CCursor::new(start),
+                egui::text::CCursor::new(end),
+            )));
+        edit_state.store(ctx, id);
+    }
+}
+
+/// Puts `marker` before and after the characters `range` of `text` and returns the characters
+/// the selection covers afterwards (the same text, inside the markers).
+fn wrap_selection(
+    text: &mut String,
+    range: std::ops::Range<usize>,
+    marker: &str,
+) -> (usize, usize) {
+    let byte = |chars: usize| {
+        text.char_indices()
+            .nth(chars)
+            .map_or(text.len(), |(i, _)| i)
+    };
+    let (start, end) = (byte(range.start), byte(range.end.max(range.start)));
+    text.insert_str(end, marker);
+    text.insert_str(start, marker);
+    let width = marker.chars().count();
+    (range.start + width, range.end.max(range.start) + width)
 }
 
 /// The card as the reviewer will show it: front, a rule, back.
@@ -580,5 +641,43 @@ fn save(reviewer: &mut Reviewer, state: &mut EditorState, actions: &mut Vec<Edit
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formatting_wraps_the_selection_or_puts_markers_at_the_cursor() {
+        let mut text = "a trap é here".to_owned();
+        assert_eq!(wrap_selection(&mut text, 2..6, "**"), (4, 8));
+        assert_eq!(text, "a **trap** é here");
+        let mut text = "é x".to_owned();
+        assert_eq!(wrap_selection(&mut text, 1..1, "*"), (2, 2));
+        assert_eq!(text, "é** x");
+    }
+
+    #[test]
+    fn the_card_keeps_what_the_editor_does_not_show() {
+        let base = Card {
+            id: "kept".into(),
+            note: Some("a remark".into()),
+            shows: vec!["Trap".into()],
+            ..Card::default()
+        };
+        let state = EditorState {
+            front: " Q? ".into(),
+            back: "A.".into(),
+            tags: "cpu  trap".into(),
+            scene: " ".into(),
+            ..EditorState::default()
+        };
+        let card = state.card(base);
+        assert_eq!((card.id.as_str(), card.front.as_str()), ("kept", "Q?"));
+        assert_eq!(card.tags, ["cpu", "trap"]);
+        assert_eq!(card.scene, None);
+        assert_eq!(card.note.as_deref(), Some("a remark"));
+        assert_eq!(card.shows, ["Trap"]);
     }
 }

@@ -88,6 +88,8 @@ pub struct Reviewer {
     source_print: u64,
     /// The user's decks in the data folder and the files that could not be read.
     user_decks: (Vec<deck::user::UserDeck>, Vec<String>),
+    /// The built-in deck's name, for the deck menu (read once, not per frame).
+    builtin_name: String,
     undo_steps: Vec<UndoStep>,
     index: HashMap<String, usize>,
     /// Where each card's scene link lands, worked out once per deck on first use (the panel
@@ -166,6 +168,7 @@ impl Reviewer {
             data_dir: data_dir.map(Path::to_owned),
             source_print: 0,
             user_decks: (Vec::new(), Vec::new()),
+            builtin_name: String::new(),
             undo_steps: Vec::new(),
             counts: SessionCounts::default(),
             current: None,
@@ -175,6 +178,7 @@ impl Reviewer {
             pending_checkpoint: None,
         };
         let builtin = reviewer.builtin_with_overrides();
+        reviewer.builtin_name.clone_from(&builtin.meta.name);
         reviewer.index = index_of(&builtin);
         reviewer.landings = OnceCell::new();
         reviewer.deck = builtin;

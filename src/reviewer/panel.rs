@@ -49,9 +49,7 @@ pub struct PanelState {
 /// The deck the panel reviews: the built-in deck or one of the user's (their files in the data
 /// folder, and the deck opened from elsewhere).
 fn deck_choice_ui(ui: &mut Ui, reviewer: &mut Reviewer, state: &mut PanelState) {
-    let builtin_name = crate::deck::builtin()
-        .map(|deck| deck.meta.name)
-        .unwrap_or_default();
+    let builtin_name = reviewer.builtin_name().to_owned();
     let loaded = reviewer.deck_path().map(ToOwned::to_owned);
     let mut choice = loaded.clone();
     let label = ui.label("Deck");
