@@ -101,7 +101,7 @@ fn side_ui(
         y = panels::round_trip_ui(ui, painter, theme, below(y), data.mode(), step, "") + PANEL_GAP;
     }
     if let Some(instr) = data.trace.instr_at(step.guest_at) {
-        y = super::classes::instruction_ui(ui, &painter, theme, below(y), instr, data.umip, "")
+        y = super::classes::instruction_ui(ui, painter, theme, below(y), instr, data.umip, "")
             + PANEL_GAP;
     }
     let if_gap = moment.as_ref().is_some_and(|moment| moment.if_gap);
