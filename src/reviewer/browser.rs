@@ -152,7 +152,7 @@ pub fn browser_window(
     let mut open = state.open;
     crate::dialog::centered_window(ctx, "Browse cards")
         .open(&mut open)
-        .default_size([980.0, 520.0])
+        .default_size([1040.0, 520.0])
         .show(ctx, |ui| {
             browser_ui(ui, theme, reviewer, state, &mut actions)
         });
@@ -238,6 +238,8 @@ fn browser_ui(
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     let available_width = ui.available_width();
     let mut change: Option<(String, String, Change)> = None;
+    // The deck column only when there is more than the one deck to tell apart.
+    let several_decks = decks.len() > 1;
     // Scrolling both ways keeps a wide row from widening the window, which would widen the
     // question column, which would widen the window again.
     egui::ScrollArea::both().auto_shrink(false).show_rows(
@@ -252,10 +254,12 @@ fn browser_ui(
             egui::Grid::new("browse-grid")
                 .striped(true)
                 .spacing([COLUMN_GAP, 4.0])
-                .num_columns(7)
+                .num_columns(if several_decks { 7 } else { 6 })
                 .show(ui, |ui| {
                     for header in ["Card", "Deck", "Tags", "State", "Due", "Difficulty", ""] {
-                        ui.label(RichText::new(header).strong());
+                        if header != "Deck" || several_decks {
+                            ui.label(RichText::new(header).strong());
+                        }
                     }
                     ui.end_row();
                     for browse_row in &rows[range] {
@@ -278,8 +282,10 @@ fn browser_ui(
                                     .on_hover_text(&front);
                             },
                         );
-                        ui.label(deck_name)
-                            .on_hover_text(format!("Search it with deck:{deck_id}"));
+                        if several_decks {
+                            ui.label(deck_name)
+                                .on_hover_text(format!("Search it with deck:{deck_id}"));
+                        }
                         ui.label(card.map(|c| c.tags.join(" ")).unwrap_or_default());
                         let mut state_text = row.schedule.state.phase().title().to_owned();
                         if row.suspended {
@@ -349,8 +355,13 @@ fn other_columns_width(
             .size()
             .x
     };
+    let several_decks = decks.len() > 1;
     let mut columns = [
-        width("Deck", &font),
+        if several_decks {
+            width("Deck", &font)
+        } else {
+            0.0
+        },
         width("Tags", &font),
         width("State", &font),
         width("Due", &font),
@@ -361,7 +372,10 @@ fn other_columns_width(
     for browse_row in rows {
         let card = card_of(reviewer, decks, browse_row);
         let row = &browse_row.row;
-        let deck = decks.get(browse_row.deck).map_or("", |d| d.name.as_str());
+        let deck = decks
+            .get(browse_row.deck)
+            .filter(|_| several_decks)
+            .map_or("", |d| d.name.as_str());
         let state = format!(
             "{}{}",
             row.schedule.state.phase().title(),
@@ -389,7 +403,7 @@ fn other_columns_width(
     }
     columns.iter().sum::<f32>()
         + buttons
-        + 6.0 * COLUMN_GAP
+        + if several_decks { 6.0 } else { 5.0 } * COLUMN_GAP
         + ui.spacing().scroll.bar_width
         + ui.spacing().scroll.bar_outer_margin
         + ui.spacing().scroll.bar_inner_margin
