@@ -24,6 +24,11 @@ const HEAVY: &[&str] = &[
     "migration?mode=pre-copy&preset=clark-specweb",
     "migration?mode=post-copy&preset=adversarial&memory_mib=65536",
     "migration?mode=compare&preset=busy-web",
+    // The scenes that show the deck's list answers (issue 13).
+    "overview/power?step=2",
+    "overview/consolidation?step=7",
+    "migration/cluster?preset=failing-hardware&step=5",
+    "containers/microservices?preset=principles&step=0",
     // QEMU's rules have no round cap: lambda = 127/128 converges after about 600 rounds.
     "migration?mode=pre-copy&preset=worked-example&dirty_mib_s=127",
 ];
