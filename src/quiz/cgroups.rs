@@ -161,8 +161,8 @@ fn oom_victim(seed: u64) -> Result<Instance, String> {
         family: OOM_VICTIM.id,
         seed,
         question: format!(
-            "cgroup {} /leaky has a 100 MiB memory limit. {}; {}. Which process does the OOM \
-             killer kill first?",
+            "Under cgroup v{}, /leaky has a 100 MiB memory limit. {}; {}. Which process does \
+             the OOM killer kill first?",
             version.slug(),
             describe(301, "leaky", leak_a, hold_a),
             describe(302, "sidecar", leak_b, hold_b)

@@ -206,10 +206,10 @@ fn cached_steps(seed: u64) -> Result<Instance, String> {
     let why = layers_link(preset, step, Some(&edit.dockerfile));
     let summary = rebuild(&why)?;
     let count = cached_count(&summary);
-    // Distractors: the same edit built after the preset's other steps, then the neighbours.
+    // Distractors: the same edit built after the neighbouring steps, then the neighbours.
     let mut distractors = Vec::new();
-    for other in 0..preset.script().len() {
-        if other != step {
+    for other in [step.checked_sub(1), Some(step + 1)].into_iter().flatten() {
+        if other < preset.script().len() {
             let other_summary = rebuild(&layers_link(preset, other, Some(&edit.dockerfile)))?;
             distractors.push(cached_count(&other_summary).to_string());
         }

@@ -16,6 +16,7 @@
 //! ([`Instance::why`]); both are scene links any tab opens.
 
 mod cgroups;
+pub mod cli;
 mod containers;
 mod cpu;
 mod migration;
@@ -240,4 +241,75 @@ pub(crate) fn choices(
 /// Parses a scene link the generator built from known-good parts.
 pub(crate) fn link(text: &str) -> Result<SceneLink, String> {
     SceneLink::parse(text).map_err(|err| format!("{text}: {err}"))
+}
+
+/// Card ids of quiz cards in the review store: `quiz:<family id>`. Deck card ids cannot clash
+/// with them (deck ids are lower-case words and hyphens, without a colon).
+pub const CARD_PREFIX: &str = "quiz:";
+
+/// The review-store card id of a family.
+pub fn card_id(family: &Family) -> String {
+    format!("{CARD_PREFIX}{}", family.id)
+}
+
+/// The family a review-store card id stands for, if it is a quiz card.
+pub fn family_of_card(card_id: &str) -> Option<&'static Family> {
+    let id = card_id.strip_prefix(CARD_PREFIX)?;
+    FAMILIES.iter().find(|family| family.id == id)
+}
+
+/// A deck's card ids with its quiz cards interleaved: each family that names cards of the deck
+/// comes right after the last of them, so a new quiz is met once its ideas have all been met.
+/// Families about none of the deck's cards are left out.
+pub fn with_quizzes<S: AsRef<str>>(deck_ids: &[S]) -> Vec<String> {
+    let last_of = |family: &Family| {
+        deck_ids
+            .iter()
+            .rposition(|id| family.cards.contains(&id.as_ref()))
+    };
+    let places: Vec<Option<usize>> = FAMILIES.iter().map(last_of).collect();
+    let mut ids = Vec::with_capacity(deck_ids.len() + FAMILIES.len());
+    for (position, id) in deck_ids.iter().enumerate() {
+        ids.push(id.as_ref().to_owned());
+        for (family, place) in FAMILIES.iter().zip(&places) {
+            if *place == Some(position) {
+                ids.push(card_id(family));
+            }
+        }
+    }
+    ids
+}
+
+/// How long an answer may take and still count as quick, and from when it counts as slow.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timing {
+    /// A right answer within this many seconds rates Easy.
+    pub quick_secs: i64,
+    /// A right answer after this many seconds rates Hard.
+    pub slow_secs: i64,
+}
+
+impl Default for Timing {
+    /// 10 s and 60 s: a recalled fact versus one worked out step by step.
+    fn default() -> Self {
+        Self {
+            quick_secs: 10,
+            slow_secs: 60,
+        }
+    }
+}
+
+/// The FSRS rating of a quiz answer: wrong is Again; right is Easy if quick, Hard if slow, else
+/// Good.
+pub fn rating_for(right: bool, elapsed_secs: i64, timing: Timing) -> crate::review::rating::Rating {
+    use crate::review::rating::Rating;
+    if !right {
+        Rating::Again
+    } else if elapsed_secs <= timing.quick_secs {
+        Rating::Easy
+    } else if elapsed_secs >= timing.slow_secs {
+        Rating::Hard
+    } else {
+        Rating::Good
+    }
 }

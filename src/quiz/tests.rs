@@ -389,3 +389,44 @@ fn memory_high_never_kills() {
 const POPF_FAMILY: Family = super::cpu::POPF_TICK;
 const SGDT_FAMILY: Family = super::cpu::SGDT_VALUE;
 const MEMORY_FAMILY: Family = super::cgroups::MEMORY_LIMIT_OUTCOME;
+
+#[test]
+fn quiz_cards_follow_their_last_card_and_round_trip() {
+    let deck = crate::deck::builtin().expect("the built-in deck parses");
+    let deck_ids: Vec<&str> = deck.cards.iter().map(|card| card.id.as_str()).collect();
+    let ids = with_quizzes(&deck_ids);
+    assert_eq!(ids.len(), deck_ids.len() + FAMILIES.len());
+    let deck_only: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !id.starts_with(CARD_PREFIX))
+        .collect();
+    assert_eq!(deck_only, deck_ids, "the deck's order is kept");
+    for family in FAMILIES {
+        let id = card_id(family);
+        assert_eq!(family_of_card(&id).map(|f| f.id), Some(family.id));
+        let at = ids.iter().position(|x| *x == id).expect("placed");
+        let last = ids
+            .iter()
+            .rposition(|x| family.cards.contains(&x.as_str()))
+            .expect("a card");
+        assert_eq!(last + 1, at - ids[last + 1..at].len(), "{}", family.id);
+        assert!(
+            ids[last + 1..at].iter().all(|x| x.starts_with(CARD_PREFIX)),
+            "{} comes right after its last card",
+            family.id
+        );
+    }
+    assert!(family_of_card("what-is-trap-and-emulate").is_none());
+    assert!(with_quizzes(&["someone-elses-card"]).len() == 1);
+}
+
+#[test]
+fn ratings_follow_right_and_time() {
+    use crate::review::rating::Rating;
+    let timing = Timing::default();
+    assert_eq!(rating_for(false, 1, timing), Rating::Again);
+    assert_eq!(rating_for(true, 3, timing), Rating::Easy);
+    assert_eq!(rating_for(true, 30, timing), Rating::Good);
+    assert_eq!(rating_for(true, 90, timing), Rating::Hard);
+}

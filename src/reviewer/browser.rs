@@ -137,9 +137,12 @@ fn browser_ui(
         .iter()
         .flatten()
         .filter(|row| {
-            let (front, back, tags) = reviewer.card(&row.card_id).map_or(("", "", &[][..]), |c| {
-                (c.front.as_str(), c.back.as_str(), &c.tags[..])
-            });
+            let quiz = crate::quiz::family_of_card(&row.card_id).map_or("", |f| f.title);
+            let (front, back, tags) = reviewer
+                .card(&row.card_id)
+                .map_or((quiz, "", &[][..]), |c| {
+                    (c.front.as_str(), c.back.as_str(), &c.tags[..])
+                });
             matches(&state.query, front, back, tags)
         })
         .collect();
@@ -170,7 +173,7 @@ fn browser_ui(
                     for row in &rows[range] {
                         let card = reviewer.card(&row.card_id);
                         let front = card.map_or_else(
-                            || "(removed from the deck)".to_owned(),
+                            || super::quiz_ui::browser_front(&row.card_id),
                             |c| plain_text(&c.front),
                         );
                         ui.allocate_ui_with_layout(

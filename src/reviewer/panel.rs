@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 
 use super::Reviewer;
 use super::markdown_ui::markdown_ui;
+use super::quiz_ui::{self, QuizState};
 use crate::deck::markdown::plain_text;
 use crate::review::rating::Rating;
 use crate::scene::SceneLink;
@@ -36,6 +37,8 @@ pub struct PanelState {
     pub open_message: Option<String>,
     /// The linked card whose answer is expanded in "Cards about this scene".
     pub expanded: Option<String>,
+    /// Quiz questions: the due quiz card's instance, practice, the last outcome.
+    pub quiz: QuizState,
 }
 
 /// Draws the panel. `has_keyboard` tells whether the reviewer's keys are active, shown by an
@@ -77,6 +80,7 @@ pub fn panel_ui(
     } else {
         theme.thin()
     };
+    quiz_ui::practice_and_result_ui(ui, theme, &mut state.quiz, &mut actions);
     egui::Frame::NONE
         .fill(theme.surface)
         .stroke(stroke)
@@ -84,7 +88,7 @@ pub fn panel_ui(
         .inner_margin(10)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            card_ui(ui, theme, reviewer, &mut actions);
+            card_ui(ui, theme, reviewer, &mut state.quiz, &mut actions);
         });
 
     ui.add_space(6.0);
@@ -180,7 +184,13 @@ fn open_path(reviewer: &mut Reviewer, state: &mut PanelState, path: PathBuf) {
     }
 }
 
-fn card_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, actions: &mut Vec<PanelAction>) {
+fn card_ui(
+    ui: &mut Ui,
+    theme: &Theme,
+    reviewer: &mut Reviewer,
+    quiz: &mut QuizState,
+    actions: &mut Vec<PanelAction>,
+) {
     let size = theme.body_size * 1.1;
     let Some(current) = reviewer.current().cloned() else {
         let text = if reviewer.problem().is_some() {
@@ -193,6 +203,17 @@ fn card_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, actions: &mut Ve
         ui.label(RichText::new(text).size(size));
         return;
     };
+    if reviewer.current_quiz().is_some() {
+        quiz_ui::due_quiz_ui(ui, theme, reviewer, quiz, actions);
+        ui.add_space(4.0);
+        if ui
+            .add(egui::Button::new("Undo").shortcut_text("u"))
+            .clicked()
+        {
+            reviewer.undo();
+        }
+        return;
+    }
     let Some(card) = reviewer.card(&current.card_id).cloned() else {
         return;
     };
@@ -248,6 +269,7 @@ fn card_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, actions: &mut Ve
         {
             reviewer.undo();
         }
+        quiz_ui::practise_card_button_ui(ui, reviewer, quiz, &current.card_id);
     });
 }
 
@@ -260,7 +282,10 @@ fn linked_cards_ui(
     actions: &mut Vec<PanelAction>,
 ) {
     let cards = reviewer.cards_for_scene(scene);
-    ui.label(RichText::new(format!("Cards about this scene ({})", cards.len())).strong());
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("Cards about this scene ({})", cards.len())).strong());
+        quiz_ui::quiz_me_button_ui(ui, reviewer, &mut state.quiz, scene);
+    });
     if cards.is_empty() {
         ui.label(RichText::new("No card links here.").color(theme.text_muted));
         return;
@@ -289,6 +314,12 @@ fn linked_cards_ui(
                         })
                         .show(ui, |ui| {
                             markdown_ui(ui, theme, &card.back, theme.body_size);
+                            quiz_ui::practise_card_button_ui(
+                                ui,
+                                reviewer,
+                                &mut state.quiz,
+                                &card.id,
+                            );
                             if let Some(link) =
                                 card.scene.as_deref().and_then(|s| SceneLink::parse(s).ok())
                                 && ui.small_button("Show this card's scene").clicked()

@@ -1,0 +1,278 @@
+//! The quiz parts of the Flashcards panel: a due quiz card answered by a choice and rated by
+//! FSRS, practice questions ("Practise this" on a card, "Quiz me" on a scene) that are not
+//! scheduled, and the outcome of the last answer with the model's explanation.
+//!
+//! Why here and not in `quiz`: the families are pure and know nothing of the reviewer; this file
+//! turns an answer into a rating ([`crate::quiz::rating_for`]) and asks the app to open the scene
+//! that shows why ([`PanelAction::ShowScene`] with the instance's `why` link).
+
+use egui::{RichText, Ui};
+
+use super::Reviewer;
+use super::panel::PanelAction;
+use crate::quiz::{self, Family, Instance, Timing, cli::letter};
+use crate::review::rating::Rating;
+use crate::scene::SceneLink;
+use crate::theme::{Role, Theme};
+
+/// The panel's quiz state.
+#[derive(Default)]
+pub struct QuizState {
+    /// The due quiz card's instance, generated once per (family, seed).
+    due: Option<Instance>,
+    /// A practice question, not scheduled.
+    practice: Option<Instance>,
+    /// The outcome of the last answer.
+    result: Option<Outcome>,
+    /// Practice questions asked so far (mixed into their seeds).
+    asked: u64,
+    /// Why the last practice question could not be made.
+    problem: Option<String>,
+}
+
+/// What the last answer was.
+struct Outcome {
+    instance: Instance,
+    chosen: usize,
+    /// The rating recorded, for a due quiz card; `None` for practice.
+    rating: Option<Rating>,
+}
+
+impl QuizState {
+    /// Starts a practice question from `family`.
+    pub fn practise(&mut self, family: &Family, now_secs: i64) -> Result<(), String> {
+        self.asked += 1;
+        let seed = now_secs
+            .unsigned_abs()
+            .wrapping_mul(31)
+            .wrapping_add(self.asked);
+        self.result = None;
+        match family.instance(seed) {
+            Ok(instance) => {
+                self.practice = Some(instance);
+                self.problem = None;
+                Ok(())
+            }
+            Err(err) => {
+                self.problem = Some(err.to_string());
+                Err(err.to_string())
+            }
+        }
+    }
+
+    /// Whether a practice question is waiting.
+    pub fn is_practising(&self) -> bool {
+        self.practice.is_some()
+    }
+}
+
+/// The result of the last answer and a practice question, if any (above the card).
+pub fn practice_and_result_ui(
+    ui: &mut Ui,
+    theme: &Theme,
+    state: &mut QuizState,
+    actions: &mut Vec<PanelAction>,
+) {
+    result_ui(ui, theme, state, actions);
+    if let Some(problem) = &state.problem {
+        ui.label(RichText::new(format!("⚠ {problem}")).color(theme.text));
+    }
+    let Some(instance) = state.practice.clone() else {
+        return;
+    };
+    egui::Frame::NONE
+        .fill(theme.surface)
+        .stroke(theme.thin())
+        .corner_radius(6)
+        .inner_margin(10)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new("Practice (not scheduled)").color(theme.text_muted));
+            if let Some(chosen) = question_ui(ui, theme, &instance, actions) {
+                state.practice = None;
+                state.result = Some(Outcome {
+                    instance: instance.clone(),
+                    chosen,
+                    rating: None,
+                });
+                actions.push(PanelAction::ShowScene(instance.why.clone()));
+            }
+            if ui.small_button("Skip this question").clicked() {
+                state.practice = None;
+            }
+        });
+    ui.add_space(6.0);
+}
+
+/// The due quiz card: its question and choices; a choice records the rating.
+pub fn due_quiz_ui(
+    ui: &mut Ui,
+    theme: &Theme,
+    reviewer: &mut Reviewer,
+    state: &mut QuizState,
+    actions: &mut Vec<PanelAction>,
+) {
+    let Some((family, seed)) = reviewer.current_quiz() else {
+        return;
+    };
+    let fresh = state
+        .due
+        .as_ref()
+        .is_some_and(|due| due.family == family.id && due.seed == seed);
+    if !fresh {
+        match family.instance(seed) {
+            Ok(instance) => state.due = Some(instance),
+            Err(err) => {
+                ui.label(format!("This quiz could not be generated: {err}"));
+                return;
+            }
+        }
+    }
+    let Some(instance) = state.due.clone() else {
+        return;
+    };
+    ui.label(RichText::new(format!("Quiz · {}", family.title)).color(theme.text_muted));
+    if let Some(chosen) = question_ui(ui, theme, &instance, actions) {
+        let elapsed = reviewer.now_secs()
+            - reviewer
+                .current()
+                .map_or(reviewer.now_secs(), |c| c.shown_at_secs);
+        let rating = quiz::rating_for(instance.is_right(chosen), elapsed, Timing::default());
+        reviewer.answer_quiz(rating);
+        state.result = Some(Outcome {
+            instance: instance.clone(),
+            chosen,
+            rating: Some(rating),
+        });
+        state.due = None;
+        actions.push(PanelAction::ShowScene(instance.why.clone()));
+    }
+}
+
+/// The question, its scene and its choices; returns the choice clicked.
+fn question_ui(
+    ui: &mut Ui,
+    theme: &Theme,
+    instance: &Instance,
+    actions: &mut Vec<PanelAction>,
+) -> Option<usize> {
+    ui.label(RichText::new(&instance.question).size(theme.body_size * 1.1));
+    if ui
+        .small_button("Show the scene")
+        .on_hover_text(instance.at.to_string())
+        .clicked()
+    {
+        actions.push(PanelAction::ShowScene(instance.at.clone()));
+    }
+    ui.add_space(4.0);
+    let mut chosen = None;
+    for (index, choice) in instance.choices.iter().enumerate() {
+        let text = format!("{}. {choice}", letter(index));
+        let button = egui::Button::new(RichText::new(text)).wrap();
+        if ui.add_sized([ui.available_width(), 0.0], button).clicked() {
+            chosen = Some(index);
+        }
+    }
+    chosen
+}
+
+fn result_ui(ui: &mut Ui, theme: &Theme, state: &mut QuizState, actions: &mut Vec<PanelAction>) {
+    let Some(outcome) = &state.result else {
+        return;
+    };
+    let right = outcome.instance.is_right(outcome.chosen);
+    let (mark, role) = if right {
+        ("✔ Right", Role::Good)
+    } else {
+        ("Not quite", Role::Bad)
+    };
+    let rated = outcome
+        .rating
+        .map_or(" (practice, not rated)".to_owned(), |rating| {
+            format!(" · rated {}", rating.title())
+        });
+    let mut close = false;
+    egui::Frame::NONE
+        .fill(theme.tint(role))
+        .stroke(theme.thin())
+        .corner_radius(6)
+        .inner_margin(8)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new(format!("{mark}{rated}")).strong());
+            if !right {
+                ui.label(format!(
+                    "You chose {}. The model's answer: {}. {}",
+                    letter(outcome.chosen),
+                    letter(outcome.instance.answer),
+                    outcome.instance.right()
+                ));
+            }
+            ui.label(&outcome.instance.explanation);
+            ui.horizontal_wrapped(|ui| {
+                if ui
+                    .small_button("Show why again")
+                    .on_hover_text(outcome.instance.why.to_string())
+                    .clicked()
+                {
+                    actions.push(PanelAction::ShowScene(outcome.instance.why.clone()));
+                }
+                if ui.small_button("Dismiss").clicked() {
+                    close = true;
+                }
+            });
+        });
+    ui.add_space(6.0);
+    if close {
+        state.result = None;
+    }
+}
+
+/// "Practise this" for a deck card, when a family asks about its idea.
+pub fn practise_card_button_ui(
+    ui: &mut Ui,
+    reviewer: &Reviewer,
+    state: &mut QuizState,
+    card_id: &str,
+) {
+    let families = quiz::families_for_card(card_id);
+    let Some(family) = families.get(state.asked as usize % families.len().max(1)) else {
+        return;
+    };
+    if ui
+        .small_button("Practise this")
+        .on_hover_text(format!("A generated question: {}", family.title))
+        .clicked()
+    {
+        let _ = state.practise(family, reviewer.now_secs());
+    }
+}
+
+/// "Quiz me" on the scene on screen: a question from a family of its tab.
+pub fn quiz_me_button_ui(
+    ui: &mut Ui,
+    reviewer: &Reviewer,
+    state: &mut QuizState,
+    scene: &SceneLink,
+) {
+    let families = quiz::families_for_tab(&scene.tab);
+    let index = state.asked as usize % families.len().max(1);
+    let button = ui
+        .add_enabled(!families.is_empty(), egui::Button::new("Quiz me"))
+        .on_hover_text("A generated question about this tab's model")
+        .on_disabled_hover_text("No quiz family asks about this tab yet");
+    if button.clicked()
+        && let Some(family) = families.get(index)
+    {
+        let _ = state.practise(family, reviewer.now_secs());
+    }
+}
+
+/// The browser's "Card" column for a row that is not a deck card: a quiz family's title, or
+/// a card removed from the deck.
+pub fn browser_front(card_id: &str) -> String {
+    quiz::family_of_card(card_id).map_or_else(
+        || "(removed from the deck)".to_owned(),
+        |family| format!("Quiz: {}", family.title),
+    )
+}

@@ -1,0 +1,245 @@
+//! Quiz cards in the Flashcards panel, driven through the real app with egui_kittest: a quiz
+//! comes due like a card, is answered by clicking a choice, the scene that shows why opens, the
+//! rating is recorded, and Undo takes it back; "Practise this" and "Quiz me" ask unscheduled
+//! questions. Progress lives in a temporary data folder; the clock is fixed.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use virtscope::app::{Launch, Settings, VirtscopeApp};
+use virtscope::quiz::{Instance, cli::letter};
+use virtscope::review::answer::LogAction;
+use virtscope::review::rating::Rating;
+
+/// 2025-03-10 10:00 UTC, far from the 04:00 local rollover in any time zone near UTC.
+const NOW: i64 = 1_741_600_800;
+
+fn harness_at(data_dir: &Path, now: i64) -> Harness<'static, VirtscopeApp> {
+    let launch = Launch {
+        data_dir: Some(data_dir.to_owned()),
+        clock: Some(Arc::new(move || now)),
+        ..Launch::default()
+    };
+    let app = VirtscopeApp::new(Settings::default(), launch);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1700.0, 1000.0))
+        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
+    harness.run();
+    harness
+}
+
+/// Grades deck cards Good until a quiz card is the current card; returns its instance.
+fn until_a_quiz_is_due(harness: &mut Harness<'_, VirtscopeApp>) -> Instance {
+    for _ in 0..30 {
+        if let Some((family, seed)) = harness.state().reviewer().current_quiz() {
+            return family.instance(seed).expect("generates");
+        }
+        harness.key_press(Key::Space);
+        harness.run();
+        harness.key_press(Key::Num3);
+        harness.run();
+    }
+    panic!("no quiz card came due among the first new cards");
+}
+
+fn choice_label(instance: &Instance, index: usize) -> String {
+    format!("{}. {}", letter(index), instance.choices[index])
+}
+
+fn history(harness: &Harness<'_, VirtscopeApp>, card_id: &str) -> Vec<LogAction> {
+    let reviewer = harness.state().reviewer();
+    reviewer
+        .store()
+        .expect("progress is on")
+        .card_history(&reviewer.deck().meta.id, card_id)
+        .expect("reads")
+        .into_iter()
+        .map(|entry| entry.action)
+        .collect()
+}
+
+#[test]
+fn a_quiz_card_comes_due_is_answered_by_a_click_opens_why_and_undo_takes_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    let instance = until_a_quiz_is_due(&mut harness);
+    let card_id = format!("quiz:{}", instance.family);
+    let answered = harness.state().reviewer().answered_this_session();
+    harness.get_by_label_contains(&instance.question);
+
+    // Space does not reveal a quiz: it is answered by a choice.
+    harness.key_press(Key::Space);
+    harness.run();
+    assert!(!harness.state().reviewer().current().unwrap().revealed);
+
+    harness
+        .get_by_label(&choice_label(&instance, instance.answer))
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().reviewer().answered_this_session(),
+        answered + 1
+    );
+    assert_eq!(
+        history(&harness, &card_id),
+        [LogAction::Answer(Rating::Easy)],
+        "a right answer at once (the clock is fixed) rates Easy"
+    );
+    assert_eq!(
+        harness.state().current_link(),
+        instance.why,
+        "the scene that shows why opens"
+    );
+    harness.get_by_label_contains("✔ Right · rated Easy");
+    assert!(
+        harness
+            .get_all_by_label_contains(&instance.explanation)
+            .next()
+            .is_some(),
+        "the panel explains why"
+    );
+
+    harness.get_by_label_contains("Undo").click();
+    harness.run();
+    assert!(
+        history(&harness, &card_id).is_empty(),
+        "Undo removes the answer"
+    );
+    assert_eq!(
+        harness
+            .state()
+            .reviewer()
+            .current()
+            .map(|c| c.card_id.clone()),
+        Some(card_id),
+        "the quiz card is back"
+    );
+}
+
+#[test]
+fn a_wrong_choice_rates_again_and_names_the_models_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    let instance = until_a_quiz_is_due(&mut harness);
+    let wrong = (instance.answer + 1) % instance.choices.len();
+    harness
+        .get_by_label(&choice_label(&instance, wrong))
+        .click();
+    harness.run();
+    assert_eq!(
+        history(&harness, &format!("quiz:{}", instance.family)),
+        [LogAction::Answer(Rating::Again)]
+    );
+    harness.get_by_label_contains("Not quite · rated Again");
+    harness.get_by_label_contains(&format!(
+        "The model's answer: {}. {}",
+        letter(instance.answer),
+        instance.right()
+    ));
+    assert_eq!(harness.state().current_link(), instance.why);
+}
+
+#[test]
+fn quiz_me_asks_about_the_tab_on_screen_without_scheduling() {
+    let dir = tempfile::tempdir().unwrap();
+    let launch = Launch {
+        data_dir: Some(dir.path().to_owned()),
+        clock: Some(Arc::new(|| NOW)),
+        open: Some(virtscope::scene::SceneLink::parse("migration").unwrap()),
+        ..Launch::default()
+    };
+    let app = VirtscopeApp::new(Settings::default(), launch);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1700.0, 1000.0))
+        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
+    harness.run();
+    let answered = harness.state().reviewer().answered_this_session();
+    harness.get_by_label("Quiz me").click();
+    harness.run();
+    harness.get_by_label_contains("Practice (not scheduled)");
+    let first_choice = harness.get_all_by_label_contains("A. ").next().is_some();
+    assert!(first_choice, "the choices are buttons");
+    harness
+        .get_all_by_label_contains("A. ")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    harness.get_by_label_contains("practice, not rated");
+    assert_eq!(
+        harness.state().current_link().tab,
+        "migration",
+        "the why scene is the migration tab's"
+    );
+    assert_eq!(
+        harness.state().reviewer().answered_this_session(),
+        answered,
+        "practice records nothing"
+    );
+}
+
+#[test]
+fn grade_keys_cannot_answer_a_quiz_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    let instance = until_a_quiz_is_due(&mut harness);
+    let answered = harness.state().reviewer().answered_this_session();
+    for key in [Key::Space, Key::Num3, Key::Enter, Key::Num1] {
+        harness.key_press(key);
+        harness.run();
+    }
+    assert_eq!(harness.state().reviewer().answered_this_session(), answered);
+    assert_eq!(
+        harness
+            .state()
+            .reviewer()
+            .current()
+            .map(|c| c.card_id.clone()),
+        Some(format!("quiz:{}", instance.family))
+    );
+}
+
+#[test]
+fn practise_this_under_a_card_asks_its_family() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    // The first deck card with a family: grade until one is current.
+    for _ in 0..30 {
+        let current = harness
+            .state()
+            .reviewer()
+            .current()
+            .unwrap()
+            .card_id
+            .clone();
+        if !virtscope::quiz::families_for_card(&current).is_empty() {
+            break;
+        }
+        harness.key_press(Key::Space);
+        harness.run();
+        harness.key_press(Key::Num3);
+        harness.run();
+    }
+    let current = harness
+        .state()
+        .reviewer()
+        .current()
+        .unwrap()
+        .card_id
+        .clone();
+    let families = virtscope::quiz::families_for_card(&current);
+    assert!(!families.is_empty(), "{current} has a family");
+    harness.get_by_label("Practise this").click();
+    harness.run();
+    harness.get_by_label_contains("Practice (not scheduled)");
+    let asked = families.iter().any(|family| {
+        harness
+            .query_by_label_contains(&family.title[..20.min(family.title.len())])
+            .is_some()
+            || harness.query_by_label_contains("A. ").is_some()
+    });
+    assert!(asked, "a question of the card's family is shown");
+}
