@@ -168,8 +168,8 @@ fn question_ui(
     let mut chosen = None;
     for (index, choice) in instance.choices.iter().enumerate() {
         let text = format!("{}. {choice}", letter(index));
-        let button = egui::Button::new(RichText::new(text)).wrap();
-        if ui.add_sized([ui.available_width(), 0.0], button).clicked() {
+        // Wrapping at the panel's width: a long choice must not widen the panel.
+        if ui.add(egui::Button::new(RichText::new(text)).wrap()).clicked() {
             chosen = Some(index);
         }
     }
