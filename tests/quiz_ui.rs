@@ -31,16 +31,21 @@ fn harness_at(data_dir: &Path, now: i64) -> Harness<'static, VirtscopeApp> {
     harness
 }
 
+/// Reveals the current deck card and grades it Good with the keys.
+fn grade_good(harness: &mut Harness<'_, VirtscopeApp>) {
+    harness.key_press(Key::Space);
+    harness.run();
+    harness.key_press(Key::Num3);
+    harness.run();
+}
+
 /// Grades deck cards Good until a quiz card is the current card; returns its instance.
 fn until_a_quiz_is_due(harness: &mut Harness<'_, VirtscopeApp>) -> Instance {
     for _ in 0..30 {
         if let Some((family, seed)) = harness.state().reviewer().current_quiz() {
             return family.instance(seed).expect("generates");
         }
-        harness.key_press(Key::Space);
-        harness.run();
-        harness.key_press(Key::Num3);
-        harness.run();
+        grade_good(harness);
     }
     panic!("no quiz card came due among the first new cards");
 }
@@ -218,10 +223,7 @@ fn practise_this_under_a_card_asks_its_family() {
         if !virtscope::quiz::families_for_card(&current).is_empty() {
             break;
         }
-        harness.key_press(Key::Space);
-        harness.run();
-        harness.key_press(Key::Num3);
-        harness.run();
+        grade_good(&mut harness);
     }
     let current = harness
         .state()

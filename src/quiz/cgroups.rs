@@ -7,7 +7,7 @@
 //! weights share among busy siblings, `cpu.max` caps, `memory.high` throttles and never calls
 //! the OOM killer, `memory.max` does and the victim is the task with the most anonymous memory.
 
-use super::{Dice, Family, Instance, choices};
+use super::{Dice, Family, Instance, choices, neighbours};
 use crate::scene::SceneLink;
 use crate::tabs::cgroups::link::{SceneKey, View, base};
 use crate::tabs::cgroups::model::{CgroupVersion, Errno, Op, Preset, SimTrace, State, parse_ops};
@@ -462,7 +462,7 @@ fn write_errno(seed: u64) -> Result<Instance, String> {
         let answer_errno = Errno::ALL
             .iter()
             .position(|errno| errno_words(*errno) == answer);
-        distractors.extend(neighbours(answer_errno));
+        distractors.extend(neighbours(Errno::ALL, answer_errno, errno_words));
         let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
         let scene_key = key(preset, CgroupVersion::V2, text)?;
         let steps = scene_key.scene().trace().steps().len();
@@ -494,21 +494,4 @@ fn write_errno(seed: u64) -> Result<Instance, String> {
         });
     }
     Err("no candidate operation gave an errno or success".to_owned())
-}
-
-/// Neighbouring errnos in number order, nearest first.
-fn neighbours(at: Option<usize>) -> Vec<String> {
-    let at = at.unwrap_or(0);
-    let mut list = Vec::new();
-    for distance in 1..Errno::ALL.len() {
-        for index in [at.checked_sub(distance), Some(at + distance)]
-            .into_iter()
-            .flatten()
-        {
-            if let Some(errno) = Errno::ALL.get(index) {
-                list.push(errno_words(*errno));
-            }
-        }
-    }
-    list
 }

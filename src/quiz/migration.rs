@@ -169,43 +169,66 @@ fn millis(secs: f64) -> String {
     format!("{:.0} ms", secs * 1000.0)
 }
 
-fn downtime(seed: u64) -> Result<Instance, String> {
-    let mut dice = Dice::new(DOWNTIME.id, seed);
+/// A figure of a completed pre-copy migration, asked about across the rule sets and against
+/// cold and post-copy migration of the same VM (the downtime and total-data families).
+struct Figure {
+    family: &'static Family,
+    /// The figure in words, from a summary.
+    words: fn(&crate::tabs::migration::model::Summary) -> String,
+    /// What the question asks, after the scenario.
+    ask: &'static str,
+    /// A sentence added to the model's verdict.
+    why: &'static str,
+}
+
+fn figure(seed: u64, figure: &Figure) -> Result<Instance, String> {
+    let mut dice = Dice::new(figure.family.id, seed);
     for _ in 0..ATTEMPTS {
         let params = draw(&mut dice);
         let timeline = run(&params, Mode::PreCopy)?;
         if timeline.summary.outcome != Outcome::Completed {
             continue;
         }
-        let answer = millis(timeline.summary.downtime_secs);
+        let answer = (figure.words)(&timeline.summary);
         let mut distractors = Vec::new();
         for rules in Rules::ALL {
             let other = run(&with_rules(&params, *rules), Mode::PreCopy)?;
             if other.summary.outcome == Outcome::Completed {
-                distractors.push(millis(other.summary.downtime_secs));
+                distractors.push((figure.words)(&other.summary));
             }
         }
         for mode in [Mode::PostCopy, Mode::Cold] {
-            distractors.push(millis(run(&params, mode)?.summary.downtime_secs));
+            distractors.push((figure.words)(&run(&params, mode)?.summary));
         }
         let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
         let view = View::Method(Mode::PreCopy);
         return Ok(Instance {
-            family: DOWNTIME.id,
+            family: figure.family.id,
             seed,
-            question: format!(
-                "{}. With pre-copy, how long is the VM paused (stop-and-copy, device state and \
-                 resume)?",
-                scenario(&params)
-            ),
+            question: format!("{}. {}", scenario(&params), figure.ask),
             choices,
             answer: answer_index,
-            explanation: timeline.summary.verdict.clone(),
+            explanation: format!("{} {}", timeline.summary.verdict, figure.why)
+                .trim_end()
+                .to_owned(),
             at: scene_link(view, &params, 0.0),
             why: scene_link(view, &params, resume_secs(&timeline)),
         });
     }
     Err("no drawn scenario completed".to_owned())
+}
+
+fn downtime(seed: u64) -> Result<Instance, String> {
+    figure(
+        seed,
+        &Figure {
+            family: &DOWNTIME,
+            words: |summary| millis(summary.downtime_secs),
+            ask: "With pre-copy, how long is the VM paused (stop-and-copy, device state and \
+                  resume)?",
+            why: "",
+        },
+    )
 }
 
 /// Why pre-copy stopped, in words.
@@ -305,44 +328,15 @@ fn fastest(seed: u64) -> Result<Instance, String> {
 }
 
 fn total_data(seed: u64) -> Result<Instance, String> {
-    let mut dice = Dice::new(TOTAL_DATA.id, seed);
-    for _ in 0..ATTEMPTS {
-        let params = draw(&mut dice);
-        let timeline = run(&params, Mode::PreCopy)?;
-        if timeline.summary.outcome != Outcome::Completed {
-            continue;
-        }
-        let answer = format_bytes(timeline.summary.total_bytes);
-        let mut distractors = Vec::new();
-        for rules in Rules::ALL {
-            let other = run(&with_rules(&params, *rules), Mode::PreCopy)?;
-            if other.summary.outcome == Outcome::Completed {
-                distractors.push(format_bytes(other.summary.total_bytes));
-            }
-        }
-        for mode in [Mode::Cold, Mode::PostCopy] {
-            distractors.push(format_bytes(run(&params, mode)?.summary.total_bytes));
-        }
-        let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
-        let view = View::Method(Mode::PreCopy);
-        return Ok(Instance {
-            family: TOTAL_DATA.id,
-            seed,
-            question: format!(
-                "{}. How much data does pre-copy send over the link in all (memory rounds, the \
-                 stop-and-copy and device state)?",
-                scenario(&params)
-            ),
-            choices,
-            answer: answer_index,
-            explanation: format!(
-                "{} Pages rewritten during a round are sent again in the next; cold and \
-                 post-copy send each page once.",
-                timeline.summary.verdict
-            ),
-            at: scene_link(view, &params, 0.0),
-            why: scene_link(view, &params, resume_secs(&timeline)),
-        });
-    }
-    Err("no drawn scenario completed".to_owned())
+    figure(
+        seed,
+        &Figure {
+            family: &TOTAL_DATA,
+            words: |summary| format_bytes(summary.total_bytes),
+            ask: "How much data does pre-copy send over the link in all (memory rounds, the \
+                  stop-and-copy and device state)?",
+            why: "Pages rewritten during a round are sent again in the next; cold and post-copy \
+                  send each page once.",
+        },
+    )
 }

@@ -238,6 +238,31 @@ pub(crate) fn choices(
     Ok((list, index))
 }
 
+/// The words of the values beside `all[at]`, nearest first (both sides, then further out): the
+/// neighbouring errnos of an errno question. Without `at` (the call succeeded), all of them
+/// from the start of the list.
+pub(crate) fn neighbours<T: Copy>(
+    all: &[T],
+    at: Option<usize>,
+    words: fn(T) -> String,
+) -> Vec<String> {
+    let Some(at) = at else {
+        return all.iter().map(|value| words(*value)).collect();
+    };
+    let mut list = Vec::new();
+    for distance in 1..all.len() {
+        for index in [at.checked_sub(distance), Some(at + distance)]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(value) = all.get(index) {
+                list.push(words(*value));
+            }
+        }
+    }
+    list
+}
+
 /// Parses a scene link the generator built from known-good parts.
 pub(crate) fn link(text: &str) -> Result<SceneLink, String> {
     SceneLink::parse(text).map_err(|err| format!("{text}: {err}"))

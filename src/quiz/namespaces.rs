@@ -6,7 +6,7 @@
 //! as its last step. The kernel rules behind the outcomes are the model's (man-pages 6.03
 //! clone(2), unshare(2), setns(2), pid_namespaces(7); domain.md section 2).
 
-use super::{Dice, Family, Instance, choices};
+use super::{Dice, Family, Instance, choices, neighbours};
 use crate::tabs::namespaces::link::{ops_text, print_sim};
 use crate::tabs::namespaces::model::{
     Effects, Errno, Failure, NsType, NsTypeSet, Op, Preset, SetnsTarget, World,
@@ -93,26 +93,6 @@ fn errno_words(errno: Errno) -> String {
     format!("It fails with {} ({})", errno.name(), errno.message())
 }
 
-/// Neighbouring errnos of an outcome: the ones beside it in number order (for "It succeeds",
-/// the commonest namespace errors).
-fn neighbours(answer: Option<Errno>) -> Vec<String> {
-    let at = answer
-        .and_then(|errno| Errno::ALL.iter().position(|e| *e == errno))
-        .unwrap_or(0);
-    let mut list = Vec::new();
-    for distance in 1..Errno::ALL.len() {
-        for index in [at.checked_sub(distance), Some(at + distance)]
-            .into_iter()
-            .flatten()
-        {
-            if let Some(errno) = Errno::ALL.get(index) {
-                list.push(errno_words(*errno));
-            }
-        }
-    }
-    list
-}
-
 /// An operation the generator built, with its variants (the same call by other processes, on
 /// other targets, with other types) whose outcomes are the distractors.
 struct Draw {
@@ -143,7 +123,11 @@ fn errno_family(
             .iter()
             .filter_map(|variant| outcome_words(&world.apply(variant)))
             .collect();
-        distractors.extend(neighbours(errno));
+        distractors.extend(neighbours(
+            Errno::ALL,
+            errno.and_then(|errno| Errno::ALL.iter().position(|e| *e == errno)),
+            errno_words,
+        ));
         let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
         let steps = preset.scene().steps.len();
         let ops = ops_text(std::slice::from_ref(&op));

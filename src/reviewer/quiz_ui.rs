@@ -169,7 +169,10 @@ fn question_ui(
     for (index, choice) in instance.choices.iter().enumerate() {
         let text = format!("{}. {choice}", letter(index));
         // Wrapping at the panel's width: a long choice must not widen the panel.
-        if ui.add(egui::Button::new(RichText::new(text)).wrap()).clicked() {
+        if ui
+            .add(egui::Button::new(RichText::new(text)).wrap())
+            .clicked()
+        {
             chosen = Some(index);
         }
     }
