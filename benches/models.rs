@@ -36,6 +36,7 @@ fn deck_benches(c: &mut Criterion) {
             tags: vec!["virtualization".into(), "cpu".into()],
             note: (i % 3 == 0).then(|| format!("note {i}")),
             scene: Some(links[i % links.len()].clone()),
+            shows: Vec::new(),
         })
         .collect();
     let generated = Deck {

@@ -82,7 +82,7 @@ pub enum InspectTarget {
 /// `virtscope deck ...`.
 #[derive(Debug, Subcommand)]
 pub enum DeckCommand {
-    /// Validate a deck (schema, ids, sides, scene links) and print a summary.
+    /// Validate a deck (schema, ids, sides, scene links, what each scene paints) and print a summary.
     Check {
         /// A deck file, or `builtin` for the built-in deck.
         deck: String,
@@ -318,7 +318,7 @@ fn run_deck(
             for warning in &warnings {
                 writeln!(out, "{warning}").map_err(io)?;
             }
-            let report = deck::check_with_tabs(&deck);
+            let report = deck::check_with_scenes(&deck);
             writeln!(out, "{report}").map_err(io)?;
             if report.is_ok() {
                 Ok(())

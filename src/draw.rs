@@ -13,6 +13,9 @@ use egui::{
 
 use crate::theme::Theme;
 
+mod panels;
+
+pub use panels::{ListItem, SplitCanvas, item_list_ui, panel, split_canvas, surface};
 /// `value` kept within `min..=max`, for layout bounds computed from the space a scene was given.
 /// Unlike `f32::clamp`, which panics when `min > max`, a range that has crossed (a label wider
 /// than its band, a box narrower than its margins) gives its middle: the thing is centred on the
@@ -284,6 +287,20 @@ pub fn arrow(painter: &Painter, from: Pos2, to: Pos2, stroke: Stroke) {
 /// A dashed horizontal or slanted line.
 pub fn dashed(painter: &Painter, from: Pos2, to: Pos2, stroke: Stroke, dash: f32, gap: f32) {
     painter.extend(Shape::dashed_line(&[from, to], stroke, dash, gap));
+}
+
+/// A dashed rectangle outline.
+pub fn dashed_rect(painter: &Painter, rect: Rect, stroke: Stroke, dash: (f32, f32)) {
+    let corners = [
+        rect.left_top(),
+        rect.right_top(),
+        rect.right_bottom(),
+        rect.left_bottom(),
+        rect.left_top(),
+    ];
+    for pair in corners.windows(2) {
+        dashed(painter, pair[0], pair[1], stroke, dash.0, dash.1);
+    }
 }
 
 /// A title and a caption across the top of a canvas; returns the rest of the rectangle.

@@ -13,6 +13,7 @@ pub mod export;
 pub mod files;
 pub mod fonts;
 pub mod lecture;
+pub mod painted;
 pub mod quiz;
 pub mod review;
 pub mod reviewer;

@@ -378,3 +378,54 @@ fn every_deck_link_to_the_containers_tab_opens() {
         assert_eq!(tabs::check_link(link), LinkStatus::Valid, "{link}");
     }
 }
+
+#[test]
+fn microservices_principles_pros_and_cons_are_presets_with_a_step_per_item() {
+    let mut harness = harness_at("containers/microservices?preset=monolith&step=0");
+    harness
+        .get_by_role_and_label(Role::Button, "Cons of microservices")
+        .click();
+    harness.run();
+    assert_eq!(
+        link(&harness),
+        "containers/microservices?preset=cons&step=0"
+    );
+    harness.get_by_label("catalog service: service");
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    assert_eq!(
+        link(&harness),
+        "containers/microservices?preset=cons&step=1"
+    );
+    harness
+        .get_by_role_and_label(Role::Button, "Design principles of microservices")
+        .click();
+    harness.run();
+    assert_eq!(
+        link(&harness),
+        "containers/microservices?preset=principles&step=0"
+    );
+}
+
+#[test]
+fn the_service_models_table_compares_containers_with_iaas_and_paas() {
+    let mut harness = harness_at("containers/service-models");
+    harness.get_by_role_and_label(Role::Button, "PaaS").click();
+    harness.run();
+    assert_eq!(link(&harness), "containers/service-models?compare=paas");
+    harness.get_by_label("PaaS / Runtime: Provider");
+    harness
+        .get_by_label("OS-level virtualization (containers) / Runtime: You")
+        .click();
+    harness.run();
+    assert_eq!(
+        link(&harness),
+        "containers/service-models?compare=paas&select=os-level.runtime"
+    );
+    harness.get_by_role_and_label(Role::Button, "IaaS").click();
+    harness.run();
+    assert_eq!(
+        link(&harness),
+        "containers/service-models?compare=iaas&select=os-level.runtime"
+    );
+}

@@ -16,7 +16,7 @@ fn a_bare_link_opens_trap_and_emulate_on_the_disk_write() {
     let harness = harness_at("cpu");
     assert_eq!(harness.state().active_tab_id(), "cpu");
     assert_eq!(link(&harness), "cpu/trap-emulate?program=disk-write&step=0");
-    harness.get_by_label("Guest kernel lane");
+    harness.get_by_label("Guest kernel (unmodified) lane");
     harness.get_by_label("Guest application lane, running");
 }
 
@@ -139,7 +139,7 @@ fn the_comparison_shows_both_modes_in_lockstep() {
     );
     harness.get_by_label_contains("Trap-and-emulate: 0 cycles so far");
     harness.get_by_label_contains("Binary translation: 0 cycles so far");
-    harness.get_by_label("Trap-and-emulate: Guest kernel lane, running");
+    harness.get_by_label("Trap-and-emulate: Guest kernel (unmodified) lane, running");
     harness.key_press(Key::End);
     harness.run();
     harness.get_by_label_contains("Trap-and-emulate: Interrupt lost");

@@ -265,3 +265,48 @@ fn every_deck_link_to_migration_is_valid() {
         assert_eq!(check_link(link), LinkStatus::Valid, "{link}");
     }
 }
+
+#[test]
+fn the_cluster_view_shows_each_reason_to_migrate() {
+    let mut harness = harness_at("migration?mode=pre-copy&preset=worked-example&t=0");
+    harness
+        .get_by_role_and_label(Role::Button, "Why migrate: a cluster")
+        .click();
+    harness.run();
+    assert_eq!(
+        link(&harness),
+        "migration/cluster?preset=load-balancing&step=0"
+    );
+    harness.get_by_label("VM web on host A: 4 GiB, 40 % CPU");
+    harness.get_by_role_and_label(Role::Button, "End ⏭").click();
+    harness.run();
+    harness.get_by_label("VM web on host C: 4 GiB, 40 % CPU");
+
+    harness
+        .get_by_role_and_label(Role::Button, "Maintenance")
+        .click();
+    harness.run();
+    assert_eq!(
+        link(&harness),
+        "migration/cluster?preset=maintenance&step=0"
+    );
+    harness.get_by_role_and_label(Role::Button, "End ⏭").click();
+    harness.run();
+    assert_eq!(
+        link(&harness),
+        "migration/cluster?preset=maintenance&step=3"
+    );
+    assert!(
+        harness.query_by_label_contains("on host B:").is_none(),
+        "host B is empty"
+    );
+    harness
+        .get_by_role_and_label(Role::Button, "Migration methods")
+        .click();
+    harness.run();
+    assert_eq!(
+        link(&harness),
+        "migration?mode=pre-copy&preset=worked-example&t=0",
+        "the method view kept its scene"
+    );
+}

@@ -131,6 +131,47 @@ fn show_me_opens_the_cards_scene_and_the_scene_lists_its_cards() {
         .clone();
     let front = virtscope::deck::markdown::plain_text(&front);
     harness.get_by_label_contains(&format!("▸ {front}"));
+
+    // The question stays in view over the scene, with what to look for ticked where the scene
+    // paints it; another scene drops the strip.
+    harness.get_by_label(&format!("Card: {front}"));
+    let shown = harness
+        .state()
+        .shown_card()
+        .expect("the card is shown")
+        .clone();
+    assert_eq!(shown.card_id, card_id);
+    assert!(!shown.terms.is_empty());
+    for (term, found) in shown.terms.iter().zip(&shown.found) {
+        assert!(found, "{term:?} is outlined in the scene");
+        harness.get_by_label(&format!("✔ {term}"));
+    }
+    harness.get_by_label("× Hide").click();
+    harness.run();
+    assert!(harness.state().shown_card().is_none());
+    assert!(harness.query_by_label(&format!("Card: {front}")).is_none());
+}
+
+#[test]
+fn the_question_strip_follows_the_scene_and_brings_the_card_s_step_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_at(dir.path(), NOW);
+    press(&mut harness, Key::S);
+    let shown = harness.state().shown_card().expect("shown").clone();
+    press(&mut harness, Key::F6);
+    harness.key_press(Key::Home);
+    harness.run();
+    if harness.state().current_link() != shown.link {
+        harness.get_by_label("Back to the card's step").click();
+        harness.run();
+        assert_eq!(harness.state().current_link(), shown.link);
+    }
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num2);
+    harness.run();
+    assert!(
+        harness.state().shown_card().is_none(),
+        "another tab is another scene: the strip goes"
+    );
 }
 
 /// Checks that the scene has the keyboard: the status line says so, and Space plays (then

@@ -49,7 +49,7 @@ impl VirtscopeApp {
             return None;
         }
         let theme = self.theme.clone();
-        let scene = self.current_link();
+        let here = crate::tabs::Landing::of(self.tabs[self.active].as_mut());
         let has_keyboard = self.pane == Pane::Flashcards;
         let (default_width, range) = panel_width_range(ui.available_width());
         let response = egui::Panel::right("flashcards")
@@ -65,7 +65,7 @@ impl VirtscopeApp {
                             &theme,
                             &mut self.reviewer,
                             &mut self.panel,
-                            &scene,
+                            &here,
                             has_keyboard,
                         )
                     })
@@ -83,7 +83,7 @@ impl VirtscopeApp {
         let theme = self.theme.clone();
         for action in browser_window(ctx, &theme, &mut self.reviewer, &mut self.browser) {
             // The browser covers the middle of the window: it closes so the scene is seen.
-            if matches!(action, PanelAction::ShowScene(_)) {
+            if matches!(action, PanelAction::ShowCard(_)) {
                 self.browser.open = false;
             }
             self.apply_panel_action(action);
@@ -100,7 +100,8 @@ impl VirtscopeApp {
 
     fn apply_panel_action(&mut self, action: PanelAction) {
         match action {
-            PanelAction::ShowScene(link) => self.show_scene(&link),
+            PanelAction::ShowCard(card_id) => self.show_card(&card_id),
+            PanelAction::ShowScene(link) => self.open_link(&link),
             PanelAction::Browse => self.browser.open = true,
             PanelAction::Statistics => self.stats.open = true,
             PanelAction::Settings => {
@@ -110,13 +111,6 @@ impl VirtscopeApp {
         }
         self.browser.invalidate();
         self.stats.invalidate();
-    }
-
-    /// Opens a card's scene and gives the scene the keyboard, so Space plays it; a click in the
-    /// panel or F6 gives the keyboard back.
-    fn show_scene(&mut self, link: &crate::scene::SceneLink) {
-        self.open_link(link);
-        self.pane = Pane::Scene;
     }
 
     /// Applies a reviewer command from the keyboard.
@@ -147,8 +141,8 @@ impl VirtscopeApp {
                 self.stats.invalidate();
             }
             Command::ShowMe => {
-                if let Some(link) = self.reviewer.current_scene() {
-                    self.show_scene(&link);
+                if let Some(card_id) = self.reviewer.current().map(|c| c.card_id.clone()) {
+                    self.show_card(&card_id);
                 }
             }
             _ => {}

@@ -6,6 +6,7 @@ mod export_dialog;
 mod flashcards;
 mod history;
 mod presenting;
+mod show_me;
 mod window;
 
 use std::path::PathBuf;
@@ -27,6 +28,7 @@ use crate::theme::{Role, Theme, ThemeKind};
 
 pub use commands::{KeyContext, ReviewKeys, read_keys};
 pub use flashcards::{Pane, panel_width_range};
+pub use show_me::ShowMe;
 pub use window::{STATE_FILE, native_options, state_file};
 
 /// The widest texture the app asks the GPU for (see `raw_input_hook`).
@@ -125,6 +127,7 @@ pub struct VirtscopeApp {
     /// The scene's rectangle (controls and canvas) in the last frame: a click there gives the
     /// scene the keyboard.
     scene_rect: egui::Rect,
+    show_me: Option<ShowMe>,
     /// The Flashcards panel's rectangle in the last frame, when shown.
     panel_rect: Option<egui::Rect>,
     /// The tab and view shown in the last frame: a frame that switches view is laid out twice.
@@ -174,6 +177,7 @@ impl VirtscopeApp {
             pane,
             presentation: Presentation::default(),
             export_dialog: ExportDialog::default(),
+            show_me: None,
             scene_rect: egui::Rect::NOTHING,
             panel_rect: None,
             shown_view: None,
@@ -421,14 +425,20 @@ impl VirtscopeApp {
             .frame(egui::Frame::NONE.fill(self.theme.canvas))
             .show(ui, |ui| {
                 let theme = self.theme.clone();
-                let tab = &mut self.tabs[self.active];
                 if with_controls {
+                    let tab = &mut self.tabs[self.active];
                     egui::Frame::NONE
                         .fill(theme.panel)
                         .inner_margin(egui::Margin::symmetric(8, 4))
                         .show(ui, |ui| tab.controls_ui(ui, &theme));
+                    self.show_me_strip_ui(ui, &theme);
                 }
-                tab.canvas_ui(ui, &theme);
+                let canvas = ui.available_rect_before_wrap();
+                let first_shape = Self::shapes_painted(ui);
+                self.tabs[self.active].canvas_ui(ui, &theme);
+                if with_controls {
+                    self.show_me_emphasis_ui(ui, &theme, canvas, first_shape);
+                }
             });
         self.scene_rect = rect.response.rect;
         if let Some(link) = self.tabs[self.active].take_open_request() {

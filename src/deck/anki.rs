@@ -135,6 +135,7 @@ pub fn parse_anki(text: &str, source_name: &str) -> Result<Imported, DeckError> 
             tags,
             note: None,
             scene: None,
+            shows: Vec::new(),
         });
         card_lines.push(record.line);
     }
@@ -157,6 +158,7 @@ pub fn parse_anki(text: &str, source_name: &str) -> Result<Imported, DeckError> 
             origin: Origin {
                 source: source_name.to_owned(),
                 card_lines,
+                shows_lines: Vec::new(),
             },
         },
         warnings,
@@ -490,6 +492,7 @@ mod tests {
                 tags: vec!["cpu".into(), "x".into()],
                 note: Some("not exported".into()),
                 scene: Some("cpu".into()),
+                shows: vec!["not exported".into()],
             }],
             origin: Origin::default(),
         };
@@ -518,6 +521,7 @@ mod tests {
                 tags,
                 note: None,
                 scene: None,
+                shows: Vec::new(),
             })
     }
 

@@ -51,6 +51,24 @@ fn every_link_of_the_built_in_deck_opens_its_scene() {
     assert_eq!(deck.meta.id, "virtualization");
 }
 
+/// The deck's promise: every card's scene demonstrates its answer. Each card lists the labels and
+/// values its scene paints at its link (`shows`), and the scene, rendered headlessly at the
+/// export's default size, paints every one of them and does not paint the answer as a caption.
+#[test]
+fn every_card_s_scene_paints_what_the_card_shows() {
+    let deck = deck();
+    let unlisted: Vec<&str> = deck
+        .cards
+        .iter()
+        .filter(|card| card.shows.is_empty())
+        .map(|card| card.id.as_str())
+        .collect();
+    assert!(unlisted.is_empty(), "cards without `shows`: {unlisted:?}");
+    let findings = super::shows::painted_findings(&deck);
+    let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+    assert!(lines.is_empty(), "{}", lines.join("\n"));
+}
+
 #[test]
 fn the_built_in_deck_has_every_seed_card_in_order() {
     let Some(seed) = super::user_seed() else {

@@ -78,6 +78,8 @@ pub struct CheckReport {
     pub links_valid: usize,
     /// Pending links per tab, sorted by tab id.
     pub links_pending: BTreeMap<String, usize>,
+    /// `shows` terms whose painting was checked (0 when only the links were checked).
+    pub shows_terms: usize,
     /// Errors and warnings, in card order.
     pub findings: Vec<Finding>,
 }
@@ -129,8 +131,16 @@ impl CheckReport {
                 tabs.join(", ")
             ));
         }
+        line.push(')');
+        if self.shows_terms > 0 {
+            line.push_str(&format!(
+                ", {} shows {}",
+                self.shows_terms,
+                plural(self.shows_terms, "term", "terms")
+            ));
+        }
         line.push_str(&format!(
-            "), {} {}, {} {}",
+            ", {} {}, {} {}",
             self.error_count(),
             plural(self.error_count(), "error", "errors"),
             self.warning_count(),
@@ -260,8 +270,55 @@ pub fn check(deck: &Deck, mut validate_link: impl FnMut(&str) -> LinkStatus) -> 
                 }
             }
         }
+        for problem in shows_problems(&card.shows, card.scene.is_some()) {
+            report.findings.push(Finding {
+                severity: problem.0,
+                at: deck.shows_location(index),
+                card_id: (!card.id.is_empty()).then(|| card.id.clone()),
+                message: problem.1,
+            });
+        }
     }
     report
+}
+
+/// The longest `shows` term: terms are labels and values a scene paints, not sentences.
+pub const MAX_SHOWS_TERM_CHARS: usize = 60;
+
+/// What is wrong with a card's `shows` list on its own (whether the scene paints the terms is
+/// [`super::shows`]' question): a list without a scene, empty, multi-line or sentence-long
+/// terms, and repeats.
+fn shows_problems(shows: &[String], has_scene: bool) -> Vec<(Severity, String)> {
+    let mut problems = Vec::new();
+    if !shows.is_empty() && !has_scene {
+        problems.push((
+            Severity::Error,
+            "`shows` lists what the scene paints, but the card has no `scene`".to_owned(),
+        ));
+    }
+    for (i, term) in shows.iter().enumerate() {
+        if term.trim().is_empty() {
+            problems.push((Severity::Error, "a `shows` term is empty".to_owned()));
+        } else if term.contains('\n') || term.trim() != term {
+            problems.push((
+                Severity::Error,
+                format!("`shows` term {term:?} has a line break or spaces at its ends"),
+            ));
+        } else if term.chars().count() > MAX_SHOWS_TERM_CHARS {
+            problems.push((
+                Severity::Error,
+                format!(
+                    "`shows` term {term:?} is longer than {MAX_SHOWS_TERM_CHARS} characters: list the labels and values the scene paints, not sentences"
+                ),
+            ));
+        } else if shows[..i].contains(term) {
+            problems.push((
+                Severity::Warning,
+                format!("`shows` term {term:?} is repeated"),
+            ));
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -277,6 +334,7 @@ mod tests {
             tags: vec!["t".into()],
             note: None,
             scene: scene.map(str::to_owned),
+            shows: Vec::new(),
         }
     }
 
@@ -292,6 +350,7 @@ mod tests {
             origin: Origin {
                 source: "d.toml".into(),
                 card_lines,
+                shows_lines: Vec::new(),
             },
         }
     }
@@ -401,6 +460,40 @@ mod tests {
             "d.toml:10: error: card \"a\": scene link \"cpux/trap?step=1\": unknown tab \"cpux\""
         );
         assert!(report.to_string().ends_with("1 error, 0 warnings"));
+    }
+
+    #[test]
+    fn shows_terms_are_short_single_line_and_need_a_scene() {
+        let mut listed = card("a", "Q", "A", Some("overview"));
+        listed.shows = vec![
+            "PUE".into(),
+            " padded".into(),
+            "two\nlines".into(),
+            "x".repeat(MAX_SHOWS_TERM_CHARS + 1),
+            "PUE".into(),
+            String::new(),
+        ];
+        let mut unlinked = card("b", "Q", "A", None);
+        unlinked.shows = vec!["IT load".into()];
+        let mut d = deck(vec![listed, unlinked]);
+        d.origin.shows_lines = vec![Some(14), None];
+        let report = check(&d, validator);
+        let messages: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
+        assert_eq!(report.error_count(), 5, "{messages:#?}");
+        assert_eq!(report.warning_count(), 1, "{messages:#?}");
+        assert!(
+            messages[0].starts_with("d.toml:14: error: card \"a\""),
+            "{messages:#?}"
+        );
+        assert!(messages[0].contains("\" padded\""), "{messages:#?}");
+        assert!(messages[2].contains("longer than 60"), "{messages:#?}");
+        assert!(messages[3].contains("repeated"), "{messages:#?}");
+        assert!(messages[4].contains("empty"), "{messages:#?}");
+        assert!(
+            messages[5].starts_with("d.toml:15: error: card \"b\"")
+                && messages[5].contains("no `scene`"),
+            "the card's own line when the list's is unknown: {messages:#?}"
+        );
     }
 
     #[test]

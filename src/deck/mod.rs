@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod model;
 pub mod native;
 pub mod seed;
+pub mod shows;
 mod toml_subset;
 
 #[cfg(test)]
@@ -34,6 +35,7 @@ pub use check::{CheckReport, LinkStatus, check};
 pub use error::{DeckError, Location, Warning};
 pub use model::{Card, Deck, DeckMeta, Imported, Origin};
 pub use native::{parse_native, write_native};
+pub use shows::check_with_scenes;
 
 /// Where the built-in deck lives in the repository (used as its source name in messages).
 pub const BUILTIN_SOURCE: &str = "decks/virtualization.toml";

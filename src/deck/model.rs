@@ -51,6 +51,10 @@ pub struct Card {
     pub note: Option<String>,
     /// The scene link that shows the answer (see `SCENES.md`), e.g. `cpu/trap-emulate?step=trap`.
     pub scene: Option<String>,
+    /// Labels and values the scene paints at its link that demonstrate the answer (e.g.
+    /// `["PUE", "1.58"]`): `deck check` captures the scene and reports any it does not paint, and
+    /// "Show me" emphasises them.
+    pub shows: Vec<String>,
 }
 
 /// A deck read from a file, with the problems that did not stop the import (e.g. an Anki row
@@ -70,6 +74,9 @@ pub struct Origin {
     pub source: String,
     /// `card_lines[i]` is the 1-based line where card `i` starts; empty when unknown.
     pub card_lines: Vec<usize>,
+    /// `shows_lines[i]` is the 1-based line of card `i`'s `shows` list, when it has one; empty
+    /// when unknown.
+    pub shows_lines: Vec<Option<usize>>,
 }
 
 impl Deck {
@@ -79,6 +86,19 @@ impl Deck {
             source: self.origin.source.clone(),
             line: self.origin.card_lines.get(index).copied(),
             column: None,
+        }
+    }
+
+    /// The location of card `index`'s `shows` list for messages: its own line when known, else
+    /// the card's.
+    pub fn shows_location(&self, index: usize) -> Location {
+        match self.origin.shows_lines.get(index).copied().flatten() {
+            Some(line) => Location {
+                source: self.origin.source.clone(),
+                line: Some(line),
+                column: None,
+            },
+            None => self.card_location(index),
         }
     }
 }

@@ -66,6 +66,9 @@ pub(super) struct RawCard {
     pub(super) note: Option<String>,
     #[serde(default)]
     pub(super) scene: Option<String>,
+    /// The list with the byte range of its value (for messages naming its line).
+    #[serde(default)]
+    pub(super) shows: Option<Spanned<Vec<String>>>,
 }
 
 /// A deck file read by either reader: values with the byte range (header keys) or the byte
@@ -119,8 +122,14 @@ pub fn parse_native(text: &str, source_name: &str) -> Result<Deck, DeckError> {
     let deck = parts.deck;
     let mut cards = Vec::with_capacity(parts.cards.len());
     let mut card_lines = Vec::with_capacity(parts.cards.len());
+    let mut shows_lines = Vec::with_capacity(parts.cards.len());
     for (card, offset) in parts.cards {
         card_lines.push(line_counter.line_at(offset));
+        shows_lines.push(
+            card.shows
+                .as_ref()
+                .map(|shows| line_counter.line_at(shows.span().start)),
+        );
         cards.push(Card {
             id: card.id,
             front: card.front,
@@ -128,6 +137,7 @@ pub fn parse_native(text: &str, source_name: &str) -> Result<Deck, DeckError> {
             tags: card.tags,
             note: card.note.filter(|note| !note.is_empty()),
             scene: card.scene.filter(|scene| !scene.is_empty()),
+            shows: card.shows.map(Spanned::into_inner).unwrap_or_default(),
         });
     }
     if deck.id.trim().is_empty() {
@@ -148,6 +158,7 @@ pub fn parse_native(text: &str, source_name: &str) -> Result<Deck, DeckError> {
         origin: Origin {
             source: source_name.to_owned(),
             card_lines,
+            shows_lines,
         },
     })
 }
@@ -307,22 +318,31 @@ pub fn write_native(deck: &Deck) -> String {
         push_key(&mut out, "front", &card.front);
         push_key(&mut out, "back", &card.back);
         if !card.tags.is_empty() {
-            out.push_str("tags = [");
-            for (i, tag) in card.tags.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                push_basic_string(&mut out, tag);
-            }
-            out.push_str("]\n");
+            push_string_array(&mut out, "tags", &card.tags);
         }
         for (key, value) in [("scene", &card.scene), ("note", &card.note)] {
             if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
                 push_key(&mut out, key, value);
             }
         }
+        if !card.shows.is_empty() {
+            push_string_array(&mut out, "shows", &card.shows);
+        }
     }
     out
+}
+
+/// Appends `key = ["a", "b"]` and a newline.
+fn push_string_array(out: &mut String, key: &str, values: &[String]) {
+    out.push_str(key);
+    out.push_str(" = [");
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_basic_string(out, value);
+    }
+    out.push_str("]\n");
 }
 
 /// Appends `key = "value"` (multi-line when the value has line breaks) and a newline.
@@ -407,6 +427,7 @@ back = """
 """
 tags = ["x"]
 scene = "overview"
+shows = ["Hypervisor", "Shared host kernel"]
 "#;
 
     #[test]
@@ -420,6 +441,8 @@ scene = "overview"
         assert_eq!(card.tags, ["x"]);
         assert_eq!(card.scene.as_deref(), Some("overview"));
         assert_eq!(card.note, None);
+        assert_eq!(card.shows, ["Hypervisor", "Shared host kernel"]);
+        assert_eq!(deck.origin.shows_lines, [Some(18)]);
         // `[[cards]]` is on line 9 of MINIMAL (which starts with a newline); the span of an
         // array-of-tables entry starts at its first key, line 10.
         let line = deck.origin.card_lines[0];
@@ -556,14 +579,16 @@ scene = "overview"
             proptest::collection::vec("[a-z][a-z0-9-]{0,8}", 0..4),
             proptest::option::of(text_strategy()),
             proptest::option::of("[a-z/?=&-]{1,30}"),
+            proptest::collection::vec(text_strategy(), 0..3),
         )
-            .prop_map(|(id, front, back, tags, note, scene)| Card {
+            .prop_map(|(id, front, back, tags, note, scene, shows)| Card {
                 id,
                 front,
                 back,
                 tags,
                 note,
                 scene,
+                shows,
             })
     }
 

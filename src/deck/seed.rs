@@ -103,6 +103,7 @@ pub fn parse_seed(text: &str, source_name: &str) -> Result<Deck, DeckError> {
         origin: Origin {
             source: source_name.to_owned(),
             card_lines,
+            shows_lines: Vec::new(),
         },
     })
 }

@@ -14,6 +14,10 @@
 //! the error message. So for every input it accepts it must produce what the `toml` crate would;
 //! a differential property test checks that.
 
+use std::ops::Range;
+
+use toml::Spanned;
+
 use super::native::{RawCard, RawDeck, RawParts};
 
 /// Reads a deck in the subset, or `None` to let the `toml` crate handle the input.
@@ -51,6 +55,7 @@ struct CardFields {
     tags: Option<Vec<String>>,
     note: Option<String>,
     scene: Option<String>,
+    shows: Option<(Vec<String>, Range<usize>)>,
 }
 
 #[derive(Default)]
@@ -151,6 +156,9 @@ impl<'a> Reader<'a> {
                     let fields = &mut cards.last_mut()?.0;
                     match (key, value) {
                         ("tags", Value::Strings(tags)) => set(&mut fields.tags, tags)?,
+                        ("shows", Value::Strings(shows)) => {
+                            set(&mut fields.shows, (shows, value_range))?;
+                        }
                         ("id", value) => set(&mut fields.id, string(value)?)?,
                         ("front", value) => set(&mut fields.front, string(value)?)?,
                         ("back", value) => set(&mut fields.back, string(value)?)?,
@@ -180,6 +188,7 @@ impl<'a> Reader<'a> {
                         tags: card.tags.unwrap_or_default(),
                         note: card.note,
                         scene: card.scene,
+                        shows: card.shows.map(|(shows, range)| Spanned::new(range, shows)),
                     },
                     offset,
                 ))
@@ -494,14 +503,23 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Equal parts, and the `shows` lists at the same byte ranges (`Spanned` compares only
+    /// values).
     fn same(fast: &RawParts, slow: &RawParts) -> bool {
-        fast == slow
+        let spans = |parts: &RawParts| -> Vec<Option<Range<usize>>> {
+            parts
+                .cards
+                .iter()
+                .map(|(card, _)| card.shows.as_ref().map(Spanned::span))
+                .collect()
+        };
+        fast == slow && spans(fast) == spans(slow)
     }
 
     /// Inputs the subset reader handles, each agreeing with the `toml` crate.
     const ACCEPTED: &[&str] = &[
         "format = \"virtscope-deck\"\nversion = 1\n[deck]\nid = \"d\"\nname = \"n\"\n",
-        "# c\n  format='virtscope-deck' # c\nversion=1\n\n[deck] # c\nid = 'd'\nname = \"\\u00e9\\t\\\"q\\\"\"\ndescription = '''\nline '' one\nline two'''\n\n[[cards]]\nid = \"a\"\nfront = \"\"\"\n  x \\\n   y \"\" z\"\"\"\"\nback = \"\"\"\"quoted\" at start\"\"\"\ntags = [ \"t1\" , 't2', # c\n  \"t3\", ]\nnote = ''\n",
+        "# c\n  format='virtscope-deck' # c\nversion=1\n\n[deck] # c\nid = 'd'\nname = \"\\u00e9\\t\\\"q\\\"\"\ndescription = '''\nline '' one\nline two'''\n\n[[cards]]\nid = \"a\"\nfront = \"\"\"\n  x \\\n   y \"\" z\"\"\"\"\nback = \"\"\"\"quoted\" at start\"\"\"\ntags = [ \"t1\" , 't2', # c\n  \"t3\", ]\nnote = ''\nshows = [\"PUE\", '1.58' ]\n",
         "format = \"virtscope-deck\"\nversion = 1\n[[cards]]\nid = \"a\"\nfront = \"f\"\nback = \"b\"\ntags = []\n[deck]\nid = \"d\"\nname = \"n\"\n",
     ];
 
@@ -532,6 +550,9 @@ mod tests {
         assert_eq!(parts.cards[0].0.back, "\"quoted\" at start");
         assert_eq!(parts.cards[0].0.tags, ["t1", "t2", "t3"]);
         assert_eq!(parts.deck.description, "line '' one\nline two");
+        let shows = parts.cards[0].0.shows.as_ref().expect("shows");
+        assert_eq!(shows.get_ref(), &["PUE", "1.58"]);
+        assert!(ACCEPTED[1][shows.span()].starts_with("[\"PUE\""));
     }
 
     #[test]

@@ -144,7 +144,11 @@ fn run_batch(
     files.sort();
     failed.sort_by_key(|(index, _)| *index);
     if matches!(options.text, TextMode::Linked { .. }) {
-        files.extend(write_shared_fonts(dir, &used)?.into_iter().map(|path| (usize::MAX, path)));
+        files.extend(
+            write_shared_fonts(dir, &used)?
+                .into_iter()
+                .map(|path| (usize::MAX, path)),
+        );
     }
     // One flush of the folder for the whole batch instead of one per file.
     crate::files::sync_dir(dir).map_err(|source| ExportError::Io {

@@ -11,7 +11,6 @@ use super::panel::PanelAction;
 use crate::deck::markdown::plain_text;
 use crate::review::cards::{BrowseSort, ProgressRow};
 use crate::review::states::CardState;
-use crate::scene::SceneLink;
 use crate::theme::Theme;
 
 /// Space between the grid's columns, in points.
@@ -211,12 +210,10 @@ fn browser_ui(
                             {
                                 change = Some((row.card_id.clone(), Change::Reset));
                             }
-                            if let Some(link) = card
-                                .and_then(|c| c.scene.as_deref())
-                                .and_then(|s| SceneLink::parse(s).ok())
+                            if card.is_some_and(|c| c.scene.is_some())
                                 && ui.small_button("Scene").clicked()
                             {
-                                actions.push(PanelAction::ShowScene(link));
+                                actions.push(PanelAction::ShowCard(row.card_id.clone()));
                             }
                         });
                         ui.end_row();

@@ -13,6 +13,7 @@ pub mod quiz_ui;
 pub mod settings_ui;
 pub mod stats_ui;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,6 +26,7 @@ use crate::review::rating::Rating;
 use crate::review::scheduler::Scheduler;
 use crate::review::store::{Store, local_utc_offset_secs};
 use crate::scene::SceneLink;
+use crate::tabs::{Landing, LinkChecker};
 
 /// Seconds without a change to review progress after which the answers are copied from the WAL
 /// into the database file (see [`Reviewer::checkpoint_when_idle`]).
@@ -67,8 +69,9 @@ pub struct Reviewer {
     deck: Deck,
     deck_path: Option<PathBuf>,
     index: HashMap<String, usize>,
-    /// Each card's scene link, parsed once per deck (the panel matches them every frame).
-    scenes: Vec<Option<SceneLink>>,
+    /// Where each card's scene link lands, worked out once per deck on first use (the panel
+    /// matches them every frame).
+    landings: OnceCell<Vec<Option<Landing>>>,
     counts: SessionCounts,
     current: Option<Current>,
     session_start_secs: i64,
@@ -136,7 +139,7 @@ impl Reviewer {
             notices,
             scheduler,
             index: index_of(&builtin),
-            scenes: scenes_of(&builtin),
+            landings: OnceCell::new(),
             deck: builtin,
             deck_path: None,
             counts: SessionCounts::default(),
@@ -370,7 +373,7 @@ impl Reviewer {
             return Err(format!("{} {first}", report.summary_line()));
         }
         self.index = index_of(&imported.deck);
-        self.scenes = scenes_of(&imported.deck);
+        self.landings = OnceCell::new();
         self.deck = imported.deck;
         self.deck_path = Some(path.to_owned());
         self.current = None;
@@ -382,7 +385,7 @@ impl Reviewer {
     pub fn open_builtin(&mut self) {
         if let Ok(deck) = deck::builtin() {
             self.index = index_of(&deck);
-            self.scenes = scenes_of(&deck);
+            self.landings = OnceCell::new();
             self.deck = deck;
             self.deck_path = None;
             self.current = None;
@@ -390,24 +393,17 @@ impl Reviewer {
         }
     }
 
-    /// Cards whose scene link shows the same place as `link` (same tab and view, and the same
-    /// value for every key the card's link sets, position keys aside).
-    pub fn cards_for_scene(&self, link: &SceneLink) -> Vec<&Card> {
+    /// Cards about the scene shown, which is at `here`: those whose link lands on the same
+    /// scene (tab, view, preset or selection and every other key, as the tab prints it) and, if
+    /// the link names a step or time, on the same step or between the same two events
+    /// ([`Landing::shows`]).
+    pub fn cards_for_scene(&self, here: &Landing) -> Vec<&Card> {
+        let landings = self.landings.get_or_init(|| landings_of(&self.deck));
         self.deck
             .cards
             .iter()
-            .zip(&self.scenes)
-            .filter(|(_, card_link)| {
-                card_link.as_ref().is_some_and(|card_link| {
-                    card_link.tab == link.tab
-                        && card_link.view == link.view
-                        && card_link
-                            .params
-                            .iter()
-                            .filter(|(key, _)| key != "step" && key != "t")
-                            .all(|(key, value)| link.get(key) == Some(value.as_str()))
-                })
-            })
+            .zip(landings)
+            .filter(|(_, card)| card.as_ref().is_some_and(|card| here.shows(card)))
             .map(|(card, _)| card)
             .collect()
     }
@@ -555,10 +551,18 @@ fn queue_contains(queue: &crate::review::queue::TodayQueue, card_id: &str) -> bo
     .any(|list| list.iter().any(|id| id == card_id))
 }
 
-fn scenes_of(deck: &Deck) -> Vec<Option<SceneLink>> {
+/// Where each card's link lands, each distinct link opened once.
+fn landings_of(deck: &Deck) -> Vec<Option<Landing>> {
+    let mut checker = LinkChecker::default();
+    let mut seen: HashMap<&str, Option<Landing>> = HashMap::new();
     deck.cards
         .iter()
-        .map(|card| card.scene.as_deref().and_then(|s| SceneLink::parse(s).ok()))
+        .map(|card| {
+            let link = card.scene.as_deref()?;
+            seen.entry(link)
+                .or_insert_with(|| checker.landing(link))
+                .clone()
+        })
         .collect()
 }
 
@@ -747,21 +751,36 @@ mod tests {
     }
 
     #[test]
-    fn cards_for_a_scene_match_on_the_keys_the_card_sets() {
+    fn cards_for_a_scene_are_those_whose_link_lands_there() {
         let reviewer = Reviewer::new(fixed(NOW), None, None, SchedulerConfig::default());
-        let link = SceneLink::parse("overview?select=os-level.container&step=4").unwrap();
-        let cards = reviewer.cards_for_scene(&link);
-        assert!(
-            cards
+        let mut checker = LinkChecker::default();
+        let mut here = |text: &str| checker.landing(text).expect("the link opens");
+        let ids = |landing: &Landing| -> Vec<String> {
+            reviewer
+                .cards_for_scene(landing)
                 .iter()
-                .any(|card| card.id == "what-is-os-level-virtualization")
+                .map(|card| card.id.clone())
+                .collect()
+        };
+        for card in &reviewer.deck().cards {
+            let landing = here(card.scene.as_deref().expect("every card links"));
+            assert!(
+                ids(&landing).contains(&card.id),
+                "{} at its own link",
+                card.id
+            );
+        }
+        let popf = ids(&here("cpu/trap-emulate?program=popf&step=irq-lost"));
+        assert!(popf.contains(&"example-of-a-critical-instruction".to_owned()));
+        let start = ids(&here("cpu/trap-emulate?program=popf&step=0"));
+        assert!(
+            !start.contains(&"example-of-a-critical-instruction".to_owned()),
+            "the card's step, not every step: {start:?}"
         );
-        let other = SceneLink::parse("overview?select=native").unwrap();
+        let overview = ids(&here("overview?step=3"));
         assert!(
-            !reviewer
-                .cards_for_scene(&other)
-                .iter()
-                .any(|card| card.id == "what-is-os-level-virtualization")
+            overview.len() < 4,
+            "a card linking to a selection or another view is not about the plain overview: {overview:?}"
         );
     }
 }

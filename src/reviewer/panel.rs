@@ -11,12 +11,15 @@ use super::quiz_ui::{self, QuizState};
 use crate::deck::markdown::plain_text;
 use crate::review::rating::Rating;
 use crate::scene::SceneLink;
+use crate::tabs::Landing;
 use crate::theme::{Role, Theme};
 
 /// What the panel asks the app to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PanelAction {
-    /// Show this scene in the main area ("Show me").
+    /// Show this card's scene in the main area, with the card's question kept in view ("Show me").
+    ShowCard(String),
+    /// Show this scene in the main area: a quiz's question or the step that shows why.
     ShowScene(SceneLink),
     /// Open the card browser.
     Browse,
@@ -48,7 +51,7 @@ pub fn panel_ui(
     theme: &Theme,
     reviewer: &mut Reviewer,
     state: &mut PanelState,
-    scene: &SceneLink,
+    here: &Landing,
     has_keyboard: bool,
 ) -> Vec<PanelAction> {
     let mut actions = Vec::new();
@@ -112,7 +115,7 @@ pub fn panel_ui(
         }
     });
     ui.separator();
-    linked_cards_ui(ui, theme, reviewer, state, scene, &mut actions);
+    linked_cards_ui(ui, theme, reviewer, state, here, &mut actions);
     actions
 }
 
@@ -261,7 +264,7 @@ fn card_ui(
         if let Some(link) = link
             && show.on_hover_text(link.to_string()).clicked()
         {
-            actions.push(PanelAction::ShowScene(link));
+            actions.push(PanelAction::ShowCard(current.card_id.clone()));
         }
         if ui
             .add(egui::Button::new("Undo").shortcut_text("u"))
@@ -278,13 +281,13 @@ fn linked_cards_ui(
     theme: &Theme,
     reviewer: &Reviewer,
     state: &mut PanelState,
-    scene: &SceneLink,
+    here: &Landing,
     actions: &mut Vec<PanelAction>,
 ) {
-    let cards = reviewer.cards_for_scene(scene);
+    let cards = reviewer.cards_for_scene(here);
     ui.horizontal(|ui| {
         ui.label(RichText::new(format!("Cards about this scene ({})", cards.len())).strong());
-        quiz_ui::quiz_me_button_ui(ui, reviewer, &mut state.quiz, scene);
+        quiz_ui::quiz_me_button_ui(ui, reviewer, &mut state.quiz, &here.place);
     });
     if cards.is_empty() {
         ui.label(RichText::new("No card links here.").color(theme.text_muted));
@@ -320,11 +323,10 @@ fn linked_cards_ui(
                                 &mut state.quiz,
                                 &card.id,
                             );
-                            if let Some(link) =
-                                card.scene.as_deref().and_then(|s| SceneLink::parse(s).ok())
+                            if card.scene.is_some()
                                 && ui.small_button("Show this card's scene").clicked()
                             {
-                                actions.push(PanelAction::ShowScene(link));
+                                actions.push(PanelAction::ShowCard(card.id.clone()));
                             }
                         });
                 }

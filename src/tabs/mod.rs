@@ -153,6 +153,48 @@ impl LinkChecker {
     }
 }
 
+/// Where a link lands: the scene as its tab prints it (position keys aside) and, when the link
+/// names a position, the timeline mark it lands on (a step, or the event a time falls after).
+/// "Cards about this scene" lists a card when the scene shown lands where the card's link does.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Landing {
+    /// The canonical link without `step` and `t`.
+    pub place: SceneLink,
+    /// The mark, for links with a position.
+    pub mark: Option<usize>,
+}
+
+impl Landing {
+    /// Where `tab` is now.
+    pub fn of(tab: &mut dyn Tab) -> Self {
+        Self {
+            place: tab.link().place(),
+            mark: tab.timeline().map(|timeline| timeline.current_mark()),
+        }
+    }
+
+    /// Whether a card whose link lands at `card` is about this scene: the same place, and the
+    /// same mark when the card's link names a position (a card without one is about every
+    /// moment of its scene).
+    pub fn shows(&self, card: &Self) -> bool {
+        self.place == card.place && card.mark.is_none_or(|mark| self.mark == Some(mark))
+    }
+}
+
+impl LinkChecker {
+    /// Where `text` lands, or `None` if it does not open.
+    pub fn landing(&mut self, text: &str) -> Option<Landing> {
+        let link = SceneLink::parse(text).ok()?;
+        self.open(&link).ok()?;
+        let tab = self.tabs.iter_mut().find(|tab| tab.id() == link.tab)?;
+        let mut landing = Landing::of(tab.as_mut());
+        if link.get("step").is_none() && link.get("t").is_none() {
+            landing.mark = None;
+        }
+        Some(landing)
+    }
+}
+
 /// A fresh tab showing `link`, or the error naming the bad part.
 pub fn open_fresh(link: &SceneLink) -> Result<Box<dyn Tab>, LinkError> {
     let mut tab = new_tab(&link.tab)?;
@@ -219,6 +261,36 @@ mod tests {
             let tab = open_fresh(&link).unwrap_or_else(|err| panic!("{link}: {err}"));
             assert_eq!(tab.link(), link, "opening {link} reports the same link");
         }
+    }
+
+    #[test]
+    fn landings_compare_canonical_places_and_marks() {
+        let mut checker = LinkChecker::default();
+        let popf = checker
+            .landing("cpu/trap-emulate?program=popf&step=irq-lost")
+            .expect("opens");
+        let same = checker
+            .landing(&format!("{}&step={}", popf.place, popf.mark.unwrap()))
+            .expect("opens");
+        assert_eq!(same, popf, "a slug and its step number land alike");
+        let earlier = checker
+            .landing("cpu/trap-emulate?program=popf&step=0")
+            .expect("opens");
+        assert!(!earlier.shows(&popf), "another step of the scene");
+        assert!(popf.shows(&popf));
+        let anywhere = checker
+            .landing("cpu/trap-emulate?program=popf")
+            .expect("opens");
+        assert_eq!(anywhere.mark, None);
+        assert!(
+            earlier.shows(&anywhere),
+            "a card without a position is about every step"
+        );
+        let other = checker
+            .landing("cpu/trap-emulate?program=sgdt")
+            .expect("opens");
+        assert!(!other.shows(&anywhere));
+        assert_eq!(checker.landing("cpu?program=nope"), None);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! number follow. `mode=compare` shows the three methods on the same parameters.
 //!
 //! Links: `migration?mode=cold|pre-copy|post-copy|compare&preset=<preset>&<param>=<value>&t=SECONDS`
-//! (see [`link`]). The simulation runs once per parameter change ([`sim`]); the position only
+//! (see [`link`]), and `migration/cluster?preset=<use case>&step=N` for why VMs are migrated
+//! (see [`cluster_scene`]). The simulation runs once per parameter change ([`sim`]); the position only
 //! moves the "now" line and re-samples the page grid.
 //!
 //! Decision on the working set: `Params::default()` (the worked example) has a working set
@@ -16,6 +17,8 @@
 //! `wss_mib` above `memory_mib` is an error.
 
 mod chart;
+mod cluster_scene;
+mod cluster_ui;
 mod compare_ui;
 mod controls;
 mod grid_ui;
@@ -25,9 +28,11 @@ mod looks;
 pub mod model;
 mod numbers_ui;
 mod sim;
+mod steps_ui;
 mod text;
 mod view;
 
+use cluster_scene::{CLUSTER_VIEW, ClusterScene};
 use controls::Change;
 use link::{Scene, TAB_ID, View};
 use sim::Simulation;
@@ -47,6 +52,10 @@ pub struct MigrationTab {
     grid: grid_ui::GridCache,
     /// Why the last slider edit was refused, if it was.
     error: Option<String>,
+    /// The cluster view (why VMs are migrated) when it is shown; built when first opened.
+    cluster: Option<ClusterScene>,
+    /// Whether the cluster view is shown rather than a method.
+    show_cluster: bool,
 }
 
 impl Default for MigrationTab {
@@ -61,6 +70,8 @@ impl Default for MigrationTab {
             generation: 0,
             grid: grid_ui::GridCache::default(),
             error: None,
+            cluster: None,
+            show_cluster: false,
         }
     }
 }
@@ -91,6 +102,11 @@ impl Tab for MigrationTab {
     }
 
     fn open(&mut self, link: &SceneLink) -> Result<(), LinkError> {
+        if link.view.as_deref() == Some(CLUSTER_VIEW) {
+            self.cluster = Some(ClusterScene::from_link(link)?);
+            self.show_cluster = true;
+            return Ok(());
+        }
         let scene = Scene::from_link(link)?;
         let sim = Simulation::run(&scene).map_err(|err| LinkError::BadValue {
             key: "preset".to_owned(),
@@ -106,10 +122,17 @@ impl Tab for MigrationTab {
         self.timeline.replace_range(timeline.clone());
         self.timeline.seek(timeline.position());
         self.timeline.pause();
+        self.show_cluster = false;
         Ok(())
     }
 
     fn link(&self) -> SceneLink {
+        if self.show_cluster {
+            return self
+                .cluster
+                .as_ref()
+                .map_or_else(|| ClusterScene::default().link(), ClusterScene::link);
+        }
         let mut link = self.scene.to_link();
         let (key, value) = self.timeline.link_value();
         link.set(key, value);
@@ -129,6 +152,7 @@ impl Tab for MigrationTab {
                 }
             }
         }
+        links.extend(ClusterScene::scenes());
         // Each rule set on the case that tells them apart (the worked example at 100 MiB/s:
         // QEMU 19 rounds, Xen 4.6+ 5 rounds, legacy Xen its 3x data cap), and the adversarial
         // writer rescued by auto-converge.
@@ -163,10 +187,37 @@ impl Tab for MigrationTab {
     }
 
     fn timeline(&mut self) -> Option<&mut Timeline> {
+        if self.show_cluster {
+            return Some(
+                &mut self
+                    .cluster
+                    .get_or_insert_with(ClusterScene::default)
+                    .timeline,
+            );
+        }
         Some(&mut self.timeline)
     }
 
     fn controls_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .selectable_label(!self.show_cluster, "Migration methods")
+                .clicked()
+            {
+                self.show_cluster = false;
+            }
+            if ui
+                .selectable_label(self.show_cluster, "Why migrate: a cluster")
+                .clicked()
+            {
+                self.show_cluster = true;
+            }
+        });
+        if self.show_cluster {
+            let cluster = self.cluster.get_or_insert_with(ClusterScene::default);
+            ui.horizontal_wrapped(|ui| cluster_ui::controls_ui(ui, cluster));
+            return;
+        }
         let change = controls::controls_ui(ui, theme, &self.scene);
         if let Some(error) = &self.error {
             ui.colored_label(theme.line(Role::Bad), format!("Not applied: {error}"));
@@ -182,6 +233,11 @@ impl Tab for MigrationTab {
     }
 
     fn canvas_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
+        if self.show_cluster {
+            let cluster = self.cluster.get_or_insert_with(ClusterScene::default);
+            cluster_ui::canvas_ui(ui, theme, cluster);
+            return;
+        }
         let now = self.timeline.position();
         let seek = match self.scene.view {
             View::Method(_) => view::method_canvas_ui(

@@ -126,13 +126,19 @@ pub fn method_canvas_ui(
         Pos2::new(content.min.x, plot_rect.max.y + legend_height + 10.0),
         content.max,
     );
-    let grid_width = (lower.width() * 0.42).max(theme.body_size * 12.0);
+    let grid_width = (lower.width() * 0.32).max(theme.body_size * 12.0);
     let grid_rect = Rect::from_min_max(lower.min, Pos2::new(lower.min.x + grid_width, lower.max.y));
+    let steps_width = (lower.width() * 0.22).max(theme.body_size * 11.0);
+    let steps_rect = Rect::from_min_max(
+        Pos2::new(grid_rect.max.x + 2.0 * MARGIN, lower.min.y),
+        Pos2::new(grid_rect.max.x + 2.0 * MARGIN + steps_width, lower.max.y),
+    );
+    super::steps_ui::steps_ui(ui, theme, steps_rect, tl, now_secs);
     grid_area_ui(
         ui, &painter, theme, grid_rect, tl, &state, grid, generation, now_secs,
     );
     let numbers_rect = Rect::from_min_max(
-        Pos2::new(grid_rect.max.x + 2.0 * MARGIN, lower.min.y),
+        Pos2::new(steps_rect.max.x + 2.0 * MARGIN, lower.min.y),
         lower.max,
     );
     in_rect(ui, numbers_rect, |ui| {

@@ -1,9 +1,16 @@
-//! The Overview tab: six layer stacks side by side and one disk write travelling down each.
+//! The Overview tab: six layer stacks side by side and one disk write travelling down each, and
+//! the data centre around them: power and PUE, and what consolidating servers onto VM hosts brings.
 //!
-//! Links: `overview?select=<stack>[.<layer>]&step=N|<slug>`.
+//! Links: `overview?select=<stack>[.<layer>]&step=N|<slug>` (the stacks),
+//! `overview/power?...` and `overview/consolidation?step=...` (see [`datacenter`]).
 
+mod consolidation_view;
+mod datacenter;
 pub mod model;
+mod power_view;
 mod view;
+
+use datacenter::{CONSOLIDATION_VIEW, ConsolidationScene, POWER_VIEW, PowerScene};
 
 use crate::scene::{LinkError, SceneLink, check_keys};
 use crate::tabs::{Tab, apply_position};
@@ -30,19 +37,57 @@ impl Selection {
     }
 }
 
+/// The Overview's views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum View {
+    /// The six stacks (no view in the link).
+    Stacks,
+    /// Data-centre power and PUE.
+    Power,
+    /// Server consolidation.
+    Consolidation,
+}
+
+impl View {
+    const ALL: [Self; 3] = [Self::Stacks, Self::Power, Self::Consolidation];
+
+    fn slug(self) -> Option<&'static str> {
+        match self {
+            Self::Stacks => None,
+            Self::Power => Some(POWER_VIEW),
+            Self::Consolidation => Some(CONSOLIDATION_VIEW),
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Self::Stacks => "Six ways to run software",
+            Self::Power => "Data-centre power (PUE)",
+            Self::Consolidation => "Server consolidation",
+        }
+    }
+}
+
 /// The Overview's state.
 pub struct OverviewTab {
+    view: View,
     stacks: Vec<Stack>,
     timeline: Timeline,
     selection: Option<Selection>,
+    power: PowerScene,
+    /// Built when first shown (it runs the consolidation's migrations).
+    consolidation: Option<ConsolidationScene>,
 }
 
 impl Default for OverviewTab {
     fn default() -> Self {
         Self {
+            view: View::Stacks,
             stacks: model::stacks(),
             timeline: Timeline::steps(model::steps()),
             selection: None,
+            power: PowerScene::default(),
+            consolidation: None,
         }
     }
 }
@@ -91,25 +136,13 @@ impl OverviewTab {
         let index = StackKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
         &self.stacks[index]
     }
-}
 
-impl Tab for OverviewTab {
-    fn id(&self) -> &'static str {
-        "overview"
+    fn consolidation(&mut self) -> &mut ConsolidationScene {
+        self.consolidation
+            .get_or_insert_with(ConsolidationScene::default)
     }
 
-    fn title(&self) -> &'static str {
-        "Overview"
-    }
-
-    fn open(&mut self, link: &SceneLink) -> Result<(), LinkError> {
-        if let Some(view) = &link.view {
-            return Err(LinkError::UnknownView {
-                tab: link.tab.clone(),
-                view: view.clone(),
-                known: "(none)".to_owned(),
-            });
-        }
+    fn open_stacks(&mut self, link: &SceneLink) -> Result<(), LinkError> {
         check_keys(link, &["select", "step"])?;
         let selection = link
             .get("select")
@@ -123,15 +156,52 @@ impl Tab for OverviewTab {
         self.timeline.pause();
         Ok(())
     }
+}
+
+impl Tab for OverviewTab {
+    fn id(&self) -> &'static str {
+        "overview"
+    }
+
+    fn title(&self) -> &'static str {
+        "Overview"
+    }
+
+    fn open(&mut self, link: &SceneLink) -> Result<(), LinkError> {
+        let view = View::ALL
+            .into_iter()
+            .find(|view| view.slug() == link.view.as_deref())
+            .ok_or_else(|| LinkError::UnknownView {
+                tab: link.tab.clone(),
+                view: link.view.clone().unwrap_or_default(),
+                known: format!("(none), {POWER_VIEW}, {CONSOLIDATION_VIEW}"),
+            })?;
+        match view {
+            View::Stacks => self.open_stacks(link)?,
+            View::Power => self.power = PowerScene::from_link(link)?,
+            View::Consolidation => self.consolidation().open(link)?,
+        }
+        self.view = view;
+        Ok(())
+    }
 
     fn link(&self) -> SceneLink {
-        let mut link = SceneLink::tab("overview");
-        if let Some(selection) = self.selection {
-            link.set("select", selection.slug());
+        match self.view {
+            View::Stacks => {
+                let mut link = SceneLink::tab("overview");
+                if let Some(selection) = self.selection {
+                    link.set("select", selection.slug());
+                }
+                let (key, value) = self.timeline.link_value();
+                link.set(key, value);
+                link
+            }
+            View::Power => self.power.link(),
+            View::Consolidation => self.consolidation.as_ref().map_or_else(
+                || ConsolidationScene::default().link(),
+                ConsolidationScene::link,
+            ),
         }
-        let (key, value) = self.timeline.link_value();
-        link.set(key, value);
-        link
     }
 
     fn scenes(&self) -> Vec<SceneLink> {
@@ -142,22 +212,56 @@ impl Tab for OverviewTab {
                 .with("select", stack.kind.slug())
                 .with("step", 0)
         });
-        steps.chain(stacks).collect()
+        steps
+            .chain(stacks)
+            .chain(PowerScene::scenes())
+            .chain(ConsolidationScene::scenes())
+            .collect()
     }
 
     fn timeline(&mut self) -> Option<&mut Timeline> {
-        Some(&mut self.timeline)
+        match self.view {
+            View::Stacks => Some(&mut self.timeline),
+            View::Power => Some(&mut self.power.timeline),
+            View::Consolidation => Some(&mut self.consolidation().timeline),
+        }
+    }
+
+    fn controls_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
+        let _ = theme;
+        ui.horizontal_wrapped(|ui| {
+            for view in View::ALL {
+                if ui
+                    .selectable_label(self.view == view, view.title())
+                    .clicked()
+                {
+                    self.view = view;
+                }
+            }
+        });
+        if self.view == View::Power {
+            ui.horizontal_wrapped(|ui| power_view::controls_ui(ui, &mut self.power));
+        }
     }
 
     fn canvas_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
-        if let Some(clicked) =
-            view::canvas_ui(ui, theme, &self.stacks, &self.timeline, self.selection)
-        {
-            self.selection = if self.selection == Some(clicked) {
-                None
-            } else {
-                Some(clicked)
-            };
+        match self.view {
+            View::Stacks => {
+                if let Some(clicked) =
+                    view::canvas_ui(ui, theme, &self.stacks, &self.timeline, self.selection)
+                {
+                    self.selection = if self.selection == Some(clicked) {
+                        None
+                    } else {
+                        Some(clicked)
+                    };
+                }
+            }
+            View::Power => power_view::canvas_ui(ui, theme, &self.power),
+            View::Consolidation => {
+                let scene = self.consolidation();
+                consolidation_view::canvas_ui(ui, theme, scene);
+            }
         }
     }
 }
@@ -222,5 +326,6 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown view \"stacks\""), "{err}");
+        assert!(err.contains("power, consolidation"), "{err}");
     }
 }

@@ -8,6 +8,12 @@
 //! Facts follow `../shared/reference/domain.md` (Popek and Goldberg; Xen, SOSP 2003; VT-x from the
 //! Intel SDM; the rings of a paravirtual guest and who drives devices under each type-1
 //! hypervisor, from the Xen docs) and the kernel's namespaces(7) and cgroups(7) pages.
+//!
+//! The Overview's other views have their own models: [`power`] (data-centre power and PUE) and
+//! [`consolidation`] (server consolidation, the benefits of virtualization).
+
+pub mod consolidation;
+pub mod power;
 
 /// The six ways of running software that the Overview compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -485,7 +491,7 @@ pub fn stack(kind: StackKind) -> Stack {
                     kind: LayerKind::Hypervisor,
                     title: "Hypervisor",
                     privilege: "VMX root, ring 0",
-                    explanation: "A bare-metal hypervisor runs on the hardware, with no host OS underneath. ESXi drives devices itself; Hyper-V and Xen leave that to their root partition or dom0 (QEMU for Xen HVM).",
+                    explanation: "A bare-metal hypervisor runs on the hardware and multiplexes it between VMs; no host OS underneath. ESXi drives devices itself; Hyper-V and Xen leave that to their root partition or dom0 (QEMU for Xen HVM).",
                 },
                 HARDWARE,
             ],

@@ -79,7 +79,7 @@ impl Preset {
     /// A human title.
     pub fn title(self) -> &'static str {
         match self {
-            Self::V1Hierarchies => "v1: one hierarchy per controller",
+            Self::V1Hierarchies => "v1: several independent hierarchies",
             Self::V2Unified => "v2: the unified tree",
             Self::V2Rules => "v2 rules: top-down, no internal processes",
             Self::Weights => "CPU weights 200/100/100",
@@ -95,7 +95,7 @@ impl Preset {
     pub fn description(self) -> &'static str {
         match self {
             Self::V1Hierarchies => {
-                "In cgroup v1 each controller lives in its own hierarchy, so one process sits in a different cgroup of each tree and a controller can be attached to only one of them."
+                "In cgroup v1 each hierarchy has its own controllers (one or more, e.g. cpu,cpuacct), so one process sits in a cgroup of each tree, and a controller can be attached to only one hierarchy."
             }
             Self::V2Unified => {
                 "In cgroup v2 there is one tree: moving a process moves it for every controller at once, and limit files appear only where the parent enables the controller."

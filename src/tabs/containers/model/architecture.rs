@@ -207,7 +207,7 @@ pub fn docker_run_steps(image: &str, pull_needed: bool) -> Vec<ArchitectureStep>
             from: Component::Containerd,
             to: Component::Shim,
             message: "exec containerd-shim-runc-v2 -namespace moby -id <container id> start".to_owned(),
-            label: "containerd starts a containerd-shim-runc-v2 process for this container, so the container keeps running even if containerd or dockerd restart.".to_owned(),
+            label: "containerd starts a containerd-shim-runc-v2 process for this container, so the container keeps running if containerd restarts (and if dockerd does, with live-restore enabled).".to_owned(),
             link: None,
         },
         ArchitectureStep {

@@ -8,9 +8,11 @@
 //! datacenter is about 500 µs, while an in-process function call costs nanoseconds. Memory sizes and
 //! the database time are illustrative assumptions.
 
+use super::microservices_tradeoffs::Tradeoffs;
+
 /// Where the numbers come from.
 pub const SOURCES: &[&str] = &[
-    "Jeff Dean, 'Latency numbers every programmer should know' (also in Peter Norvig, 'Teach Yourself Programming in Ten Years'): round trip within the same datacenter ~500,000 ns; main memory reference ~100 ns; L1 cache reference ~0.5 ns (orders of magnitude, circa 2010 hardware)",
+    "Jeff Dean, 'Latency numbers every programmer should know' (Peter Norvig's 'Teach Yourself Programming in Ten Years' has a similar table): round trip within the same datacenter ~500,000 ns; main memory reference ~100 ns; L1 cache reference ~0.5 ns (orders of magnitude, circa 2010 hardware)",
     "In-process call cost: a few ns to well under a microsecond, taken here as 100 ns (order of a main-memory reference)",
     "Memory per module and the 1 ms database query are illustrative assumptions",
 ];
@@ -233,6 +235,14 @@ pub struct MicroStep {
     pub replicas: Vec<(Module, u64)>,
     /// The module that is down, if any.
     pub failed: Option<Module>,
+    /// Words shown on modules at this step (a version, a language, "✖ timed out").
+    pub badges: Vec<(Module, String)>,
+    /// Calls drawn between modules besides the request's path (every dependency).
+    pub edges: Vec<(Module, Module)>,
+    /// The item of the preset's list (principle, pro or con) this step demonstrates.
+    pub item: Option<usize>,
+    /// The services the step is about, outlined.
+    pub focus: Vec<Module>,
 }
 
 /// The microservices view's presets.
@@ -246,6 +256,12 @@ pub enum MicroPreset {
     ScaleOne,
     /// The payments service failing.
     ServiceFails,
+    /// The three design principles, one step each.
+    Principles,
+    /// The pros, one step each.
+    Pros,
+    /// The cons, one step each.
+    Cons,
 }
 
 impl MicroPreset {
@@ -255,6 +271,9 @@ impl MicroPreset {
         Self::Microservices,
         Self::ScaleOne,
         Self::ServiceFails,
+        Self::Principles,
+        Self::Pros,
+        Self::Cons,
     ];
 
     /// Scene-link slug.
@@ -264,6 +283,9 @@ impl MicroPreset {
             Self::Microservices => "microservices",
             Self::ScaleOne => "scale-one",
             Self::ServiceFails => "service-fails",
+            Self::Principles => "principles",
+            Self::Pros => "pros",
+            Self::Cons => "cons",
         }
     }
 
@@ -279,6 +301,9 @@ impl MicroPreset {
             Self::Microservices => "The same request through microservices",
             Self::ScaleOne => "Scaling one part",
             Self::ServiceFails => "One part fails",
+            Self::Principles => "Design principles of microservices",
+            Self::Pros => "Pros of microservices",
+            Self::Cons => "Cons of microservices",
         }
     }
 
@@ -289,6 +314,19 @@ impl MicroPreset {
             Self::Microservices => request_walk(Architecture::Microservices),
             Self::ScaleOne => scale_one(),
             Self::ServiceFails => service_fails(),
+            Self::Principles => super::microservices_tradeoffs::steps(Tradeoffs::Principles),
+            Self::Pros => super::microservices_tradeoffs::steps(Tradeoffs::Pros),
+            Self::Cons => super::microservices_tradeoffs::steps(Tradeoffs::Cons),
+        }
+    }
+
+    /// The list a principles, pros or cons preset walks.
+    pub fn tradeoffs(self) -> Option<Tradeoffs> {
+        match self {
+            Self::Principles => Some(Tradeoffs::Principles),
+            Self::Pros => Some(Tradeoffs::Pros),
+            Self::Cons => Some(Tradeoffs::Cons),
+            _ => None,
         }
     }
 }
@@ -326,6 +364,10 @@ fn request_walk(architecture: Architecture) -> Vec<MicroStep> {
         elapsed_ns: 0,
         replicas: single_replicas(),
         failed: None,
+        badges: Vec::new(),
+        edges: Vec::new(),
+        item: None,
+        focus: Vec::new(),
     }];
     let mut elapsed = 0;
     for (index, hop) in hops(request, architecture).into_iter().enumerate() {
@@ -348,6 +390,10 @@ fn request_walk(architecture: Architecture) -> Vec<MicroStep> {
             elapsed_ns: elapsed,
             replicas: single_replicas(),
             failed: None,
+            badges: Vec::new(),
+            edges: Vec::new(),
+            item: None,
+            focus: Vec::new(),
         });
     }
     let monolith = latency_ns(request, Architecture::Monolith);
@@ -367,6 +413,10 @@ fn request_walk(architecture: Architecture) -> Vec<MicroStep> {
         elapsed_ns: elapsed,
         replicas: single_replicas(),
         failed: None,
+        badges: Vec::new(),
+        edges: Vec::new(),
+        item: None,
+        focus: Vec::new(),
     });
     steps
 }
@@ -397,6 +447,10 @@ fn scale_one() -> Vec<MicroStep> {
         elapsed_ns: 0,
         replicas,
         failed: None,
+        badges: Vec::new(),
+        edges: Vec::new(),
+        item: None,
+        focus: Vec::new(),
     };
     vec![
         step(
@@ -450,6 +504,10 @@ fn service_fails() -> Vec<MicroStep> {
         elapsed_ns: 0,
         replicas: single_replicas(),
         failed: Some(failed),
+        badges: Vec::new(),
+        edges: Vec::new(),
+        item: None,
+        focus: Vec::new(),
     };
     vec![
         step(

@@ -39,6 +39,7 @@ pub mod incontainer;
 pub mod layerfs;
 pub mod layers;
 pub mod microservices;
+pub mod microservices_tradeoffs;
 pub mod names;
 pub mod network;
 pub mod output;
@@ -163,7 +164,15 @@ mod tests {
         );
         assert_eq!(
             View::Microservices.preset_slugs(),
-            ["monolith", "microservices", "scale-one", "service-fails"]
+            [
+                "monolith",
+                "microservices",
+                "scale-one",
+                "service-fails",
+                "principles",
+                "pros",
+                "cons"
+            ]
         );
         assert!(View::ServiceModels.preset_slugs().is_empty());
     }

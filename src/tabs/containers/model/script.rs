@@ -222,7 +222,7 @@ fn sanitize(text: &str) -> String {
 fn base_sentence(slug: &str) -> &'static str {
     match slug {
         "run" => {
-            "docker run creates a container from an image and starts it, pulling the image first if it is not local"
+            "docker run is docker create followed by docker start, after pulling any image layers that are missing"
         }
         "create" => {
             "docker create prepares a container (config and writable layer) without starting it"

@@ -148,7 +148,10 @@ pub fn cell(model: ServiceModel, layer: StackLayer) -> Cell {
         (OnPremises, _) => (User, "you buy, run and patch everything"),
         (Iaas, Hardware) => (Provider, "the provider's data centre"),
         (Iaas, Virtualization) => (Provider, "the provider's hypervisor"),
-        (Iaas, OperatingSystem) => (User, "you install and patch the guest OS"),
+        (Iaas, OperatingSystem) => (
+            User,
+            "each VM runs a whole guest OS with its own kernel, which you install and patch",
+        ),
         (Iaas, _) => (User, "yours, inside your VM"),
         (OsLevel, Hardware) => (Provider, "the container host's machines"),
         (OsLevel, Virtualization) => (
@@ -159,11 +162,33 @@ pub fn cell(model: ServiceModel, layer: StackLayer) -> Cell {
             Shared,
             "the kernel is the host's, shared by all containers; the userland (libc, shell, packages) comes from your image",
         ),
+        (OsLevel, Runtime) => (
+            User,
+            "any language runtime and libraries you put in the image",
+        ),
         (OsLevel, _) => (User, "yours, baked into the image"),
         (Paas, Application | Data) => (User, "you deploy code and own its data"),
+        (Paas, Runtime) => (
+            Provider,
+            "the platform's runtimes only: the languages and versions it supports",
+        ),
         (Paas, _) => (Provider, "the platform runs and patches it"),
     };
     Cell { manager, note }
+}
+
+/// The layers where OS-level virtualization and `other` differ: who manages them, and always the
+/// virtualization layer itself (a hypervisor or a platform against the host kernel's namespaces
+/// and cgroups). Bottom first.
+pub fn differences(other: ServiceModel) -> Vec<StackLayer> {
+    StackLayer::ALL
+        .iter()
+        .copied()
+        .filter(|layer| {
+            *layer == StackLayer::Virtualization
+                || cell(other, *layer).manager != cell(ServiceModel::OsLevel, *layer).manager
+        })
+        .collect()
 }
 
 /// How many layers the user manages (a Shared layer counts as half, reported in halves).
@@ -203,6 +228,29 @@ mod tests {
         assert_eq!(
             cell(ServiceModel::OsLevel, StackLayer::OperatingSystem).manager,
             Manager::Shared
+        );
+    }
+
+    /// IaaS gives each tenant a whole OS where containers share the host's kernel; a PaaS runs
+    /// only its own runtimes where a container brings any (NIST SP 800-145; namespaces(7)).
+    #[test]
+    fn os_level_differs_from_iaas_in_the_os_and_from_paas_in_the_runtime() {
+        assert_eq!(
+            differences(ServiceModel::Iaas),
+            [StackLayer::Virtualization, StackLayer::OperatingSystem]
+        );
+        assert_eq!(
+            differences(ServiceModel::Paas),
+            [
+                StackLayer::Virtualization,
+                StackLayer::OperatingSystem,
+                StackLayer::Runtime,
+                StackLayer::Middleware
+            ]
+        );
+        assert_eq!(
+            cell(ServiceModel::OsLevel, StackLayer::Runtime).manager,
+            Manager::User
         );
     }
 

@@ -1,6 +1,8 @@
-//! The service-models view's scene: one table, and the cell the student picked.
+//! The service-models view's scene: one table, the cell the student picked, and the model
+//! OS-level virtualization is compared with.
 //!
-//! Links: `containers/service-models?select=<model>.<layer>` (for example `iaas.os`).
+//! Links: `containers/service-models?compare=iaas|paas|on-premises&select=<model>.<layer>`
+//! (for example `compare=iaas` or `select=iaas.os`).
 
 use super::view_link;
 use crate::scene::{LinkError, SceneLink, check_keys};
@@ -10,41 +12,72 @@ use crate::tabs::containers::model::service_models::{ServiceModel, StackLayer};
 /// A cell of the table.
 pub type Cell = (ServiceModel, StackLayer);
 
-/// The table's state: which cell is explained.
+/// The table's state: which cell is explained, and which model OS-level virtualization is
+/// compared with.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ServiceScene {
+    /// The model compared with OS-level virtualization (never OS-level itself).
+    pub compare: Option<ServiceModel>,
     /// The picked cell.
     pub select: Option<Cell>,
 }
 
 impl ServiceScene {
-    /// Validates `link` (key `select`).
+    /// Validates `link` (keys `compare` and `select`).
     pub fn from_link(link: &SceneLink) -> Result<Self, LinkError> {
-        check_keys(link, &["select"])?;
+        check_keys(link, &["compare", "select"])?;
+        let compare = link.get("compare").map(parse_compare).transpose()?;
         let select = link.get("select").map(parse_cell).transpose()?;
-        Ok(Self { select })
+        Ok(Self { compare, select })
     }
 
     /// The canonical link.
     pub fn link(&self) -> SceneLink {
         let mut link = view_link(View::ServiceModels);
+        if let Some(model) = self.compare {
+            link.set("compare", model.slug());
+        }
         if let Some(cell) = self.select {
             link.set("select", cell_slug(cell));
         }
         link
     }
 
-    /// The table, and the OS-level column's cells picked one by one.
+    /// The table, OS-level against each other model, and the OS-level column's cells picked
+    /// one by one.
     pub fn scenes() -> Vec<SceneLink> {
         std::iter::once(Self::default().link())
+            .chain(
+                ServiceModel::ALL
+                    .iter()
+                    .filter(|model| **model != ServiceModel::OsLevel)
+                    .map(|model| {
+                        Self {
+                            compare: Some(*model),
+                            select: None,
+                        }
+                        .link()
+                    }),
+            )
             .chain(StackLayer::ALL.iter().map(|layer| {
                 Self {
+                    compare: None,
                     select: Some((ServiceModel::OsLevel, *layer)),
                 }
                 .link()
             }))
             .collect()
     }
+}
+
+fn parse_compare(value: &str) -> Result<ServiceModel, LinkError> {
+    ServiceModel::from_slug(value)
+        .filter(|model| *model != ServiceModel::OsLevel)
+        .ok_or_else(|| LinkError::BadValue {
+            key: "compare".to_owned(),
+            value: value.to_owned(),
+            reason: "expected on-premises, iaas or paas (compared with os-level)".to_owned(),
+        })
 }
 
 /// `iaas.os`.
@@ -112,5 +145,16 @@ mod tests {
                 .unwrap_err()
                 .to_string();
         assert!(err.contains("unknown key \"step\""), "{err}");
+        let link =
+            SceneLink::parse("containers/service-models?compare=paas&select=paas.runtime").unwrap();
+        let scene = ServiceScene::from_link(&link).unwrap();
+        assert_eq!(scene.compare, Some(ServiceModel::Paas));
+        assert_eq!(scene.link(), link);
+        let err = ServiceScene::from_link(
+            &SceneLink::parse("containers/service-models?compare=os-level").unwrap(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("compare"), "{err}");
     }
 }

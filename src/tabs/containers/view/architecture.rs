@@ -127,7 +127,7 @@ fn status(steps: &[ArchitectureStep], current: usize, component: Component) -> (
             let text = if reached("cgroups") {
                 "new namespaces + a cgroup"
             } else if reached("namespaces") {
-                "new pid, mnt, net, uts, ipc namespaces"
+                "new pid, mnt, net, uts, ipc, cgroup ns"
             } else {
                 "namespaces and cgroups"
             };

@@ -61,6 +61,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &MicroScene) {
         return;
     };
     let source = format!("Source: {} {}", SOURCES[0], SOURCES[2]);
+    // As tall as the wrapped source needs, so its last line is not cut on a projector.
     let source_height = draw::text_height(&painter, &source, theme.small(), body.width()) + 4.0;
     let main = Rect::from_min_max(body.min, Pos2::new(body.max.x, body.max.y - source_height));
     let (left, right) = super::split_h(main, 0.6, 14.0);
@@ -72,6 +73,11 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &MicroScene) {
         }
         MicroPreset::ScaleOne => scaling_ui(&painter, theme, right, step),
         MicroPreset::ServiceFails => failure_ui(&painter, theme, right, step),
+        MicroPreset::Principles | MicroPreset::Pros | MicroPreset::Cons => {
+            if let Some(list) = scene.preset.tradeoffs() {
+                super::microservices_tradeoffs::items_ui(&painter, theme, right, list, step);
+            }
+        }
     }
     draw::text_wrapped(
         &painter,
@@ -296,6 +302,8 @@ fn diagram_ui(
         );
     }
 
+    super::microservices_tradeoffs::annotations_ui(painter, theme, step, &module_rect);
+
     // The request path so far.
     for (index, (hop, is_current)) in path.iter().enumerate() {
         let (from, to) = (module_rect(hop.from), module_rect(hop.to));
@@ -327,7 +335,7 @@ fn diagram_ui(
 }
 
 /// Where the line between two box centres leaves `from` and enters `to`.
-fn border_points(from: Rect, to: Rect) -> (Pos2, Pos2) {
+pub(super) fn border_points(from: Rect, to: Rect) -> (Pos2, Pos2) {
     let exit = |rect: Rect, toward: Pos2| {
         let d = toward - rect.center();
         let sx = if d.x.abs() > 1e-3 {

@@ -6,10 +6,11 @@ mod host;
 pub mod immutable;
 pub mod layers;
 pub mod microservices;
+mod microservices_tradeoffs;
 pub mod service_models;
 mod terminal;
 
-use egui::{Color32, Painter, Pos2, Rect, Stroke, Vec2};
+use egui::{Color32, Painter, Pos2, Rect, Vec2};
 
 use super::model::View;
 use super::model::container::ContainerState;
@@ -61,40 +62,9 @@ pub fn tag(painter: &Painter, theme: &Theme, pos: Pos2, text: &str, fill: Color3
     rect
 }
 
-/// A dashed rectangle outline.
-pub fn dashed_rect(painter: &Painter, rect: Rect, stroke: Stroke, dash: (f32, f32)) {
-    let corners = [
-        rect.left_top(),
-        rect.right_top(),
-        rect.right_bottom(),
-        rect.left_bottom(),
-        rect.left_top(),
-    ];
-    for pair in corners.windows(2) {
-        draw::dashed(painter, pair[0], pair[1], stroke, dash.0, dash.1);
-    }
-}
+pub use crate::draw::dashed_rect;
 
-/// A panel with a thin outline on the surface colour and a heading; returns the inner area.
-pub fn panel(painter: &Painter, theme: &Theme, rect: Rect, heading: &str) -> Rect {
-    painter.rect(
-        rect,
-        6.0,
-        theme.surface,
-        theme.thin(),
-        egui::StrokeKind::Inside,
-    );
-    let inner = rect.shrink(8.0);
-    let heading_rect = draw::text_wrapped(
-        painter,
-        inner.min,
-        heading,
-        theme.body(),
-        theme.text,
-        inner.width(),
-    );
-    Rect::from_min_max(Pos2::new(inner.min.x, heading_rect.max.y + 4.0), inner.max)
-}
+pub use crate::draw::panel;
 
 /// Splits `rect` into a left part of `fraction` of its width and the rest, with a gap.
 pub fn split_h(rect: Rect, fraction: f32, gap: f32) -> (Rect, Rect) {

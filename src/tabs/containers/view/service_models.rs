@@ -11,16 +11,44 @@ use super::captioned_canvas;
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::service_models::{
-    Manager, SOURCES, ServiceModel, StackLayer, cell, user_managed_halves,
+    Manager, SOURCES, ServiceModel, StackLayer, cell, differences, user_managed_halves,
 };
 use crate::tabs::containers::scenes::service_models::ServiceScene;
 use crate::theme::{Role, Theme};
 
-/// A button to clear the selection.
+/// The comparison picker and a button to clear the selection.
 pub fn controls_ui(ui: &mut Ui, scene: &mut ServiceScene) {
+    ui.label("Compare containers with");
+    for model in [
+        ServiceModel::Iaas,
+        ServiceModel::Paas,
+        ServiceModel::OnPremises,
+    ] {
+        if ui
+            .selectable_label(scene.compare == Some(model), short_name(model))
+            .clicked()
+        {
+            scene.compare = if scene.compare == Some(model) {
+                None
+            } else {
+                Some(model)
+            };
+        }
+    }
+    ui.separator();
     ui.label("Click a cell to see why it is managed that way.");
     if scene.select.is_some() && ui.button("Clear selection").clicked() {
         scene.select = None;
+    }
+}
+
+/// A model's name for the comparison lines.
+fn short_name(model: ServiceModel) -> &'static str {
+    match model {
+        ServiceModel::OnPremises => "On-premises",
+        ServiceModel::Iaas => "IaaS",
+        ServiceModel::OsLevel => "Containers",
+        ServiceModel::Paas => "PaaS",
     }
 }
 
@@ -34,15 +62,31 @@ fn word(manager: Manager) -> &'static str {
 
 /// Draws the table; clicking a cell selects it (clicking it again clears it).
 pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
+    let caption = match scene.compare {
+        Some(model) => format!(
+            "OS-level virtualization against {}: the rows marked ≠ differ, explained below",
+            short_name(model)
+        ),
+        None => "Filled cells with \"You\" are yours to install, patch and secure; \"Provider\" cells are the platform's. Containers share the host kernel, so the operating system is split.".to_owned(),
+    };
     let (painter, body) = captioned_canvas(
         ui,
         theme,
         "Who manages what: on-premises, IaaS, OS-level virtualization and PaaS",
-        "Filled cells with \"You\" are yours to install, patch and secure; \"Provider\" cells are the platform's. Containers share the host kernel, so the operating system is split.",
+        &caption,
     );
-    // A picture cannot be clicked: without a selected cell it has no explanation box.
-    let explains = scene.select.is_some() || !draw::is_static_picture(ui.ctx());
-    let info_height = if explains { theme.body_size * 3.6 } else { 0.0 };
+    let compared: Vec<StackLayer> = scene.compare.map(differences).unwrap_or_default();
+    let comparing = !compared.is_empty() && scene.select.is_none();
+    // A picture cannot be clicked: without a selected cell or a comparison it has no
+    // explanation box.
+    let explains = comparing || scene.select.is_some() || !draw::is_static_picture(ui.ctx());
+    let info_height = if comparing {
+        theme.small_size * 1.45 * (2 * compared.len()) as f32 + 16.0
+    } else if explains {
+        theme.body_size * 3.6
+    } else {
+        0.0
+    };
     let sources = format!("Sources: {}; {}", SOURCES[0], SOURCES[1]);
     let sources_height = draw::text_height(&painter, &sources, theme.small(), body.width());
     let table = Rect::from_min_max(
@@ -86,11 +130,16 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
             Pos2::new(table.min.x, y),
             Vec2::new(label_width, row_height),
         );
+        let differs = compared.contains(layer);
         fit_text(
             &painter,
             label_rect.left_center(),
             Align2::LEFT_CENTER,
-            layer.title(),
+            &if differs {
+                format!("≠ {}", layer.title())
+            } else {
+                layer.title().to_owned()
+            },
             theme.body(),
             theme.text,
             label_width - 6.0,
@@ -135,6 +184,24 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
             }
         }
     }
+    // The two compared columns, outlined from heading to footer.
+    if let Some(other) = scene.compare {
+        for model in [ServiceModel::OsLevel, other] {
+            let Some(col) = ServiceModel::ALL.iter().position(|m| *m == model) else {
+                continue;
+            };
+            let x = table.min.x + label_width + col as f32 * col_width;
+            painter.rect_stroke(
+                Rect::from_min_max(
+                    Pos2::new(x + 1.0, table.min.y + 1.0),
+                    Pos2::new(x + col_width - 1.0, table.max.y + 4.0),
+                ),
+                6.0,
+                theme.thick(theme.accent),
+                egui::StrokeKind::Inside,
+            );
+        }
+    }
     if let Some(picked) = clicked {
         scene.select = if scene.select == Some(picked) {
             None
@@ -177,8 +244,12 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
                 info.note
             )
         }
+        None if !compared.is_empty() => String::new(),
         None => "Click a cell to see why it is managed that way.".to_owned(),
     };
+    if let (Some(other), true) = (scene.compare, text.is_empty()) {
+        comparison_ui(&painter, theme, info_rect.shrink(8.0), other, &compared);
+    }
     let inner = info_rect.shrink(8.0);
     let clipped = painter.with_clip_rect(inner.intersect(painter.clip_rect()));
     draw::text_wrapped(
@@ -189,6 +260,44 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
         theme.text,
         inner.width(),
     );
+}
+
+/// For each differing layer: who manages it under `other` and under OS-level virtualization,
+/// and why.
+fn comparison_ui(
+    painter: &egui::Painter,
+    theme: &Theme,
+    rect: Rect,
+    other: ServiceModel,
+    layers: &[StackLayer],
+) {
+    let mut y = rect.min.y;
+    let line = theme.small_size * 1.45;
+    for layer in layers {
+        for model in [other, ServiceModel::OsLevel] {
+            let info = cell(model, *layer);
+            let prefix = if model == other {
+                format!("≠ {}: ", layer.title())
+            } else {
+                "     ".to_owned()
+            };
+            fit_text(
+                painter,
+                Pos2::new(rect.min.x, y),
+                Align2::LEFT_TOP,
+                &format!(
+                    "{prefix}{} {}: {}",
+                    short_name(model),
+                    word(info.manager),
+                    info.note
+                ),
+                theme.small(),
+                theme.text,
+                rect.width(),
+            );
+            y += line;
+        }
+    }
 }
 
 /// A cell: "You" filled, "Provider" plain, "Shared" half filled; the word is always written.

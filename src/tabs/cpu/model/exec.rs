@@ -252,11 +252,10 @@ fn configured_exit(instr: &Instr) -> Option<ExitReason> {
     }
 }
 
-/// Whether UMIP stops the instruction: with CR4.UMIP = 1, SGDT, SIDT, SLDT, SMSW and STR raise
-/// #GP at CPL > 0 (Intel SDM; domain.md section 1). Of those the toy ISA has SGDT. POPF is not
-/// affected: UMIP does not fix its silent IF.
+/// Whether UMIP stops the instruction: with CR4.UMIP = 1 the instructions it protects raise #GP
+/// at CPL > 0 ([`Instr::umip_protected`]).
 fn umip_blocks(instr: &Instr, real: &CpuState, umip: bool) -> bool {
-    umip && real.cpl > 0 && matches!(instr, Instr::Sgdt(_))
+    umip && real.cpl > 0 && instr.umip_protected()
 }
 
 /// Whether the real CPU lets the instruction run at its privilege (SDM: CLI/STI/IN/OUT need

@@ -247,6 +247,41 @@ impl InstrClass {
     }
 }
 
+/// Popek and Goldberg's sensitivity of an instruction ("Formal Requirements for Virtualizable
+/// Third Generation Architectures", CACM 1974; domain.md section 1): *control-sensitive*
+/// instructions change the machine's resource configuration (the processor mode, the
+/// interrupt flag, the relocation and table registers, devices); *behaviour-sensitive* ones
+/// give a result that depends on that configuration (the mode, or where memory really is).
+/// Everything else is innocuous.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sensitivity {
+    /// Neither: runs the same anywhere, so it may run directly on the CPU.
+    Innocuous,
+    /// Changes the resource configuration.
+    Control,
+    /// Its result depends on the resource configuration.
+    Behaviour,
+    /// Both (popf changes IF, and whether it does depends on CPL).
+    ControlAndBehaviour,
+}
+
+impl Sensitivity {
+    /// Whether the instruction is sensitive at all.
+    pub fn is_sensitive(self) -> bool {
+        self != Self::Innocuous
+    }
+
+    /// The class's name.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Innocuous => "no, innocuous",
+            Self::Control => "control-sensitive",
+            Self::Behaviour => "behaviour-sensitive",
+            Self::ControlAndBehaviour => "control- and behaviour-sensitive",
+        }
+    }
+}
+
 /// One instruction of the toy ISA.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Instr {
@@ -324,6 +359,43 @@ impl Instr {
             Self::Syscall => InstrClass::Syscall,
             Self::Hcall(_) => InstrClass::Hypercall,
             _ => InstrClass::Ordinary,
+        }
+    }
+
+    /// Whether CR4.UMIP makes the instruction fault outside ring 0: SGDT, SIDT, SLDT, SMSW and STR
+    /// raise #GP at CPL > 0 with UMIP set (Intel SDM; domain.md section 1). Of those the toy ISA
+    /// has SGDT. POPF is not among them: UMIP does not fix its silent IF.
+    pub fn umip_protected(&self) -> bool {
+        matches!(self, Self::Sgdt(_))
+    }
+
+    /// Popek and Goldberg's class of the instruction (see [`Sensitivity`]), with what makes it so.
+    pub fn sensitivity(&self) -> (Sensitivity, &'static str) {
+        match self {
+            Self::Lpt(_) => (
+                Sensitivity::Control,
+                "it loads the page-table base, the relocation register",
+            ),
+            Self::Lidt(_) | Self::Lgdt(_) => (Sensitivity::Control, "it loads a table register"),
+            Self::Cli | Self::Sti => (Sensitivity::Control, "it changes the interrupt flag"),
+            Self::In(..) | Self::Out(..) => (Sensitivity::Control, "it drives a device"),
+            Self::Hlt => (Sensitivity::Control, "it stops the processor"),
+            Self::Iret | Self::Syscall | Self::Hcall(_) => {
+                (Sensitivity::Control, "it changes the privilege level")
+            }
+            Self::Popf => (
+                Sensitivity::ControlAndBehaviour,
+                "it changes IF, but only when CPL <= IOPL",
+            ),
+            Self::Pushf => (Sensitivity::Behaviour, "it reveals the real IF and IOPL"),
+            Self::Sgdt(_) => (
+                Sensitivity::Behaviour,
+                "it reads the real descriptor-table register",
+            ),
+            _ => (
+                Sensitivity::Innocuous,
+                "it works on registers and memory only",
+            ),
         }
     }
 
@@ -483,6 +555,45 @@ mod tests {
         assert_eq!(
             Instr::Mov(Reg::R0, Operand::Imm(1)).class(),
             InstrClass::Ordinary
+        );
+    }
+
+    /// Popek and Goldberg (CACM 1974): a critical instruction is one that is sensitive but not
+    /// privileged; privileged ones are all sensitive here, and ordinary ones innocuous.
+    #[test]
+    fn critical_means_sensitive_but_not_privileged() {
+        let samples = [
+            Instr::Mov(Reg::R0, Operand::Imm(1)),
+            Instr::Add(Reg::R0, Operand::Imm(1)),
+            Instr::Load(Reg::R0, Addr::Abs(0x20)),
+            Instr::Cli,
+            Instr::Sti,
+            Instr::Hlt,
+            Instr::Out(Port::Disk, Reg::R3),
+            Instr::Lgdt(Reg::R1),
+            Instr::Lpt(Reg::R1),
+            Instr::Iret,
+            Instr::Pushf,
+            Instr::Popf,
+            Instr::Sgdt(Reg::R2),
+        ];
+        for instr in samples {
+            let (sensitivity, why) = instr.sensitivity();
+            assert!(!why.is_empty());
+            match instr.class() {
+                InstrClass::Critical => assert!(sensitivity.is_sensitive(), "{instr}"),
+                InstrClass::Privileged => assert!(sensitivity.is_sensitive(), "{instr}"),
+                InstrClass::Ordinary => {
+                    assert_eq!(sensitivity, Sensitivity::Innocuous, "{instr}");
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(Instr::Sgdt(Reg::R2).sensitivity().0, Sensitivity::Behaviour);
+        assert_eq!(Instr::Lgdt(Reg::R1).sensitivity().0, Sensitivity::Control);
+        assert_eq!(
+            Instr::Popf.sensitivity().0,
+            Sensitivity::ControlAndBehaviour
         );
     }
 

@@ -83,7 +83,9 @@ impl Machine<'_> {
                     bytes.push(describe_byte(byte));
                 }
                 format!(
-                    "passes the whole request to the disk backend, which writes {} in one go",
+                    // The event channel only signals; the request lies in memory the guest shares with the
+                    // backend (a ring in Xen's split drivers: Barham et al., SOSP 2003; xen io/ring.h).
+                    "notifies the disk backend, which reads the request from memory the guest shares with it and writes {} in one go",
                     bytes.join(", ")
                 )
             }

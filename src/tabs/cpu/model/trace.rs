@@ -296,6 +296,15 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// The guest instruction at `addr`, in the listing that ran.
+    pub fn instr_at(&self, addr: CodeAddr) -> Option<&super::isa::Instr> {
+        let listing = match addr.space {
+            Space::App => self.app.as_ref()?,
+            Space::Kernel => &self.kernel,
+        };
+        listing.get(addr.line).map(|line| &line.instr)
+    }
+
     /// Number of steps.
     pub fn len(&self) -> usize {
         self.steps.len()

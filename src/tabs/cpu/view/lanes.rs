@@ -197,7 +197,7 @@ fn split_widths(theme: &Theme, data: &RunData, body_width: f32) -> (f32, f32) {
         .max()
         .unwrap_or(0);
     let wanted = (longest + 1) as f32 * theme.mono_size * MONO_ADVANCE + row_height(theme) + 8.0;
-    let block = wanted.clamp(body_width * 0.3, body_width * 0.54);
+    let block = draw::clamp_into(wanted, body_width * 0.3, body_width * 0.54);
     (body_width - block - 6.0, block - 6.0)
 }
 

@@ -4,6 +4,7 @@
 //! Everything is painted with plain shapes (export turns them into SVG) and every fact a test or a
 //! screen reader needs also gets an accessible label through [`label_region`].
 
+mod classes;
 pub mod compare;
 pub mod cost;
 mod lanes;
@@ -31,6 +32,10 @@ pub(crate) fn lane_title(lane: Lane, mode: Mode) -> &'static str {
     match (lane, mode) {
         (Lane::GuestKernel, Mode::Native) => "Kernel",
         (Lane::GuestKernel, Mode::Paravirt) => "Guest kernel (modified)",
+        // Full virtualization: the same kernel binary as on a real machine.
+        (Lane::GuestKernel, Mode::TrapEmulate | Mode::BinaryTranslation | Mode::VtX) => {
+            "Guest kernel (unmodified)"
+        }
         (Lane::Vmm, Mode::Paravirt) => "Hypervisor",
         (Lane::GuestApp, Mode::Native) => "Application",
         _ => lane.title(),

@@ -100,6 +100,10 @@ fn side_ui(
     if data.mode() != Mode::Native {
         y = panels::round_trip_ui(ui, painter, theme, below(y), data.mode(), step, "") + PANEL_GAP;
     }
+    if let Some(instr) = data.trace.instr_at(step.guest_at) {
+        y = super::classes::instruction_ui(ui, painter, theme, below(y), instr, data.umip, "")
+            + PANEL_GAP;
+    }
     let if_gap = moment.as_ref().is_some_and(|moment| moment.if_gap);
     y = panels::state_ui(ui, painter, theme, below(y), step, if_gap, "") + PANEL_GAP;
     if data.mode() == Mode::BinaryTranslation {

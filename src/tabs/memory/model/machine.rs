@@ -312,8 +312,9 @@ impl Machine {
 
     fn exit(&mut self, why: &str) {
         self.counters.exits += 1;
-        let how =
-            "a VM exit on first-generation VT-x, a trap into the VMM under binary translation";
+        // Adams and Agesen (ASPLOS 2006): a traced write traps under BT until adaptive binary
+        // translation rewrites the store into a callout; domain.md section 1.
+        let how = "a VM exit on first-generation VT-x; under BT a trap, or a callout once adaptive BT rewrites the store";
         self.push(
             "vm-exit",
             Lane::Vmm,

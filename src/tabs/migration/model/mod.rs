@@ -20,6 +20,7 @@
 //! page by page, so a 64 GiB VM costs the same as a 64 MiB one.
 
 mod autoconverge;
+pub mod cluster;
 mod cold;
 mod compare;
 mod dirty;
@@ -31,6 +32,7 @@ mod postcopy;
 mod precopy;
 mod presets;
 mod rules;
+pub mod steps;
 mod stop;
 mod timeline;
 

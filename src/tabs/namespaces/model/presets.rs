@@ -113,7 +113,8 @@ impl Preset {
             }
             Self::Pod => {
                 "Two containers join the pause container's network, IPC and UTS namespaces with \
-                 setns() but keep their own PID and mount namespaces and root filesystems"
+                 setns() but keep their own PID, mount and (cgroup v2) cgroup namespaces and root \
+                 filesystems"
             }
             Self::UnshareNoFork => {
                 "unshare(CLONE_NEWPID) does not move the caller; its first child becomes PID 1, \
@@ -227,7 +228,7 @@ fn docker_run_steps() -> Vec<ScriptStep> {
             "Through runc, the shim calls clone() with six CLONE_NEW* flags (cgroup too: Docker \
              20.10+ on cgroup v2): the child is PID 1 in a new PID namespace and PID 1302 on \
              the host",
-            "runc run 3f2a9c1e7b4d",
+            "runc create 3f2a9c1e7b4d",
         ),
         step(
             Op::Sethostname {
@@ -427,7 +428,7 @@ fn pod_steps() -> Vec<ScriptStep> {
             clone(2000, &[Mnt, Pid, Net, Ipc, Uts], "pause"),
             "The sandbox (pause) container gets new namespaces; its only job is to keep the \
              pod's network, IPC and UTS namespaces alive",
-            "runc run pause",
+            "runc create pause",
         ),
         step(
             mount(2001, "proc", &format!("{pause}/proc")),
@@ -483,11 +484,14 @@ fn pod_steps() -> Vec<ScriptStep> {
             "containerd mounts the nginx image's layers as nginx's root filesystem",
             &format!("mount -t overlay overlay -o lowerdir=... {nginx}"),
         ),
+        // On cgroup v2 the CRI gives each app container a private cgroup namespace, the pod
+        // sandbox (pause) none (containerd/cri PR #1371, "cgroup2: unshare cgroup namespace for
+        // containers"; CRI-O PR #3098 does the same).
         step(
-            clone(2000, &[Mnt, Pid], "nginx"),
-            "nginx gets its own mount and PID namespaces (PID 1 there) but shares the pod's \
-             network namespace",
-            "runc run nginx",
+            clone(2000, &[Mnt, Pid, Cgroup], "nginx"),
+            "nginx gets its own mount, PID and (cgroup v2) cgroup namespaces, PID 1 there, but \
+             shares the pod's network namespace",
+            "runc create nginx",
         ),
         step(
             mount(2002, "proc", &format!("{nginx}/proc")),
@@ -505,10 +509,10 @@ fn pod_steps() -> Vec<ScriptStep> {
             &format!("mount -t overlay overlay -o lowerdir=... {shipper}"),
         ),
         step(
-            clone(2000, &[Mnt, Pid], "log-shipper"),
+            clone(2000, &[Mnt, Pid, Cgroup], "log-shipper"),
             "A second container, the log shipper, does the same: it reaches nginx over the \
              shared lo, but cannot see nginx's processes",
-            "runc run log-shipper",
+            "runc create log-shipper",
         ),
         step(
             mount(2003, "proc", &format!("{shipper}/proc")),
@@ -868,6 +872,11 @@ mod tests {
         }
         assert_ne!(nginx.ns(Pid), shipper.ns(Pid));
         assert_ne!(nginx.ns(Mnt), shipper.ns(Mnt));
+        // cgroup v2: each app container has a private cgroup namespace, the sandbox keeps the
+        // host's (containerd/cri PR #1371).
+        assert_eq!(pause.ns(Cgroup), NsId::initial(Cgroup));
+        assert_ne!(nginx.ns(Cgroup), NsId::initial(Cgroup));
+        assert_ne!(nginx.ns(Cgroup), shipper.ns(Cgroup));
         // Each container is rooted in its own image (runc pivot_root; OCI runtime spec
         // root.path), with its own /proc.
         for (pid, name) in [(2001, "pause"), (2002, "nginx"), (2003, "log-shipper")] {
