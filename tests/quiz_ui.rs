@@ -99,6 +99,16 @@ fn a_quiz_card_comes_due_is_answered_by_a_click_opens_why_and_undo_takes_it_back
         "the scene that shows why opens"
     );
     harness.get_by_label_contains("✔ Right · rated Easy");
+    // The quiz links back to the cards on its idea.
+    let family = virtscope::quiz::family(instance.family).unwrap();
+    let reviewer = harness.state().reviewer();
+    let front = family
+        .cards
+        .iter()
+        .find_map(|id| reviewer.card(id))
+        .map(|card| virtscope::deck::markdown::plain_text(&card.front))
+        .expect("a card on the idea");
+    harness.get_by_label(&format!("▸ {front}"));
     assert!(
         harness
             .get_all_by_label_contains(&instance.explanation)

@@ -83,7 +83,7 @@ pub fn panel_ui(
     } else {
         theme.thin()
     };
-    quiz_ui::practice_and_result_ui(ui, theme, &mut state.quiz, &mut actions);
+    quiz_ui::practice_and_result_ui(ui, theme, reviewer, &mut state.quiz, &mut actions);
     egui::Frame::NONE
         .fill(theme.surface)
         .stroke(stroke)

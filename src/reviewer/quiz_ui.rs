@@ -70,10 +70,11 @@ impl QuizState {
 pub fn practice_and_result_ui(
     ui: &mut Ui,
     theme: &Theme,
+    reviewer: &Reviewer,
     state: &mut QuizState,
     actions: &mut Vec<PanelAction>,
 ) {
-    result_ui(ui, theme, state, actions);
+    result_ui(ui, theme, reviewer, state, actions);
     if let Some(problem) = &state.problem {
         ui.label(RichText::new(format!("⚠ {problem}")).color(theme.text));
     }
@@ -179,7 +180,13 @@ fn question_ui(
     chosen
 }
 
-fn result_ui(ui: &mut Ui, theme: &Theme, state: &mut QuizState, actions: &mut Vec<PanelAction>) {
+fn result_ui(
+    ui: &mut Ui,
+    theme: &Theme,
+    reviewer: &Reviewer,
+    state: &mut QuizState,
+    actions: &mut Vec<PanelAction>,
+) {
     let Some(outcome) = &state.result else {
         return;
     };
@@ -212,6 +219,7 @@ fn result_ui(ui: &mut Ui, theme: &Theme, state: &mut QuizState, actions: &mut Ve
                 ));
             }
             ui.label(&outcome.instance.explanation);
+            cards_on_the_idea_ui(ui, reviewer, &outcome.instance, actions);
             ui.horizontal_wrapped(|ui| {
                 if ui
                     .small_button("Show why again")
@@ -278,4 +286,36 @@ pub fn browser_front(card_id: &str) -> String {
         || "(removed from the deck)".to_owned(),
         |family| format!("Quiz: {}", family.title),
     )
+}
+
+/// The deck cards on the family's idea, each opening its own scene ("Show me" of that card): the
+/// way back from a quiz to the cards it practises.
+fn cards_on_the_idea_ui(
+    ui: &mut Ui,
+    reviewer: &Reviewer,
+    instance: &Instance,
+    actions: &mut Vec<PanelAction>,
+) {
+    let Ok(family) = quiz::family(instance.family) else {
+        return;
+    };
+    let cards: Vec<_> = family
+        .cards
+        .iter()
+        .filter_map(|id| reviewer.card(id))
+        .collect();
+    if cards.is_empty() {
+        return;
+    }
+    ui.label("Cards on the same idea:");
+    for card in cards {
+        let front = crate::deck::markdown::plain_text(&card.front);
+        if ui
+            .add(egui::Button::new(format!("▸ {front}")).wrap().small())
+            .on_hover_text("Show this card's scene")
+            .clicked()
+        {
+            actions.push(PanelAction::ShowCard(card.id.clone()));
+        }
+    }
 }
