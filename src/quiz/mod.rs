@@ -338,3 +338,42 @@ pub fn rating_for(right: bool, elapsed_secs: i64, timing: Timing) -> crate::revi
         Rating::Good
     }
 }
+
+/// Instances tried per family when asking about a particular scene.
+const TRIES_PER_FAMILY: u64 = 3;
+
+/// How closely an instance's scene matches `scene`: one point for the same view, one for each
+/// scene key that both name with the same value (position keys aside).
+fn closeness(instance: &Instance, scene: &SceneLink) -> usize {
+    let link = &instance.at;
+    if link.tab != scene.tab {
+        return 0;
+    }
+    let view = usize::from(link.view.is_some() && link.view == scene.view);
+    let keys = scene
+        .params
+        .iter()
+        .filter(|(key, _)| key != "step" && key != "t")
+        .filter(|(key, value)| link.get(key) == Some(value.as_str()))
+        .count();
+    1 + view + keys
+}
+
+/// A question about the scene on screen ("Quiz me"): among a few instances of each family of the
+/// scene's tab, the one whose scene is closest to it (same view, same program, preset or mode).
+/// `None` when no family asks about the tab.
+pub fn about_scene(scene: &SceneLink, seed: u64) -> Option<Instance> {
+    let mut best: Option<(usize, Instance)> = None;
+    for family in families_for_tab(&scene.tab) {
+        for attempt in 0..TRIES_PER_FAMILY {
+            let Ok(instance) = family.instance(seed.wrapping_add(attempt)) else {
+                continue;
+            };
+            let score = closeness(&instance, scene);
+            if best.as_ref().is_none_or(|(top, _)| score > *top) {
+                best = Some((score, instance));
+            }
+        }
+    }
+    best.map(|(_, instance)| instance)
+}

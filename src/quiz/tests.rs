@@ -430,3 +430,15 @@ fn ratings_follow_right_and_time() {
     assert_eq!(rating_for(true, 30, timing), Rating::Good);
     assert_eq!(rating_for(true, 90, timing), Rating::Hard);
 }
+
+#[test]
+fn quiz_me_prefers_the_scene_on_screen() {
+    let scene = SceneLink::parse("cpu/vt-x?program=page-table&step=3").expect("a link");
+    let instance = about_scene(&scene, 5).expect("the cpu tab has families");
+    assert_eq!(instance.at.tab, "cpu");
+    assert_eq!(instance.at.view.as_deref(), Some("vt-x"), "{}", instance.at);
+    let migration = SceneLink::parse("migration?mode=compare&preset=quiet&t=0").expect("a link");
+    let instance = about_scene(&migration, 9).expect("the migration tab has families");
+    assert_eq!(instance.at.get("mode"), Some("compare"), "{}", instance.at);
+    assert!(about_scene(&SceneLink::parse("memory").expect("a link"), 1).is_none());
+}

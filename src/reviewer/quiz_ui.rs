@@ -259,23 +259,28 @@ pub fn practise_card_button_ui(
     }
 }
 
-/// "Quiz me" on the scene on screen: a question from a family of its tab.
+/// "Quiz me" on the scene on screen: a question from a family of its tab, as close to the scene
+/// as a few generated instances get ([`quiz::about_scene`]).
 pub fn quiz_me_button_ui(
     ui: &mut Ui,
     reviewer: &Reviewer,
     state: &mut QuizState,
     scene: &SceneLink,
 ) {
-    let families = quiz::families_for_tab(&scene.tab);
-    let index = state.asked as usize % families.len().max(1);
+    let available = !quiz::families_for_tab(&scene.tab).is_empty();
     let button = ui
-        .add_enabled(!families.is_empty(), egui::Button::new("Quiz me"))
-        .on_hover_text("A generated question about this tab's model")
+        .add_enabled(available, egui::Button::new("Quiz me"))
+        .on_hover_text("A generated question about the scene on screen")
         .on_disabled_hover_text("No quiz family asks about this tab yet");
-    if button.clicked()
-        && let Some(family) = families.get(index)
-    {
-        let _ = state.practise(family, reviewer.now_secs());
+    if button.clicked() {
+        state.asked += 1;
+        let seed = reviewer
+            .now_secs()
+            .unsigned_abs()
+            .wrapping_mul(31)
+            .wrapping_add(state.asked);
+        state.result = None;
+        state.practice = quiz::about_scene(scene, seed);
     }
 }
 
