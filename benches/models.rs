@@ -1,5 +1,7 @@
 //! The models and data layers against their issues' budgets (release):
 //! - a generated 100,000-card deck parsed and checked (scene links through the real tabs): < 200 ms
+//! - a generated 100,000-note Anki package imported (unzipped, its collection read, HTML turned
+//!   into Markdown, scene links checked, the deck written as TOML): < 2 s
 //! - answering a card (schedule + one SQLite transaction): < 5 ms median
 //! - opening a collection of 100,000 cards and 1,000,000 review-log rows and computing today's
 //!   queue: < 300 ms (the collection is generated once into `target/bench-data`)
@@ -21,14 +23,15 @@ use virtscope::tabs::migration::model::{self as migration, Mode, Preset};
 /// 2024-01-01 10:00 UTC: "now" for the review collection.
 const NOW: i64 = 1_704_103_200;
 
-fn deck_benches(c: &mut Criterion) {
+/// A deck of `count` generated cards, each linked to one of the built-in deck's scenes.
+fn generated_deck(count: usize) -> Deck {
     let builtin = deck::builtin().expect("the built-in deck parses");
     let links: Vec<String> = builtin
         .cards
         .iter()
         .filter_map(|c| c.scene.clone())
         .collect();
-    let cards = (0..100_000)
+    let cards = (0..count)
         .map(|i| Card {
             id: format!("card-{i}"),
             front: format!("What is question number {i} about trap and emulate?"),
@@ -39,7 +42,7 @@ fn deck_benches(c: &mut Criterion) {
             shows: Vec::new(),
         })
         .collect();
-    let generated = Deck {
+    Deck {
         meta: DeckMeta {
             id: "big".into(),
             name: "Big".into(),
@@ -47,7 +50,11 @@ fn deck_benches(c: &mut Criterion) {
         },
         cards,
         origin: deck::Origin::default(),
-    };
+    }
+}
+
+fn deck_benches(c: &mut Criterion) {
+    let generated = generated_deck(100_000);
     let text = deck::write_native(&generated);
     c.bench_function("deck_parse_and_check_100k_cards", |b| {
         b.iter(|| {
@@ -65,6 +72,27 @@ fn deck_benches(c: &mut Criterion) {
     c.bench_function("deck_check_100k_cards", |b| {
         b.iter(|| deck::check_with_tabs(&parsed));
     });
+}
+
+fn apkg_benches(c: &mut Criterion) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/apkg");
+    std::fs::create_dir_all(&dir).expect("bench folder");
+    let package = dir.join("100k-notes.apkg");
+    if !package.exists() {
+        deck::apkg::export_apkg(&generated_deck(100_000), None, &package, NOW)
+            .expect("the generated package is written");
+    }
+    let deck_file = dir.join("imported.toml");
+    let mut group = c.benchmark_group("apkg");
+    group.sample_size(10);
+    group.bench_function("import_100k_notes", |b| {
+        b.iter(|| {
+            let import = deck::read_apkg(&package, &deck_file).expect("imports");
+            assert_eq!(import.imported.deck.cards.len(), 100_000);
+            std::hint::black_box(deck::write_native(&import.imported.deck))
+        });
+    });
+    group.finish();
 }
 
 fn review_benches(c: &mut Criterion) {
@@ -186,6 +214,7 @@ fn migration_benches(c: &mut Criterion) {
 criterion_group!(
     benches,
     deck_benches,
+    apkg_benches,
     review_benches,
     cgroups_benches,
     migration_benches

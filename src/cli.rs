@@ -87,14 +87,17 @@ pub enum DeckCommand {
         /// A deck file, or `builtin` for the built-in deck.
         deck: String,
     },
-    /// Convert a deck (virtscope TOML, Anki text or plain questions and answers) to virtscope TOML.
+    /// Convert a deck (an Anki package, virtscope TOML, Anki text or plain questions and
+    /// answers) to virtscope TOML. A package's media go into OUT.media/ beside the deck, and its
+    /// FSRS scheduling into the review progress in the data folder.
     Import {
         /// The file to read.
         file: PathBuf,
         /// Where to write the virtscope deck.
         #[arg(short, long, value_name = "OUT.toml")]
         output: PathBuf,
-        /// The input format (native, anki, seed); guessed from the name and content if omitted.
+        /// The input format (apkg, native, anki, seed); guessed from the name and content if
+        /// omitted.
         #[arg(long)]
         format: Option<String>,
     },
@@ -105,9 +108,10 @@ pub enum DeckCommand {
         /// Where to write.
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
-        /// The output format: anki or native.
-        #[arg(long, default_value = "anki")]
-        format: String,
+        /// The output format: apkg (an Anki package), anki (Anki text) or native; by default
+        /// from the output's extension (.apkg, .toml), else anki.
+        #[arg(long)]
+        format: Option<String>,
     },
     /// Print today's due counts from the saved review progress.
     Stats {
@@ -334,13 +338,20 @@ fn run_deck(
             file,
             output,
             format,
+        } if format.as_deref() == Some("apkg") || (format.is_none() && deck::is_apkg(file)) => {
+            import_apkg(cli, file, output, out)
+        }
+        DeckCommand::Import {
+            file,
+            output,
+            format,
         } => {
             let format = format
                 .as_deref()
                 .map(|slug| {
                     deck::Format::from_slug(slug).ok_or_else(|| {
                         CliError(format!(
-                            "unknown deck format {slug:?} (formats: native, anki, seed)"
+                            "unknown deck format {slug:?} (formats: apkg, native, anki, seed)"
                         ))
                     })
                 })
@@ -360,9 +371,22 @@ fn run_deck(
             output,
             format,
         } => {
-            let format = deck::ExportFormat::from_slug(format).ok_or_else(|| {
+            let extension = output
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase());
+            let slug = format
+                .clone()
+                .unwrap_or_else(|| match extension.as_deref() {
+                    Some("apkg") => "apkg".to_owned(),
+                    Some("toml") => "native".to_owned(),
+                    _ => "anki".to_owned(),
+                });
+            if slug == "apkg" {
+                return export_apkg(deck, output, out);
+            }
+            let format = deck::ExportFormat::from_slug(&slug).ok_or_else(|| {
                 CliError(format!(
-                    "unknown export format {format:?} (formats: anki, native)"
+                    "unknown export format {slug:?} (formats: apkg, anki, native)"
                 ))
             })?;
             let (deck, _) = load_deck(deck)?;
@@ -396,6 +420,106 @@ fn run_deck(
             writeln!(out, "{counts}").map_err(io)
         }
     }
+}
+
+/// `deck import x.apkg -o deck.toml`: the package is read and checked whole, then its media are
+/// copied beside the deck, then the deck is written, then Anki's scheduling goes into the
+/// progress store (a store that cannot be opened is a warning: the deck is still imported).
+fn import_apkg(
+    cli: &Cli,
+    file: &std::path::Path,
+    output: &std::path::Path,
+    out: &mut impl std::io::Write,
+) -> Result<(), CliError> {
+    let io = |err: std::io::Error| CliError(err.to_string());
+    let failed = |err: deck::DeckError| CliError(err.to_string());
+    let mut import = deck::read_apkg(file, output).map_err(failed)?;
+    for warning in &import.imported.warnings {
+        writeln!(out, "{warning}").map_err(io)?;
+    }
+    let deck_dir = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let media = import.write_media(&deck_dir).map_err(failed)?;
+    let deck = &import.imported.deck;
+    deck::save_file(deck, output, deck::ExportFormat::Native).map_err(failed)?;
+    writeln!(
+        out,
+        "wrote {} ({} cards; {media} media files in {})",
+        output.display(),
+        deck.cards.len(),
+        deck_dir.join(&import.media_folder_name).display()
+    )
+    .map_err(io)?;
+    if import.progress.is_empty() {
+        return Ok(());
+    }
+    match store_anki_progress(cli, &import) {
+        Ok(line) => writeln!(out, "{line}").map_err(io),
+        Err(problem) => writeln!(
+            out,
+            "{}: warning: Anki's scheduling was not kept: {problem}",
+            file.display()
+        )
+        .map_err(io),
+    }
+}
+
+fn store_anki_progress(cli: &Cli, import: &deck::apkg::ApkgImport) -> Result<String, String> {
+    let dir = data_dir(cli.data_dir.as_deref()).map_err(|err| err.0)?;
+    let now = crate::reviewer::system_clock()();
+    let mut store = crate::review::store::Store::open(&dir, now)
+        .map_err(|err| err.to_string())?
+        .store;
+    let offset = crate::review::store::local_utc_offset_secs(now).unwrap_or(0);
+    let scheduler = crate::review::scheduler::Scheduler::new(
+        crate::review::config::SchedulerConfig::default(),
+        offset,
+    )
+    .map_err(|err| err.to_string())?;
+    let deck = &import.imported.deck;
+    let ids: Vec<&str> = deck.cards.iter().map(|card| card.id.as_str()).collect();
+    let summary = store
+        .import_anki_progress(&scheduler, &deck.meta.id, &ids, &import.progress)
+        .map_err(|err| err.to_string())?;
+    Ok(format!(
+        "kept Anki's scheduling in {}: {} cards with FSRS memory states, {} suspended, {} already studied here left as they were",
+        dir.display(),
+        summary.scheduled,
+        summary.suspended,
+        summary.kept
+    ))
+}
+
+/// `deck export DECK -o x.apkg`: images are read from the deck file's folder.
+fn export_apkg(
+    name: &str,
+    output: &std::path::Path,
+    out: &mut impl std::io::Write,
+) -> Result<(), CliError> {
+    let io = |err: std::io::Error| CliError(err.to_string());
+    let (deck, _) = load_deck(name)?;
+    let deck_dir = (name != "builtin").then(|| {
+        std::path::Path::new(name)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
+    });
+    let now = crate::reviewer::system_clock()();
+    let report = deck::apkg::export_apkg(&deck, deck_dir.as_deref(), output, now)
+        .map_err(|err| CliError(err.to_string()))?;
+    for warning in &report.warnings {
+        writeln!(out, "{name}: warning: {warning}").map_err(io)?;
+    }
+    writeln!(
+        out,
+        "wrote {} ({} notes, {} media files)",
+        output.display(),
+        report.notes,
+        report.media
+    )
+    .map_err(io)
 }
 
 /// Checks a `--open` link before the window opens, so a typo is one error line, not a window.

@@ -236,4 +236,70 @@ fn quiz_json_and_errors() {
     assert!(answer < choices.len());
     assert!(json["why"].as_str().unwrap().starts_with("migration?"));
     assert_one_line_error(&virtscope(&["quiz", "nope", "--seed", "1"]), "\"nope\"");
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/anki");
+
+#[test]
+fn deck_import_and_export_anki_packages() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let deck = dir.path().join("shared.toml");
+    let output = virtscope(&[
+        "--data-dir",
+        data.to_str().unwrap(),
+        "deck",
+        "import",
+        &format!("{FIXTURES}/fixture-latest.apkg"),
+        "-o",
+        deck.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("(7 cards; 1 media files"), "{text}");
+    assert!(text.contains("1 cards with FSRS memory states"), "{text}");
+    assert!(
+        text.contains("\"Cloze\""),
+        "the import says which note type was not Basic: {text}"
+    );
+    assert!(dir.path().join("shared.media/ring.png").is_file());
+    let check = virtscope(&["deck", "check", deck.to_str().unwrap()]);
+    assert!(check.status.success(), "{}", stderr(&check));
+
+    let package = dir.path().join("again.apkg");
+    let output = virtscope(&[
+        "deck",
+        "export",
+        deck.to_str().unwrap(),
+        "-o",
+        package.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("(7 notes, 1 media files)"), "{text}");
+    assert!(std::fs::read(&package).unwrap().starts_with(b"PK\x03\x04"));
+}
+
+#[test]
+fn a_bad_package_is_one_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("broken.apkg");
+    std::fs::write(&bad, b"PK\x03\x04 but not really a zip").unwrap();
+    let deck = dir.path().join("out.toml");
+    std::fs::write(&deck, "kept").unwrap();
+    assert_one_line_error(
+        &virtscope(&[
+            "deck",
+            "import",
+            bad.to_str().unwrap(),
+            "-o",
+            deck.to_str().unwrap(),
+        ]),
+        "broken.apkg: not an Anki package",
+    );
+    assert_eq!(
+        std::fs::read_to_string(&deck).unwrap(),
+        "kept",
+        "nothing already saved changed"
+    );
+    assert!(!dir.path().join("out.media").exists());
 }

@@ -191,7 +191,23 @@ fn the_window_at_1440x900_beside_the_flashcards_panel() {
         harness.run();
         results.push((
             format!("the {title} window"),
-            window_audit(&harness, title, &rules),
+            window_audit(&harness, title, title, &rules),
+        ));
+        harness.key_press(egui::Key::Escape);
+        harness.run();
+    }
+    // The card editor, known as one window whatever its title says.
+    for (title, key) in [("Add card", egui::Key::A), ("Edit card", egui::Key::E)] {
+        harness.key_press(key);
+        harness.run();
+        results.push((
+            format!("the {title} window"),
+            window_audit(
+                &harness,
+                title,
+                virtscope::reviewer::editor::WINDOW_TITLE,
+                &rules,
+            ),
         ));
         harness.key_press(egui::Key::Escape);
         harness.run();
@@ -204,13 +220,18 @@ fn the_window_at_1440x900_beside_the_flashcards_panel() {
     );
 }
 
-/// The audit of the window titled `title`: its texts are those painted after its title (windows
+/// The audit of the window titled `title` (known to egui by `id_title`): its texts are those painted after its title (windows
 /// paint over the scene) inside its area. A row a scrolling list cuts at its edge is part of a
 /// live list; what must not happen is text passing the window itself.
-fn window_audit(harness: &Harness<'_, VirtscopeApp>, title: &str, rules: &Rules) -> Audit {
+fn window_audit(
+    harness: &Harness<'_, VirtscopeApp>,
+    title: &str,
+    id_title: &str,
+    rules: &Rules,
+) -> Audit {
     let area = harness
         .ctx
-        .memory(|memory| memory.area_rect(virtscope::dialog::window_id(title)))
+        .memory(|memory| memory.area_rect(virtscope::dialog::window_id(id_title)))
         .unwrap_or_else(|| panic!("the {title} window is open"));
     let painted = painted_texts(&harness.output().shapes);
     let first = painted

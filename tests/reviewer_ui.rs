@@ -2,31 +2,22 @@
 //! undo, "Show me", keys by focus, coming back the next day, the browser, statistics and a bad
 //! deck. Progress lives in a temporary data folder; the clock is fixed.
 
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use virtscope::app::{Launch, Settings, VirtscopeApp};
+use virtscope::app::VirtscopeApp;
 
 /// 2025-03-10 10:00 UTC, far from the 04:00 local rollover in any time zone near UTC.
 const NOW: i64 = 1_741_600_800;
 const DAY: i64 = 86_400;
 
 fn harness_at(data_dir: &Path, now: i64) -> Harness<'static, VirtscopeApp> {
-    let launch = Launch {
-        data_dir: Some(data_dir.to_owned()),
-        clock: Some(Arc::new(move || now)),
-        ..Launch::default()
-    };
-    let app = VirtscopeApp::new(Settings::default(), launch);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1700.0, 1000.0))
-        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
-    harness.run();
-    harness
+    common::reviewer_harness(data_dir, now, None)
 }
 
 fn current_card(harness: &Harness<'_, VirtscopeApp>) -> Option<String> {

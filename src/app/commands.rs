@@ -10,7 +10,9 @@
 //! and grade, 1-4 grade, `u` / Ctrl+Z undo and `s` shows the card's scene, which hands the
 //! keyboard to the scene; otherwise Space plays the timeline. F6 or a click moves the keyboard
 //! between the scene and the panel. Scene keys are only taken while no text field has the
-//! keyboard, so typing a link never moves the timeline. Esc closes the frontmost window.
+//! keyboard, so typing a link never moves the timeline (nor a card in the card editor). `A` adds
+//! a card wherever no text field has the keyboard; `e` edits the card under review while the
+//! panel has it. Esc closes the frontmost window.
 
 use egui::{Event, Key, Modifiers};
 
@@ -55,6 +57,10 @@ pub enum Command {
     Undo,
     /// Show the scene of the card under review (and give the scene the keyboard).
     ShowMe,
+    /// Open the Add card window (`A`, as in Anki).
+    AddCard,
+    /// Edit the card under review (`E`, as in Anki's reviewer).
+    EditCard,
     /// Enter presentation mode.
     Present,
     /// Open the export dialog.
@@ -101,6 +107,9 @@ pub struct KeyContext {
     pub review: ReviewKeys,
     /// A window (browser, statistics, settings, export, shortcuts) is open: Esc closes it.
     pub window_open: bool,
+    /// The card editor is open: while a text field has the keyboard, Ctrl+B and Ctrl+I are its
+    /// bold and italic (as in Anki's editor), not the shell's browser.
+    pub card_editor_open: bool,
 }
 
 /// Scene keys: only while no text field wants the keyboard.
@@ -179,7 +188,7 @@ fn command_for(
         Key::F6 if plain => return Some(Command::CycleFocus),
         Key::F5 if plain => return Some(Command::Present),
         Key::F if command && modifiers.shift => return Some(Command::ToggleFlashcards),
-        Key::B if command => return Some(Command::Browse),
+        Key::B if command && !(typing && keys.card_editor_open) => return Some(Command::Browse),
         Key::E if command => return Some(Command::ExportDialog),
         Key::L if command => return Some(Command::FocusLink),
         Key::ArrowLeft if modifiers.alt => return Some(Command::Back),
@@ -199,6 +208,7 @@ fn command_for(
         if plain {
             match key {
                 Key::S => return Some(Command::ShowMe),
+                Key::E => return Some(Command::EditCard),
                 Key::Space | Key::Enter if review.revealed => {
                     return Some(Command::Grade(Rating::Good));
                 }
@@ -212,8 +222,14 @@ fn command_for(
             }
         }
     }
+    if command && key == Key::Z {
+        return Some(Command::Undo);
+    }
     if !plain {
         return None;
+    }
+    if key == Key::A && !modifiers.shift {
+        return Some(Command::AddCard);
     }
     SCENE
         .iter()
@@ -265,6 +281,7 @@ mod tests {
                 available: true,
             },
             window_open: false,
+            card_editor_open: false,
         }
     }
 
@@ -303,6 +320,28 @@ mod tests {
             ),
             vec![Command::ShowMe, Command::CycleFocus, Command::Reveal],
             "F6 gives the keyboard back to the panel"
+        );
+    }
+
+    #[test]
+    fn a_and_e_add_and_edit_but_not_while_typing() {
+        let ctx = egui::Context::default();
+        let none = Modifiers::NONE;
+        assert_eq!(
+            press_all(&ctx, &[(Key::A, none), (Key::E, none)], reviewing()),
+            vec![Command::AddCard, Command::EditCard]
+        );
+        let mut scene_has_keys = reviewing();
+        scene_has_keys.review.active = false;
+        assert_eq!(
+            press_all(&ctx, &[(Key::A, none), (Key::E, none)], scene_has_keys),
+            vec![Command::AddCard],
+            "E edits the card under review only while the panel has the keyboard"
+        );
+        assert_eq!(
+            press_all(&ctx, &[(Key::Z, Modifiers::COMMAND)], scene_has_keys),
+            vec![Command::Undo],
+            "Ctrl+Z undoes card changes outside the panel too"
         );
     }
 

@@ -4,6 +4,7 @@
 use super::VirtscopeApp;
 use super::commands::{Command, ReviewKeys};
 use crate::reviewer::browser::browser_window;
+use crate::reviewer::editor::{EditorAction, editor_window};
 use crate::reviewer::panel::{PanelAction, panel_ui};
 use crate::reviewer::settings_ui::settings_window;
 use crate::reviewer::stats_ui::stats_window;
@@ -88,6 +89,23 @@ impl VirtscopeApp {
             }
             self.apply_panel_action(action);
         }
+        let scene = self.current_link();
+        let history = self.history.recent();
+        for action in editor_window(
+            ctx,
+            &theme,
+            &mut self.reviewer,
+            &mut self.editor,
+            &scene,
+            &history,
+        ) {
+            match action {
+                EditorAction::Changed => {}
+                EditorAction::ShowScene(link) => self.open_link(&link),
+            }
+            self.browser.invalidate();
+            self.stats.invalidate();
+        }
         stats_window(ctx, &theme, &self.reviewer, &mut self.stats);
         if let Some(config) =
             settings_window(ctx, &theme, &mut self.reviewer, &mut self.review_settings)
@@ -108,9 +126,17 @@ impl VirtscopeApp {
                 let current = self.reviewer.scheduler().config().clone();
                 self.review_settings.show(&current);
             }
+            PanelAction::AddCard => self.open_add_card(),
+            PanelAction::EditCard(card_id) => self.editor.open_edit(&self.reviewer, &card_id),
         }
         self.browser.invalidate();
         self.stats.invalidate();
+    }
+
+    /// Opens the Add card window with the scene on screen as the new card's link.
+    fn open_add_card(&mut self) {
+        let scene = self.current_link();
+        self.editor.open_add(&self.reviewer, &scene);
     }
 
     /// Applies a reviewer command from the keyboard.
@@ -139,6 +165,13 @@ impl VirtscopeApp {
                 self.reviewer.undo();
                 self.browser.invalidate();
                 self.stats.invalidate();
+            }
+            Command::AddCard => self.open_add_card(),
+            Command::EditCard => {
+                if let Some(current) = self.reviewer.current() {
+                    let card_id = current.card_id.clone();
+                    self.editor.open_edit(&self.reviewer, &card_id);
+                }
             }
             Command::ShowMe => {
                 if let Some(card_id) = self.reviewer.current().map(|c| c.card_id.clone()) {

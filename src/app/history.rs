@@ -52,6 +52,17 @@ impl History {
         Some(next)
     }
 
+    /// The places visited, the newest first, each once.
+    pub fn recent(&self) -> Vec<SceneLink> {
+        let mut seen = std::collections::HashSet::new();
+        self.entries
+            .iter()
+            .rev()
+            .filter(|link| seen.insert(link.to_string()))
+            .cloned()
+            .collect()
+    }
+
     /// Whether Back would do something.
     pub fn can_go_back(&self) -> bool {
         self.index > 0

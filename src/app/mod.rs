@@ -119,6 +119,7 @@ pub struct VirtscopeApp {
     reviewer: Reviewer,
     panel: PanelState,
     browser: BrowserState,
+    editor: crate::reviewer::editor::EditorState,
     stats: StatsState,
     review_settings: SettingsState,
     pane: Pane,
@@ -172,6 +173,7 @@ impl VirtscopeApp {
             reviewer,
             panel: PanelState::default(),
             browser: BrowserState::default(),
+            editor: crate::reviewer::editor::EditorState::default(),
             stats: StatsState::default(),
             review_settings: SettingsState::default(),
             pane,
@@ -294,7 +296,9 @@ impl VirtscopeApp {
             | Command::Reveal
             | Command::Grade(_)
             | Command::Undo
-            | Command::ShowMe => self.apply_flashcard_command(&command),
+            | Command::ShowMe
+            | Command::AddCard
+            | Command::EditCard => self.apply_flashcard_command(&command),
         }
     }
 
@@ -330,6 +334,7 @@ impl VirtscopeApp {
             tab_count: self.tabs.len(),
             review: self.review_keys(),
             window_open: self.frontmost_window(ctx).is_some(),
+            card_editor_open: self.editor.open,
         };
         let commands = read_keys(ctx, keys);
         // A click gives the keyboard to the pane it lands in (not a click in a window over it);
@@ -368,13 +373,14 @@ impl VirtscopeApp {
     }
 
     /// The open windows by title, with a way to close each (Esc closes the frontmost).
-    fn windows(&mut self) -> [(&'static str, &mut bool); 5] {
+    fn windows(&mut self) -> [(&'static str, &mut bool); 6] {
         [
             ("Keyboard shortcuts", &mut self.show_shortcuts),
             ("Browse cards", &mut self.browser.open),
             ("Statistics", &mut self.stats.open),
             ("Review settings", &mut self.review_settings.open),
             ("Export scene", &mut self.export_dialog.open),
+            (crate::reviewer::editor::WINDOW_TITLE, &mut self.editor.open),
         ]
     }
 

@@ -170,6 +170,16 @@ pub enum DeckError {
         supported: u32,
     },
 
+    /// An Anki package that cannot be imported or written: not a zip, an entry past a size
+    /// limit, an unknown version or schema, a corrupt collection.
+    #[error("{at}: {problem}")]
+    Package {
+        /// The package file.
+        at: Location,
+        /// What is wrong, in one sentence.
+        problem: String,
+    },
+
     /// A syntax or schema problem at a place in the input.
     #[error("{at}: {message}")]
     Parse {

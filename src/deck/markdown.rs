@@ -1,5 +1,5 @@
 //! Light Markdown for card sides: paragraphs, bullet and numbered lists, fenced code blocks, and
-//! inline emphasis, strong and code.
+//! inline emphasis, strong, code and images (`![alt](path)`, a file beside the deck).
 //!
 //! Cards are short, so a full CommonMark parser would be weight without benefit; this covers what
 //! flashcards use, never fails (anything it does not recognise is text), and hands the renderer
@@ -43,6 +43,14 @@ pub enum Inline {
     Code(String),
     /// A line break inside a paragraph or list item.
     LineBreak,
+    /// `![alt](path)`: an image file, its path relative to the deck file's folder with `%`
+    /// escapes for characters a link cannot hold (see [`image_path`]).
+    Image {
+        /// The text shown when the image cannot be (and read aloud).
+        alt: String,
+        /// The path as written.
+        src: String,
+    },
 }
 
 /// Parses a card side into blocks. Never fails: unrecognised syntax is text.
@@ -185,7 +193,11 @@ pub fn parse_inline(text: &str) -> Vec<Inline> {
                     i += 1;
                 }
             },
-            '*' | '_' => match delimited(&chars, i) {
+            '!' | '*' | '_' => match if ch == '!' {
+                image(&chars, i)
+            } else {
+                delimited(&chars, i)
+            } {
                 Some((span, next)) => {
                     flush(&mut plain, &mut spans);
                     spans.push(span);
@@ -232,6 +244,84 @@ fn find_run(chars: &[char], from: usize, pattern: &[char]) -> Option<usize> {
         j += 1;
     }
     None
+}
+
+/// An image `![alt](src)` starting at `start` (the `!`), on one line, with no white space in
+/// `src`: the span and the index after its `)`.
+fn image(chars: &[char], start: usize) -> Option<(Inline, usize)> {
+    if chars.get(start + 1) != Some(&'[') {
+        return None;
+    }
+    let close_alt = find_run(chars, start + 2, &[']', '('])?;
+    let close = find_run(chars, close_alt + 2, &[')'])?;
+    let src: String = chars[close_alt + 2..close].iter().collect();
+    if src.is_empty() || src.contains(char::is_whitespace) {
+        return None;
+    }
+    let alt = chars[start + 2..close_alt].iter().collect();
+    Some((Inline::Image { alt, src }, close + 1))
+}
+
+/// The `src` of every image a card side shows, in order.
+pub fn image_sources(text: &str) -> Vec<String> {
+    let mut sources = Vec::new();
+    let mut take = |inlines: &[Inline]| {
+        for inline in inlines {
+            if let Inline::Image { src, .. } = inline {
+                sources.push(src.clone());
+            }
+        }
+    };
+    for block in parse(text) {
+        match block {
+            Block::Paragraph(inlines) => take(&inlines),
+            Block::List { items, .. } => items.iter().for_each(|item| take(item)),
+            Block::CodeBlock { .. } => {}
+        }
+    }
+    sources
+}
+
+/// The link text for a file name: `%`, white space, `(`, `)`, `[`, `]` and control characters
+/// written as `%XX`, so any file name fits in `![alt](...)`. [`decode_image_path`] undoes it.
+pub fn image_path(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for ch in name.chars() {
+        if ch == '%' || ch.is_whitespace() || ch.is_control() || "()[]<>".contains(ch) {
+            let mut bytes = [0_u8; 4];
+            for byte in ch.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The file path an image link names: `%XX` escapes decoded (a malformed escape stays as
+/// written).
+pub fn decode_image_path(src: &str) -> String {
+    let bytes = src.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Emphasis or strong starting at `start` (a `*` or `_`): the span and the index after its
@@ -285,6 +375,11 @@ pub fn plain_text(text: &str) -> String {
                 | Inline::Strong(text)
                 | Inline::Code(text) => words.push(text.clone()),
                 Inline::LineBreak => words.push(" ".to_owned()),
+                Inline::Image { alt, .. } => words.push(if alt.is_empty() {
+                    "[image]".to_owned()
+                } else {
+                    alt.clone()
+                }),
             }
         }
         words.push(" ".to_owned());
@@ -333,6 +428,43 @@ mod tests {
                 Block::Paragraph(vec![text("next paragraph")]),
             ]
         );
+    }
+
+    #[test]
+    fn images_are_inline_spans_with_percent_escaped_paths() {
+        assert_eq!(
+            parse_inline("see ![a ring](deck.media/ring%201.png) here"),
+            [
+                text("see "),
+                Inline::Image {
+                    alt: "a ring".into(),
+                    src: "deck.media/ring%201.png".into()
+                },
+                text(" here")
+            ]
+        );
+        assert_eq!(
+            parse_inline("![x](has space.png)"),
+            [text("![x](has space.png)")]
+        );
+        assert_eq!(parse_inline("\\![x](a.png)"), [text("![x](a.png)")]);
+        assert_eq!(
+            image_sources("a\n- ![](b.png)\n\n![](c%28d%29.png)"),
+            ["b.png", "c%28d%29.png"]
+        );
+        for name in [
+            "ring.png",
+            "my pic (1).png",
+            "100%.png",
+            "日本.jpg",
+            "a[b].gif",
+        ] {
+            let path = image_path(name);
+            assert!(!path.contains([' ', '(', ')', '[', ']']), "{path}");
+            assert_eq!(decode_image_path(&path), name);
+        }
+        assert_eq!(decode_image_path("bad%zz%4"), "bad%zz%4");
+        assert_eq!(plain_text("x ![ring](r.png) ![](s.png)"), "x ring [image]");
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! the report has errors, and leave the current deck untouched.
 
 pub mod anki;
+pub mod apkg;
 pub mod check;
 pub mod csv;
 pub mod error;
@@ -25,6 +26,7 @@ pub mod native;
 pub mod seed;
 pub mod shows;
 mod toml_subset;
+pub mod user;
 
 #[cfg(test)]
 mod builtin_tests;
@@ -52,6 +54,57 @@ pub fn builtin() -> Result<Deck, DeckError> {
 pub fn check_with_tabs(deck: &Deck) -> CheckReport {
     let mut checker = crate::tabs::LinkChecker::default();
     check(deck, |link| checker.check(link))
+}
+
+/// Whether `path` names an Anki package: an `.apkg` file, or a file that starts like a zip.
+pub fn is_apkg(path: &Path) -> bool {
+    let by_name = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("apkg"));
+    by_name || {
+        let mut magic = [0_u8; 4];
+        std::fs::metadata(path).is_ok_and(|m| m.is_file())
+            && std::fs::File::open(path)
+                .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut magic))
+                .is_ok()
+            && magic == *b"PK\x03\x04"
+    }
+}
+
+/// Reads an Anki package for a deck to be saved as `deck_file` ([`apkg::read_apkg`]), then
+/// checks its scene links through the app's tabs: a link that does not open moves into the
+/// card's note, with a warning, so the deck loads.
+pub fn read_apkg(path: &Path, deck_file: &Path) -> Result<apkg::ApkgImport, DeckError> {
+    let mut import = apkg::read_apkg(path, deck_file, apkg::Limits::default())?;
+    let mut checker = crate::tabs::LinkChecker::default();
+    // Each distinct link is opened once: a package repeats a few links over many notes, and
+    // opening a link runs its scene's model.
+    let mut checked: std::collections::HashMap<String, LinkStatus> =
+        std::collections::HashMap::new();
+    let at = Location::file(&path.display().to_string());
+    for card in &mut import.imported.deck.cards {
+        let Some(link) = card.scene.clone() else {
+            continue;
+        };
+        let status = checked
+            .entry(link.clone())
+            .or_insert_with(|| checker.check(&link))
+            .clone();
+        if let LinkStatus::Invalid { message } = status {
+            card.scene = None;
+            let remark =
+                format!("Anki gave the scene link {link:?}, which does not open: {message}");
+            card.note = Some(match card.note.take() {
+                Some(note) => format!("{note}\n\n{remark}"),
+                None => remark,
+            });
+            import.imported.warnings.push(Warning {
+                at: at.clone(),
+                message: format!("card {:?}: scene link {link:?} does not open ({message}); it is kept in the card's note", card.id),
+            });
+        }
+    }
+    Ok(import)
 }
 
 /// A format decks can be read from.

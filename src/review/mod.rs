@@ -27,6 +27,7 @@ pub mod check;
 pub mod config;
 pub mod error;
 pub mod fuzz;
+pub mod import;
 pub mod interval;
 pub mod queue;
 pub mod rating;

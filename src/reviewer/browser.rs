@@ -1,16 +1,19 @@
-//! The card browser: search by text and tag, sort by due date or difficulty, suspend, reset and
-//! open a card's scene.
+//! The card browser: every deck's cards (the loaded deck's first), search by text, tag and deck,
+//! sort by due date or difficulty, suspend, reset, edit and open a card's scene.
 //!
 //! Rows are read from the store only when the sort changes or a card was changed, never per
 //! frame, and only the visible rows are laid out, so a 100,000-card collection scrolls smoothly.
+
+use std::collections::{HashMap, HashSet};
 
 use egui::{RichText, Ui};
 
 use super::Reviewer;
 use super::panel::PanelAction;
 use crate::deck::markdown::plain_text;
+use crate::deck::{Card, Deck};
 use crate::review::cards::{BrowseSort, ProgressRow};
-use crate::review::states::CardState;
+use crate::review::states::{CardSchedule, CardState};
 use crate::theme::Theme;
 
 /// Space between the grid's columns, in points.
@@ -22,8 +25,24 @@ pub struct BrowserState {
     pub open: bool,
     query: String,
     sort: BrowseSort,
-    rows: Option<Vec<ProgressRow>>,
+    rows: Option<Vec<BrowseRow>>,
+    decks: Vec<BrowsedDeck>,
     message: Option<String>,
+}
+
+/// A deck whose cards the browser lists.
+struct BrowsedDeck {
+    id: String,
+    name: String,
+    /// The cards of a deck other than the loaded one, by id; `None` for the loaded deck, whose
+    /// cards the reviewer holds.
+    other: Option<HashMap<String, Card>>,
+}
+
+/// One row: a card's progress and the index of its deck in [`BrowserState::decks`].
+struct BrowseRow {
+    deck: usize,
+    row: ProgressRow,
 }
 
 impl Default for BrowserState {
@@ -33,6 +52,7 @@ impl Default for BrowserState {
             query: String::new(),
             sort: BrowseSort::Due,
             rows: None,
+            decks: Vec::new(),
             message: None,
         }
     }
@@ -45,17 +65,80 @@ impl BrowserState {
     }
 }
 
-/// Splits a query into tag filters (`tag:docker`) and words matched against both sides.
-fn matches(query: &str, front: &str, back: &str, tags: &[String]) -> bool {
-    query
-        .split_whitespace()
-        .all(|token| match token.strip_prefix("tag:") {
-            Some(tag) => tags.iter().any(|t| t.eq_ignore_ascii_case(tag)),
-            None => {
-                let token = token.to_lowercase();
-                front.to_lowercase().contains(&token) || back.to_lowercase().contains(&token)
+/// Splits a query into tag filters (`tag:docker`), deck filters (`deck:my-cards`: the deck's id,
+/// or its name with `-` for spaces, any case) and words matched against both sides.
+fn matches(query: &str, deck: (&str, &str), front: &str, back: &str, tags: &[String]) -> bool {
+    query.split_whitespace().all(|token| {
+        if let Some(tag) = token.strip_prefix("tag:") {
+            return tags.iter().any(|t| t.eq_ignore_ascii_case(tag));
+        }
+        if let Some(wanted) = token.strip_prefix("deck:") {
+            let (id, name) = deck;
+            let name = name.split_whitespace().collect::<Vec<_>>().join("-");
+            return id.eq_ignore_ascii_case(wanted) || name.eq_ignore_ascii_case(wanted);
+        }
+        let token = token.to_lowercase();
+        front.to_lowercase().contains(&token) || back.to_lowercase().contains(&token)
+    })
+}
+
+/// The progress rows of the loaded deck, then of every other deck ([`Reviewer::other_decks`]);
+/// a card of another deck that was never opened in the app has no row yet and is listed as new.
+fn load_rows(
+    reviewer: &Reviewer,
+    sort: BrowseSort,
+) -> Result<(Vec<BrowsedDeck>, Vec<BrowseRow>), String> {
+    let store = reviewer.store().ok_or("Review progress is unavailable.")?;
+    let clock = reviewer.scheduler().clock();
+    let loaded = reviewer.deck();
+    let mut decks = vec![BrowsedDeck {
+        id: loaded.meta.id.clone(),
+        name: loaded.meta.name.clone(),
+        other: None,
+    }];
+    let read = |id: &str| {
+        store
+            .progress_rows(id, sort, clock)
+            .map_err(|err| format!("Cannot read progress: {err}"))
+    };
+    let mut rows: Vec<BrowseRow> = read(&loaded.meta.id)?
+        .into_iter()
+        .map(|row| BrowseRow { deck: 0, row })
+        .collect();
+    for Deck { meta, cards, .. } in reviewer.other_decks() {
+        let deck = decks.len();
+        let mut known = read(&meta.id)?;
+        let seen: HashSet<String> = known.iter().map(|row| row.card_id.clone()).collect();
+        for (position, card) in cards.iter().enumerate() {
+            if !seen.contains(&card.id) {
+                known.push(ProgressRow {
+                    card_id: card.id.clone(),
+                    position: u32::try_from(position).ok(),
+                    suspended: false,
+                    schedule: CardSchedule::NEW,
+                });
             }
-        })
+        }
+        rows.extend(known.into_iter().map(|row| BrowseRow { deck, row }));
+        decks.push(BrowsedDeck {
+            id: meta.id,
+            name: meta.name,
+            other: Some(cards.into_iter().map(|c| (c.id.clone(), c)).collect()),
+        });
+    }
+    Ok((decks, rows))
+}
+
+/// The card of `row`, from the reviewer (the loaded deck) or the deck the browser read.
+fn card_of<'a>(
+    reviewer: &'a Reviewer,
+    decks: &'a [BrowsedDeck],
+    row: &BrowseRow,
+) -> Option<&'a Card> {
+    match decks.get(row.deck)?.other.as_ref() {
+        None => reviewer.card(&row.row.card_id),
+        Some(cards) => cards.get(&row.row.card_id),
+    }
 }
 
 /// Draws the browser window if it is open.
@@ -69,7 +152,7 @@ pub fn browser_window(
     let mut open = state.open;
     crate::dialog::centered_window(ctx, "Browse cards")
         .open(&mut open)
-        .default_size([980.0, 520.0])
+        .default_size([1040.0, 520.0])
         .show(ctx, |ui| {
             browser_ui(ui, theme, reviewer, state, &mut actions)
         });
@@ -85,12 +168,13 @@ fn browser_ui(
     actions: &mut Vec<PanelAction>,
 ) {
     ui.horizontal(|ui| {
-        ui.label("Search");
+        let label = ui.label("Search");
         ui.add(
             egui::TextEdit::singleline(&mut state.query)
-                .hint_text("words, or tag:docker")
+                .hint_text("words, tag:docker, deck:my-cards")
                 .desired_width(260.0),
-        );
+        )
+        .labelled_by(label.id);
         let before = state.sort;
         let sort_label = ui.label("Sort by");
         egui::ComboBox::from_id_salt("browse-sort")
@@ -113,42 +197,50 @@ fn browser_ui(
     if let Some(message) = &state.message {
         ui.label(RichText::new(message).color(theme.text));
     }
-    let Some(store) = reviewer.store() else {
+    if reviewer.store().is_none() {
         ui.label(
             reviewer
                 .problem()
                 .unwrap_or("Review progress is unavailable."),
         );
         return;
-    };
+    }
     let clock = reviewer.scheduler().clock();
     if state.rows.is_none() {
-        match store.progress_rows(&reviewer.deck().meta.id, state.sort, clock) {
-            Ok(rows) => state.rows = Some(rows),
-            Err(err) => {
-                state.message = Some(format!("Cannot read progress: {err}"));
+        match load_rows(reviewer, state.sort) {
+            Ok((decks, rows)) => {
+                state.decks = decks;
+                state.rows = Some(rows);
+            }
+            Err(message) => {
+                state.message = Some(message);
                 return;
             }
         }
     }
-    let rows: Vec<&ProgressRow> = state
+    let decks = &state.decks;
+    let rows: Vec<&BrowseRow> = state
         .rows
         .iter()
         .flatten()
         .filter(|row| {
             let quiz = crate::quiz::family_of_card(&row.card_id).map_or("", |f| f.title);
-            let (front, back, tags) = reviewer
-                .card(&row.card_id)
+            let (front, back, tags) = card_of(reviewer, decks, row)
                 .map_or((quiz, "", &[][..]), |c| {
                     (c.front.as_str(), c.back.as_str(), &c.tags[..])
                 });
-            matches(&state.query, front, back, tags)
+            let deck = decks
+                .get(row.deck)
+                .map_or(("", ""), |d| (d.id.as_str(), d.name.as_str()));
+            matches(&state.query, deck, front, back, tags)
         })
         .collect();
     ui.label(RichText::new(format!("{} cards", rows.len())).color(theme.text_muted));
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     let available_width = ui.available_width();
-    let mut change: Option<(String, Change)> = None;
+    let mut change: Option<(String, String, Change)> = None;
+    // The deck column only when there is more than the one deck to tell apart.
+    let several_decks = decks.len() > 1;
     // Scrolling both ways keeps a wide row from widening the window, which would widen the
     // question column, which would widen the window again.
     egui::ScrollArea::both().auto_shrink(false).show_rows(
@@ -158,19 +250,26 @@ fn browser_ui(
         |ui, range| {
             // The question gets whatever the other columns of the rows on screen leave.
             let front_width = (available_width
-                - other_columns_width(ui, reviewer, &rows[range.clone()], clock))
+                - other_columns_width(ui, reviewer, decks, &rows[range.clone()], clock))
             .max(160.0);
             egui::Grid::new("browse-grid")
                 .striped(true)
                 .spacing([COLUMN_GAP, 4.0])
-                .num_columns(6)
+                .num_columns(if several_decks { 7 } else { 6 })
                 .show(ui, |ui| {
-                    for header in ["Card", "Tags", "State", "Due", "Difficulty", ""] {
-                        ui.label(RichText::new(header).strong());
+                    for header in ["Card", "Deck", "Tags", "State", "Due", "Difficulty", ""] {
+                        if header != "Deck" || several_decks {
+                            ui.label(RichText::new(header).strong());
+                        }
                     }
                     ui.end_row();
-                    for row in &rows[range] {
-                        let card = reviewer.card(&row.card_id);
+                    for browse_row in &rows[range] {
+                        let card = card_of(reviewer, decks, browse_row);
+                        let row = &browse_row.row;
+                        let (deck_id, deck_name, loaded) =
+                            decks.get(browse_row.deck).map_or(("", "", false), |d| {
+                                (d.id.as_str(), d.name.as_str(), d.other.is_none())
+                            });
                         let front = card.map_or_else(
                             || super::quiz_ui::browser_front(&row.card_id),
                             |c| plain_text(&c.front),
@@ -184,6 +283,10 @@ fn browser_ui(
                                     .on_hover_text(&front);
                             },
                         );
+                        if several_decks {
+                            ui.label(deck_name)
+                                .on_hover_text(format!("Search it with deck:{deck_id}"));
+                        }
                         ui.label(card.map(|c| c.tags.join(" ")).unwrap_or_default());
                         let mut state_text = row.schedule.state.phase().title().to_owned();
                         if row.suspended {
@@ -202,15 +305,25 @@ fn browser_ui(
                                 "Suspend"
                             };
                             if ui.small_button(toggle).clicked() {
-                                change =
-                                    Some((row.card_id.clone(), Change::Suspend(!row.suspended)));
+                                change = Some((
+                                    deck_id.to_owned(),
+                                    row.card_id.clone(),
+                                    Change::Suspend(!row.suspended),
+                                ));
                             }
                             if !matches!(row.schedule.state, CardState::New)
                                 && ui.small_button("Reset").clicked()
                             {
-                                change = Some((row.card_id.clone(), Change::Reset));
+                                change =
+                                    Some((deck_id.to_owned(), row.card_id.clone(), Change::Reset));
                             }
-                            if card.is_some_and(|c| c.scene.is_some())
+                            // Cards of other decks are edited and shown from their deck (the
+                            // panel's Deck menu), where the reviewer holds them.
+                            if loaded && card.is_some() && ui.small_button("Edit").clicked() {
+                                actions.push(PanelAction::EditCard(row.card_id.clone()));
+                            }
+                            if loaded
+                                && card.is_some_and(|c| c.scene.is_some())
                                 && ui.small_button("Scene").clicked()
                             {
                                 actions.push(PanelAction::ShowCard(row.card_id.clone()));
@@ -221,8 +334,8 @@ fn browser_ui(
                 });
         },
     );
-    if let Some((card_id, change)) = change {
-        apply_change(reviewer, state, &card_id, change);
+    if let Some((deck_id, card_id, change)) = change {
+        apply_change(reviewer, state, &deck_id, &card_id, change);
     }
 }
 
@@ -231,7 +344,8 @@ fn browser_ui(
 fn other_columns_width(
     ui: &Ui,
     reviewer: &Reviewer,
-    rows: &[&ProgressRow],
+    decks: &[BrowsedDeck],
+    rows: &[&BrowseRow],
     clock: crate::review::time::DayClock,
 ) -> f32 {
     let font = egui::TextStyle::Body.resolve(ui.style());
@@ -242,7 +356,13 @@ fn other_columns_width(
             .size()
             .x
     };
+    let several_decks = decks.len() > 1;
     let mut columns = [
+        if several_decks {
+            width("Deck", &font)
+        } else {
+            0.0
+        },
         width("Tags", &font),
         width("State", &font),
         width("Due", &font),
@@ -250,14 +370,20 @@ fn other_columns_width(
     ];
     let button = |text: &str| width(text, &small) + 2.0 * ui.spacing().button_padding.x;
     let mut buttons: f32 = 0.0;
-    for row in rows {
-        let card = reviewer.card(&row.card_id);
+    for browse_row in rows {
+        let card = card_of(reviewer, decks, browse_row);
+        let row = &browse_row.row;
+        let deck = decks
+            .get(browse_row.deck)
+            .filter(|_| several_decks)
+            .map_or("", |d| d.name.as_str());
         let state = format!(
             "{}{}",
             row.schedule.state.phase().title(),
             if row.suspended { " (suspended)" } else { "" }
         );
         let texts = [
+            deck.to_owned(),
             card.map(|c| c.tags.join(" ")).unwrap_or_default(),
             state,
             due_text(row, clock, reviewer.now_secs()),
@@ -271,13 +397,14 @@ fn other_columns_width(
         } else {
             "Suspend"
         }) + button("Reset")
+            + button("Edit")
             + button("Scene")
-            + 2.0 * ui.spacing().item_spacing.x;
+            + 3.0 * ui.spacing().item_spacing.x;
         buttons = buttons.max(row_buttons);
     }
     columns.iter().sum::<f32>()
         + buttons
-        + 5.0 * COLUMN_GAP
+        + if several_decks { 6.0 } else { 5.0 } * COLUMN_GAP
         + ui.spacing().scroll.bar_width
         + ui.spacing().scroll.bar_outer_margin
         + ui.spacing().scroll.bar_inner_margin
@@ -288,17 +415,20 @@ enum Change {
     Reset,
 }
 
-fn apply_change(reviewer: &mut Reviewer, state: &mut BrowserState, card_id: &str, change: Change) {
-    let deck_id = reviewer.deck().meta.id.clone();
+fn apply_change(
+    reviewer: &mut Reviewer,
+    state: &mut BrowserState,
+    deck_id: &str,
+    card_id: &str,
+    change: Change,
+) {
     let now = reviewer.now_secs();
     let Some(store) = reviewer.store_mut() else {
         return;
     };
     let result = match change {
-        Change::Suspend(suspended) => store
-            .set_suspended(&deck_id, card_id, suspended)
-            .map(|_| ()),
-        Change::Reset => store.reset_progress(&deck_id, card_id, now).map(|_| ()),
+        Change::Suspend(suspended) => store.set_suspended(deck_id, card_id, suspended).map(|_| ()),
+        Change::Reset => store.reset_progress(deck_id, card_id, now).map(|_| ()),
     };
     state.message = result.err().map(|err| format!("Not changed: {err}"));
     state.rows = None;
@@ -333,17 +463,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn queries_match_words_and_tags() {
+    fn queries_match_words_tags_and_decks() {
         let tags = vec!["docker".to_owned(), "cli".to_owned()];
-        assert!(matches("tag:docker", "What is docker ps?", "", &tags));
-        assert!(matches("tag:DOCKER ps", "What is docker ps?", "", &tags));
-        assert!(!matches("tag:cgroups", "What is docker ps?", "", &tags));
+        let deck = ("my-cards-2", "My cards");
+        assert!(matches("tag:docker", deck, "What is docker ps?", "", &tags));
+        assert!(matches(
+            "tag:DOCKER ps",
+            deck,
+            "What is docker ps?",
+            "",
+            &tags
+        ));
+        assert!(!matches(
+            "tag:cgroups",
+            deck,
+            "What is docker ps?",
+            "",
+            &tags
+        ));
         assert!(matches(
             "running",
+            deck,
             "docker ps",
             "Lists running containers",
             &tags
         ));
-        assert!(matches("", "anything", "", &[]));
+        assert!(matches("", deck, "anything", "", &[]));
+        assert!(matches("deck:my-cards-2 ps", deck, "docker ps", "", &[]));
+        assert!(
+            matches("deck:MY-CARDS", deck, "docker ps", "", &[]),
+            "by name"
+        );
+        assert!(!matches("deck:virtualization", deck, "docker ps", "", &[]));
     }
 }

@@ -93,6 +93,7 @@ fn job(theme: &Theme, inlines: &[Inline], size: f32, width: f32) -> LayoutJob {
                 },
             ),
             Inline::LineBreak => job.append("\n", 0.0, plain.clone()),
+            Inline::Image { alt, .. } => job.append(&format!("[{alt}]"), 0.0, plain.clone()),
         }
     }
     job

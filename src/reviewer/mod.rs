@@ -6,7 +6,9 @@
 //! reports a message instead of panicking, and a failure never touches the loaded deck or saved
 //! progress (answers are single SQLite transactions in [`crate::review`]).
 
+mod authoring;
 pub mod browser;
+pub mod editor;
 mod markdown_ui;
 pub mod panel;
 pub mod quiz_ui;
@@ -27,6 +29,8 @@ use crate::review::scheduler::Scheduler;
 use crate::review::store::{Store, local_utc_offset_secs};
 use crate::scene::SceneLink;
 use crate::tabs::{Landing, LinkChecker};
+
+pub use authoring::Target;
 
 /// Seconds without a change to review progress after which the answers are copied from the WAL
 /// into the database file (see [`Reviewer::checkpoint_when_idle`]).
@@ -59,6 +63,14 @@ pub struct Current {
     pub labels: [String; 4],
 }
 
+/// One step undo can take back, newest last: an answer (in the progress store) or a card change
+/// (in a deck file).
+#[derive(Clone, Debug)]
+enum UndoStep {
+    Answer,
+    Card(Box<authoring::CardUndo>),
+}
+
 /// The reviewer's whole state.
 pub struct Reviewer {
     clock: Clock,
@@ -68,6 +80,18 @@ pub struct Reviewer {
     scheduler: Scheduler,
     deck: Deck,
     deck_path: Option<PathBuf>,
+    /// Whether the loaded deck's file is in the native format (so the app may rewrite it).
+    deck_native: bool,
+    /// The data folder: the user's decks and the overrides of built-in cards.
+    data_dir: Option<PathBuf>,
+    /// The fingerprint of the loaded deck's file (or of the overrides, for the built-in deck)
+    /// when it was loaded or last written: a different one on disk means another writer.
+    source_print: u64,
+    /// The user's decks in the data folder and the files that could not be read.
+    user_decks: (Vec<deck::user::UserDeck>, Vec<String>),
+    /// The built-in deck's name, for the deck menu (read once, not per frame).
+    builtin_name: String,
+    undo_steps: Vec<UndoStep>,
     index: HashMap<String, usize>,
     /// Where each card's scene link lands, worked out once per deck on first use (the panel
     /// matches them every frame).
@@ -131,17 +155,22 @@ impl Reviewer {
                 ),
             },
         };
-        let builtin = deck::builtin().unwrap_or_default();
         let mut reviewer = Self {
             clock,
             store,
             problem,
             notices,
             scheduler,
-            index: index_of(&builtin),
+            index: HashMap::new(),
             landings: OnceCell::new(),
-            deck: builtin,
+            deck: Deck::default(),
             deck_path: None,
+            deck_native: false,
+            data_dir: data_dir.map(Path::to_owned),
+            source_print: 0,
+            user_decks: (Vec::new(), Vec::new()),
+            builtin_name: String::new(),
+            undo_steps: Vec::new(),
             counts: SessionCounts::default(),
             current: None,
             session_start_secs: now,
@@ -149,6 +178,12 @@ impl Reviewer {
             backup,
             pending_checkpoint: None,
         };
+        let builtin = reviewer.builtin_with_overrides();
+        reviewer.builtin_name.clone_from(&builtin.meta.name);
+        reviewer.index = index_of(&builtin);
+        reviewer.landings = OnceCell::new();
+        reviewer.deck = builtin;
+        reviewer.reload_user_decks();
         if let Some(path) = deck_path
             && let Err(message) = reviewer.open_deck(path)
         {
@@ -311,6 +346,7 @@ impl Reviewer {
             duration_ms,
         ) {
             Ok(_) => {
+                self.undo_steps.push(UndoStep::Answer);
                 self.answered_this_session += 1;
                 self.current = None;
                 self.refresh();
@@ -325,8 +361,15 @@ impl Reviewer {
         }
     }
 
-    /// Takes back the last answer of this session and shows that card again.
+    /// Takes back the last step of this session: a card change (added, edited or deleted) or
+    /// an answer, whose card is shown again.
     pub fn undo(&mut self) {
+        if let Some(UndoStep::Card(change)) = self.undo_steps.last().cloned() {
+            self.undo_steps.pop();
+            self.undo_card_change(change);
+            return;
+        }
+        self.undo_steps.pop();
         let Some(store) = &mut self.store else {
             return;
         };
@@ -361,7 +404,11 @@ impl Reviewer {
     /// Loads a deck file. A deck that fails to parse or check leaves the current deck and all
     /// progress untouched and returns the message naming the file, line and problem.
     pub fn open_deck(&mut self, path: &Path) -> Result<(), String> {
-        let imported = deck::load_file(path, None).map_err(|err| err.to_string())?;
+        let text = deck::io::read_deck_file(path).map_err(|err| err.to_string())?;
+        let source_name = path.display().to_string();
+        let format = deck::Format::detect(&source_name, &text);
+        let imported =
+            deck::import_text(&text, &source_name, format).map_err(|err| err.to_string())?;
         let report = deck::check_with_tabs(&imported.deck);
         if !report.is_ok() {
             let first = report
@@ -376,6 +423,8 @@ impl Reviewer {
         self.landings = OnceCell::new();
         self.deck = imported.deck;
         self.deck_path = Some(path.to_owned());
+        self.deck_native = format == deck::Format::Native;
+        self.source_print = deck::model::fnv1a_64(text.as_bytes());
         self.current = None;
         self.sync_and_refresh();
         Ok(())
@@ -383,14 +432,14 @@ impl Reviewer {
 
     /// Goes back to the built-in deck.
     pub fn open_builtin(&mut self) {
-        if let Ok(deck) = deck::builtin() {
-            self.index = index_of(&deck);
-            self.landings = OnceCell::new();
-            self.deck = deck;
-            self.deck_path = None;
-            self.current = None;
-            self.sync_and_refresh();
-        }
+        let deck = self.builtin_with_overrides();
+        self.index = index_of(&deck);
+        self.landings = OnceCell::new();
+        self.deck = deck;
+        self.deck_path = None;
+        self.deck_native = false;
+        self.current = None;
+        self.sync_and_refresh();
     }
 
     /// Cards about the scene shown, which is at `here`: those whose link lands on the same

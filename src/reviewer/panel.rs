@@ -27,6 +27,10 @@ pub enum PanelAction {
     Statistics,
     /// Open the review settings.
     Settings,
+    /// Open the Add card window.
+    AddCard,
+    /// Open the Edit card window on this card of the loaded deck.
+    EditCard(String),
 }
 
 /// UI state of the panel that is not review state.
@@ -42,6 +46,78 @@ pub struct PanelState {
     pub expanded: Option<String>,
     /// Quiz questions: the due quiz card's instance, practice, the last outcome.
     pub quiz: QuizState,
+    /// Whether the new-deck field is shown.
+    pub show_new_deck: bool,
+    /// The typed name of a new deck.
+    pub new_deck_name: String,
+}
+
+/// The deck the panel reviews: the built-in deck or one of the user's (their files in the data
+/// folder, and the deck opened from elsewhere).
+fn deck_choice_ui(ui: &mut Ui, reviewer: &mut Reviewer, state: &mut PanelState) {
+    let builtin_name = reviewer.builtin_name().to_owned();
+    let loaded = reviewer.deck_path().map(ToOwned::to_owned);
+    let mut choice = loaded.clone();
+    let label = ui.label("Deck");
+    egui::ComboBox::from_id_salt("panel-deck")
+        .selected_text(&reviewer.deck().meta.name)
+        .truncate()
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut choice, None, format!("{builtin_name} (built in)"));
+            let (decks, problems) = reviewer.user_decks();
+            for deck in decks {
+                ui.selectable_value(
+                    &mut choice,
+                    Some(deck.path.clone()),
+                    format!("{} ({} cards)", deck.name, deck.cards),
+                );
+            }
+            if let Some(path) = &loaded
+                && !decks.iter().any(|d| &d.path == path)
+            {
+                let name = reviewer.deck().meta.name.clone();
+                ui.selectable_value(&mut choice, Some(path.clone()), name);
+            }
+            for problem in problems {
+                ui.label(format!("⚠ {problem}"));
+            }
+        })
+        .response
+        .labelled_by(label.id)
+        .on_hover_text("Which deck the panel reviews");
+    if choice != loaded {
+        match choice {
+            None => {
+                reviewer.open_builtin();
+                state.open_message = None;
+            }
+            Some(path) => open_path(reviewer, state, path),
+        }
+    }
+}
+
+fn new_deck_ui(ui: &mut Ui, reviewer: &mut Reviewer, state: &mut PanelState) {
+    ui.horizontal(|ui| {
+        let label = ui.label("New deck");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.new_deck_name)
+                    .hint_text("name")
+                    .desired_width(ui.available_width() - 70.0),
+            )
+            .labelled_by(label.id);
+        let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui.button("Create").clicked() || enter) && !state.new_deck_name.trim().is_empty() {
+            match reviewer.create_deck(&state.new_deck_name) {
+                Ok(path) => {
+                    state.new_deck_name.clear();
+                    state.show_new_deck = false;
+                    open_path(reviewer, state, path);
+                }
+                Err(message) => state.open_message = Some(message),
+            }
+        }
+    });
 }
 
 /// Draws the panel. `has_keyboard` tells whether the reviewer's keys are active, shown by an
@@ -60,7 +136,7 @@ pub fn panel_ui(
         ui.heading("Flashcards");
         if has_keyboard {
             ui.label(RichText::new("⌨ keys active").color(theme.text_muted))
-                .on_hover_text("Space/Enter reveal, 1-4 grade, u undo, s show me. F6 gives the keys to the scene.");
+                .on_hover_text("Space/Enter reveal, 1-4 grade, u undo, s show me, e edit, a add. F6 gives the keys to the scene.");
         }
     });
     deck_line_ui(ui, theme, reviewer, state);
@@ -103,6 +179,13 @@ pub fn panel_ui(
         {
             actions.push(PanelAction::Browse);
         }
+        if ui
+            .add(egui::Button::new("Add card…").shortcut_text("A"))
+            .on_hover_text("Write a card linked to the scene on screen")
+            .clicked()
+        {
+            actions.push(PanelAction::AddCard);
+        }
         if ui.button("Statistics…").clicked() {
             actions.push(PanelAction::Statistics);
         }
@@ -121,7 +204,7 @@ pub fn panel_ui(
 
 fn deck_line_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, state: &mut PanelState) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(&reviewer.deck().meta.name).color(theme.text_muted));
+        deck_choice_ui(ui, reviewer, state);
         if ui.small_button("Open deck…").clicked() {
             state.open_message = None;
             let picked = rfd::FileDialog::new()
@@ -147,10 +230,17 @@ fn deck_line_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, state: &mut
         {
             state.show_path_field = !state.show_path_field;
         }
-        if reviewer.deck_path().is_some() && ui.small_button("Built-in deck").clicked() {
-            reviewer.open_builtin();
+        if ui
+            .small_button("New deck…")
+            .on_hover_text("Create an empty deck of your own")
+            .clicked()
+        {
+            state.show_new_deck = !state.show_new_deck;
         }
     });
+    if state.show_new_deck {
+        new_deck_ui(ui, reviewer, state);
+    }
     if state.show_path_field {
         ui.horizontal(|ui| {
             let label = ui.label("Deck path");
@@ -204,6 +294,14 @@ fn card_ui(
             "No cards are due right now."
         };
         ui.label(RichText::new(text).size(size));
+        if reviewer.undo_is_card_change()
+            && ui
+                .add(egui::Button::new("Undo").shortcut_text("Ctrl+Z"))
+                .on_hover_text("Undo the last card change")
+                .clicked()
+        {
+            reviewer.undo();
+        }
         return;
     };
     if reviewer.current_quiz().is_some() {
@@ -267,7 +365,20 @@ fn card_ui(
             actions.push(PanelAction::ShowCard(current.card_id.clone()));
         }
         if ui
+            .add(egui::Button::new("Edit").shortcut_text("e"))
+            .on_hover_text("Edit this card")
+            .clicked()
+        {
+            actions.push(PanelAction::EditCard(current.card_id.clone()));
+        }
+        let undo_hover = if reviewer.undo_is_card_change() {
+            "Undo the last card change"
+        } else {
+            "Undo the last answer"
+        };
+        if ui
             .add(egui::Button::new("Undo").shortcut_text("u"))
+            .on_hover_text(undo_hover)
             .clicked()
         {
             reviewer.undo();
@@ -327,6 +438,9 @@ fn linked_cards_ui(
                                 && ui.small_button("Show this card's scene").clicked()
                             {
                                 actions.push(PanelAction::ShowCard(card.id.clone()));
+                            }
+                            if ui.small_button("Edit").clicked() {
+                                actions.push(PanelAction::EditCard(card.id.clone()));
                             }
                         });
                 }

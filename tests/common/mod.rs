@@ -18,6 +18,27 @@ pub fn app_harness(settings: Settings, launch: Launch) -> Harness<'static, Virts
     harness
 }
 
+/// The app with its progress in `data_dir`, the clock fixed at `now` (Unix seconds), showing
+/// `link` when one is given, sized like a large desktop window.
+pub fn reviewer_harness(
+    data_dir: &std::path::Path,
+    now: i64,
+    link: Option<&str>,
+) -> Harness<'static, VirtscopeApp> {
+    let launch = Launch {
+        data_dir: Some(data_dir.to_owned()),
+        clock: Some(std::sync::Arc::new(move || now)),
+        open: link.map(|link| SceneLink::parse(link).expect("a well-formed link")),
+        ..Launch::default()
+    };
+    let app = VirtscopeApp::new(Settings::default(), launch);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1700.0, 1000.0))
+        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
+    harness.run();
+    harness
+}
+
 /// A launch that opens `link` (which must be well formed).
 pub fn opening(link: &str) -> Launch {
     Launch {
