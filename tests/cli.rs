@@ -236,6 +236,7 @@ fn quiz_json_and_errors() {
     assert!(answer < choices.len());
     assert!(json["why"].as_str().unwrap().starts_with("migration?"));
     assert_one_line_error(&virtscope(&["quiz", "nope", "--seed", "1"]), "\"nope\"");
+}
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/anki");
 

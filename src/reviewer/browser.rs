@@ -224,7 +224,7 @@ fn browser_ui(
         .iter()
         .flatten()
         .filter(|row| {
-            let quiz = crate::quiz::family_of_card(&row.card_id).map_or("", |f| f.title);
+            let quiz = crate::quiz::family_of_card(&row.row.card_id).map_or("", |f| f.title);
             let (front, back, tags) = card_of(reviewer, decks, row)
                 .map_or((quiz, "", &[][..]), |c| {
                     (c.front.as_str(), c.back.as_str(), &c.tags[..])
