@@ -345,14 +345,28 @@ pub fn is_measuring(ctx: &egui::Context) -> bool {
 pub fn fitted_theme(
     painter: &Painter,
     theme: &Theme,
-    mut fits: impl FnMut(&Theme, &Painter) -> bool,
+    fits: impl FnMut(&Theme, &Painter) -> bool,
 ) -> Theme {
+    fitting_theme(painter, theme, fits).unwrap_or_else(|| smallest_theme(theme))
+}
+
+/// `theme` at the smallest scale [`fitted_theme`] tries.
+pub fn smallest_theme(theme: &Theme) -> Theme {
+    theme.scaled(FIT_SCALES[FIT_SCALES.len() - 1])
+}
+
+/// [`fitted_theme`] that says when no scale fits (`None`), for a layout that has another way
+/// to make room (a wider column) before it settles for the smallest type.
+pub fn fitting_theme(
+    painter: &Painter,
+    theme: &Theme,
+    mut fits: impl FnMut(&Theme, &Painter) -> bool,
+) -> Option<Theme> {
     measuring(painter, |invisible| {
         FIT_SCALES
             .iter()
             .map(|scale| theme.scaled(*scale))
             .find(|candidate| fits(candidate, invisible))
-            .unwrap_or_else(|| theme.scaled(FIT_SCALES[FIT_SCALES.len() - 1]))
     })
 }
 

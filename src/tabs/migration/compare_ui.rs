@@ -11,7 +11,7 @@ use super::text::{
     compare_verdict, degraded_text, dirty_rate_note, downtime_text, rules_line, source_line,
     total_text,
 };
-use super::view::{header_ui, in_rect, title};
+use super::view::{header_ui, in_rect, in_room, plot_in, title};
 use crate::theme::{Role, Theme};
 
 /// One compared quantity: its name, how to read it from a summary, and how to print it.
@@ -71,12 +71,8 @@ pub fn compare_canvas_ui(
         scene,
     );
 
-    let table = in_rect(ui, content, |ui| {
-        table_ui(ui, theme, &comparison);
-        ui.min_rect()
-    });
-
-    // Footnotes at the bottom, then the lanes (left) and the bars (right) between.
+    // The table and the bars take the largest type at which the table fits the width and the
+    // bars stay above the footnotes; at the legible minimum the table's long cells wrap.
     let notes = format!(
         "{}. Post-copy: {HINES_GOPALAN_2009}. {}. {}",
         source_line(scene.preset, None),
@@ -85,6 +81,29 @@ pub fn compare_canvas_ui(
     );
     let notes_height = crate::draw::text_height(&painter, &notes, theme.small(), content.width());
     let notes_top = content.max.y - notes_height;
+    let lanes_width = content.width() * 0.56;
+    let bars_at = |table_bottom: f32| {
+        Rect::from_min_max(
+            Pos2::new(content.min.x + lanes_width + 24.0, table_bottom + 10.0),
+            Pos2::new(content.max.x, notes_top - 8.0),
+        )
+    };
+    let fitted = crate::draw::fitted_theme(&painter, theme, |candidate, invisible| {
+        let table = table_cells(invisible, candidate, &comparison, None);
+        let size = table_size(candidate, &table);
+        let bars = bars_at(content.min.y + size.y);
+        size.x <= content.width() && bars_ui(invisible, candidate, bars, &comparison) <= bars.max.y
+    });
+    let wrap = (table_size(&fitted, &table_cells(&painter, &fitted, &comparison, None)).x
+        > content.width())
+    .then(|| wrap_width(&painter, &fitted, &comparison, content.width()));
+    let cells = table_cells(&painter, &fitted, &comparison, wrap);
+    let table = in_rect(ui, content, |ui| {
+        table_ui(ui, &fitted, &cells);
+        ui.min_rect()
+    });
+
+    // Footnotes at the bottom, then the lanes (left) and the bars (right) between.
     crate::draw::text_wrapped(
         &painter,
         Pos2::new(content.min.x, notes_top),
@@ -97,17 +116,17 @@ pub fn compare_canvas_ui(
         Pos2::new(content.min.x, table.max.y + 10.0),
         Pos2::new(content.max.x, notes_top - 8.0),
     );
-    let lanes_width = middle.width() * 0.56;
     let legend_looks = looks_in(&sim.chart);
     let legend_reserve = theme.small_size * 1.5 * 2.0;
-    let plot_rect = Rect::from_min_size(
+    let plot_room = Rect::from_min_size(
         middle.min,
         Vec2::new(
             lanes_width,
             (middle.height() - legend_reserve).max(theme.small_size * 8.0),
         ),
     );
-    let seek = in_rect(ui, plot_rect, |ui| {
+    let plot_rect = plot_in(ui, &sim.chart, plot_room);
+    let seek = in_room(ui, plot_rect, plot_room, |ui| {
         lanes_ui(
             ui,
             theme,
@@ -120,62 +139,147 @@ pub fn compare_canvas_ui(
     lanes_ui::legend_ui(
         &painter,
         theme,
-        Pos2::new(plot_rect.min.x, plot_rect.max.y + 4.0),
+        Pos2::new(plot_room.min.x, plot_room.max.y + 4.0),
         lanes_width,
         &legend_looks,
     );
-    let bars_rect = Rect::from_min_max(Pos2::new(plot_rect.max.x + 24.0, middle.min.y), middle.max);
-    // The bars take the largest type at which they stay above the footnotes.
-    let bars_theme = crate::draw::fitted_theme(&painter, theme, |theme, painter| {
-        bars_ui(painter, theme, bars_rect, &comparison) <= bars_rect.max.y
-    });
-    bars_ui(&painter, &bars_theme, bars_rect, &comparison);
+    bars_ui(&painter, &fitted, bars_at(table.max.y), &comparison);
     seek
 }
 
+/// One cell of the comparison table: its text (with line breaks where it wraps) and font.
+struct Cell {
+    text: String,
+    font: egui::FontId,
+    strong: bool,
+    /// Its laid-out size.
+    size: Vec2,
+}
+
+/// The table's cells, row by row (headings first), at `theme`; cells wider than `wrap` points
+/// break onto more lines.
+fn table_cells(
+    painter: &egui::Painter,
+    theme: &Theme,
+    c: &Comparison,
+    wrap: Option<f32>,
+) -> Vec<Vec<Cell>> {
+    let cell = |text: String, font: egui::FontId, strong: bool| {
+        let galley = painter.layout(
+            text,
+            font.clone(),
+            theme.text,
+            wrap.unwrap_or(f32::INFINITY),
+        );
+        let text = galley
+            .rows
+            .iter()
+            .map(|row| row.text().trim_end().to_owned())
+            .collect::<Vec<_>>()
+            .join("\n");
+        Cell {
+            text,
+            font,
+            strong,
+            size: galley.size(),
+        }
+    };
+    let mut rows = vec![
+        [
+            "Method",
+            "Outcome",
+            "Downtime",
+            "Total time",
+            "Data sent",
+            "Degraded",
+            "Demand faults",
+            "Pre-copy rounds and stop",
+        ]
+        .map(|heading| cell(heading.to_owned(), theme.small(), true))
+        .into(),
+    ];
+    for s in c.rows() {
+        let stop = match s.stop {
+            Some(stop) => format!("{}, {}", rounds(s.rounds), stop.title().to_lowercase()),
+            None if s.rounds > 0 => rounds(s.rounds),
+            None => "-".to_owned(),
+        };
+        let mut row = vec![cell(short_title(s.mode).to_owned(), theme.body(), true)];
+        row.extend(
+            [
+                s.outcome.title().to_owned(),
+                downtime_text(s),
+                total_text(s),
+                format_bytes(s.total_bytes),
+                degraded_text(s),
+                format!("{:.0}", s.faults),
+                stop,
+            ]
+            .map(|text| cell(text, theme.body(), false)),
+        );
+        rows.push(row);
+    }
+    rows
+}
+
+/// The grid spacing of the table at `theme`.
+fn table_spacing(theme: &Theme) -> Vec2 {
+    Vec2::new(theme.body_size * 1.4, theme.small_size * 0.3)
+}
+
+/// The size the table takes: each column as wide as its widest cell, each row as tall as its
+/// tallest (the grid's rows are as tall as their text, see [`table_ui`]), with the grid's
+/// spacing between.
+fn table_size(theme: &Theme, rows: &[Vec<Cell>]) -> Vec2 {
+    let spacing = table_spacing(theme);
+    let columns = rows.first().map_or(0, Vec::len);
+    let width: f32 = (0..columns)
+        .map(|column| {
+            rows.iter()
+                .filter_map(|row| row.get(column))
+                .map(|cell| cell.size.x)
+                .fold(0.0, f32::max)
+        })
+        .sum::<f32>()
+        + spacing.x * columns.saturating_sub(1) as f32;
+    let height: f32 = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| cell.size.y).fold(0.0, f32::max))
+        .sum::<f32>()
+        + spacing.y * rows.len().saturating_sub(1) as f32;
+    Vec2::new(width, height)
+}
+
+/// The widest a cell may be for the table to fit `width` at `theme` (its long cells wrap at
+/// spaces); the narrowest tried is a quarter of the width.
+fn wrap_width(painter: &egui::Painter, theme: &Theme, c: &Comparison, width: f32) -> f32 {
+    let mut cap = width / 2.0;
+    while cap > width / 4.0 {
+        let cells = table_cells(painter, theme, c, Some(cap));
+        if table_size(theme, &cells).x <= width {
+            return cap;
+        }
+        cap *= 0.92;
+    }
+    cap
+}
+
 /// The comparison table: one row per method, real labels (readable by screen readers).
-fn table_ui(ui: &mut Ui, theme: &Theme, c: &Comparison) {
+fn table_ui(ui: &mut Ui, theme: &Theme, rows: &[Vec<Cell>]) {
+    // Rows as tall as their text: the table holds labels, not controls sized for a pointer.
+    ui.spacing_mut().interact_size.y = 0.0;
     egui::Grid::new("migration-compare-table")
         .striped(true)
-        .spacing(Vec2::new(theme.body_size * 1.4, theme.small_size * 0.3))
+        .spacing(table_spacing(theme))
         .show(ui, |ui| {
-            for heading in [
-                "Method",
-                "Outcome",
-                "Downtime",
-                "Total time",
-                "Data sent",
-                "Degraded",
-                "Demand faults",
-                "Pre-copy rounds and stop",
-            ] {
-                ui.label(RichText::new(heading).font(theme.small()).strong());
-            }
-            ui.end_row();
-            for s in c.rows() {
-                let cell =
-                    |ui: &mut Ui, text: String| ui.label(RichText::new(text).font(theme.body()));
-                ui.label(
-                    RichText::new(short_title(s.mode))
-                        .font(theme.body())
-                        .strong(),
-                );
-                cell(ui, s.outcome.title().to_owned());
-                cell(ui, downtime_text(s));
-                cell(ui, total_text(s));
-                cell(ui, format_bytes(s.total_bytes));
-                cell(ui, degraded_text(s));
-                cell(ui, format!("{:.0}", s.faults));
-                cell(
-                    ui,
-                    match s.stop {
-                        Some(stop) => {
-                            format!("{}, {}", rounds(s.rounds), stop.title().to_lowercase())
-                        }
-                        None if s.rounds > 0 => rounds(s.rounds),
-                        None => "-".to_owned(),
-                    },
-                );
+            for row in rows {
+                for cell in row {
+                    let mut text = RichText::new(&cell.text).font(cell.font.clone());
+                    if cell.strong {
+                        text = text.strong();
+                    }
+                    ui.add(egui::Label::new(text).extend());
+                }
                 ui.end_row();
             }
         });
@@ -207,6 +311,22 @@ fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) -
         .size()
         .x
         + 8.0;
+    // Room after the bars for the widest value label (marked "least" or "(no end)").
+    let value_width = METRICS
+        .iter()
+        .flat_map(|metric| {
+            c.rows()
+                .into_iter()
+                .map(move |s| value_text(metric, s, (metric.value)(s), true))
+        })
+        .map(|text| {
+            painter
+                .layout_no_wrap(text, theme.small(), theme.text)
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max)
+        + 10.0;
     let mut shapes = Vec::new();
     painter.text(
         rect.min,
@@ -237,7 +357,6 @@ fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) -
             .filter(|(s, _)| s.outcome == Outcome::Completed)
             .map(|(_, v)| *v)
             .fold(f64::INFINITY, f64::min);
-        let value_width = theme.small_size * 7.5;
         let bar_space = (column_width - name_width - value_width).max(10.0);
         for (j, (s, value)) in rows.iter().zip(&values).enumerate() {
             let row_y = y + line * (j as f32 + 1.0);
@@ -267,14 +386,7 @@ fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) -
                 theme.thin(),
                 egui::StrokeKind::Inside,
             )));
-            let mut text = (metric.text)(*value);
-            if s.outcome == Outcome::Lost {
-                text.push_str(" (VM lost)");
-            } else if s.outcome == Outcome::NotConverged {
-                text.push_str(" (no end)");
-            } else if is_least {
-                text.push_str(" least");
-            }
+            let text = value_text(metric, s, *value, is_least);
             painter.text(
                 Pos2::new(bar.max.x + 6.0, row_y + line / 2.0),
                 Align2::LEFT_CENTER,
@@ -286,4 +398,17 @@ fn bars_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, c: &Comparison) -
     }
     painter.extend(shapes);
     top + per_column as f32 * group - (group - line * 4.0)
+}
+
+/// A bar's value label: the value, and "(VM lost)", "(no end)" or "least" after it.
+fn value_text(metric: &Metric, s: &Summary, value: f64, is_least: bool) -> String {
+    let mut text = (metric.text)(value);
+    if s.outcome == Outcome::Lost {
+        text.push_str(" (VM lost)");
+    } else if s.outcome == Outcome::NotConverged {
+        text.push_str(" (no end)");
+    } else if is_least {
+        text.push_str(" least");
+    }
+    text
 }

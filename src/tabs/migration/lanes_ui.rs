@@ -246,6 +246,21 @@ fn now_line(
     put_text(shapes, galley, center, true, theme.text, theme);
 }
 
+/// How far a plot of `chart` must stay inside its room on each side so that the time axis's
+/// labels, centred on their ticks, end inside it too (the last tick can sit at the plot's
+/// right edge: "130 s"); `margin` is what the caller's clip already allows beyond the room.
+pub fn axis_inset(ui: &Ui, chart: &LaneChart, margin: f32) -> f32 {
+    // The plot labels its axis in the Body style; one decimal covers the widest tick label.
+    let widest = format!("{:.1} s", chart.end_secs.max(0.0));
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let width = ui
+        .painter()
+        .layout_no_wrap(widest, font, egui::Color32::PLACEHOLDER)
+        .size()
+        .x;
+    (width / 2.0 + 2.0 - margin).max(0.0)
+}
+
 /// Draws `chart` in a plot of `size` with the "now" line at `now_secs`; returns the time the
 /// student clicked or dragged to, if any.
 pub fn lanes_ui(

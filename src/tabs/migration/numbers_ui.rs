@@ -12,16 +12,20 @@ use super::text::{
 };
 use crate::theme::Theme;
 
-/// Fills `ui` (already sized and clipped by the caller) with the numbers of `tl` at `state`.
+/// Fills `ui` (already sized and clipped by the caller) with the numbers of `tl` at `state`;
+/// `with_notes` adds the source and the note after them, each where it fits whole.
 pub fn numbers_ui(
     ui: &mut Ui,
     theme: &Theme,
     tl: &MigrationTimeline,
     state: &VmState,
     preset: Preset,
+    with_notes: bool,
 ) {
     let s = &tl.summary;
     ui.spacing_mut().item_spacing.y = theme.small_size * 0.3;
+    // Rows as tall as their text: these are labels, not controls sized for a pointer.
+    ui.spacing_mut().interact_size.y = 0.0;
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = theme.body_size * 1.1;
         let big = |text: String| {
@@ -55,6 +59,9 @@ pub fn numbers_ui(
         ui.label(plain(rules_line(&tl.params)));
     }
     ui.label(plain(s.verdict.clone()));
+    if !with_notes {
+        return;
+    }
     let small = |text: String| {
         RichText::new(text)
             .font(theme.small())

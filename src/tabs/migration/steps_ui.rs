@@ -9,11 +9,18 @@ use super::model::steps::{StepState, method_steps, step_states};
 use crate::draw;
 use crate::theme::Theme;
 
-/// Draws the steps of `timeline`'s method at `now_secs` into `rect`.
-pub fn steps_ui(ui: &Ui, theme: &Theme, rect: Rect, timeline: &MigrationTimeline, now_secs: f64) {
-    let painter = ui.painter_at(rect);
+/// Draws the steps of `timeline`'s method at `now_secs` into `rect` with `painter` (clipped to
+/// `rect` by the caller); returns where the last step ends, inside the panel.
+pub fn steps_ui(
+    ui: &Ui,
+    painter: &egui::Painter,
+    theme: &Theme,
+    rect: Rect,
+    timeline: &MigrationTimeline,
+    now_secs: f64,
+) -> f32 {
     let inner = draw::panel(
-        &painter,
+        painter,
         theme,
         rect,
         &format!("{} in steps", short_title(timeline.mode)),
@@ -32,7 +39,7 @@ pub fn steps_ui(ui: &Ui, theme: &Theme, rect: Rect, timeline: &MigrationTimeline
             _ => theme.text,
         };
         let used = draw::text_wrapped(
-            &painter,
+            painter,
             Pos2::new(inner.min.x, y),
             text,
             if *state == StepState::Now {
@@ -53,6 +60,7 @@ pub fn steps_ui(ui: &Ui, theme: &Theme, rect: Rect, timeline: &MigrationTimeline
         }
         y = used.max.y + theme.small_size * 0.5;
     }
+    let end = y - theme.small_size * 0.5 + 3.0;
     let summary = items
         .iter()
         .map(|(text, _)| text.as_str())
@@ -61,4 +69,5 @@ pub fn steps_ui(ui: &Ui, theme: &Theme, rect: Rect, timeline: &MigrationTimeline
     draw::label_region(ui, rect, ("migration-steps", timeline.mode.slug()), || {
         summary.clone()
     });
+    end
 }

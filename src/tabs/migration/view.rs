@@ -35,9 +35,25 @@ pub fn title(scene: &Scene, view_title: &str) -> String {
 /// Runs `add` in a child Ui confined to `rect` and clipped to it plus the canvas margin (so
 /// axis labels at the edges are not cut).
 pub fn in_rect<R>(ui: &mut Ui, rect: Rect, add: impl FnOnce(&mut Ui) -> R) -> R {
+    in_room(ui, rect, rect, add)
+}
+
+/// [`in_rect`] for content placed inside a larger `room` (a plot kept clear of the edges for
+/// its axis labels): clipped to the room plus the canvas margin.
+pub fn in_room<R>(ui: &mut Ui, rect: Rect, room: Rect, add: impl FnOnce(&mut Ui) -> R) -> R {
     let mut child = ui.new_child(UiBuilder::new().max_rect(rect));
-    child.set_clip_rect(rect.expand(MARGIN).intersect(ui.clip_rect()));
+    child.set_clip_rect(room.expand(MARGIN).intersect(ui.clip_rect()));
     add(&mut child)
+}
+
+/// `room` narrowed on both sides so that a timeline plot of `chart` in it keeps its axis
+/// labels inside the room plus the canvas margin.
+pub fn plot_in(ui: &Ui, chart: &super::chart::LaneChart, room: Rect) -> Rect {
+    let inset = super::lanes_ui::axis_inset(ui, chart, MARGIN);
+    Rect::from_min_max(
+        room.min + Vec2::new(inset, 0.0),
+        room.max - Vec2::new(inset, 0.0),
+    )
 }
 
 /// The title, caption and parameter line; returns the rectangle left for the content.
@@ -97,13 +113,52 @@ pub fn method_canvas_ui(
         scene,
     );
 
-    // The timeline and its legend across the top.
-    let plot_height = (content.height() * 0.44)
+    // The timeline and its legend across the top, the page grid, the steps and the numbers
+    // below. The lower row gets the height its texts need, from the plot down to the plot's
+    // minimum, then by type shrunk towards the legible minimum (a 1280x720 projector).
+    let preferred_plot = (content.height() * 0.44)
         .max(plot_min_height(theme, 3))
         .min(420.0_f32.max(content.height() * 0.44))
         .min(content.height() * 0.62);
-    let plot_rect = Rect::from_min_size(content.min, Vec2::new(content.width(), plot_height));
-    let seek = in_rect(ui, plot_rect, |ui| {
+    let min_plot = plot_min_height(theme, 3).min(preferred_plot);
+    let looks = looks_in(&sim.chart);
+    let legend_height = draw::measuring(&painter, |invisible| {
+        lanes_ui::legend_ui(invisible, theme, content.min, content.width(), &looks)
+    });
+    let grid_width = (content.width() * 0.32).max(theme.body_size * 12.0);
+    let steps_width = (content.width() * 0.22).max(theme.body_size * 11.0);
+    let steps_left = content.min.x + grid_width + 2.0 * MARGIN;
+    let numbers_left = steps_left + steps_width + 2.0 * MARGIN;
+    let columns = |top: f32| {
+        let steps = Rect::from_min_max(
+            Pos2::new(steps_left, top),
+            Pos2::new(steps_left + steps_width, content.max.y),
+        );
+        let numbers = Rect::from_min_max(Pos2::new(numbers_left, top), content.max);
+        (steps, numbers)
+    };
+    let lower_top = |plot: f32| content.min.y + plot + legend_height + 10.0;
+    // The height the steps and the numbers need at `theme` (the numbers without the source
+    // and the note, which show whole when there is room and are left out when not).
+    let mut needed = |lower_theme: &Theme, painter: &egui::Painter, with_notes: bool| {
+        let (steps, numbers) = columns(content.min.y);
+        let steps_end = super::steps_ui::steps_ui(ui, painter, lower_theme, steps, tl, now_secs);
+        let numbers_end = numbers_end(ui, lower_theme, numbers, tl, &state, scene, with_notes);
+        steps_end.max(numbers_end) - content.min.y
+    };
+    let full = draw::measuring(&painter, |invisible| needed(theme, invisible, true));
+    let plot_height = draw::clamp_into(
+        content.max.y - full - legend_height - 10.0 - content.min.y,
+        min_plot,
+        preferred_plot,
+    );
+    let room = content.max.y - lower_top(min_plot);
+    let lower_theme = draw::fitted_theme(&painter, theme, |candidate, invisible| {
+        needed(candidate, invisible, false) <= room
+    });
+    let plot_room = Rect::from_min_size(content.min, Vec2::new(content.width(), plot_height));
+    let plot_rect = plot_in(ui, &sim.chart, plot_room);
+    let seek = in_room(ui, plot_rect, plot_room, |ui| {
         lanes_ui(
             ui,
             theme,
@@ -113,38 +168,57 @@ pub fn method_canvas_ui(
             plot_rect.size(),
         )
     });
-    let legend_height = lanes_ui::legend_ui(
+    lanes_ui::legend_ui(
         &painter,
         theme,
-        Pos2::new(content.min.x, plot_rect.max.y + 4.0),
+        Pos2::new(content.min.x, plot_room.max.y + 4.0),
         content.width(),
-        &looks_in(&sim.chart),
+        &looks,
     );
 
-    // The page grid (left) and the numbers (right) below.
     let lower = Rect::from_min_max(
-        Pos2::new(content.min.x, plot_rect.max.y + legend_height + 10.0),
+        Pos2::new(content.min.x, lower_top(plot_height)),
         content.max,
     );
-    let grid_width = (lower.width() * 0.32).max(theme.body_size * 12.0);
     let grid_rect = Rect::from_min_max(lower.min, Pos2::new(lower.min.x + grid_width, lower.max.y));
-    let steps_width = (lower.width() * 0.22).max(theme.body_size * 11.0);
-    let steps_rect = Rect::from_min_max(
-        Pos2::new(grid_rect.max.x + 2.0 * MARGIN, lower.min.y),
-        Pos2::new(grid_rect.max.x + 2.0 * MARGIN + steps_width, lower.max.y),
+    let (steps_rect, numbers_rect) = columns(lower.min.y);
+    super::steps_ui::steps_ui(
+        ui,
+        &ui.painter_at(steps_rect),
+        &lower_theme,
+        steps_rect,
+        tl,
+        now_secs,
     );
-    super::steps_ui::steps_ui(ui, theme, steps_rect, tl, now_secs);
     grid_area_ui(
         ui, &painter, theme, grid_rect, tl, &state, grid, generation, now_secs,
     );
-    let numbers_rect = Rect::from_min_max(
-        Pos2::new(steps_rect.max.x + 2.0 * MARGIN, lower.min.y),
-        lower.max,
-    );
     in_rect(ui, numbers_rect, |ui| {
-        numbers_ui(ui, theme, tl, &state, scene.preset);
+        numbers_ui(ui, &lower_theme, tl, &state, scene.preset, true);
     });
     seek
+}
+
+/// Where the numbers of `tl` end when laid out in `rect` (measured in an invisible child, as
+/// they are real labels); `with_notes` counts the source line and the note too.
+fn numbers_end(
+    ui: &mut Ui,
+    theme: &Theme,
+    rect: Rect,
+    tl: &MigrationTimeline,
+    state: &super::model::VmState,
+    scene: &Scene,
+    with_notes: bool,
+) -> f32 {
+    let unbounded = Rect::from_min_size(rect.min, Vec2::new(rect.width(), 100_000.0));
+    let mut child = ui.new_child(
+        UiBuilder::new()
+            .max_rect(unbounded)
+            .invisible()
+            .id_salt("migration-numbers-measure"),
+    );
+    numbers_ui(&mut child, theme, tl, state, scene.preset, with_notes);
+    child.min_rect().max.y
 }
 
 /// The page grid with its heading and legend in `rect`.

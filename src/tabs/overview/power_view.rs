@@ -61,33 +61,60 @@ pub fn controls_ui(ui: &mut Ui, scene: &mut PowerScene) {
     let mut util = fleet.utilisation * 100.0;
     let mut loss = facility.distribution_loss * 100.0;
     let mut changed = false;
-    let mut slider = |ui: &mut Ui, name: &str, slider: egui::Slider<'_>| {
-        let label = ui.label(name);
-        changed |= ui.add(slider).labelled_by(label.id).changed();
+    // Each name, slider and value is one group as wide as its widest value needs, so the
+    // wrapping row breaks between groups and never pushes a value past the edge.
+    let mut slider = |ui: &mut Ui, name: &str, widest: &str, slider: egui::Slider<'_>| {
+        let text_width = |text: &str| {
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            ui.painter()
+                .layout_no_wrap(text.to_owned(), font, egui::Color32::PLACEHOLDER)
+                .size()
+                .x
+        };
+        let spacing = ui.spacing();
+        let value_width =
+            (text_width(widest) + 2.0 * spacing.button_padding.x).max(spacing.interact_size.x);
+        let width =
+            text_width(name) + spacing.slider_width + value_width + 3.0 * spacing.item_spacing.x;
+        let height = spacing.interact_size.y;
+        ui.allocate_ui_with_layout(
+            egui::vec2(width, height),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.set_min_width(width);
+                let label = ui.label(name);
+                changed |= ui.add(slider).labelled_by(label.id).changed();
+            },
+        );
     };
     slider(
         ui,
         "Servers",
+        "10000",
         egui::Slider::new(&mut fleet.servers, 10..=10_000).logarithmic(true),
     );
     slider(
         ui,
         "Utilisation %",
+        "100",
         egui::Slider::new(&mut util, 1.0..=100.0).step_by(1.0),
     );
     slider(
         ui,
         "Cooling kW per IT kW",
+        "1.50",
         egui::Slider::new(&mut facility.cooling_per_it, 0.0..=1.5).step_by(0.01),
     );
     slider(
         ui,
         "Distribution loss %",
+        "20.0",
         egui::Slider::new(&mut loss, 0.0..=20.0).step_by(0.5),
     );
     slider(
         ui,
         "Fixed overhead kW",
+        "1000",
         egui::Slider::new(&mut facility.fixed_kw, 0.0..=1000.0).step_by(1.0),
     );
     if changed {

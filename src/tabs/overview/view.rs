@@ -65,6 +65,7 @@ pub fn canvas_ui(
     let gap = 10.0;
     let count = stacks.len().max(1) as f32;
     let column_width = (columns.width() - gap * (count - 1.0)) / count;
+    let hop_height = hop_height(&painter, theme, stacks, column_width);
     let mut clicked = None;
     let mut hovered = None;
     for (i, stack) in stacks.iter().enumerate() {
@@ -74,7 +75,7 @@ pub fn canvas_ui(
             Vec2::new(column_width, columns.height()),
         );
         let outcome = stack_ui(
-            ui, &painter, theme, column, stack, timeline, step, selection,
+            ui, &painter, theme, column, hop_height, stack, timeline, step, selection,
         );
         clicked = clicked.or(outcome.clicked);
         hovered = hovered.or(outcome.hovered);
@@ -89,12 +90,62 @@ struct StackOutcome {
     hovered: Option<Selection>,
 }
 
+/// What happens in `stack` at `position`: a headline and a sentence.
+fn hop_caption(stack: &Stack, position: Position) -> (String, String) {
+    match position {
+        Position::Start => (
+            "write()".to_owned(),
+            "The application calls write().".to_owned(),
+        ),
+        Position::Hop(index) => stack.hops.get(index).map_or_else(
+            || (String::new(), String::new()),
+            |hop| {
+                (
+                    format!("{}. {}", index + 1, hop.mechanism),
+                    hop.text.to_owned(),
+                )
+            },
+        ),
+        Position::Done => (
+            "returned".to_owned(),
+            format!("Done in {} hops.", stack.hops.len()),
+        ),
+    }
+}
+
+/// The height the hop texts need in a column `width` wide: the most lines a headline and its
+/// sentence take in any stack at any step, and the crossings line (the same for every step, so
+/// the layers do not jump as the write moves). Counted in lines of a fixed height rather than
+/// measured in pixels, so a 4x export lays the layers out exactly as the 1x one.
+fn hop_height(painter: &egui::Painter, theme: &Theme, stacks: &[Stack], width: f32) -> f32 {
+    let lines = |text: &str| {
+        painter
+            .layout(text.to_owned(), theme.small(), theme.text, width.max(1.0))
+            .rows
+            .len()
+    };
+    let most = stacks
+        .iter()
+        .flat_map(|stack| {
+            [Position::Start, Position::Done]
+                .into_iter()
+                .chain((0..stack.hops.len()).map(Position::Hop))
+                .map(move |position| hop_caption(stack, position))
+        })
+        .map(|(headline, text)| lines(&headline) + lines(&text))
+        .max()
+        .unwrap_or(0);
+    // A line of small text is at most 1.25 of its size high; the crossings line and gaps below.
+    (most as f32 * theme.small_size * 1.25 + theme.small_size * 2.2).max(theme.small_size * 8.2)
+}
+
 #[expect(clippy::too_many_arguments)]
 fn stack_ui(
     ui: &Ui,
     painter: &egui::Painter,
     theme: &Theme,
     column: Rect,
+    hop_height: f32,
     stack: &Stack,
     timeline: &Timeline,
     step: usize,
@@ -150,7 +201,6 @@ fn stack_ui(
         column.max,
     );
     // The hop text and crossings above the ratings.
-    let hop_height = theme.small_size * 8.2;
     let hop_rect = Rect::from_min_max(
         Pos2::new(column.min.x, ratings_rect.min.y - hop_height - 6.0),
         Pos2::new(column.max.x, ratings_rect.min.y - 6.0),
@@ -250,23 +300,7 @@ fn stack_ui(
         Position::Hop(index) => index + 1,
         Position::Done => stack.hops.len(),
     };
-    let (headline, text) = match position {
-        Position::Start => (
-            "write()".to_owned(),
-            "The application calls write().".to_owned(),
-        ),
-        Position::Hop(index) => {
-            let hop = stack.hops[index];
-            (
-                format!("{}. {}", index + 1, hop.mechanism),
-                hop.text.to_owned(),
-            )
-        }
-        Position::Done => (
-            "returned".to_owned(),
-            format!("Done in {} hops.", stack.hops.len()),
-        ),
-    };
+    let (headline, text) = hop_caption(stack, position);
     let headline_rect = draw::text_wrapped(
         painter,
         hop_rect.min,

@@ -208,7 +208,15 @@ fn diagram_ui(
     // Modules on a 3 x 3 grid.
     let gap = (grid.width() * 0.05).clamp(10.0, 40.0);
     let cell_w = (grid.width() - 2.0 * gap) / 3.0;
-    let cell_h = (grid.height() - 2.0 * gap) / 3.0;
+    // Badges wider than a service wrap (see `annotations_ui`): the bottom row's lines below
+    // their first stay above the network line.
+    let badge_extra = super::microservices_tradeoffs::badge_extra_height(
+        painter,
+        theme,
+        step,
+        cell_w * (1.0 - 2.0 * 0.06),
+    );
+    let cell_h = (grid.height() - badge_extra - 2.0 * gap) / 3.0;
     let module_rect = |module: Module| {
         let (col, row) = cell(module);
         let area = Rect::from_min_size(

@@ -5,7 +5,7 @@
 use egui::{Pos2, Rect, Stroke};
 
 use super::microservices::border_points;
-use super::tag;
+use super::tag_within;
 use crate::draw;
 use crate::tabs::containers::model::microservices::{MicroStep, Module};
 use crate::tabs::containers::model::microservices_tradeoffs::{Tradeoffs, items};
@@ -51,9 +51,13 @@ pub fn annotations_ui(
         } else {
             theme.surface
         };
-        let galley = painter.layout_no_wrap(badge.clone(), theme.small(), theme.text);
-        let width = galley.size().x.min(area.width() + 40.0);
-        tag(
+        // A badge wider than its service (plus a little of the gap) wraps rather than reaching
+        // under its neighbours' badges.
+        let room = badge_room(theme, area.width());
+        let pad = theme.small_size * 0.7;
+        let galley = painter.layout(badge.clone(), theme.small(), theme.text, room - pad);
+        let width = galley.size().x + pad;
+        tag_within(
             painter,
             theme,
             Pos2::new(
@@ -62,8 +66,32 @@ pub fn annotations_ui(
             ),
             badge,
             fill,
+            room,
         );
     }
+}
+
+/// The widest a badge under a service `service_width` wide may be.
+fn badge_room(theme: &Theme, service_width: f32) -> f32 {
+    service_width + theme.small_size
+}
+
+/// How much taller than one line the step's tallest badge is under services `service_width`
+/// wide (0 when every badge fits on one line).
+pub fn badge_extra_height(
+    painter: &egui::Painter,
+    theme: &Theme,
+    step: &MicroStep,
+    service_width: f32,
+) -> f32 {
+    let width = badge_room(theme, service_width) - theme.small_size * 0.7;
+    step.badges
+        .iter()
+        .map(|(_, badge)| {
+            draw::text_height(painter, badge, theme.small(), width)
+                - draw::text_height(painter, badge, theme.small(), f32::INFINITY)
+        })
+        .fold(0.0, f32::max)
 }
 
 /// The list of the preset: each item with the model's outcome, the step's item emphasised.

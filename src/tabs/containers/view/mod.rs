@@ -50,9 +50,32 @@ pub fn container_state_style(theme: &Theme, state: ContainerState) -> (Color32, 
 
 /// A small rounded tag with its text; returns its rectangle. `pos` is the left centre.
 pub fn tag(painter: &Painter, theme: &Theme, pos: Pos2, text: &str, fill: Color32) -> Rect {
+    tag_within(painter, theme, pos, text, fill, f32::INFINITY)
+}
+
+/// [`tag`] at most `width` points wide: a longer text wraps at spaces onto more lines below
+/// the first (the tag keeps its top where a one-line tag has it).
+pub fn tag_within(
+    painter: &Painter,
+    theme: &Theme,
+    pos: Pos2,
+    text: &str,
+    fill: Color32,
+    width: f32,
+) -> Rect {
     let color = theme.text_on(fill);
-    let galley = painter.layout_no_wrap(text.to_owned(), theme.small(), color);
     let pad = Vec2::new(theme.small_size * 0.35, theme.small_size * 0.1);
+    let line_height = painter
+        .layout_no_wrap(text.to_owned(), theme.small(), color)
+        .size()
+        .y;
+    let galley = painter.layout(
+        text.to_owned(),
+        theme.small(),
+        color,
+        (width - 2.0 * pad.x).max(1.0),
+    );
+    let pos = Pos2::new(pos.x, pos.y + (galley.size().y - line_height) / 2.0);
     let rect = Rect::from_min_size(
         Pos2::new(pos.x, pos.y - galley.size().y / 2.0 - pad.y),
         galley.size() + 2.0 * pad,

@@ -223,13 +223,19 @@ fn wanted_rows(painter: &Painter, theme: &Theme, data: &RunData, body_width: f32
             source_columns,
         ) as f32
             + heading_rows(SOURCE_TITLE, source);
+        // The tallest heading the column shows: empty, or any block's (a long start label).
+        let block_heading = (0..data.trace.blocks.len())
+            .map(Some)
+            .chain([None])
+            .map(|shown| heading_rows(&block_title(data, shown), block))
+            .fold(1.0, f32::max);
         let block_rows = data
             .blocks
             .iter()
             .map(|lines| wrapped_rows(lines, columns(theme, block)))
             .max()
             .unwrap_or(0) as f32
-            + heading_rows(EMPTY_CACHE_TITLE, block);
+            + block_heading;
         source_rows.max(block_rows)
     } else {
         let kernel_columns = columns(theme, body_width);
@@ -630,14 +636,7 @@ fn kernel_ui<'a>(
         (Some(body), None)
     };
     // Both headings wrap to their column; both listings start below the taller one.
-    let block_title = match shown_block {
-        Some((block, _)) => {
-            let start = data.trace.blocks.get(block).map_or(0, |b| b.guest_start);
-            let label = super::block_start_name(data, start);
-            format!("Translated block #{block} (from {label}), in the cache")
-        }
-        None => EMPTY_CACHE_TITLE.to_owned(),
-    };
+    let block_title = block_title(data, shown_block.map(|(block, _)| block));
     let source_title = SOURCE_TITLE;
     let headings = [(source, source_title), (translated, block_title.as_str())];
     for (rect, text) in headings {
@@ -714,6 +713,18 @@ const SOURCE_TITLE: &str = "Guest kernel source (never runs as is)";
 
 /// The heading of the translated-block column before anything is translated (its longest).
 const EMPTY_CACHE_TITLE: &str = "Translation cache: empty (nothing translated yet)";
+
+/// The heading of the translated-block column while it shows block `block` (or none yet).
+fn block_title(data: &RunData, block: Option<usize>) -> String {
+    match block {
+        Some(block) => {
+            let start = data.trace.blocks.get(block).map_or(0, |b| b.guest_start);
+            let label = super::block_start_name(data, start);
+            format!("Translated block #{block} (from {label}), in the cache")
+        }
+        None => EMPTY_CACHE_TITLE.to_owned(),
+    }
+}
 
 /// Fewer monospace columns than this and binary translation's kernel lane shows one listing.
 const NARROWEST_LISTING: usize = 24;

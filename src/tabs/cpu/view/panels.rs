@@ -317,10 +317,13 @@ pub fn counters_ui(
         rect.width(),
     );
     y = heading.max.y + 2.0;
-    let column_width = rect.width() / 2.0;
+    // Two columns in the side column; more across a wide strip (under the lanes), each cell
+    // wide enough for the longest name and a value with what the step added.
+    let columns = ((rect.width() / (theme.small_size * 11.0)).floor() as usize).clamp(2, 5);
+    let column_width = rect.width() / columns as f32;
     for (index, (name, value, previous)) in items.iter().enumerate() {
-        let column = (index % 2) as f32;
-        let row = (index / 2) as f32;
+        let column = (index % columns) as f32;
+        let row = (index / columns) as f32;
         let cell = Rect::from_min_size(
             Pos2::new(rect.min.x + column * column_width, y + row * row_height),
             Vec2::new(column_width - 8.0, row_height),
@@ -331,7 +334,7 @@ pub fn counters_ui(
             format!("{prefix}{name}: {value}")
         });
     }
-    y += (items.len().div_ceil(2)) as f32 * row_height + 2.0;
+    y += (items.len().div_ceil(columns)) as f32 * row_height + 2.0;
     if !with_cycles {
         return y;
     }

@@ -54,11 +54,62 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, data: &RunData, timeline: &Timeline
         Pos2::new(body.max.x - 12.0, body.max.y - 8.0),
     );
     let side_width = (body.width() * 0.34).clamp(theme.body_size * 17.0, theme.body_size * 34.0);
+    let side = Rect::from_min_max(Pos2::new(body.max.x - side_width, body.min.y), body.max);
     let lanes = Rect::from_min_max(
         body.min,
         Pos2::new(body.max.x - side_width - 12.0, body.max.y),
     );
-    let side = Rect::from_min_max(Pos2::new(body.max.x - side_width, body.min.y), body.max);
+
+    // The side column takes the largest type at which all of it fits (a projector's canvas is
+    // short for the state table and the counters at full size). When even the legible minimum
+    // does not fit, the counters leave it for a strip under the lanes, as wide as they are.
+    let shared: &Ui = ui;
+    let fits = |with_counters: bool| {
+        move |theme: &Theme, painter: &egui::Painter| {
+            side_ui(
+                shared,
+                painter,
+                theme,
+                side,
+                data,
+                step_index,
+                with_counters,
+            ) <= side.max.y
+        }
+    };
+    let (side_theme, counters_below) = match draw::fitting_theme(&painter, theme, fits(true)) {
+        Some(fitted) => (fitted, false),
+        None => (draw::fitted_theme(&painter, theme, fits(false)), true),
+    };
+    let lanes = if counters_below {
+        let strip = Rect::from_min_max(Pos2::new(lanes.min.x, lanes.max.y - 1.0), lanes.max);
+        let height = draw::measuring(&painter, |invisible| {
+            panels::counters_ui(
+                ui,
+                invisible,
+                &side_theme,
+                strip,
+                data,
+                step_index,
+                true,
+                "",
+            )
+        }) - strip.min.y;
+        let top = lanes.max.y - height;
+        panels::counters_ui(
+            ui,
+            &painter,
+            &side_theme,
+            Rect::from_min_max(Pos2::new(lanes.min.x, top), lanes.max),
+            data,
+            step_index,
+            true,
+            "",
+        );
+        Rect::from_min_max(lanes.min, Pos2::new(lanes.max.x, top - PANEL_GAP))
+    } else {
+        lanes
+    };
     lanes_ui(
         ui,
         &painter,
@@ -69,17 +120,19 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, data: &RunData, timeline: &Timeline
         timeline.fraction(),
         "",
     );
-
-    // The side column takes the largest type at which all of it fits (a projector's canvas is
-    // short for the state table and the counters at full size).
-    let side_theme = draw::fitted_theme(&painter, theme, |theme, painter| {
-        side_ui(ui, painter, theme, side, data, step_index) <= side.max.y
-    });
-    side_ui(ui, &painter, &side_theme, side, data, step_index);
+    side_ui(
+        ui,
+        &painter,
+        &side_theme,
+        side,
+        data,
+        step_index,
+        !counters_below,
+    );
 }
 
-/// The moment banner, the mode's steps, the CPU state, the translation cache and the counters,
-/// stacked from the top of `side`; returns where they end.
+/// The moment banner, the mode's steps, the CPU state, the translation cache and (with
+/// `with_counters`) the counters, stacked from the top of `side`; returns where they end.
 fn side_ui(
     ui: &Ui,
     painter: &egui::Painter,
@@ -87,6 +140,7 @@ fn side_ui(
     side: Rect,
     data: &RunData,
     step_index: usize,
+    with_counters: bool,
 ) -> f32 {
     let Some(step) = data.trace.step(step_index) else {
         return side.min.y;
@@ -108,6 +162,9 @@ fn side_ui(
     y = panels::state_ui(ui, painter, theme, below(y), step, if_gap, "") + PANEL_GAP;
     if data.mode() == Mode::BinaryTranslation {
         y = panels::cache_ui(ui, painter, theme, below(y), data, step_index, "") + PANEL_GAP;
+    }
+    if !with_counters {
+        return y - PANEL_GAP;
     }
     panels::counters_ui(ui, painter, theme, below(y), data, step_index, true, "")
 }

@@ -87,8 +87,15 @@ pub fn step_states(timeline: &MigrationTimeline, t_secs: f64) -> Vec<StepState> 
     // A pre-copy whose destination failed keeps the VM on the source: it never got past the copy.
     let aborted =
         timeline.summary.outcome == Outcome::Aborted && phase == PhaseKind::RunningOnSource;
+    // A pre-copy that never converges is still iterating after the rounds the chart shows
+    // (QEMU has no round or data cap): the VM runs on at the source, in step 3.
+    let iterating = timeline.summary.outcome == Outcome::NotConverged
+        && mode == Mode::PreCopy
+        && phase == PhaseKind::RunningOnSource;
     let current = if aborted {
         Some(if mode == Mode::PreCopy { 2 } else { 1 })
+    } else if iterating {
+        Some(2)
     } else {
         current_step(mode, phase)
     };
@@ -150,6 +157,20 @@ mod tests {
             states_at(Mode::PostCopy, Preset::WorkedExample, 0.0)[1],
             StepState::Done
         );
+    }
+
+    #[test]
+    fn a_pre_copy_that_never_converges_stays_in_its_rounds() {
+        let timeline = simulate(&Preset::Adversarial.params(), Mode::PreCopy).unwrap();
+        assert_eq!(timeline.summary.outcome, Outcome::NotConverged);
+        use StepState::{Done, Next, Now};
+        for t in [0.0, timeline.end_secs] {
+            assert_eq!(
+                step_states(&timeline, t),
+                [Done, Done, Now, Next, Next, Next],
+                "at {t} s"
+            );
+        }
     }
 
     #[test]
