@@ -8,6 +8,7 @@
 //! questions replay a drawn command script in the sandbox (`docker stop` only stops, `docker rm`
 //! removes; domain.md section 6, item 3).
 
+use super::containers_cli::cli_link;
 use super::{Dice, Family, Instance, choices};
 use crate::scene::SceneLink;
 use crate::tabs::containers::model::View;
@@ -308,11 +309,7 @@ fn ps_count(seed: u64) -> Result<Instance, String> {
     );
     let (choices, answer_index) = choices(&mut dice, count.to_string(), distractors)?;
     let script = lines.join("\n");
-    let link = |step: usize| {
-        view_link(View::Cli)
-            .with("script", &script)
-            .with("step", step)
-    };
+    let link = |step: usize| cli_link(&script, step);
     let session = lines[..lines.len() - 1].join("`, `");
     Ok(Instance {
         family: PS_COUNT.id,

@@ -18,6 +18,7 @@
 mod cgroups;
 pub mod cli;
 mod containers;
+mod containers_cli;
 mod cpu;
 mod migration;
 mod namespaces;
@@ -139,6 +140,8 @@ pub const FAMILIES: &[Family] = &[
     containers::FIRST_REBUILT,
     containers::CACHED_STEPS,
     containers::PS_COUNT,
+    containers_cli::STOP_OUTCOME,
+    containers_cli::PULL_SHARED,
 ];
 
 /// The family with this id.

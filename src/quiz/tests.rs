@@ -226,6 +226,44 @@ fn containers_answer(instance: &Instance) -> String {
             assert!(last.line.starts_with("docker ps"), "{}", last.line);
             last.output.lines.len().saturating_sub(1).to_string()
         }
+        "containers.stop-outcome" => {
+            let script = instance.why.get("script").expect("a script");
+            let trace = replay(DEFAULT_SEED, &split_script(script)).expect("replays");
+            let last = trace.steps.last().expect("a step");
+            let words =
+                super::containers_cli::stop_words(&last.line, &last.events).expect("a signal");
+            // The state the sandbox is left in agrees with the words: a running container, or
+            // an exited one with that status.
+            let app = trace
+                .last_state()
+                .engine
+                .containers
+                .iter()
+                .find(|c| c.name == "app")
+                .expect("app is kept");
+            if app.state.has_process() {
+                assert!(words.starts_with("Still running"), "{words}");
+            } else {
+                assert!(
+                    words.starts_with(&format!("Exited ({})", app.exit_code)),
+                    "{words}"
+                );
+            }
+            words
+        }
+        "containers.pull-shared" => {
+            // Counted off the terminal, not the engine's report the generator read.
+            let script = instance.why.get("script").expect("a script");
+            let trace = replay(DEFAULT_SEED, &split_script(script)).expect("replays");
+            let last = trace.steps.last().expect("a step");
+            assert!(last.line.starts_with("docker pull"), "{}", last.line);
+            last.output
+                .texts()
+                .iter()
+                .filter(|line| line.ends_with(": Already exists"))
+                .count()
+                .to_string()
+        }
         other => panic!("no check for {other}"),
     }
 }
@@ -441,4 +479,62 @@ fn quiz_me_prefers_the_scene_on_screen() {
     let instance = about_scene(&migration, 9).expect("the migration tab has families");
     assert_eq!(instance.at.get("mode"), Some("compare"), "{}", instance.at);
     assert!(about_scene(&SceneLink::parse("memory").expect("a link"), 1).is_none());
+}
+
+/// The stop and kill outcomes the stop-outcome family teaches (domain.md section 6, item 3;
+/// Docker docs, "docker container stop"; pid_namespaces(7); signal(7)): a process without a
+/// handler for SIGTERM waits out the grace period and dies by SIGKILL (137 = 128 + 9); nginx and
+/// redis handle their stop signal and exit 0 at once; docker kill is SIGKILL at once; a signal PID
+/// 1 has no handler for changes nothing.
+#[test]
+fn stop_outcomes_follow_signal_handling() {
+    use crate::tabs::containers::model::script::{DEFAULT_SEED, replay};
+    let outcome = |run: &str, command: &str| {
+        let lines = [
+            format!("docker run -d --name app {run}"),
+            command.to_owned(),
+        ];
+        let trace = replay(DEFAULT_SEED, &lines).expect("replays");
+        let last = trace.steps.last().expect("a step");
+        super::containers_cli::stop_words(&last.line, &last.events).expect("a signal")
+    };
+    assert_eq!(
+        outcome("alpine sleep 3600", "docker stop app"),
+        "Exited (137) after the 10 s grace period, by SIGKILL"
+    );
+    assert_eq!(
+        outcome("alpine sleep 3600", "docker stop -t 3 app"),
+        "Exited (137) after the 3 s grace period, by SIGKILL"
+    );
+    assert_eq!(
+        outcome("nginx", "docker stop app"),
+        "Exited (0) within a second"
+    );
+    assert_eq!(
+        outcome("redis", "docker stop app"),
+        "Exited (0) within a second"
+    );
+    assert_eq!(
+        outcome("nginx", "docker kill app"),
+        "Exited (137) within a second"
+    );
+    assert!(
+        outcome("alpine sleep 3600", "docker kill -s SIGTERM app").starts_with("Still running")
+    );
+    assert!(outcome("nginx", "docker kill -s SIGHUP app").starts_with("Still running"));
+}
+
+/// nginx, redis and python's slim image stand on one Debian bookworm-slim base layer, so a pull
+/// of one after another finds that layer present; Alpine-based and Debian-based images share
+/// none (docker-library/official-images Dockerfiles; `model::registry`).
+#[test]
+fn pulls_find_shared_base_layers() {
+    use super::containers_cli::shared_layers;
+    for (first, second) in [("nginx", "redis"), ("redis", "python:slim")] {
+        let (present, total) = shared_layers(first, second).expect("pulls");
+        assert_eq!(present, 1, "{second} after {first}: the Debian base");
+        assert!(total > 1);
+    }
+    assert_eq!(shared_layers("alpine", "redis").expect("pulls").0, 0);
+    assert_eq!(shared_layers("hello-world", "busybox").expect("pulls").0, 0);
 }
