@@ -3,6 +3,8 @@
 //! rating is recorded, and Undo takes it back; "Practise this" and "Quiz me" ask unscheduled
 //! questions. Progress lives in a temporary data folder; the clock is fixed.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,17 +20,7 @@ use virtscope::review::rating::Rating;
 const NOW: i64 = 1_741_600_800;
 
 fn harness_at(data_dir: &Path, now: i64) -> Harness<'static, VirtscopeApp> {
-    let launch = Launch {
-        data_dir: Some(data_dir.to_owned()),
-        clock: Some(Arc::new(move || now)),
-        ..Launch::default()
-    };
-    let app = VirtscopeApp::new(Settings::default(), launch);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1700.0, 1000.0))
-        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
-    harness.run();
-    harness
+    common::reviewer_harness(data_dir, now, None)
 }
 
 /// Reveals the current deck card and grades it Good with the keys.
@@ -254,4 +246,86 @@ fn practise_this_under_a_card_asks_its_family() {
             || harness.query_by_label_contains("A. ").is_some()
     });
     assert!(asked, "a question of the card's family is shown");
+}
+
+/// Answering on the picture: the Overview's next-hop quiz comes due (after the deck cards on its
+/// idea, so the day allows more new cards), the student opens its scene and clicks the layer the
+/// write reaches next; the rating is recorded, the scene plays forward to the hop, and Undo takes
+/// it back.
+#[test]
+fn a_quiz_card_is_answered_by_clicking_the_layer_on_the_picture() {
+    use virtscope::tabs::overview::model::{StackKind, stack};
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::default();
+    settings.review.new_cards_per_day = 200;
+    let launch = Launch {
+        data_dir: Some(dir.path().to_owned()),
+        clock: Some(Arc::new(|| NOW)),
+        ..Launch::default()
+    };
+    let mut harness = common::app_harness(settings, launch);
+    let mut due = None;
+    for _ in 0..200 {
+        match harness.state().reviewer().current_quiz() {
+            Some((family, seed)) if family.id == "overview.next-hop" => {
+                due = Some(family.instance(seed).expect("generates"));
+                break;
+            }
+            Some((family, seed)) => {
+                let other = family.instance(seed).expect("generates");
+                harness
+                    .get_by_label(&choice_label(&other, other.answer))
+                    .click();
+                harness.run();
+            }
+            None => grade_good(&mut harness),
+        }
+    }
+    let instance = due.expect("the next-hop quiz comes due");
+    let card_id = format!("quiz:{}", instance.family);
+    harness.get_by_label_contains("Answer on the picture: click the layer");
+    harness.get_by_label("Show the scene").click();
+    harness.run();
+    assert_eq!(harness.state().current_link(), instance.at);
+
+    // The layer to click, as the Overview labels it: "<stack>: <layer>".
+    let pick = instance.pick.as_ref().expect("a picture answer");
+    let value = pick.values[instance.answer]
+        .as_deref()
+        .expect("in the picture");
+    let (stack_slug, layer_slug) = value.split_once('.').expect("stack.layer");
+    let kind = StackKind::from_slug(stack_slug).expect("a stack");
+    let layer = stack(kind)
+        .layers
+        .into_iter()
+        .find(|layer| layer.kind.slug() == layer_slug)
+        .expect("a layer");
+    harness
+        .get_by_label(&format!("{}: {}", kind.title(), layer.title))
+        .click();
+    harness.run();
+    assert_eq!(
+        history(&harness, &card_id),
+        [LogAction::Answer(Rating::Easy)],
+        "the click on the right layer is a right answer, at once (the clock is fixed)"
+    );
+    assert_eq!(
+        harness.state().current_link(),
+        instance.why,
+        "the scene plays forward to the hop"
+    );
+    harness.get_by_label_contains("✔ Right · rated Easy");
+
+    harness.get_by_label_contains("Undo").click();
+    harness.run();
+    assert!(history(&harness, &card_id).is_empty(), "Undo removes it");
+    assert_eq!(
+        harness
+            .state()
+            .reviewer()
+            .current()
+            .map(|c| c.card_id.clone()),
+        Some(card_id),
+        "the quiz card is back"
+    );
 }

@@ -172,6 +172,7 @@ fn oom_victim(seed: u64) -> Result<Instance, String> {
         explanation,
         at: sim_link(&scene_key, Some(select), 0.0),
         why: sim_link(&scene_key, Some(select), at_secs.unwrap_or(10.0)),
+        pick: None,
     })
 }
 
@@ -241,6 +242,7 @@ fn weight_share(seed: u64) -> Result<Instance, String> {
         ),
         at: sim_link(&scene_key, Some(groups[asked]), 0.0),
         why: sim_link(&scene_key, Some(groups[asked]), to),
+        pick: None,
     })
 }
 
@@ -288,6 +290,7 @@ fn cpu_max_share(seed: u64) -> Result<Instance, String> {
         ),
         at: sim_link(&scene_key, Some("/capped"), 0.0),
         why: sim_link(&scene_key, Some("/capped"), to),
+        pick: None,
     })
 }
 
@@ -377,6 +380,7 @@ fn memory_limit_outcome(seed: u64) -> Result<Instance, String> {
             Some("/batch"),
             first_victim(&trace).map_or(10.0, |(_, t)| t),
         ),
+        pick: None,
     })
 }
 
@@ -491,6 +495,7 @@ fn write_errno(seed: u64) -> Result<Instance, String> {
             explanation: label,
             at: structure(steps.saturating_sub(2)),
             why: structure(steps - 1),
+            pick: None,
         });
     }
     Err("no candidate operation gave an errno or success".to_owned())

@@ -182,6 +182,7 @@ fn first_rebuilt(seed: u64) -> Result<Instance, String> {
             .to_owned(),
         at: layers_link(preset, step, None),
         why,
+        pick: None,
     })
 }
 
@@ -242,6 +243,7 @@ fn cached_steps(seed: u64) -> Result<Instance, String> {
         ),
         at: layers_link(preset, step, None),
         why,
+        pick: None,
     })
 }
 
@@ -326,5 +328,6 @@ fn ps_count(seed: u64) -> Result<Instance, String> {
             .to_owned(),
         at: link(lines.len() - 2),
         why: link(lines.len() - 1),
+        pick: None,
     })
 }

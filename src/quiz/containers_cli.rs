@@ -186,6 +186,7 @@ fn stop_outcome(seed: u64) -> Result<Instance, String> {
             .to_owned(),
         at: cli_link(&script, 0),
         why: cli_link(&script, 1),
+        pick: None,
     })
 }
 
@@ -293,5 +294,6 @@ fn pull_shared(seed: u64) -> Result<Instance, String> {
         ),
         at: cli_link(&script, 0),
         why: cli_link(&script, 1),
+        pick: None,
     })
 }

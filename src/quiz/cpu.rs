@@ -221,6 +221,7 @@ fn next_event(seed: u64) -> Result<Instance, String> {
         explanation: asked.steps[index].label.clone(),
         at: step_link(mode, program, umip, index - 1),
         why: step_link(mode, program, umip, index),
+        pick: None,
     })
 }
 
@@ -292,6 +293,7 @@ fn popf_tick(seed: u64) -> Result<Instance, String> {
         explanation: asked.steps[index].label.clone(),
         at: step_link(mode, program, umip, held),
         why: step_link(mode, program, umip, index),
+        pick: None,
     })
 }
 
@@ -357,6 +359,7 @@ fn sgdt_value(seed: u64) -> Result<Instance, String> {
         explanation: asked.steps[index].label.clone(),
         at: step_link(mode, program, umip, index.saturating_sub(1)),
         why: step_link(mode, program, umip, index),
+        pick: None,
     })
 }
 
@@ -417,6 +420,7 @@ fn exit_reason(seed: u64) -> Result<Instance, String> {
         explanation: asked.steps[index].label.clone(),
         at: step_link(Mode::VtX, *program, umip, index - 1),
         why: step_link(Mode::VtX, *program, umip, index),
+        pick: None,
     })
 }
 
@@ -471,5 +475,6 @@ fn vmm_entries(seed: u64) -> Result<Instance, String> {
         ),
         at: step_link(mode, program, umip, 0),
         why: step_link(mode, program, umip, last),
+        pick: None,
     })
 }

@@ -162,6 +162,7 @@ fn rounds(seed: u64) -> Result<Instance, String> {
         explanation: timeline.summary.verdict.clone(),
         at: scene_link(view, &params, 0.0),
         why: scene_link(view, &params, resume_secs(&timeline)),
+        pick: None,
     })
 }
 
@@ -213,6 +214,7 @@ fn figure(seed: u64, figure: &Figure) -> Result<Instance, String> {
                 .to_owned(),
             at: scene_link(view, &params, 0.0),
             why: scene_link(view, &params, resume_secs(&timeline)),
+            pick: None,
         });
     }
     Err("no drawn scenario completed".to_owned())
@@ -265,6 +267,7 @@ fn stop_reason(seed: u64) -> Result<Instance, String> {
             explanation: format!("{} {}", timeline.summary.verdict, params.rules.summary()),
             at: scene_link(view, &params, 0.0),
             why: scene_link(view, &params, resume_secs(&timeline)),
+            pick: None,
         });
     }
     Err("no drawn scenario stopped".to_owned())
@@ -322,6 +325,7 @@ fn fastest(seed: u64) -> Result<Instance, String> {
             explanation: format!("The simulation gives {}.", figures.join("; ")),
             at: scene_link(View::Compare, &params, 0.0),
             why: scene_link(View::Compare, &params, value(order[2]).max(value(order[1]))),
+            pick: None,
         });
     }
     Err("no drawn scenario separated the methods".to_owned())

@@ -97,6 +97,34 @@ pub struct Instance {
     pub at: SceneLink,
     /// The scene at the step that shows why (opened after the answer).
     pub why: SceneLink,
+    /// How a click on the picture at [`Instance::at`] answers, where that is natural.
+    pub pick: Option<Pick>,
+}
+
+/// Answering on the picture: a click in the scene sets one key of its link (the Overview's
+/// `select=type2.host-os` when a layer is clicked), and each choice is the value that picks it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pick {
+    /// The scene-link key a click sets.
+    pub key: &'static str,
+    /// Per choice, the key's value that picks it (`None`: that choice is not in the picture).
+    pub values: Vec<Option<String>>,
+    /// What to click, in words: "the layer the write reaches next".
+    pub what: &'static str,
+}
+
+impl Pick {
+    /// The choice a value picks, if exactly one choice has it.
+    pub fn choice_for(&self, value: &str) -> Option<usize> {
+        let mut found = self
+            .values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.as_deref() == Some(value))
+            .map(|(index, _)| index);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
 }
 
 impl Instance {

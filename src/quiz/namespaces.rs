@@ -158,6 +158,7 @@ fn errno_family(
             explanation: why_text,
             at: print_sim(preset, "", None, Some(op.actor()), steps.saturating_sub(1)),
             why: print_sim(preset, &ops, None, Some(op.actor()), steps),
+            pick: None,
         });
     }
     Err("no drawn operation gave an errno or success".to_owned())
@@ -302,6 +303,7 @@ fn own_pid(seed: u64) -> Result<Instance, String> {
             ),
             at: link.clone(),
             why: link,
+            pick: None,
         });
     }
     Err("no scene has a process in a nested PID namespace".to_owned())
@@ -361,6 +363,7 @@ fn shares_ns(seed: u64) -> Result<Instance, String> {
             ),
             at: link.clone(),
             why: link,
+            pick: None,
         });
     }
     Err("no scene has processes both in and outside one namespace".to_owned())

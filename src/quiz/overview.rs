@@ -5,9 +5,9 @@
 //! Barham et al. 2003, the Intel SDM, the Xen docs; domain.md section 1). Distractors are the
 //! other stacks' answers to the same question.
 
-use super::{Dice, Family, Instance, choices, link};
+use super::{Dice, Family, Instance, Pick, choices, link};
 use crate::scene::SceneLink;
-use crate::tabs::overview::model::{Stack, StackKind, stack};
+use crate::tabs::overview::model::{LayerKind, Stack, StackKind, stack};
 
 /// "Where does the disk write go next?"
 pub const NEXT_HOP: Family = Family {
@@ -47,6 +47,12 @@ pub(crate) fn hop_words(stack: &Stack, index: usize) -> Option<String> {
     Some(format!("{} ({})", to.title, hop.mechanism))
 }
 
+/// Hop `index` of a stack in words, with the kind of layer it reaches.
+fn hop_target(stack: &Stack, index: usize) -> Option<(String, LayerKind)> {
+    let hop = stack.hops.get(index)?;
+    Some((hop_words(stack, index)?, stack.layers.get(hop.to)?.kind))
+}
+
 fn next_hop(seed: u64) -> Result<Instance, String> {
     let mut dice = Dice::new(NEXT_HOP.id, seed);
     let kind = dice.pick(&StackKind::ALL).unwrap_or(StackKind::Type2);
@@ -57,13 +63,32 @@ fn next_hop(seed: u64) -> Result<Instance, String> {
         .layers
         .get(asked.hops[index].from)
         .map_or("", |layer| layer.title);
-    let mut distractors: Vec<String> = StackKind::ALL
+    // Each choice with the layer it reaches: the asked stack's own hops, or another stack's hop
+    // at the same index.
+    let mut targets: Vec<(String, LayerKind)> = StackKind::ALL
         .iter()
         .filter(|other| **other != kind)
-        .filter_map(|other| hop_words(&stack(*other), index))
+        .filter_map(|other| hop_target(&stack(*other), index))
         .collect();
-    distractors.extend((0..asked.hops.len()).filter_map(|other| hop_words(&asked, other)));
+    targets.extend((0..asked.hops.len()).filter_map(|other| hop_target(&asked, other)));
+    // A distractor to the answer's own layer would make a click on that layer ambiguous.
+    let answer_layer = hop_target(&asked, index).map(|(_, to)| to);
+    targets.retain(|(words, to)| *words == answer || Some(*to) != answer_layer);
+    let distractors: Vec<String> = targets.iter().map(|(words, _)| words.clone()).collect();
     let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
+    // Clicking a layer of the asked stack picks the choice that goes to a layer of that kind;
+    // a choice about a layer this stack does not have is not in the picture.
+    let values = choices
+        .iter()
+        .map(|choice| {
+            let (_, to) = targets.iter().find(|(words, _)| words == choice)?;
+            asked
+                .layers
+                .iter()
+                .any(|layer| layer.kind == *to)
+                .then(|| format!("{}.{}", kind.slug(), to.slug()))
+        })
+        .collect();
     Ok(Instance {
         family: NEXT_HOP.id,
         seed,
@@ -77,6 +102,11 @@ fn next_hop(seed: u64) -> Result<Instance, String> {
         explanation: asked.hops[index].text.to_owned(),
         at: overview_link(kind, index)?,
         why: overview_link(kind, index + 1)?,
+        pick: Some(Pick {
+            key: "select",
+            values,
+            what: "the layer the write reaches next, in this stack",
+        }),
     })
 }
 
@@ -117,5 +147,6 @@ fn crossings(seed: u64) -> Result<Instance, String> {
         ),
         at: overview_link(kind, 0)?,
         why: overview_link(kind, hops + 1)?,
+        pick: None,
     })
 }

@@ -37,6 +37,22 @@ fn overview_answer(instance: &Instance, step: usize) -> String {
         .expect("a stack");
     let stack = stack(kind);
     if instance.family == "overview.next-hop" {
+        // On the picture: the right choice is the click on the layer the hop reaches, in the
+        // asked stack, and that click picks no other choice; every pick opens as a selection.
+        let hop = &stack.hops[step - 1];
+        let layer = stack.layers[hop.to].kind;
+        let pick = instance.pick.as_ref().expect("answered on the picture");
+        let value = format!("{}.{}", kind.slug(), layer.slug());
+        assert_eq!(
+            pick.values[instance.answer].as_deref(),
+            Some(value.as_str())
+        );
+        assert_eq!(pick.choice_for(&value), Some(instance.answer));
+        for value in pick.values.iter().flatten() {
+            let mut clicked = instance.at.clone();
+            clicked.set("select", value);
+            tabs::open_fresh(&clicked).unwrap_or_else(|err| panic!("{clicked}: {err}"));
+        }
         super::overview::hop_words(&stack, step - 1).expect("a hop")
     } else {
         assert_eq!(step, stack.hops.len() + 1, "why shows the write done");

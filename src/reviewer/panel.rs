@@ -159,6 +159,7 @@ pub fn panel_ui(
     } else {
         theme.thin()
     };
+    state.quiz.set_scene(&here.place);
     quiz_ui::practice_and_result_ui(ui, theme, reviewer, &mut state.quiz, &mut actions);
     egui::Frame::NONE
         .fill(theme.surface)

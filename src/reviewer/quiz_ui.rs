@@ -28,6 +28,13 @@ pub struct QuizState {
     asked: u64,
     /// Why the last practice question could not be made.
     problem: Option<String>,
+    /// The scene on screen this frame, where a click on the picture shows up.
+    scene: Option<SceneLink>,
+    /// Per question shown (family, seed): its pick key's value in the scene when it was first
+    /// shown. Only a change from it is a click that answers.
+    baselines: Vec<(&'static str, u64, Option<String>)>,
+    /// What the last click on the picture picked when it named no single choice.
+    pick_note: Option<String>,
 }
 
 /// What the last answer was.
@@ -64,6 +71,52 @@ impl QuizState {
     pub fn is_practising(&self) -> bool {
         self.practice.is_some()
     }
+
+    /// Tells the quiz which scene is on screen (each frame, before the questions are drawn).
+    pub fn set_scene(&mut self, scene: &SceneLink) {
+        if self.scene.as_ref() != Some(scene) {
+            self.scene = Some(scene.clone());
+        }
+    }
+
+    /// The choice a click on the picture picked for `instance`, if the scene's pick key changed
+    /// since the question was first shown to a value that names exactly one choice.
+    fn picked_on_picture(&mut self, instance: &Instance) -> Option<usize> {
+        let pick = instance.pick.as_ref()?;
+        let scene = self.scene.as_ref()?;
+        let same_view = scene.tab == instance.at.tab && scene.view == instance.at.view;
+        let value = same_view
+            .then(|| scene.get(pick.key).map(str::to_owned))
+            .flatten();
+        let key = (instance.family, instance.seed);
+        let Some(index) = self
+            .baselines
+            .iter()
+            .position(|(family, seed, _)| (*family, *seed) == key)
+        else {
+            self.baselines.push((instance.family, instance.seed, value));
+            return None;
+        };
+        if self.baselines[index].2 == value {
+            return None;
+        }
+        self.baselines[index].2.clone_from(&value);
+        // A value no choice has (the scene opened at the question's step, another layer) is
+        // not an answer; one that several choices share asks for a choice below.
+        let value = value?;
+        let chosen = pick.choice_for(&value);
+        if chosen.is_none() && pick.values.iter().flatten().any(|v| *v == value) {
+            self.pick_note = Some("Several choices go there: pick one of them below.".to_owned());
+        }
+        chosen
+    }
+
+    /// Forgets a question's baseline once it is answered or skipped.
+    fn forget(&mut self, instance: &Instance) {
+        self.baselines
+            .retain(|(family, seed, _)| (*family, *seed) != (instance.family, instance.seed));
+        self.pick_note = None;
+    }
 }
 
 /// The result of the last answer and a practice question, if any (above the card).
@@ -89,7 +142,10 @@ pub fn practice_and_result_ui(
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.label(RichText::new("Practice (not scheduled)").color(theme.text_muted));
-            if let Some(chosen) = question_ui(ui, theme, &instance, actions) {
+            let on_picture = state.picked_on_picture(&instance);
+            let clicked = question_ui(ui, theme, &instance, state.pick_note.as_deref(), actions);
+            if let Some(chosen) = on_picture.or(clicked) {
+                state.forget(&instance);
                 state.practice = None;
                 state.result = Some(Outcome {
                     instance: instance.clone(),
@@ -99,6 +155,7 @@ pub fn practice_and_result_ui(
                 actions.push(PanelAction::ShowScene(instance.why.clone()));
             }
             if ui.small_button("Skip this question").clicked() {
+                state.forget(&instance);
                 state.practice = None;
             }
         });
@@ -133,7 +190,10 @@ pub fn due_quiz_ui(
         return;
     };
     ui.label(RichText::new(format!("Quiz · {}", family.title)).color(theme.text_muted));
-    if let Some(chosen) = question_ui(ui, theme, &instance, actions) {
+    let on_picture = state.picked_on_picture(&instance);
+    let clicked = question_ui(ui, theme, &instance, state.pick_note.as_deref(), actions);
+    if let Some(chosen) = on_picture.or(clicked) {
+        state.forget(&instance);
         let elapsed = reviewer.now_secs()
             - reviewer
                 .current()
@@ -150,14 +210,25 @@ pub fn due_quiz_ui(
     }
 }
 
-/// The question, its scene and its choices; returns the choice clicked.
+/// The question, its scene and its choices; returns the choice clicked. `pick_note` says what
+/// the last click on the picture picked when it named no single choice.
 fn question_ui(
     ui: &mut Ui,
     theme: &Theme,
     instance: &Instance,
+    pick_note: Option<&str>,
     actions: &mut Vec<PanelAction>,
 ) -> Option<usize> {
     ui.label(RichText::new(&instance.question).size(theme.body_size * 1.1));
+    if let Some(pick) = &instance.pick {
+        ui.label(format!(
+            "Answer on the picture: click {} in the scene, or pick a choice.",
+            pick.what
+        ));
+    }
+    if let Some(note) = pick_note.filter(|_| instance.pick.is_some()) {
+        ui.label(RichText::new(note).color(theme.text_muted));
+    }
     if ui
         .small_button("Show the scene")
         .on_hover_text(instance.at.to_string())
