@@ -10,12 +10,16 @@
 
 use super::containers_cli::cli_link;
 use super::{Dice, Family, Instance, choices};
+use std::sync::OnceLock;
+
 use crate::scene::SceneLink;
 use crate::tabs::containers::model::View;
 use crate::tabs::containers::model::layers::LayersPreset;
+use crate::tabs::containers::model::sandbox::Sandbox;
+use crate::tabs::containers::model::script::CliTrace;
 use crate::tabs::containers::model::script::{DEFAULT_SEED, replay};
 use crate::tabs::containers::model::workspace::DEFAULT_DOCKERFILE;
-use crate::tabs::containers::scenes::layers::{BuildSummary, LayersScene};
+use crate::tabs::containers::scenes::layers::{BuildSummary, rebuild_summary};
 use crate::tabs::containers::scenes::view_link;
 
 /// "After this edit, which is the first step the cache cannot give?"
@@ -104,11 +108,18 @@ pub(crate) fn layers_link(
     link.with("step", step)
 }
 
-/// The rebuild the layers view shows for a link.
-pub(crate) fn rebuild(link: &SceneLink) -> Result<BuildSummary, String> {
-    let mut scene = LayersScene::from_link(link).map_err(|err| err.to_string())?;
-    let (_, summary, _) = scene.frame();
-    let summary = summary.cloned().ok_or("the link shows no build")?;
+/// The cache-rebuild preset's replay, made once: every layers question rebuilds after one of its
+/// steps, and replaying it (three builds) is most of a question's cost.
+fn preset_trace() -> &'static CliTrace {
+    static TRACE: OnceLock<CliTrace> = OnceLock::new();
+    TRACE.get_or_init(|| LayersPreset::CacheRebuild.replay())
+}
+
+/// The rebuild of `dockerfile` after `step` of the cache-rebuild preset: the build the layers
+/// view shows for [`layers_link`] of the same step and text (the property tests open that link
+/// in the tab and compare).
+pub(crate) fn rebuild(step: usize, dockerfile: &str) -> Result<BuildSummary, String> {
+    let summary = rebuild_summary(preset_trace(), step, dockerfile);
     if let Some((_, error)) = &summary.error {
         return Err(format!("the rebuild failed: {error}"));
     }
@@ -150,7 +161,7 @@ fn first_rebuilt(seed: u64) -> Result<Instance, String> {
     let edit = draw_edit(&mut dice);
     let preset = LayersPreset::CacheRebuild;
     let why = layers_link(preset, step, Some(&edit.dockerfile));
-    let summary = rebuild(&why)?;
+    let summary = rebuild(step, &edit.dockerfile)?;
     let answer = first_rebuilt_words(&summary);
     let mut distractors: Vec<String> = summary
         .lines
@@ -206,13 +217,13 @@ fn cached_steps(seed: u64) -> Result<Instance, String> {
     let edit = draw_edit(&mut dice);
     let preset = LayersPreset::CacheRebuild;
     let why = layers_link(preset, step, Some(&edit.dockerfile));
-    let summary = rebuild(&why)?;
+    let summary = rebuild(step, &edit.dockerfile)?;
     let count = cached_count(&summary);
     // Distractors: the same edit built after the neighbouring steps, then the neighbours.
     let mut distractors = Vec::new();
     for other in [step.checked_sub(1), Some(step + 1)].into_iter().flatten() {
         if other < preset.script().len() {
-            let other_summary = rebuild(&layers_link(preset, other, Some(&edit.dockerfile)))?;
+            let other_summary = rebuild(other, &edit.dockerfile)?;
             distractors.push(cached_count(&other_summary).to_string());
         }
     }
@@ -277,11 +288,10 @@ fn draw_session(dice: &mut Dice) -> Vec<String> {
     lines
 }
 
-/// The rows a `docker ps` line printed (its output lines after the header).
-fn ps_rows(lines: &[String]) -> Result<usize, String> {
-    let trace = replay(DEFAULT_SEED, lines).map_err(|err| err.to_string())?;
-    let last = trace.steps.last().ok_or("empty session")?;
-    Ok(last.output.lines.len().saturating_sub(1))
+/// The rows `ps` prints (its output lines after the header) when run on a copy of `sandbox`.
+fn ps_rows(sandbox: &Sandbox, ps: &str) -> usize {
+    let mut sandbox = sandbox.clone();
+    sandbox.run_line(ps).output.lines.len().saturating_sub(1)
 }
 
 fn ps_count(seed: u64) -> Result<Instance, String> {
@@ -293,17 +303,16 @@ fn ps_count(seed: u64) -> Result<Instance, String> {
     } else {
         ("docker ps", "docker ps -a")
     };
-    let mut other_lines = lines.clone();
-    other_lines.push(other.to_owned());
-    lines.push(asked.to_owned());
-    let count = ps_rows(&lines)?;
-    let mut distractors = vec![ps_rows(&other_lines)?.to_string()];
+    // One replay of the session; each ps runs on a copy of the sandbox it leaves.
+    let session = replay(DEFAULT_SEED, &lines).map_err(|err| err.to_string())?;
+    let after = session.last_state();
+    let count = ps_rows(after, asked);
+    let mut distractors = vec![ps_rows(after, other).to_string()];
     // The session without its last command, read with the same ps.
-    if lines.len() > 2 {
-        let mut shorter = lines[..lines.len() - 2].to_vec();
-        shorter.push(asked.to_owned());
-        distractors.push(ps_rows(&shorter)?.to_string());
+    if lines.len() > 1 {
+        distractors.push(ps_rows(session.state_at(lines.len() - 2), asked).to_string());
     }
+    lines.push(asked.to_owned());
     distractors.extend(
         [count + 1, count.saturating_sub(1), count + 2]
             .iter()

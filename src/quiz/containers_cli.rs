@@ -15,6 +15,8 @@
 //!   the same Debian bookworm-slim base layer (docker-library/official-images Dockerfiles), and
 //!   `nginx:alpine` on Alpine's.
 
+use std::sync::OnceLock;
+
 use super::{Dice, Family, Instance, choices};
 use crate::scene::SceneLink;
 use crate::tabs::containers::model::View;
@@ -129,10 +131,29 @@ fn outcome_after(started: &Sandbox, command: &str) -> Result<String, String> {
     stop_words(command, &sandbox.run_line(command).events)
 }
 
-/// The sandbox right after `docker run` of a start.
-fn started(start: &Start) -> Result<Sandbox, String> {
-    let trace = replay(DEFAULT_SEED, &[run_line(start)]).map_err(|err| err.to_string())?;
-    Ok(trace.last_state().clone())
+/// The sandbox right after `docker run` of each start, replayed once (the same for every
+/// question; the commands asked about run on copies).
+fn started() -> &'static [Result<Sandbox, String>] {
+    static STARTED: OnceLock<Vec<Result<Sandbox, String>>> = OnceLock::new();
+    STARTED.get_or_init(|| {
+        STARTS
+            .iter()
+            .map(|start| {
+                replay(DEFAULT_SEED, &[run_line(start)])
+                    .map(|trace| trace.last_state().clone())
+                    .map_err(|err| err.to_string())
+            })
+            .collect()
+    })
+}
+
+/// The started sandbox of start `index`.
+fn started_at(index: usize) -> Result<&'static Sandbox, String> {
+    match started().get(index) {
+        Some(Ok(sandbox)) => Ok(sandbox),
+        Some(Err(err)) => Err(err.clone()),
+        None => Err(format!("no start {index}")),
+    }
 }
 
 /// A CLI view link for a script at a step.
@@ -150,19 +171,19 @@ fn stop_outcome(seed: u64) -> Result<Instance, String> {
     let commands = stop_commands(grace_secs);
     let command_index = dice.index(commands.len());
     let command = &commands[command_index];
-    let sandbox = started(start)?;
-    let answer = outcome_after(&sandbox, command)?;
+    let sandbox = started_at(start_index)?;
+    let answer = outcome_after(sandbox, command)?;
     // Distractors: the same container under the other commands, then the same command on the
     // other processes: what the model does elsewhere, nearest first.
     let mut distractors = Vec::new();
     for (index, other) in commands.iter().enumerate() {
         if index != command_index {
-            distractors.push(outcome_after(&sandbox, other)?);
+            distractors.push(outcome_after(sandbox, other)?);
         }
     }
-    for (index, other) in STARTS.iter().enumerate() {
+    for index in 0..STARTS.len() {
         if index != start_index {
-            distractors.push(outcome_after(&started(other)?, command)?);
+            distractors.push(outcome_after(started_at(index)?, command)?);
         }
     }
     let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
@@ -236,6 +257,35 @@ pub(crate) fn shared_layers(first: &str, second: &str) -> Result<(usize, usize),
     Ok((present, report.layers.len()))
 }
 
+/// A pull's (layers already there, layers in all), or why it failed.
+type Shared = Result<(usize, usize), String>;
+
+/// [`shared_layers`] for every ordered pair of [`PULLABLE`] images, `[first][second]`, computed
+/// once: the registry never changes, so neither do these counts.
+fn shared_matrix() -> &'static [Vec<Shared>] {
+    static MATRIX: OnceLock<Vec<Vec<Shared>>> = OnceLock::new();
+    MATRIX.get_or_init(|| {
+        PULLABLE
+            .iter()
+            .map(|first| {
+                PULLABLE
+                    .iter()
+                    .map(|second| shared_layers(first, second))
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// The shared-layer count of a pair from the matrix.
+fn shared_of(first: &str, second: &str) -> Shared {
+    let index = |image: &str| PULLABLE.iter().position(|i| *i == image);
+    let (Some(row), Some(column)) = (index(first), index(second)) else {
+        return shared_layers(first, second);
+    };
+    shared_matrix()[row][column].clone()
+}
+
 fn pull_shared(seed: u64) -> Result<Instance, String> {
     let mut dice = Dice::new(PULL_SHARED.id, seed);
     let second = dice.pick(PULLABLE).ok_or("no images")?;
@@ -248,7 +298,7 @@ fn pull_shared(seed: u64) -> Result<Instance, String> {
     // model says which do), so "none" is not the usual answer.
     let mut counts = Vec::with_capacity(others.len());
     for other in &others {
-        counts.push((*other, shared_layers(other, second)?));
+        counts.push((*other, shared_of(other, second)?));
     }
     let sharing: Vec<&str> = counts
         .iter()
@@ -261,7 +311,7 @@ fn pull_shared(seed: u64) -> Result<Instance, String> {
         dice.pick(&others)
     }
     .ok_or("no first image")?;
-    let (present, total) = shared_layers(first, second)?;
+    let (present, total) = shared_of(first, second)?;
     // Distractors: the counts after the other first pulls, then every layer, then neighbours.
     let mut distractors: Vec<String> = counts
         .iter()

@@ -225,16 +225,26 @@ fn migration_answer(instance: &Instance) -> String {
     }
 }
 
+/// The build the layers view shows for a link, opened the way the tab opens it (a fresh replay
+/// of the preset, not the generators' cached one).
+fn layers_view_build(link: &SceneLink) -> crate::tabs::containers::scenes::layers::BuildSummary {
+    let mut scene = crate::tabs::containers::scenes::layers::LayersScene::from_link(link)
+        .unwrap_or_else(|err| panic!("{link}: {err}"));
+    let (_, summary, _) = scene.frame();
+    let summary = summary.cloned().expect("the link shows a build");
+    assert!(summary.error.is_none(), "{link}: {:?}", summary.error);
+    summary
+}
+
 fn containers_answer(instance: &Instance) -> String {
     use crate::tabs::containers::model::script::{DEFAULT_SEED, replay, split_script};
     match instance.family {
-        "containers.first-rebuilt" => super::containers::first_rebuilt_words(
-            &super::containers::rebuild(&instance.why).expect("rebuilds"),
-        ),
-        "containers.cached-steps" => super::containers::cached_count(
-            &super::containers::rebuild(&instance.why).expect("rebuilds"),
-        )
-        .to_string(),
+        "containers.first-rebuilt" => {
+            super::containers::first_rebuilt_words(&layers_view_build(&instance.why))
+        }
+        "containers.cached-steps" => {
+            super::containers::cached_count(&layers_view_build(&instance.why)).to_string()
+        }
         "containers.ps-count" => {
             let script = instance.why.get("script").expect("a script");
             let trace = replay(DEFAULT_SEED, &split_script(script)).expect("replays");
