@@ -215,3 +215,26 @@ fn every_deck_link_to_the_cpu_tab_is_valid() {
         assert_eq!(tabs::check_link(&link), LinkStatus::Valid, "{link}");
     }
 }
+
+#[test]
+fn the_cost_table_names_every_toy_program_on_a_projector() {
+    use virtscope::export::{self, ExportOptions};
+    use virtscope::tabs::cpu::model::programs::Program;
+    use virtscope::theme::ThemeKind;
+    // At 1280x720 in the projector theme the table has room for a few rows only; the others
+    // are named on a last line instead of dropped (they were, silently: issue 15).
+    let link = SceneLink::parse("cpu/cost?sensitive=0.001&workload=fork").unwrap();
+    let options = ExportOptions {
+        width: 1280.0,
+        height: 720.0,
+        theme: ThemeKind::Projector,
+        ..ExportOptions::default()
+    };
+    let svg = export::svg::to_svg(&export::capture(&link, &options).unwrap());
+    let missing: Vec<&str> = Program::ALL
+        .iter()
+        .map(|program| program.slug())
+        .filter(|slug| !svg.contains(slug))
+        .collect();
+    assert!(missing.is_empty(), "programs not named: {missing:?}");
+}

@@ -91,6 +91,18 @@ impl Outlines {
     }
 }
 
+/// How far `ch`'s own glyph advances the pen, in font units (`None` when the font lacks it).
+pub fn advance_units(font: &[u8], index: u32, ch: char) -> Option<f32> {
+    let font_ref = skrifa::FontRef::from_index(font, index).ok()?;
+    let glyph_id = font_ref.charmap().map(ch)?;
+    font_ref
+        .glyph_metrics(
+            skrifa::instance::Size::unscaled(),
+            skrifa::instance::LocationRef::default(),
+        )
+        .advance_width(glyph_id)
+}
+
 /// A font's units per em (for scaling outlines to a font size).
 pub fn units_per_em(font: &[u8], index: u32) -> f32 {
     skrifa::FontRef::from_index(font, index)

@@ -17,7 +17,7 @@ use egui::{Color32, Pos2, Rect, Shape, Stroke, StrokeKind};
 
 use super::Picture;
 use super::fonts::FontBook;
-use super::glyphs::{Outlines, units_per_em};
+use super::glyphs::{Outlines, advance_units, units_per_em};
 pub use super::glyphs::{TextMode, UsedChars};
 
 /// An SVG document and the font files it embeds (the rasterizer loads the same files).
@@ -457,7 +457,8 @@ impl Writer {
                     run.key = Some(key);
                 }
                 run.chars.push(glyph.chr);
-                run.placed.push((glyph.chr, origin.x + glyph.pos.x));
+                run.placed
+                    .push((glyph.chr, origin.x + glyph.pos.x, continuation));
                 if continuation {
                     run.sealed = true;
                 } else {
@@ -539,7 +540,18 @@ impl Writer {
         let shear = if key.italics { scale * 0.21 } else { 0.0 };
         let baseline = key.baseline_centi as f32 / 100.0;
         let mut uses = String::new();
-        for &(ch, x) in &run.placed {
+        // A ligature's later characters have no glyph of their own in egui's layout (it drew
+        // the ligature glyph for the first); outlines are looked up per character, so each
+        // continuation is drawn as its own glyph after the previous one's advance.
+        let mut previous: Option<(char, f32)> = None;
+        for &(ch, placed_x, continuation) in &run.placed {
+            let x = match previous {
+                Some((before, before_x)) if continuation => {
+                    before_x + advance_units(font, index, before).unwrap_or(0.0) * scale
+                }
+                _ => placed_x,
+            };
+            previous = Some((ch, x));
             if ch.is_whitespace() {
                 continue;
             }
@@ -566,8 +578,8 @@ struct Run {
     sealed: bool,
     chars: Vec<char>,
     xs: Vec<f32>,
-    /// Every character with its own x (continuation characters too), for outlines.
-    placed: Vec<(char, f32)>,
+    /// Every character with its own x and whether it continues a ligature, for outlines.
+    placed: Vec<(char, f32, bool)>,
     extent: (f32, f32),
     top: f32,
     height: f32,
@@ -952,6 +964,45 @@ mod tests {
             svg.contains(r##"xlink:href="#g0""##) && svg.contains("xmlns:xlink"),
             "{svg}"
         );
+    }
+
+    /// The x of every `<use>` in an outline SVG, in order.
+    fn use_xs(svg: &str) -> Vec<f32> {
+        svg.split("<use xlink:href=")
+            .skip(1)
+            .filter_map(|tail| {
+                let matrix = tail.split("matrix(").nth(1)?.split(')').next()?;
+                matrix.split(' ').nth(4)?.parse().ok()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn outline_ligatures_draw_every_character_in_order() {
+        // "fl" and "fi" are ligatures in the app's sans font: egui lays out one glyph for the
+        // pair; outlines are drawn per character, so the "l" must come after the "f", not
+        // on it (seen as "f ags" for "flags" in an exported CPU scene).
+        let ctx = egui::Context::default();
+        crate::fonts::install(&ctx);
+        let mut shapes = Vec::new();
+        for _ in 0..2 {
+            shapes.clear();
+            let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+                let galley = ui.painter().layout_no_wrap(
+                    "flags".to_owned(),
+                    egui::FontId::proportional(20.0),
+                    Color32::BLACK,
+                );
+                shapes.push(Shape::galley(Pos2::new(10.0, 10.0), galley, Color32::BLACK));
+            });
+            output.textures_delta.clear();
+        }
+        let svg = render_with(&picture(shapes), &TextMode::Outlines).text;
+        let xs = use_xs(&svg);
+        assert_eq!(xs.len(), 5, "one glyph per character: {svg}");
+        for pair in xs.windows(2) {
+            assert!(pair[1] > pair[0] + 2.0, "each glyph after the last: {xs:?}");
+        }
     }
 
     #[test]

@@ -574,10 +574,42 @@ fn totals_ui(
         );
     }
     y += row;
-    for (program_row, totals) in &data.totals {
-        if y + row > rect.max.y {
-            break;
+    // On a small canvas (a projector) the rows that fit are shown, the selected program's
+    // always among them, and a last line names the ones left out rather than dropping them
+    // silently.
+    let fit = ((rect.max.y - y) / row).floor().max(0.0) as usize;
+    let shown: Vec<usize> = if fit >= data.totals.len() {
+        (0..data.totals.len()).collect()
+    } else {
+        let mut shown: Vec<usize> = (0..fit.saturating_sub(1)).collect();
+        let selected = data
+            .totals
+            .iter()
+            .position(|(program_row, _)| Some(*program_row) == program);
+        if let Some(selected) = selected.filter(|selected| !shown.contains(selected))
+            && shown.pop().is_some()
+        {
+            shown.push(selected);
         }
+        shown
+    };
+    if shown.len() < data.totals.len() {
+        let left_out: Vec<&str> = data
+            .totals
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !shown.contains(index))
+            .map(|(_, (program_row, _))| program_row.slug())
+            .collect();
+        clipped.text(
+            Pos2::new(rect.min.x + 4.0, y + shown.len() as f32 * row + row / 2.0),
+            Align2::LEFT_CENTER,
+            format!("and {}: {}", left_out.len(), left_out.join(", ")),
+            theme.small(),
+            theme.text_muted,
+        );
+    }
+    for (program_row, totals) in shown.iter().filter_map(|index| data.totals.get(*index)) {
         let row_rect = Rect::from_min_size(Pos2::new(rect.min.x, y), Vec2::new(rect.width(), row));
         if Some(*program_row) == program {
             clipped.rect(
