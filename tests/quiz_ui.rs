@@ -58,6 +58,26 @@ fn history(harness: &Harness<'_, VirtscopeApp>, card_id: &str) -> Vec<LogAction>
         .collect()
 }
 
+/// Clicks Undo: the quiz's answer leaves its history and the quiz card is current again.
+fn undo_brings_the_quiz_back(harness: &mut Harness<'_, VirtscopeApp>, card_id: &str) {
+    harness.get_by_label_contains("Undo").click();
+    harness.run();
+    assert!(
+        history(harness, card_id).is_empty(),
+        "Undo removes the answer"
+    );
+    assert_eq!(
+        harness
+            .state()
+            .reviewer()
+            .current()
+            .map(|c| c.card_id.clone())
+            .as_deref(),
+        Some(card_id),
+        "the quiz card is back"
+    );
+}
+
 #[test]
 fn a_quiz_card_comes_due_is_answered_by_a_click_opens_why_and_undo_takes_it_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -109,21 +129,7 @@ fn a_quiz_card_comes_due_is_answered_by_a_click_opens_why_and_undo_takes_it_back
         "the panel explains why"
     );
 
-    harness.get_by_label_contains("Undo").click();
-    harness.run();
-    assert!(
-        history(&harness, &card_id).is_empty(),
-        "Undo removes the answer"
-    );
-    assert_eq!(
-        harness
-            .state()
-            .reviewer()
-            .current()
-            .map(|c| c.card_id.clone()),
-        Some(card_id),
-        "the quiz card is back"
-    );
+    undo_brings_the_quiz_back(&mut harness, &card_id);
 }
 
 #[test]
@@ -152,17 +158,7 @@ fn a_wrong_choice_rates_again_and_names_the_models_answer() {
 #[test]
 fn quiz_me_asks_about_the_tab_on_screen_without_scheduling() {
     let dir = tempfile::tempdir().unwrap();
-    let launch = Launch {
-        data_dir: Some(dir.path().to_owned()),
-        clock: Some(Arc::new(|| NOW)),
-        open: Some(virtscope::scene::SceneLink::parse("migration").unwrap()),
-        ..Launch::default()
-    };
-    let app = VirtscopeApp::new(Settings::default(), launch);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1700.0, 1000.0))
-        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
-    harness.run();
+    let mut harness = common::reviewer_harness(dir.path(), NOW, Some("migration"));
     let answered = harness.state().reviewer().answered_this_session();
     harness.get_by_label("Quiz me").click();
     harness.run();
@@ -316,16 +312,5 @@ fn a_quiz_card_is_answered_by_clicking_the_layer_on_the_picture() {
     );
     harness.get_by_label_contains("✔ Right · rated Easy");
 
-    harness.get_by_label_contains("Undo").click();
-    harness.run();
-    assert!(history(&harness, &card_id).is_empty(), "Undo removes it");
-    assert_eq!(
-        harness
-            .state()
-            .reviewer()
-            .current()
-            .map(|c| c.card_id.clone()),
-        Some(card_id),
-        "the quiz card is back"
-    );
+    undo_brings_the_quiz_back(&mut harness, &card_id);
 }
