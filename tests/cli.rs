@@ -235,6 +235,20 @@ fn quiz_json_and_errors() {
     let answer = usize::try_from(json["answer"].as_u64().unwrap()).unwrap();
     assert!(answer < choices.len());
     assert!(json["why"].as_str().unwrap().starts_with("migration?"));
+    assert!(json["pick"].is_null(), "answered by choices only");
+    let output = virtscope(&["quiz", "overview.next-hop", "--seed", "3", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let instance = virtscope::quiz::family("overview.next-hop")
+        .unwrap()
+        .instance(3)
+        .unwrap();
+    let pick = instance.pick.unwrap();
+    assert_eq!(json["pick"]["key"], "select");
+    assert_eq!(
+        json["pick"]["values"][instance.answer],
+        pick.values[instance.answer].clone().unwrap().as_str(),
+        "the right choice's click"
+    );
     assert_one_line_error(&virtscope(&["quiz", "nope", "--seed", "1"]), "\"nope\"");
 }
 

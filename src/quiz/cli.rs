@@ -42,6 +42,17 @@ struct JsonInstance<'a> {
     explanation: &'a str,
     at: String,
     why: String,
+    /// Answering on the picture: the link key a click sets and each choice's value (`null`
+    /// for a family answered only by choices).
+    pick: Option<JsonPick<'a>>,
+}
+
+/// An instance's [`super::Pick`] as `--json` prints it.
+#[derive(Serialize)]
+struct JsonPick<'a> {
+    key: &'a str,
+    values: &'a [Option<String>],
+    what: &'a str,
 }
 
 /// The letter of choice `index` (A, B, C, D).
@@ -75,6 +86,11 @@ pub fn run(args: &QuizArgs, out: &mut impl Write) -> Result<(), String> {
             explanation: &instance.explanation,
             at: instance.at.to_string(),
             why: instance.why.to_string(),
+            pick: instance.pick.as_ref().map(|pick| JsonPick {
+                key: pick.key,
+                values: &pick.values,
+                what: pick.what,
+            }),
         })
         .map_err(|err| err.to_string())?;
         return writeln!(out, "{json}").map_err(io);
@@ -94,6 +110,13 @@ fn write_text(instance: &Instance, out: &mut impl Write) -> std::io::Result<()> 
         letter(instance.answer),
         instance.right()
     )?;
+    if let Some(pick) = &instance.pick {
+        writeln!(
+            out,
+            "On the picture: click {} (link key {})",
+            pick.what, pick.key
+        )?;
+    }
     writeln!(out, "Why: {}", instance.explanation)?;
     writeln!(out, "Scene: {}", instance.why)?;
     writeln!(out, "Asked at: {}", instance.at)
