@@ -56,6 +56,9 @@ pub enum Command {
     #[command(subcommand)]
     Deck(DeckCommand),
 
+    /// Questions the models check: list the families, or print one instance with its answer.
+    Quiz(crate::quiz::cli::QuizArgs),
+
     /// Print what this machine really has, as JSON (the live views' data).
     Inspect {
         /// What to inspect.
@@ -203,6 +206,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut impl std::io::Write) -> Resul
         }
         Command::Export(args) => run_export(args, out),
         Command::Deck(command) => run_deck(cli, command, out),
+        Command::Quiz(args) => crate::quiz::cli::run(args, out).map_err(CliError),
         Command::Inspect { what, .. } => {
             let json = match what {
                 InspectTarget::Namespaces => crate::tabs::namespaces::inspect_json(),

@@ -14,6 +14,7 @@ pub mod files;
 pub mod fonts;
 pub mod lecture;
 pub mod painted;
+pub mod quiz;
 pub mod review;
 pub mod reviewer;
 pub mod scene;

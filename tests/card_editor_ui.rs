@@ -189,7 +189,14 @@ fn the_browser_searches_every_deck_and_deck_narrows_it() {
         "the new card is due in the deck it went to"
     );
 
-    let builtin = virtscope::deck::builtin().unwrap().cards.len();
+    // The built-in deck's cards and the quiz cards interleaved with them (both are browsed).
+    let builtin_ids: Vec<String> = virtscope::deck::builtin()
+        .unwrap()
+        .cards
+        .into_iter()
+        .map(|card| card.id)
+        .collect();
+    let builtin = virtscope::quiz::with_quizzes(&builtin_ids).len();
     press(&mut harness, Modifiers::COMMAND, Key::B);
     harness.get_by_label(&format!("{} cards", builtin + 1));
     type_into(&mut harness, "Search", "deck:course-week-4");

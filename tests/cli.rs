@@ -183,6 +183,75 @@ fn a_window_that_cannot_open_exits_with_code_2() {
     assert_one_line_error(&output, "cannot open the window");
 }
 
+#[test]
+fn quiz_lists_families_one_a_line() {
+    let output = virtscope(&["quiz", "--list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), virtscope::quiz::FAMILIES.len());
+    for (row, family) in rows.iter().zip(virtscope::quiz::FAMILIES) {
+        assert_eq!(row, &[family.id, family.tab, family.title]);
+    }
+}
+
+#[test]
+fn quiz_prints_an_instance_with_the_models_answer_and_a_scene_that_opens() {
+    let output = virtscope(&["quiz", "cpu.popf-tick", "--seed", "7"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let instance = virtscope::quiz::family("cpu.popf-tick")
+        .unwrap()
+        .instance(7)
+        .unwrap();
+    assert!(text.contains(&instance.question), "{text}");
+    let letter = virtscope::quiz::cli::letter(instance.answer);
+    assert!(
+        text.contains(&format!("Answer: {letter}. {}", instance.right())),
+        "{text}"
+    );
+    let scene = text
+        .lines()
+        .find_map(|line| line.strip_prefix("Scene: "))
+        .expect("a Scene line");
+    assert_eq!(
+        virtscope::tabs::check_link(scene),
+        virtscope::tabs::LinkStatus::Valid
+    );
+    let again = virtscope(&["quiz", "cpu.popf-tick", "--seed", "7"]);
+    assert_eq!(
+        again.stdout,
+        text.as_bytes(),
+        "the same seed, the same question"
+    );
+}
+
+#[test]
+fn quiz_json_and_errors() {
+    let output = virtscope(&["quiz", "migration.rounds", "--seed", "3", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let choices = json["choices"].as_array().unwrap();
+    let answer = usize::try_from(json["answer"].as_u64().unwrap()).unwrap();
+    assert!(answer < choices.len());
+    assert!(json["why"].as_str().unwrap().starts_with("migration?"));
+    assert!(json["pick"].is_null(), "answered by choices only");
+    let output = virtscope(&["quiz", "overview.next-hop", "--seed", "3", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let instance = virtscope::quiz::family("overview.next-hop")
+        .unwrap()
+        .instance(3)
+        .unwrap();
+    let pick = instance.pick.unwrap();
+    assert_eq!(json["pick"]["key"], "select");
+    assert_eq!(
+        json["pick"]["values"][instance.answer],
+        pick.values[instance.answer].clone().unwrap().as_str(),
+        "the right choice's click"
+    );
+    assert_one_line_error(&virtscope(&["quiz", "nope", "--seed", "1"]), "\"nope\"");
+}
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/anki");
 
 #[test]

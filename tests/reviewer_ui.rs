@@ -346,8 +346,9 @@ fn the_browser_suspends_and_statistics_render() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
     harness.run();
     harness.get_by_label("Browse cards");
-    // The user's 83 cards and the 7 memory cards added after them (issue 19).
-    harness.get_by_label("90 cards");
+    // The user's 83 cards and the 7 memory cards added after them (issue 19), and one quiz
+    // card per quiz family (issue 18).
+    harness.get_by_label(&format!("{} cards", 90 + virtscope::quiz::FAMILIES.len()));
     harness.get_all_by_label("Suspend").next().unwrap().click();
     harness.run();
     harness.get_by_label_contains("(suspended)");

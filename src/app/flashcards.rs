@@ -119,6 +119,7 @@ impl VirtscopeApp {
     fn apply_panel_action(&mut self, action: PanelAction) {
         match action {
             PanelAction::ShowCard(card_id) => self.show_card(&card_id),
+            PanelAction::ShowScene(link) => self.open_link(&link),
             PanelAction::Browse => self.browser.open = true,
             PanelAction::Statistics => self.stats.open = true,
             PanelAction::Settings => {

@@ -224,8 +224,9 @@ fn browser_ui(
         .iter()
         .flatten()
         .filter(|row| {
+            let quiz = crate::quiz::family_of_card(&row.row.card_id).map_or("", |f| f.title);
             let (front, back, tags) = card_of(reviewer, decks, row)
-                .map_or(("", "", &[][..]), |c| {
+                .map_or((quiz, "", &[][..]), |c| {
                     (c.front.as_str(), c.back.as_str(), &c.tags[..])
                 });
             let deck = decks
@@ -270,7 +271,7 @@ fn browser_ui(
                                 (d.id.as_str(), d.name.as_str(), d.other.is_none())
                             });
                         let front = card.map_or_else(
-                            || "(removed from the deck)".to_owned(),
+                            || super::quiz_ui::browser_front(&row.card_id),
                             |c| plain_text(&c.front),
                         );
                         ui.allocate_ui_with_layout(

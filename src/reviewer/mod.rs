@@ -11,6 +11,7 @@ pub mod browser;
 pub mod editor;
 mod markdown_ui;
 pub mod panel;
+pub mod quiz_ui;
 pub mod settings_ui;
 pub mod stats_ui;
 
@@ -291,11 +292,34 @@ impl Reviewer {
         self.current.is_some()
     }
 
-    /// Shows the answer side.
+    /// Shows the answer side (a quiz card has none: it is answered by a choice).
     pub fn reveal(&mut self) {
+        if self.current_quiz().is_some() {
+            return;
+        }
         if let Some(current) = &mut self.current {
             current.revealed = true;
         }
+    }
+
+    /// The current card's quiz family and the seed of the instance it shows, if it is a quiz.
+    /// The seed is the moment the card was shown, so each time it comes due it asks anew.
+    pub fn current_quiz(&self) -> Option<(&'static crate::quiz::Family, u64)> {
+        let current = self.current.as_ref()?;
+        let family = crate::quiz::family_of_card(&current.card_id)?;
+        Some((family, current.shown_at_secs.unsigned_abs()))
+    }
+
+    /// Records a quiz card's answer (the panel computes the rating from right or wrong and the
+    /// time taken) and moves on, like grading a revealed card.
+    pub fn answer_quiz(&mut self, rating: Rating) {
+        if self.current_quiz().is_none() {
+            return;
+        }
+        if let Some(current) = &mut self.current {
+            current.revealed = true;
+        }
+        self.answer(rating);
     }
 
     /// Grades the current card (only after it was revealed) and moves on. Errors (a full disk,
@@ -354,8 +378,10 @@ impl Reviewer {
                 self.answered_this_session = self.answered_this_session.saturating_sub(1);
                 let card_id = undone.entry.card_id.clone();
                 self.refresh();
-                if self.index.contains_key(&card_id) {
-                    self.show_card(&card_id, true);
+                // A quiz card comes back unanswered: it is answered by a choice, not a grade.
+                let quiz = crate::quiz::family_of_card(&card_id).is_some();
+                if quiz || self.index.contains_key(&card_id) {
+                    self.show_card(&card_id, !quiz);
                 }
             }
             Ok(None) => self
@@ -365,8 +391,12 @@ impl Reviewer {
         }
     }
 
-    /// The scene link of the current card, if it has a valid one.
+    /// The scene link of the current card, if it has a valid one (a quiz: the scene it asks
+    /// about).
     pub fn current_scene(&self) -> Option<SceneLink> {
+        if let Some((family, seed)) = self.current_quiz() {
+            return family.instance(seed).ok().map(|instance| instance.at);
+        }
         let card = self.card(&self.current.as_ref()?.card_id)?;
         SceneLink::parse(card.scene.as_deref()?).ok()
     }
@@ -547,6 +577,8 @@ impl Reviewer {
                 .iter()
                 .map(|card| card.id.as_str())
                 .collect();
+            // Quiz families are cards too, placed after the first card on their idea.
+            let ids = crate::quiz::with_quizzes(&ids);
             if let Err(err) = store.sync_deck(&self.deck.meta.id, &ids) {
                 self.problem = Some(format!("Cannot record the deck's cards: {err}"));
             }

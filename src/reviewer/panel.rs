@@ -7,8 +7,10 @@ use egui::{RichText, Ui};
 
 use super::Reviewer;
 use super::markdown_ui::markdown_ui;
+use super::quiz_ui::{self, QuizState};
 use crate::deck::markdown::plain_text;
 use crate::review::rating::Rating;
+use crate::scene::SceneLink;
 use crate::tabs::Landing;
 use crate::theme::{Role, Theme};
 
@@ -17,6 +19,8 @@ use crate::theme::{Role, Theme};
 pub enum PanelAction {
     /// Show this card's scene in the main area, with the card's question kept in view ("Show me").
     ShowCard(String),
+    /// Show this scene in the main area: a quiz's question or the step that shows why.
+    ShowScene(SceneLink),
     /// Open the card browser.
     Browse,
     /// Open the statistics window.
@@ -40,6 +44,8 @@ pub struct PanelState {
     pub open_message: Option<String>,
     /// The linked card whose answer is expanded in "Cards about this scene".
     pub expanded: Option<String>,
+    /// Quiz questions: the due quiz card's instance, practice, the last outcome.
+    pub quiz: QuizState,
     /// Whether the new-deck field is shown.
     pub show_new_deck: bool,
     /// The typed name of a new deck.
@@ -153,6 +159,8 @@ pub fn panel_ui(
     } else {
         theme.thin()
     };
+    state.quiz.set_scene(&here.place);
+    quiz_ui::practice_and_result_ui(ui, theme, reviewer, &mut state.quiz, &mut actions);
     egui::Frame::NONE
         .fill(theme.surface)
         .stroke(stroke)
@@ -160,7 +168,7 @@ pub fn panel_ui(
         .inner_margin(10)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            card_ui(ui, theme, reviewer, &mut actions);
+            card_ui(ui, theme, reviewer, &mut state.quiz, &mut actions);
         });
 
     ui.add_space(6.0);
@@ -270,7 +278,13 @@ fn open_path(reviewer: &mut Reviewer, state: &mut PanelState, path: PathBuf) {
     }
 }
 
-fn card_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, actions: &mut Vec<PanelAction>) {
+fn card_ui(
+    ui: &mut Ui,
+    theme: &Theme,
+    reviewer: &mut Reviewer,
+    quiz: &mut QuizState,
+    actions: &mut Vec<PanelAction>,
+) {
     let size = theme.body_size * 1.1;
     let Some(current) = reviewer.current().cloned() else {
         let text = if reviewer.problem().is_some() {
@@ -291,6 +305,17 @@ fn card_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, actions: &mut Ve
         }
         return;
     };
+    if reviewer.current_quiz().is_some() {
+        quiz_ui::due_quiz_ui(ui, theme, reviewer, quiz, actions);
+        ui.add_space(4.0);
+        if ui
+            .add(egui::Button::new("Undo").shortcut_text("u"))
+            .clicked()
+        {
+            reviewer.undo();
+        }
+        return;
+    }
     let Some(card) = reviewer.card(&current.card_id).cloned() else {
         return;
     };
@@ -359,6 +384,7 @@ fn card_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, actions: &mut Ve
         {
             reviewer.undo();
         }
+        quiz_ui::practise_card_button_ui(ui, reviewer, quiz, &current.card_id);
     });
 }
 
@@ -371,7 +397,10 @@ fn linked_cards_ui(
     actions: &mut Vec<PanelAction>,
 ) {
     let cards = reviewer.cards_for_scene(here);
-    ui.label(RichText::new(format!("Cards about this scene ({})", cards.len())).strong());
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("Cards about this scene ({})", cards.len())).strong());
+        quiz_ui::quiz_me_button_ui(ui, reviewer, &mut state.quiz, &here.place);
+    });
     if cards.is_empty() {
         ui.label(RichText::new("No card links here.").color(theme.text_muted));
         return;
@@ -400,6 +429,12 @@ fn linked_cards_ui(
                         })
                         .show(ui, |ui| {
                             markdown_ui(ui, theme, &card.back, theme.body_size);
+                            quiz_ui::practise_card_button_ui(
+                                ui,
+                                reviewer,
+                                &mut state.quiz,
+                                &card.id,
+                            );
                             if card.scene.is_some()
                                 && ui.small_button("Show this card's scene").clicked()
                             {

@@ -28,7 +28,7 @@ pub mod model;
 
 mod charts;
 mod controls;
-mod link;
+pub(crate) mod link;
 mod live_view;
 mod loaded;
 mod outline;

@@ -7,7 +7,7 @@
 //! pure function of that scene and the timeline position; the models live in [`model`].
 
 pub mod model;
-mod scenes;
+pub(crate) mod scenes;
 mod view;
 
 use model::View;

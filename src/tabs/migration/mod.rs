@@ -23,7 +23,7 @@ mod compare_ui;
 mod controls;
 mod grid_ui;
 mod lanes_ui;
-mod link;
+pub(crate) mod link;
 mod looks;
 pub mod model;
 mod numbers_ui;

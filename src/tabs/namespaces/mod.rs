@@ -7,7 +7,7 @@
 //! and the picture drawn when the step, selection or filter change, never per frame. The live
 //! view reads `/proc` once when first drawn and again only on Refresh.
 
-mod link;
+pub(crate) mod link;
 pub mod live;
 mod live_state;
 mod live_summary;

@@ -30,6 +30,19 @@ pub enum Errno {
 }
 
 impl Errno {
+    /// Every errno the model returns, in number order (quiz distractors take the neighbours).
+    pub const ALL: &'static [Self] = &[
+        Self::Enoent,
+        Self::Esrch,
+        Self::Eagain,
+        Self::Eacces,
+        Self::Ebusy,
+        Self::Eexist,
+        Self::Enodev,
+        Self::Einval,
+        Self::Erange,
+    ];
+
     /// The symbolic name, e.g. `"EBUSY"`.
     pub fn name(self) -> &'static str {
         match self {

@@ -104,7 +104,7 @@ impl Engine {
         let mut engine = Self {
             now_ms: 0,
             seed,
-            registry: Arc::new(Registry::docker_hub()),
+            registry: Registry::shared(),
             images: ImageStore::default(),
             containers: Vec::new(),
             networks: Vec::new(),

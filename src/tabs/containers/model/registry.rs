@@ -8,6 +8,7 @@
 //! images in late 2024 ([M]: read off Docker Hub listings, rounded; illustrative only).
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use super::image::{FileEntry, HistoryEntry, Image, ImageConfig, Layer, Reference};
 use super::sha256::Digest;
@@ -426,6 +427,13 @@ fn assemble(
 }
 
 impl Registry {
+    /// The one "Docker Hub" every engine shares: it never changes, and building it (every
+    /// layer's content hashed) costs more than a whole short session, so it is built once.
+    pub fn shared() -> Arc<Self> {
+        static HUB: OnceLock<Arc<Registry>> = OnceLock::new();
+        Arc::clone(HUB.get_or_init(|| Arc::new(Registry::docker_hub())))
+    }
+
     /// The images the sandbox's "Docker Hub" serves.
     pub fn docker_hub() -> Self {
         let mut images = Vec::new();

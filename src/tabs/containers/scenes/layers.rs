@@ -109,13 +109,18 @@ pub struct LayersScene {
 
 impl Default for LayersScene {
     fn default() -> Self {
-        Self::new(LayersPreset::DockerfileBasic, None, Timeline::default())
+        let preset = LayersPreset::DockerfileBasic;
+        Self::new(preset, preset.replay(), None, Timeline::default())
     }
 }
 
 impl LayersScene {
-    fn new(preset: LayersPreset, dockerfile: Option<String>, timeline: Timeline) -> Self {
-        let trace = preset.replay();
+    fn new(
+        preset: LayersPreset,
+        trace: CliTrace,
+        dockerfile: Option<String>,
+        timeline: Timeline,
+    ) -> Self {
         let timeline = if timeline.marks().len() == trace.steps.len() {
             timeline
         } else {
@@ -163,7 +168,7 @@ impl LayersScene {
         }
         let trace = preset.replay();
         let timeline = positioned_timeline(link, marks(&trace))?;
-        Ok(Self::new(preset, dockerfile, timeline))
+        Ok(Self::new(preset, trace, dockerfile, timeline))
     }
 
     /// The canonical link, position included.
@@ -323,6 +328,12 @@ pub fn step_build(trace: &CliTrace, index: usize) -> Option<BuildSummary> {
         error,
         context_bytes: builder::tar_bytes(&builder::context_files(&before.workspace)),
     })
+}
+
+/// What building `dockerfile` in the sandbox after `step` of `trace` gives: the build the view
+/// shows for a link with `dockerfile=` at that step.
+pub fn rebuild_summary(trace: &CliTrace, step: usize, dockerfile: &str) -> BuildSummary {
+    rebuild_after(trace, step, dockerfile).summary
 }
 
 fn rebuild_after(trace: &CliTrace, step: usize, dockerfile: &str) -> Rebuild {

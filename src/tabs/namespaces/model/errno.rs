@@ -38,6 +38,21 @@ pub enum Errno {
 }
 
 impl Errno {
+    /// Every errno the model returns, in number order (quiz distractors take the neighbours).
+    pub const ALL: &'static [Self] = &[
+        Self::Eperm,
+        Self::Enoent,
+        Self::Esrch,
+        Self::Enomem,
+        Self::Eacces,
+        Self::Ebusy,
+        Self::Eexist,
+        Self::Enodev,
+        Self::Einval,
+        Self::Enospc,
+        Self::Erange,
+    ];
+
     /// The symbolic name, e.g. `EPERM`.
     pub fn name(self) -> &'static str {
         match self {

@@ -1,0 +1,31 @@
+//! Generating one quiz question per family, against issue 18's budget of 1 ms (release).
+//!
+//! Each iteration generates a new seed's instance, so the figure includes the model runs the
+//! family needs (traces, simulations, rebuilds) for the question and its distractors.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use virtscope::quiz::FAMILIES;
+
+fn generate(c: &mut Criterion) {
+    let mut group = c.benchmark_group("quiz");
+    for family in FAMILIES {
+        let mut seed = 0_u64;
+        group.bench_function(family.id, |b| {
+            b.iter(|| {
+                seed = seed.wrapping_add(1);
+                family.instance(seed).expect("generates")
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(std::time::Duration::from_millis(300))
+        .measurement_time(std::time::Duration::from_secs(1));
+    targets = generate
+}
+criterion_main!(benches);

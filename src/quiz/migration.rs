@@ -1,0 +1,357 @@
+//! Migration tab families: rounds, downtime, why pre-copy stops, which method wins and how much
+//! data moves, computed by `tabs::migration::model::simulate`.
+//!
+//! Every question is the worked-example preset (the geometric model: the whole memory is the
+//! writable working set) with a drawn memory size, link rate, dirty rate, downtime limit and
+//! rule set, printed as the migration tab's own link. The rules are the model's: QEMU iterates
+//! until the rest fits the downtime limit and has no caps; Xen 4.6+ stops after 5 rounds or under
+//! 50 dirty pages; legacy Xen after 29 rounds, 3x memory, or a rate cap (domain.md section 4,
+//! `tabs::migration::model::SOURCES`).
+
+use super::{Dice, Family, Instance, choices};
+use crate::scene::SceneLink;
+use crate::tabs::migration::link::{Scene, View};
+use crate::tabs::migration::model::{
+    MigrationTimeline, Mode, Outcome, Params, Preset, Rules, compare, format_bytes, simulate,
+};
+
+/// "How many pre-copy rounds before the switchover?"
+pub const ROUNDS: Family = Family {
+    id: "migration.rounds",
+    tab: "migration",
+    title: "How many pre-copy rounds run before the switchover?",
+    cards: &["pre-copy-steps", "cons-of-pre-copy"],
+    generate: rounds,
+};
+
+/// "How long is the VM paused?"
+pub const DOWNTIME: Family = Family {
+    id: "migration.downtime",
+    tab: "migration",
+    title: "How long is the VM paused (downtime) in this pre-copy migration?",
+    cards: &["pros-of-pre-copy", "pre-copy-steps"],
+    generate: downtime,
+};
+
+/// "Why does pre-copy stop iterating?"
+pub const STOP_REASON: Family = Family {
+    id: "migration.stop-reason",
+    tab: "migration",
+    title: "Why does pre-copy stop iterating here (QEMU, Xen 4.6+, legacy Xen rules)?",
+    cards: &["pre-copy-steps", "cons-of-pre-copy"],
+    generate: stop_reason,
+};
+
+/// "Which method has the shortest downtime or total time?"
+pub const FASTEST: Family = Family {
+    id: "migration.fastest",
+    tab: "migration",
+    title: "Which method (cold, pre-copy, post-copy) has the shortest downtime or total time?",
+    cards: &[
+        "two-types-of-migration",
+        "pros-of-post-copy",
+        "cons-of-post-copy",
+    ],
+    generate: fastest,
+};
+
+/// "How much data crosses the link?"
+pub const TOTAL_DATA: Family = Family {
+    id: "migration.total-data",
+    tab: "migration",
+    title: "How much data does this pre-copy migration send in all?",
+    cards: &["cons-of-pre-copy", "pros-of-post-copy"],
+    generate: total_data,
+};
+
+/// Draws before a generator gives up.
+const ATTEMPTS: usize = 100;
+
+/// A drawn scenario: the worked example with other numbers.
+fn draw(dice: &mut Dice) -> Params {
+    let mut params = Preset::WorkedExample.params();
+    params.memory_mib = dice
+        .pick(&[1024.0, 2048.0, 4096.0, 8192.0])
+        .unwrap_or(4096.0);
+    params.wss_mib = params.memory_mib;
+    params.bandwidth_mib_s = dice.pick(&[64.0, 128.0, 256.0]).unwrap_or(128.0);
+    params.dirty_mib_s = dice
+        .pick(&[4.0, 8.0, 16.0, 32.0, 48.0, 64.0, 96.0])
+        .unwrap_or(32.0);
+    params.downtime_ms = dice.pick(&[100.0, 300.0, 500.0]).unwrap_or(300.0);
+    params.rules = dice.pick(Rules::ALL).unwrap_or(Rules::Qemu);
+    params
+}
+
+/// The link of a scenario in a view at `t` seconds (rounded to the millisecond).
+pub(crate) fn scene_link(view: View, params: &Params, t_secs: f64) -> SceneLink {
+    Scene {
+        view,
+        preset: Preset::WorkedExample,
+        params: params.clone(),
+    }
+    .to_link()
+    .with("t", (t_secs * 1000.0).round() / 1000.0)
+}
+
+fn run(params: &Params, mode: Mode) -> Result<MigrationTimeline, String> {
+    simulate(params, mode).map_err(|err| err.to_string())
+}
+
+/// The same scenario under another rule set.
+fn with_rules(params: &Params, rules: Rules) -> Params {
+    Params {
+        rules,
+        ..params.clone()
+    }
+}
+
+/// The scenario in words.
+fn scenario(params: &Params) -> String {
+    format!(
+        "A {} MiB VM whose whole memory is written at {} MiB/s migrates over a {} MiB/s link \
+         under {} rules (downtime limit {} ms where the rules have one)",
+        params.memory_mib,
+        params.dirty_mib_s,
+        params.bandwidth_mib_s,
+        params.rules.title(),
+        params.downtime_ms
+    )
+}
+
+/// When the VM resumes (or the end of the drawn timeline).
+fn resume_secs(timeline: &MigrationTimeline) -> f64 {
+    timeline
+        .event("resume")
+        .map_or(timeline.end_secs, |event| event.at_secs)
+}
+
+/// Pre-copy rounds in words.
+pub(crate) fn rounds_words(timeline: &MigrationTimeline) -> String {
+    match timeline.summary.outcome {
+        Outcome::NotConverged => "It never switches over: the dirty set stops shrinking".to_owned(),
+        _ => format!("{} rounds", timeline.summary.rounds),
+    }
+}
+
+fn rounds(seed: u64) -> Result<Instance, String> {
+    let mut dice = Dice::new(ROUNDS.id, seed);
+    let params = draw(&mut dice);
+    let timeline = run(&params, Mode::PreCopy)?;
+    let answer = rounds_words(&timeline);
+    let mut distractors = Vec::new();
+    for rules in Rules::ALL {
+        distractors.push(rounds_words(&run(
+            &with_rules(&params, *rules),
+            Mode::PreCopy,
+        )?));
+    }
+    let n = timeline.summary.rounds;
+    distractors.extend([n + 1, n.saturating_sub(1), n + 2].map(|r| format!("{r} rounds")));
+    let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
+    let view = View::Method(Mode::PreCopy);
+    Ok(Instance {
+        family: ROUNDS.id,
+        seed,
+        question: format!(
+            "{}. How many pre-copy rounds run before the VM is paused for the stop-and-copy?",
+            scenario(&params)
+        ),
+        choices,
+        answer: answer_index,
+        explanation: timeline.summary.verdict.clone(),
+        at: scene_link(view, &params, 0.0),
+        why: scene_link(view, &params, resume_secs(&timeline)),
+        pick: None,
+    })
+}
+
+fn millis(secs: f64) -> String {
+    format!("{:.0} ms", secs * 1000.0)
+}
+
+/// A figure of a completed pre-copy migration, asked about across the rule sets and against
+/// cold and post-copy migration of the same VM (the downtime and total-data families).
+struct Figure {
+    family: &'static Family,
+    /// The figure in words, from a summary.
+    words: fn(&crate::tabs::migration::model::Summary) -> String,
+    /// What the question asks, after the scenario.
+    ask: &'static str,
+    /// A sentence added to the model's verdict.
+    why: &'static str,
+}
+
+fn figure(seed: u64, figure: &Figure) -> Result<Instance, String> {
+    let mut dice = Dice::new(figure.family.id, seed);
+    for _ in 0..ATTEMPTS {
+        let params = draw(&mut dice);
+        let timeline = run(&params, Mode::PreCopy)?;
+        if timeline.summary.outcome != Outcome::Completed {
+            continue;
+        }
+        let answer = (figure.words)(&timeline.summary);
+        let mut distractors = Vec::new();
+        for rules in Rules::ALL {
+            let other = run(&with_rules(&params, *rules), Mode::PreCopy)?;
+            if other.summary.outcome == Outcome::Completed {
+                distractors.push((figure.words)(&other.summary));
+            }
+        }
+        // Then the other methods on the same VM, cold first: post-copy's simulation (a fault
+        // per page) costs more than the rest together, so it runs only when still needed.
+        for mode in [Mode::Cold, Mode::PostCopy] {
+            let mut distinct: Vec<&String> = distractors
+                .iter()
+                .filter(|words| **words != answer)
+                .collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            if distinct.len() >= super::MAX_CHOICES - 1 {
+                break;
+            }
+            distractors.push((figure.words)(&run(&params, mode)?.summary));
+        }
+        let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
+        let view = View::Method(Mode::PreCopy);
+        return Ok(Instance {
+            family: figure.family.id,
+            seed,
+            question: format!("{}. {}", scenario(&params), figure.ask),
+            choices,
+            answer: answer_index,
+            explanation: format!("{} {}", timeline.summary.verdict, figure.why)
+                .trim_end()
+                .to_owned(),
+            at: scene_link(view, &params, 0.0),
+            why: scene_link(view, &params, resume_secs(&timeline)),
+            pick: None,
+        });
+    }
+    Err("no drawn scenario completed".to_owned())
+}
+
+fn downtime(seed: u64) -> Result<Instance, String> {
+    figure(
+        seed,
+        &Figure {
+            family: &DOWNTIME,
+            words: |summary| millis(summary.downtime_secs),
+            ask: "With pre-copy, how long is the VM paused (stop-and-copy, device state and \
+                  resume)?",
+            why: "",
+        },
+    )
+}
+
+/// Why pre-copy stopped, in words.
+pub(crate) fn stop_words(timeline: &MigrationTimeline) -> Option<String> {
+    timeline.summary.stop.map(|stop| stop.title().to_owned())
+}
+
+fn stop_reason(seed: u64) -> Result<Instance, String> {
+    let mut dice = Dice::new(STOP_REASON.id, seed);
+    for _ in 0..ATTEMPTS {
+        let params = draw(&mut dice);
+        let timeline = run(&params, Mode::PreCopy)?;
+        let Some(answer) = stop_words(&timeline) else {
+            continue;
+        };
+        let mut distractors = Vec::new();
+        for rules in Rules::ALL {
+            for dirty in [4.0, 32.0, 96.0] {
+                let variant = Params {
+                    dirty_mib_s: dirty,
+                    ..with_rules(&params, *rules)
+                };
+                distractors.extend(stop_words(&run(&variant, Mode::PreCopy)?));
+            }
+        }
+        let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
+        let view = View::Method(Mode::PreCopy);
+        return Ok(Instance {
+            family: STOP_REASON.id,
+            seed,
+            question: format!("{}. Why does pre-copy stop iterating?", scenario(&params)),
+            choices,
+            answer: answer_index,
+            explanation: format!("{} {}", timeline.summary.verdict, params.rules.summary()),
+            at: scene_link(view, &params, 0.0),
+            why: scene_link(view, &params, resume_secs(&timeline)),
+            pick: None,
+        });
+    }
+    Err("no drawn scenario stopped".to_owned())
+}
+
+fn fastest(seed: u64) -> Result<Instance, String> {
+    let mut dice = Dice::new(FASTEST.id, seed);
+    for _ in 0..ATTEMPTS {
+        let params = draw(&mut dice);
+        let comparison = compare(&params).map_err(|err| err.to_string())?;
+        let rows = comparison.rows();
+        if rows.iter().any(|row| row.outcome != Outcome::Completed) {
+            continue;
+        }
+        let by_downtime = dice.coin();
+        let value = |index: usize| {
+            if by_downtime {
+                rows[index].downtime_secs
+            } else {
+                rows[index].total_secs
+            }
+        };
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|a, b| value(*a).total_cmp(&value(*b)));
+        // A near tie teaches nothing: ask again.
+        if value(order[1]) - value(order[0]) < 0.01 * value(order[1]).max(1e-9) {
+            continue;
+        }
+        let title = |index: usize| rows[index].mode.title().to_owned();
+        let answer = title(order[0]);
+        let distractors = order[1..].iter().map(|index| title(*index));
+        let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
+        let what = if by_downtime {
+            "the shortest downtime (VM paused)"
+        } else {
+            "the shortest total migration time"
+        };
+        let figures: Vec<String> = rows
+            .iter()
+            .map(|row| {
+                format!(
+                    "{}: downtime {}, total {:.1} s",
+                    row.mode.title(),
+                    millis(row.downtime_secs),
+                    row.total_secs
+                )
+            })
+            .collect();
+        return Ok(Instance {
+            family: FASTEST.id,
+            seed,
+            question: format!("{}. Which method has {what}?", scenario(&params)),
+            choices,
+            answer: answer_index,
+            explanation: format!("The simulation gives {}.", figures.join("; ")),
+            at: scene_link(View::Compare, &params, 0.0),
+            why: scene_link(View::Compare, &params, value(order[2]).max(value(order[1]))),
+            pick: None,
+        });
+    }
+    Err("no drawn scenario separated the methods".to_owned())
+}
+
+fn total_data(seed: u64) -> Result<Instance, String> {
+    figure(
+        seed,
+        &Figure {
+            family: &TOTAL_DATA,
+            words: |summary| format_bytes(summary.total_bytes),
+            ask: "How much data does pre-copy send over the link in all (memory rounds, the \
+                  stop-and-copy and device state)?",
+            why: "Pages rewritten during a round are sent again in the next; cold and post-copy \
+                  send each page once.",
+        },
+    )
+}

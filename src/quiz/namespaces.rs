@@ -1,0 +1,370 @@
+//! Namespaces tab families: what clone(), unshare() and setns() return, which PID a process sees,
+//! which processes share a namespace, all computed by `tabs::namespaces::model`.
+//!
+//! Every question starts from the end of a preset scene and appends one operation, exactly what a
+//! link's `ops=` key does, so the "why" link replays the preset and shows the operation's outcome
+//! as its last step. The kernel rules behind the outcomes are the model's (man-pages 6.03
+//! clone(2), unshare(2), setns(2), pid_namespaces(7); domain.md section 2).
+
+use super::{Dice, Family, Instance, choices, neighbours};
+use crate::tabs::namespaces::link::{ops_text, print_sim};
+use crate::tabs::namespaces::model::{
+    Effects, Errno, Failure, NsType, NsTypeSet, Op, Preset, SetnsTarget, World,
+};
+
+/// "Which errno does this setns() return?"
+pub const SETNS_ERRNO: Family = Family {
+    id: "namespaces.setns-errno",
+    tab: "namespaces",
+    title: "Does this setns() succeed, and if not, with which errno?",
+    cards: &["setns-syscall", "what-is-a-namespace"],
+    generate: setns_errno,
+};
+
+/// "Which errno does this unshare() return?"
+pub const UNSHARE_ERRNO: Family = Family {
+    id: "namespaces.unshare-errno",
+    tab: "namespaces",
+    title: "Does this unshare() succeed, and if not, with which errno?",
+    cards: &["unshare-syscall", "the-eight-namespaces"],
+    generate: unshare_errno,
+};
+
+/// "Which errno does this clone() return?"
+pub const CLONE_ERRNO: Family = Family {
+    id: "namespaces.clone-errno",
+    tab: "namespaces",
+    title: "Does this clone() with CLONE_NEW* flags succeed, and if not, with which errno?",
+    cards: &["clone-syscall", "the-eight-namespaces"],
+    generate: clone_errno,
+};
+
+/// "What does getpid() return in this process?"
+pub const OWN_PID: Family = Family {
+    id: "namespaces.own-pid",
+    tab: "namespaces",
+    title: "Which PID does this process see for itself (getpid())?",
+    cards: &["pid-namespace", "point-of-namespaces"],
+    generate: own_pid,
+};
+
+/// "Which of these processes shares this one's namespace?"
+pub const SHARES_NS: Family = Family {
+    id: "namespaces.shares-ns",
+    tab: "namespaces",
+    title: "Which process is in the same namespace as this one?",
+    cards: &["what-is-a-namespace", "net-namespace", "mnt-namespace"],
+    generate: shares_ns,
+};
+
+/// Draws before a generator gives up (each draw is one cheap `World::apply`).
+const ATTEMPTS: usize = 200;
+
+/// A preset's final world: where every question's operation is applied.
+fn final_world(preset: Preset) -> World {
+    preset.scene().run().last().clone()
+}
+
+/// Host PIDs of the live processes.
+fn live(world: &World) -> Vec<u32> {
+    world.live_processes().map(|process| process.pid).collect()
+}
+
+/// One or two namespace types.
+fn some_types(dice: &mut Dice) -> NsTypeSet {
+    let first = dice.pick(NsType::ALL).unwrap_or(NsType::Net);
+    let set = NsTypeSet::of(&[first]);
+    if dice.coin() {
+        set.with(dice.pick(NsType::ALL).unwrap_or(NsType::Uts))
+    } else {
+        set
+    }
+}
+
+/// The words for an outcome: "It succeeds" or the errno with its message.
+pub(crate) fn outcome_words(outcome: &Result<(World, Effects), Failure>) -> Option<String> {
+    match outcome {
+        Ok(_) => Some("It succeeds".to_owned()),
+        Err(failure) => failure.errno_value().map(errno_words),
+    }
+}
+
+fn errno_words(errno: Errno) -> String {
+    format!("It fails with {} ({})", errno.name(), errno.message())
+}
+
+/// An operation the generator built, with its variants (the same call by other processes, on
+/// other targets, with other types) whose outcomes are the distractors.
+struct Draw {
+    op: Op,
+    variants: Vec<Op>,
+}
+
+/// Shared shape of the three errno families: draw operations until one has an errno-or-success
+/// outcome, then take distractors from its variants' outcomes and the neighbouring errnos.
+fn errno_family(
+    family: &'static Family,
+    seed: u64,
+    draw: fn(&mut Dice, &World) -> Option<Draw>,
+) -> Result<Instance, String> {
+    let mut dice = Dice::new(family.id, seed);
+    for _ in 0..ATTEMPTS {
+        let preset = dice.pick(Preset::ALL).unwrap_or(Preset::Host);
+        let world = final_world(preset);
+        let Some(Draw { op, variants }) = draw(&mut dice, &world) else {
+            continue;
+        };
+        let outcome = world.apply(&op);
+        let Some(answer) = outcome_words(&outcome) else {
+            continue;
+        };
+        let errno = outcome.as_ref().err().and_then(Failure::errno_value);
+        let mut distractors: Vec<String> = variants
+            .iter()
+            .filter_map(|variant| outcome_words(&world.apply(variant)))
+            .collect();
+        distractors.extend(neighbours(
+            Errno::ALL,
+            errno.and_then(|errno| Errno::ALL.iter().position(|e| *e == errno)),
+            errno_words,
+        ));
+        let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
+        let steps = preset.scene().steps.len();
+        let ops = ops_text(std::slice::from_ref(&op));
+        let why_text = match &outcome {
+            Ok(_) => format!("{} succeeds.", op.syscall()),
+            Err(failure) => format!("{}: {failure}", op.syscall()),
+        };
+        let caller = world
+            .process(op.actor())
+            .map(|process| {
+                format!(
+                    "process {} ({}, uid {})",
+                    process.pid, process.command, process.uid
+                )
+            })
+            .unwrap_or_default();
+        return Ok(Instance {
+            family: family.id,
+            seed,
+            question: format!(
+                "At the end of the \"{}\" scene, {caller} calls {} (the shell's `{}`). What happens?",
+                preset.title(),
+                op.syscall(),
+                op.shell()
+            ),
+            choices,
+            answer: answer_index,
+            explanation: why_text,
+            at: print_sim(preset, "", None, Some(op.actor()), steps.saturating_sub(1)),
+            why: print_sim(preset, &ops, None, Some(op.actor()), steps),
+            pick: None,
+        });
+    }
+    Err("no drawn operation gave an errno or success".to_owned())
+}
+
+fn setns_errno(seed: u64) -> Result<Instance, String> {
+    errno_family(&SETNS_ERRNO, seed, |dice, world| {
+        let pids = live(world);
+        let pid = dice.pick(&pids)?;
+        let target = dice.pick(&pids).filter(|target| *target != pid)?;
+        let kinds = some_types(dice);
+        let setns = |pid, target, kinds| Op::Setns {
+            pid,
+            kinds,
+            target: SetnsTarget::Process(target),
+        };
+        let mut variants: Vec<Op> = pids
+            .iter()
+            .filter(|other| **other != pid && **other != target)
+            .map(|other| setns(*other, target, kinds))
+            .collect();
+        variants.extend(
+            NsType::ALL
+                .iter()
+                .map(|kind| setns(pid, target, NsTypeSet::of(&[*kind]))),
+        );
+        Some(Draw {
+            op: setns(pid, target, kinds),
+            variants,
+        })
+    })
+}
+
+fn unshare_errno(seed: u64) -> Result<Instance, String> {
+    errno_family(&UNSHARE_ERRNO, seed, |dice, world| {
+        let pids = live(world);
+        let pid = dice.pick(&pids)?;
+        let flags = some_types(dice);
+        let mut variants: Vec<Op> = pids
+            .iter()
+            .filter(|other| **other != pid)
+            .map(|other| Op::Unshare { pid: *other, flags })
+            .collect();
+        variants.extend(NsType::ALL.iter().map(|kind| Op::Unshare {
+            pid,
+            flags: flags.with(*kind),
+        }));
+        Some(Draw {
+            op: Op::Unshare { pid, flags },
+            variants,
+        })
+    })
+}
+
+fn clone_errno(seed: u64) -> Result<Instance, String> {
+    errno_family(&CLONE_ERRNO, seed, |dice, world| {
+        let pids = live(world);
+        let pid = dice.pick(&pids)?;
+        let flags = some_types(dice);
+        let clone = |pid, flags| Op::Clone {
+            pid,
+            flags,
+            command: None,
+        };
+        let mut variants: Vec<Op> = pids
+            .iter()
+            .filter(|other| **other != pid)
+            .map(|other| clone(*other, flags))
+            .collect();
+        variants.extend(NsType::ALL.iter().map(|kind| clone(pid, flags.with(*kind))));
+        variants.push(Op::Unshare { pid, flags });
+        Some(Draw {
+            op: clone(pid, flags),
+            variants,
+        })
+    })
+}
+
+/// "process 1203 (sh)".
+fn named(world: &World, pid: u32) -> String {
+    world.process(pid).map_or_else(
+        || format!("PID {pid}"),
+        |p| format!("PID {pid} ({})", p.command),
+    )
+}
+
+fn own_pid(seed: u64) -> Result<Instance, String> {
+    let mut dice = Dice::new(OWN_PID.id, seed);
+    for _ in 0..ATTEMPTS {
+        let preset = dice.pick(Preset::ALL).unwrap_or(Preset::NestedPid);
+        let trace = preset.scene().run();
+        let step = dice.index(trace.len());
+        let world = trace.world_after(step);
+        let nested: Vec<u32> = world
+            .live_processes()
+            .filter(|process| process.nspid.len() > 1)
+            .map(|process| process.pid)
+            .collect();
+        let Some(pid) = dice.pick(&nested) else {
+            continue;
+        };
+        let Some(process) = world.process(pid) else {
+            continue;
+        };
+        let answer = process.own_pid();
+        let mut distractors: Vec<String> = process
+            .nspid
+            .iter()
+            .rev()
+            .skip(1)
+            .map(ToString::to_string)
+            .collect();
+        let mut others: Vec<String> = world
+            .live_processes()
+            .filter(|other| other.pid != pid)
+            .map(|other| other.own_pid().to_string())
+            .collect();
+        dice.shuffle(&mut others);
+        distractors.extend(others);
+        distractors.push(process.ppid.to_string());
+        let (choices, answer_index) = choices(&mut dice, answer.to_string(), distractors)?;
+        let levels: Vec<String> = process.nspid.iter().map(ToString::to_string).collect();
+        let link = print_sim(preset, "", None, Some(pid), step);
+        return Ok(Instance {
+            family: OWN_PID.id,
+            seed,
+            question: format!(
+                "In the \"{}\" scene after step {} ({}), the host sees process {} as PID {pid}. \
+                 What does getpid() return inside it?",
+                preset.title(),
+                step,
+                trace.steps()[step].slug,
+                process.command
+            ),
+            choices,
+            answer: answer_index,
+            explanation: format!(
+                "A process has one PID per PID namespace from the initial one down to its own \
+                 (NSpid: {}); getpid() returns the last, the PID in its own namespace \
+                 (pid_namespaces(7)).",
+                levels.join(" ")
+            ),
+            at: link.clone(),
+            why: link,
+            pick: None,
+        });
+    }
+    Err("no scene has a process in a nested PID namespace".to_owned())
+}
+
+fn shares_ns(seed: u64) -> Result<Instance, String> {
+    let mut dice = Dice::new(SHARES_NS.id, seed);
+    for _ in 0..ATTEMPTS {
+        let preset = dice.pick(Preset::ALL).unwrap_or(Preset::DockerRun);
+        let trace = preset.scene().run();
+        let step = dice.index(trace.len());
+        let world = trace.world_after(step);
+        let kind = dice.pick(NsType::ALL).unwrap_or(NsType::Net);
+        let pids = live(world);
+        let Some(pid) = dice.pick(&pids) else {
+            continue;
+        };
+        let Some(ns) = world.process(pid).map(|process| process.ns(kind)) else {
+            continue;
+        };
+        let in_ns = |other: &u32| world.process(*other).is_some_and(|p| p.ns(kind) == ns);
+        let sharing: Vec<u32> = pids
+            .iter()
+            .copied()
+            .filter(|other| *other != pid && in_ns(other))
+            .collect();
+        let apart: Vec<u32> = pids.iter().copied().filter(|other| !in_ns(other)).collect();
+        let Some(right) = dice.pick(&sharing) else {
+            continue;
+        };
+        if apart.is_empty() {
+            continue;
+        }
+        let mut distractors: Vec<String> = apart.iter().map(|other| named(world, *other)).collect();
+        dice.shuffle(&mut distractors);
+        let (choices, answer_index) = choices(&mut dice, named(world, right), distractors)?;
+        let link = print_sim(preset, "", Some(kind), Some(pid), step);
+        return Ok(Instance {
+            family: SHARES_NS.id,
+            seed,
+            question: format!(
+                "In the \"{}\" scene after step {} ({}): which of these processes is in the same \
+                 {} namespace as {}?",
+                preset.title(),
+                step,
+                trace.steps()[step].slug,
+                kind.title(),
+                named(world, pid)
+            ),
+            choices,
+            answer: answer_index,
+            explanation: format!(
+                "Two processes share a namespace exactly when their /proc/PID/ns/{} links name \
+                 the same namespace (namespaces(7)); the others were moved into new ones by \
+                 clone(), unshare() or setns().",
+                kind.slug()
+            ),
+            at: link.clone(),
+            why: link,
+            pick: None,
+        });
+    }
+    Err("no scene has processes both in and outside one namespace".to_owned())
+}
