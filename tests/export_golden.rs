@@ -1,8 +1,10 @@
-//! Golden tests of the export core on a fixed scene: the SVG's structure and the PNG's pixels.
+//! Golden tests of the export core on a fixed scene: the SVG's structure and the PNG's pixels;
+//! and the SVG drawn by resvg against the PNG on one scene of every view of every tab.
 //!
 //! Run with `UPDATE_GOLDEN=1 cargo test --test export_golden` to rewrite the files after an
 //! intended visual change, then look at the new PNG before committing it.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use virtscope::export::{self, ExportOptions};
@@ -109,7 +111,12 @@ fn png(scale: f32, transparent: bool) -> image::RgbaImage {
 
 /// The SVG drawn by an independent renderer (resvg) with the fonts it embeds.
 fn svg_rasterized(scale: f32) -> image::RgbaImage {
-    let document = export::svg::render(&picture());
+    rasterize_svg(&picture(), scale)
+}
+
+/// `picture` written as SVG and drawn by resvg at `scale` pixels per point.
+fn rasterize_svg(picture: &export::Picture, scale: f32) -> image::RgbaImage {
+    let document = export::svg::render(picture);
     let mut options = resvg::usvg::Options::default();
     let database = options.fontdb_mut();
     for (family, bytes) in &document.fonts {
@@ -184,26 +191,134 @@ fn block_means(image: &image::RgbaImage, block: u32) -> Vec<[u32; 3]> {
     means
 }
 
-#[test]
-fn the_png_and_the_svg_show_the_same_picture() {
-    // The PNG is egui's own rendering; the SVG, drawn by an independent renderer (resvg), must
-    // show the same boxes, colours and text in the same places. Glyph hinting and edge
-    // anti-aliasing differ pixel by pixel, so the pictures are compared in 8x8-pixel blocks.
-    let raster = png(2.0, false);
-    let vector = svg_rasterized(2.0);
+/// The share of 8x8-pixel blocks whose mean colours differ by more than 40 levels in a channel.
+fn differing_blocks(raster: &image::RgbaImage, vector: &image::RgbaImage) -> f64 {
     assert_eq!(raster.dimensions(), vector.dimensions());
-    let (a, b) = (block_means(&raster, 8), block_means(&vector, 8));
+    let (a, b) = (block_means(raster, 8), block_means(vector, 8));
     let differing = a
         .iter()
         .zip(&b)
         .filter(|(x, y)| x.iter().zip(y.iter()).any(|(p, q)| p.abs_diff(*q) > 40))
         .count();
-    let fraction = differing as f64 / a.len() as f64;
+    differing as f64 / a.len() as f64
+}
+
+#[test]
+fn the_png_and_the_svg_show_the_same_picture() {
+    // The PNG is egui's own rendering; the SVG, drawn by an independent renderer (resvg), must
+    // show the same boxes, colours and text in the same places. Glyph hinting and edge
+    // anti-aliasing differ pixel by pixel, so the pictures are compared in 8x8-pixel blocks.
+    let fraction = differing_blocks(&png(2.0, false), &svg_rasterized(2.0));
     assert!(
         fraction < 0.01,
         "{:.2}% of 8x8 blocks differ",
         fraction * 100.0
     );
+}
+
+/// The shape kinds a picture paints, by name (`Vec`s opened): what the parity test over every
+/// view must have compared.
+fn shape_kinds(picture: &export::Picture) -> BTreeSet<&'static str> {
+    fn collect(shape: &egui::Shape, kinds: &mut BTreeSet<&'static str>) {
+        let kind = match shape {
+            egui::Shape::Vec(shapes) => {
+                shapes.iter().for_each(|shape| collect(shape, kinds));
+                return;
+            }
+            egui::Shape::Noop | egui::Shape::Callback(_) => return,
+            egui::Shape::Circle(_) => "circle",
+            egui::Shape::Ellipse(_) => "ellipse",
+            egui::Shape::LineSegment { .. } => "line",
+            egui::Shape::Path(_) => "path",
+            egui::Shape::Band(_) => "band",
+            egui::Shape::Rect(_) => "rect",
+            egui::Shape::Text(_) => "text",
+            egui::Shape::Mesh(_) => "mesh",
+            egui::Shape::QuadraticBezier(_) | egui::Shape::CubicBezier(_) => "curve",
+        };
+        kinds.insert(kind);
+    }
+    let mut kinds = BTreeSet::new();
+    for clipped in &picture.shapes {
+        collect(&clipped.shape, &mut kinds);
+    }
+    kinds
+}
+
+/// Plots with more samples than pixel columns at 300x300 (a long simulation), which egui_plot
+/// draws as bands: the scenes compared for their views.
+const BAND_SCENES: &[&str] = &["cgroups/simulate?version=1&preset=memory-leak&t=4.2"];
+
+fn same_view(a: &SceneLink, b: &SceneLink) -> bool {
+    a.tab == b.tab && a.view == b.view
+}
+
+/// One scene of every view of every tab, as the tabs list them (`virtscope scenes`): the last
+/// listed scene of each view, usually the last step of its last preset, where most is drawn
+/// (the [`BAND_SCENES`] for theirs).
+fn one_scene_per_view() -> Vec<SceneLink> {
+    let mut chosen: Vec<SceneLink> = Vec::new();
+    for link in virtscope::tabs::all_scenes() {
+        match chosen.iter_mut().find(|seen| same_view(seen, &link)) {
+            Some(seen) => *seen = link,
+            None => chosen.push(link),
+        }
+    }
+    for text in BAND_SCENES {
+        let band = SceneLink::parse(text).unwrap();
+        let seen = chosen
+            .iter_mut()
+            .find(|seen| same_view(seen, &band))
+            .expect("a listed view");
+        *seen = band;
+    }
+    chosen
+}
+
+#[test]
+fn every_view_shows_the_same_picture_in_svg_and_png() {
+    // One painting per scene gives both files (as a batch export does), so even the live views,
+    // which read this machine, are compared with themselves. At the default 1280x720 the plots
+    // draw their lines as paths and meshes; at 300x300 several samples share a pixel column and
+    // egui_plot draws them as bands, so both sizes are compared.
+    let scenes = one_scene_per_view();
+    let tabs: BTreeSet<&str> = scenes.iter().map(|link| link.tab.as_str()).collect();
+    assert_eq!(
+        tabs.len(),
+        virtscope::tabs::REGISTRY.len(),
+        "every tab: {tabs:?}"
+    );
+    let mut kinds = BTreeSet::new();
+    let mut failures = Vec::new();
+    for (width, height) in [(1280.0, 720.0), (300.0, 300.0)] {
+        let options = ExportOptions {
+            width,
+            height,
+            ..ExportOptions::default()
+        };
+        for link in &scenes {
+            let mut capturer = export::Capturer::new(link, &options, 2.0)
+                .unwrap_or_else(|err| panic!("{link}: {err}"));
+            let (picture, raster) = capturer
+                .picture_and_image(None)
+                .unwrap_or_else(|err| panic!("{link}: {err}"));
+            kinds.extend(shape_kinds(&picture));
+            let fraction = differing_blocks(&raster, &rasterize_svg(&picture, 2.0));
+            if fraction >= 0.01 {
+                failures.push(format!(
+                    "{link} at {width}x{height}: {:.2}% of 8x8 blocks differ",
+                    fraction * 100.0
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // App scenes paint no Bézier shapes; their curves are plot lines (paths, bands).
+    for kind in [
+        "band", "circle", "ellipse", "line", "mesh", "path", "rect", "text",
+    ] {
+        assert!(kinds.contains(kind), "no view painted a {kind}: {kinds:?}");
+    }
 }
 
 #[test]

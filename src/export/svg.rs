@@ -15,10 +15,14 @@ use egui::epaint::{
 };
 use egui::{Color32, Pos2, Rect, Shape, Stroke, StrokeKind};
 
-use super::Picture;
 use super::fonts::FontBook;
 use super::glyphs::{Outlines, advance_units, units_per_em};
 pub use super::glyphs::{TextMode, UsedChars};
+use super::{Picture, VECTOR_PIXELS_PER_POINT};
+
+/// The anti-aliasing fringe egui's tessellator adds at the density vector pictures are laid out
+/// at (one pixel), in points.
+const FEATHERING_POINTS: f32 = 1.0 / VECTOR_PIXELS_PER_POINT;
 
 /// An SVG document and the font files it embeds (the rasterizer loads the same files).
 pub struct SvgDocument {
@@ -295,10 +299,39 @@ impl Writer {
 
     fn rect(&mut self, shape: &RectShape) {
         let rect = shape.rect;
-        if !rect.is_finite() || rect.width() <= 0.0 || rect.height() <= 0.0 {
+        if !rect.is_finite() {
             return;
         }
         let transform = rotate(shape.angle, rect.center());
+        if !shape.stroke.is_empty() {
+            // egui's tessellator (`Tessellator::tessellate_rect`) fills a rectangle its stroke
+            // would cover in the stroke's colour; drawn as an outline, such a rectangle would have
+            // a negative size, which SVG renderers skip.
+            let width = shape.stroke.width;
+            let with_stroke = match shape.stroke_kind {
+                StrokeKind::Inside => rect,
+                StrokeKind::Middle => rect.expand(width / 2.0),
+                StrokeKind::Outside => rect.expand(width),
+            };
+            if with_stroke.size().min_elem() <= 2.0 * width + 0.5 * FEATHERING_POINTS {
+                if with_stroke.width() > 0.0 && with_stroke.height() > 0.0 {
+                    let _ = writeln!(
+                        self.body,
+                        "{}",
+                        rounded_rect(
+                            with_stroke,
+                            shape.corner_radius,
+                            &transform,
+                            &fill(shape.stroke.color)
+                        )
+                    );
+                }
+                return;
+            }
+        }
+        if rect.width() <= 0.0 || rect.height() <= 0.0 {
+            return;
+        }
         if shape.fill != Color32::TRANSPARENT {
             let _ = writeln!(
                 self.body,
@@ -875,6 +908,39 @@ mod tests {
             assert!(svg.contains(needle), "missing {needle} in\n{svg}");
         }
         assert!(!svg.contains("foreignObject"));
+    }
+
+    /// A rectangle thinner than its stroke is painted by egui as a bar in the stroke's colour
+    /// (the `item_list_ui` outline of a list squeezed to a few points); written as an outline it
+    /// would have a negative height, which renderers skip.
+    #[test]
+    fn a_rectangle_its_stroke_covers_is_filled_with_the_stroke_colour() {
+        let blue = Color32::from_rgb(0, 0x72, 0xb2);
+        let thin = Rect::from_min_size(Pos2::new(10.0, 20.0), vec2(80.0, 1.5));
+        let svg = to_svg(&picture(vec![Shape::rect_stroke(
+            thin,
+            4.0,
+            Stroke::new(1.875, blue),
+            StrokeKind::Inside,
+        )]));
+        assert!(
+            svg.contains(
+                r##"<rect x="10" y="20" width="80" height="1.5" rx="0.75" fill="#0072b2"/>"##
+            ),
+            "{svg}"
+        );
+        assert!(!svg.contains("height=\"-"), "{svg}");
+        let roomy = Rect::from_min_size(Pos2::new(10.0, 20.0), vec2(80.0, 20.0));
+        let svg = to_svg(&picture(vec![Shape::rect_stroke(
+            roomy,
+            0.0,
+            Stroke::new(2.0, blue),
+            StrokeKind::Inside,
+        )]));
+        assert!(
+            svg.contains(r#"<rect x="11" y="21" width="78" height="18" fill="none""#),
+            "an outline where the stroke leaves room: {svg}"
+        );
     }
 
     #[test]
