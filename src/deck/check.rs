@@ -2,11 +2,9 @@
 //!
 //! Parsing stops at the first syntax error because nothing after it can be trusted; checking a
 //! well-formed deck instead collects every problem, so an author fixes them in one pass. Scene
-//! links are checked by a validator the caller provides (the app's tab registry), which may
-//! answer "pending" for a tab that has not landed yet: such links are counted, not errors, and
-//! are validated fully once the tab registers.
+//! links are checked by a validator the caller provides (the app's tab registry).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::error::Location;
@@ -17,11 +15,6 @@ use super::model::Deck;
 pub enum LinkStatus {
     /// The link parses and its tab accepts it.
     Valid,
-    /// The link names a known tab that has not registered yet; not an error.
-    Pending {
-        /// The tab's id (the part before `/` or `?`).
-        tab: String,
-    },
     /// The link is wrong; the message names the bad part.
     Invalid {
         /// What is wrong, e.g. `unknown tab "cpux"`.
@@ -76,8 +69,6 @@ pub struct CheckReport {
     pub links: usize,
     /// Links the validator accepted.
     pub links_valid: usize,
-    /// Pending links per tab, sorted by tab id.
-    pub links_pending: BTreeMap<String, usize>,
     /// `shows` terms whose painting was checked (0 when only the links were checked).
     pub shows_terms: usize,
     /// Errors and warnings, in card order.
@@ -95,7 +86,7 @@ impl CheckReport {
         self.count(Severity::Warning)
     }
 
-    /// Whether the deck is fit to load (no errors; warnings and pending links are fine).
+    /// Whether the deck is fit to load (no errors; warnings are fine).
     pub fn is_ok(&self) -> bool {
         self.error_count() == 0
     }
@@ -107,30 +98,13 @@ impl CheckReport {
             .count()
     }
 
-    /// Total pending links over all tabs.
-    pub fn pending_count(&self) -> usize {
-        self.links_pending.values().sum()
-    }
-
     /// The one-line summary, e.g.
-    /// `deck.toml: 83 cards, 83 scene links (60 valid, 23 pending: containers 23), 0 errors, 0 warnings`.
+    /// `deck.toml: 83 cards, 83 scene links (83 valid), 0 errors, 0 warnings`.
     pub fn summary_line(&self) -> String {
         let mut line = format!(
             "{}: {} cards, {} scene links ({} valid",
             self.source, self.cards, self.links, self.links_valid
         );
-        if !self.links_pending.is_empty() {
-            let tabs: Vec<String> = self
-                .links_pending
-                .iter()
-                .map(|(tab, n)| format!("{tab} {n}"))
-                .collect();
-            line.push_str(&format!(
-                ", {} pending: {}",
-                self.pending_count(),
-                tabs.join(", ")
-            ));
-        }
         line.push(')');
         if self.shows_terms > 0 {
             line.push_str(&format!(
@@ -264,7 +238,6 @@ pub fn check(deck: &Deck, mut validate_link: impl FnMut(&str) -> LinkStatus) -> 
                 .clone();
             match status {
                 LinkStatus::Valid => report.links_valid += 1,
-                LinkStatus::Pending { tab } => *report.links_pending.entry(tab).or_default() += 1,
                 LinkStatus::Invalid { message } => {
                     add(Severity::Error, format!("scene link {link:?}: {message}"));
                 }
@@ -355,13 +328,12 @@ mod tests {
         }
     }
 
-    /// A stand-in for the app's registry: `overview` and `cpu` are registered, `migration` is
-    /// known but not registered yet, anything else is unknown.
+    /// A stand-in for the app's registry: `overview` and `cpu` are registered, anything else is
+    /// unknown.
     fn validator(link: &str) -> LinkStatus {
         let tab = link.split(['/', '?']).next().unwrap_or_default();
         match tab {
             "overview" | "cpu" => LinkStatus::Valid,
-            "migration" => LinkStatus::Pending { tab: tab.into() },
             other => LinkStatus::Invalid {
                 message: format!("unknown tab {other:?}"),
             },
@@ -373,19 +345,18 @@ mod tests {
         let report = check(
             &deck(vec![
                 card("a", "Q1", "A1", Some("overview")),
-                card("b", "Q2", "A2", Some("migration?mode=cold")),
-                card("c", "Q3", "A3", Some("migration")),
+                card("b", "Q2", "A2", Some("cpu?program=popf")),
+                card("c", "Q3", "A3", Some("cpu")),
                 card("d", "Q4", "A4", None),
             ]),
             validator,
         );
         assert!(report.is_ok());
         assert_eq!(report.findings, []);
-        assert_eq!((report.cards, report.links, report.links_valid), (4, 3, 1));
-        assert_eq!(report.pending_count(), 2);
+        assert_eq!((report.cards, report.links, report.links_valid), (4, 3, 3));
         assert_eq!(
             report.summary_line(),
-            "d.toml: 4 cards, 3 scene links (1 valid, 2 pending: migration 2), 0 errors, 0 warnings"
+            "d.toml: 4 cards, 3 scene links (3 valid), 0 errors, 0 warnings"
         );
     }
 

@@ -159,11 +159,6 @@ pub fn parse(text: &str, source: &str, default_title: &str) -> Result<Lecture, L
         let link = SceneLink::parse(raw).map_err(|err| error(err.to_string()))?;
         match checker.check(raw) {
             LinkStatus::Valid => {}
-            LinkStatus::Pending { tab } => {
-                return Err(error(format!(
-                    "the {tab} tab is not available in this build"
-                )));
-            }
             LinkStatus::Invalid { message } => return Err(error(message)),
         }
         lecture.slides.push(Slide {

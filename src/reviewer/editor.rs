@@ -428,14 +428,6 @@ fn scene_status_ui(
                 RichText::new(format!("⚠ The link does not open: {message}")).color(theme.text),
             );
         }
-        Some(LinkStatus::Pending { tab }) => {
-            ui.label(
-                RichText::new(format!(
-                    "The {tab} tab is planned; Show me works once it exists."
-                ))
-                .color(theme.text_muted),
-            );
-        }
         Some(LinkStatus::Valid) | None => {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new("The link opens.").color(theme.text_muted));

@@ -2,8 +2,7 @@
 //!
 //! A tab owns its scene state and draws it; the app shell owns everything around it (tab strip,
 //! timeline bar, keyboard, history, export). Adding a tab means writing its module and adding one
-//! line to [`REGISTRY`]. A tab whose issue has not landed yet is simply not registered; its id stays
-//! in [`PLANNED`] so that deck links to it are reported as pending instead of wrong.
+//! line to [`REGISTRY`]; a link to any other tab id is wrong.
 
 pub mod cgroups;
 pub mod containers;
@@ -79,17 +78,6 @@ pub const REGISTRY: &[(&str, TabFactory)] = &[
     }),
 ];
 
-/// Tab ids that are planned: links to them are valid once they register, pending until then.
-pub const PLANNED: &[&str] = &[
-    "overview",
-    "cpu",
-    "memory",
-    "namespaces",
-    "cgroups",
-    "migration",
-    "containers",
-];
-
 /// Every registered tab, freshly made.
 pub fn all() -> Vec<Box<dyn Tab>> {
     REGISTRY.iter().map(|(_, make)| make()).collect()
@@ -120,7 +108,7 @@ pub struct LinkChecker {
 }
 
 impl LinkChecker {
-    /// Whether `text` is a valid link, a link to a planned tab, or what is wrong with it.
+    /// Whether `text` is a valid link, or what is wrong with it.
     pub fn check(&mut self, text: &str) -> LinkStatus {
         let link = match SceneLink::parse(text) {
             Ok(link) => link,
@@ -132,9 +120,6 @@ impl LinkChecker {
         };
         match self.open(&link) {
             Ok(()) => LinkStatus::Valid,
-            Err(LinkError::UnknownTab { tab, .. }) if PLANNED.contains(&tab.as_str()) => {
-                LinkStatus::Pending { tab }
-            }
             Err(err) => LinkStatus::Invalid {
                 message: err.to_string(),
             },
@@ -241,15 +226,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_unique_planned_and_links_round_trip() {
+    fn ids_are_unique_and_the_registry_names_each_tab() {
         let tabs = all();
         for ((id, _), tab) in REGISTRY.iter().zip(&tabs) {
             assert_eq!(*id, tab.id(), "the registry's id is the tab's");
         }
         let mut ids: Vec<&str> = tabs.iter().map(|tab| tab.id()).collect();
-        for id in &ids {
-            assert!(PLANNED.contains(id), "{id} is missing from PLANNED");
-        }
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), tabs.len(), "tab ids are unique");
@@ -294,11 +276,16 @@ mod tests {
     }
 
     #[test]
-    fn link_status_distinguishes_pending_from_invalid() {
-        assert_eq!(check_link("overview"), LinkStatus::Valid);
+    fn link_status_names_what_is_wrong() {
+        for (id, _) in REGISTRY {
+            assert_eq!(check_link(id), LinkStatus::Valid, "{id}");
+        }
         assert_eq!(check_link("overview?step=1"), LinkStatus::Valid);
         match check_link("nonsense?x=1") {
-            LinkStatus::Invalid { message } => assert!(message.contains("nonsense"), "{message}"),
+            LinkStatus::Invalid { message } => {
+                assert!(message.contains("nonsense"), "{message}");
+                assert!(message.contains(&known_ids()), "lists the tabs: {message}");
+            }
             other => panic!("{other:?}"),
         }
         match check_link("overview?bogus=1") {
