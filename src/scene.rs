@@ -191,11 +191,11 @@ impl SceneLink {
                 let Some((key, value)) = pair.split_once('=') else {
                     return Err(malformed(&format!("{pair:?} has no '=value'")));
                 };
-                let key = decode(key).map_err(|reason| malformed(&reason))?;
+                let key = decode(key).map_err(|err| malformed(&err.to_string()))?;
                 if key.is_empty() {
                     return Err(malformed(&format!("{pair:?} has an empty key")));
                 }
-                let value = decode(value).map_err(|reason| malformed(&reason))?;
+                let value = decode(value).map_err(|err| malformed(&err.to_string()))?;
                 params.push((key, value));
             }
         }
@@ -252,7 +252,18 @@ fn encode(text: &str) -> String {
     out
 }
 
-fn decode(text: &str) -> Result<String, String> {
+/// Why a percent-encoded part of a link does not decode.
+#[derive(Debug, thiserror::Error)]
+enum DecodeError {
+    /// `%` not followed by two hex digits; the text from the `%` on.
+    #[error("bad percent escape at {0:?}")]
+    BadEscape(String),
+    /// The decoded bytes are not UTF-8; the encoded text.
+    #[error("{0:?} decodes to invalid UTF-8")]
+    NotUtf8(String),
+}
+
+fn decode(text: &str) -> Result<String, DecodeError> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -264,7 +275,7 @@ fn decode(text: &str) -> Result<String, String> {
                 .filter(|pair| pair.iter().all(u8::is_ascii_hexdigit))
                 .and_then(|pair| std::str::from_utf8(pair).ok())
                 .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                .ok_or_else(|| format!("bad percent escape at {:?}", &text[i..]))?;
+                .ok_or_else(|| DecodeError::BadEscape(text[i..].to_owned()))?;
             out.push(hex);
             i += 3;
         } else {
@@ -272,7 +283,7 @@ fn decode(text: &str) -> Result<String, String> {
             i += 1;
         }
     }
-    String::from_utf8(out).map_err(|_| format!("{text:?} decodes to invalid UTF-8"))
+    String::from_utf8(out).map_err(|_| DecodeError::NotUtf8(text.to_owned()))
 }
 
 // ----------------------------------------------------------------------------

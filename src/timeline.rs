@@ -312,7 +312,7 @@ impl Timeline {
     }
 
     /// Applies a `step=N`, `step=<slug>` or `t=SECONDS` value; the error says what was expected.
-    pub fn apply_link_value(&mut self, key: &str, value: &str) -> Result<(), String> {
+    pub fn apply_link_value(&mut self, key: &str, value: &str) -> Result<(), PositionError> {
         match (self.unit, key) {
             (Unit::Steps, "step") => {
                 if let Ok(index) = value.parse::<usize>() {
@@ -320,42 +320,76 @@ impl Timeline {
                         self.seek(index as f64);
                         return Ok(());
                     }
-                    return Err(format!(
-                        "this scene has steps 0 to {}",
-                        self.marks.len().saturating_sub(1)
-                    ));
+                    return Err(PositionError::StepOutOfRange {
+                        last: self.marks.len().saturating_sub(1),
+                    });
                 }
                 if self.seek_slug(value) {
                     return Ok(());
                 }
                 let mut slugs: Vec<&str> = self.marks.iter().map(|m| m.slug.as_str()).collect();
                 slugs.dedup();
-                Err(format!(
-                    "expected a step number 0 to {} or one of {}",
-                    self.marks.len().saturating_sub(1),
-                    slugs.join(", ")
-                ))
+                Err(PositionError::NotAStep {
+                    last: self.marks.len().saturating_sub(1),
+                    slugs: slugs.join(", "),
+                })
             }
             (Unit::Seconds, "t") => match value.parse::<f64>() {
                 Ok(t) if t.is_finite() && (0.0..=self.end + 1e-9).contains(&t) => {
                     self.seek(t);
                     Ok(())
                 }
-                _ => Err(format!(
-                    "expected seconds between 0 and {}",
-                    format_secs(self.end)
-                )),
+                _ => Err(PositionError::NotASecond {
+                    end: format_secs(self.end),
+                }),
             },
             (Unit::Seconds, "step") => {
                 if self.seek_slug(value) {
                     Ok(())
                 } else {
-                    Err("expected the slug of one of this scene's events".to_owned())
+                    Err(PositionError::NotAnEvent)
                 }
             }
-            _ => Err(format!("this scene's position is not set with {key:?}")),
+            _ => Err(PositionError::WrongKey {
+                key: key.to_owned(),
+            }),
         }
     }
+}
+
+/// Why a `step=` or `t=` value does not address a position of a timeline; the message says what
+/// was expected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PositionError {
+    /// A step number past the last mark.
+    #[error("this scene has steps 0 to {last}")]
+    StepOutOfRange {
+        /// The last step.
+        last: usize,
+    },
+    /// Neither a step number nor a mark's slug.
+    #[error("expected a step number 0 to {last} or one of {slugs}")]
+    NotAStep {
+        /// The last step.
+        last: usize,
+        /// The marks' slugs, comma separated.
+        slugs: String,
+    },
+    /// Not a time inside the timeline.
+    #[error("expected seconds between 0 and {end}")]
+    NotASecond {
+        /// The timeline's end, as printed in links.
+        end: String,
+    },
+    /// `step=` on a timeline in seconds names no event.
+    #[error("expected the slug of one of this scene's events")]
+    NotAnEvent,
+    /// A key this timeline's position is not set with.
+    #[error("this scene's position is not set with {key:?}")]
+    WrongKey {
+        /// The key.
+        key: String,
+    },
 }
 
 /// Seconds printed short and exact enough to round-trip a scrub position: `12.5`, `0.125`.
@@ -477,16 +511,29 @@ mod tests {
         t.apply_link_value("step", "1").unwrap();
         assert_eq!(t.step(), 1);
         let err = t.apply_link_value("step", "9").unwrap_err();
-        assert!(err.contains("0 to 2"), "{err}");
+        assert_eq!(err.to_string(), "this scene has steps 0 to 2");
         let err = t.apply_link_value("step", "zzz").unwrap_err();
-        assert!(err.contains("a, b, c"), "{err}");
-        assert!(t.apply_link_value("t", "1").is_err());
+        assert_eq!(
+            err.to_string(),
+            "expected a step number 0 to 2 or one of a, b, c"
+        );
+        let err = t.apply_link_value("t", "1").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"this scene's position is not set with "t""#
+        );
 
         let mut s = Timeline::seconds(42.5, Vec::new(), 10.0);
         s.apply_link_value("t", "12.5").unwrap();
         assert_eq!(s.link_value(), ("t", "12.5".to_owned()));
-        assert!(s.apply_link_value("t", "50").is_err());
+        let err = s.apply_link_value("t", "50").unwrap_err();
+        assert_eq!(err.to_string(), "expected seconds between 0 and 42.5");
         assert!(s.apply_link_value("t", "NaN").is_err());
+        let err = s.apply_link_value("step", "nope").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "expected the slug of one of this scene's events"
+        );
     }
 
     #[test]

@@ -211,10 +211,10 @@ pub fn apply_position(link: &SceneLink, timeline: &mut Timeline) -> Result<(), L
         if let Some(value) = link.get(key) {
             timeline
                 .apply_link_value(key, value)
-                .map_err(|reason| LinkError::BadValue {
+                .map_err(|err| LinkError::BadValue {
                     key: key.to_owned(),
                     value: value.to_owned(),
-                    reason,
+                    reason: err.to_string(),
                 })?;
         }
     }

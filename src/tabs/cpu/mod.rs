@@ -18,7 +18,7 @@ use crate::timeline::Timeline;
 use controls::Remembered;
 use link::{CpuScene, DEFAULT_PAIR, DEFAULT_PROGRAM, DEFAULT_SENSITIVE, DEFAULT_WORKLOAD, TAB_ID};
 use model::slowdown::Workload;
-use model::{Mode, Program};
+use model::{Mode, Program, RunError};
 use scene::{CostData, RunData, SceneData};
 
 /// The cpu tab's state: the scene, its computed data and its timeline.
@@ -65,10 +65,10 @@ impl CpuTab {
         scene: &CpuScene,
         link: Option<&SceneLink>,
     ) -> Result<(SceneData, Timeline), LinkError> {
-        let failed = |reason: String| LinkError::BadValue {
+        let failed = |err: RunError| LinkError::BadValue {
             key: "program".to_owned(),
             value: scene.program().map_or("", Program::slug).to_owned(),
-            reason,
+            reason: err.to_string(),
         };
         let data = SceneData::new(scene).map_err(failed)?;
         if matches!(scene, CpuScene::Cost { .. }) && self.cost.is_none() {

@@ -9,7 +9,9 @@ use super::link::CpuScene;
 use super::model::cost::ModeTotal;
 use super::model::slowdown::{self, Line, MemoryInputs, Workload};
 use super::model::trace::ListingRef;
-use super::model::{CostModel, Mode, Program, Trace, lockstep, program_totals, run_on_cpu};
+use super::model::{
+    CostModel, Mode, Program, RunError, Trace, lockstep, program_totals, run_on_cpu,
+};
 
 /// Points per slowdown curve.
 pub const CURVE_SAMPLES: usize = 101;
@@ -51,13 +53,13 @@ pub struct RunData {
 impl RunData {
     /// Runs `program` under `mode` on a CPU without UMIP (presets always run; a failure is a
     /// model bug).
-    pub fn new(mode: Mode, program: Program) -> Result<Self, String> {
+    pub fn new(mode: Mode, program: Program) -> Result<Self, RunError> {
         Self::on_cpu(mode, program, false)
     }
 
     /// Runs `program` under `mode` on a CPU with or without UMIP.
-    pub fn on_cpu(mode: Mode, program: Program, umip: bool) -> Result<Self, String> {
-        let trace = run_on_cpu(mode, program, umip).map_err(|err| err.to_string())?;
+    pub fn on_cpu(mode: Mode, program: Program, umip: bool) -> Result<Self, RunError> {
+        let trace = run_on_cpu(mode, program, umip)?;
         let app = trace.listing_lines(ListingRef::App);
         let kernel = trace.listing_lines(ListingRef::Kernel);
         let blocks = (0..trace.blocks.len())
@@ -183,7 +185,7 @@ pub struct CompareData {
 
 impl CompareData {
     /// Runs both modes (on a CPU with or without UMIP) and aligns them.
-    pub fn new(program: Program, a: Mode, b: Mode, umip: bool) -> Result<Self, String> {
+    pub fn new(program: Program, a: Mode, b: Mode, umip: bool) -> Result<Self, RunError> {
         let a = RunData::on_cpu(a, program, umip)?;
         let b = RunData::on_cpu(b, program, umip)?;
         let mut rows = lockstep(&a.trace, &b.trace);
@@ -262,7 +264,7 @@ pub struct CostData {
 impl CostData {
     /// Computes the curves (running the Memory tab's presets once) and runs every program under
     /// every mode (35 short runs).
-    pub fn new() -> Result<Self, String> {
+    pub fn new() -> Result<Self, RunError> {
         let costs = CostModel::default();
         let memory = MemoryInputs::from_memory_model();
         let curves = Workload::ALL
@@ -281,11 +283,7 @@ impl CostData {
             .collect();
         let totals = Program::ALL
             .iter()
-            .map(|program| {
-                program_totals(*program, &costs)
-                    .map(|totals| (*program, totals))
-                    .map_err(|err| err.to_string())
-            })
+            .map(|program| program_totals(*program, &costs).map(|totals| (*program, totals)))
             .collect::<Result<_, _>>()?;
         Ok(Self {
             curves,
@@ -323,7 +321,7 @@ pub enum SceneData {
 
 impl SceneData {
     /// Computes the data of a scene (the cost view's data is shared and made on demand).
-    pub fn new(scene: &CpuScene) -> Result<Self, String> {
+    pub fn new(scene: &CpuScene) -> Result<Self, RunError> {
         Ok(match *scene {
             CpuScene::Run {
                 mode,
