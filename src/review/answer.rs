@@ -202,7 +202,10 @@ impl RawEntry {
                 )));
             }
         };
-        let before = self.before.decode().map_err(bad)?;
+        let before = self
+            .before
+            .decode()
+            .map_err(bad_row(&self.deck_id, &self.card_id))?;
         let phase_after = u8::try_from(self.phase_after)
             .ok()
             .and_then(Phase::from_code)

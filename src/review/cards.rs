@@ -84,14 +84,14 @@ impl StateRow {
     }
 
     /// Rebuilds the schedule, or says which column is impossible.
-    pub fn decode(&self) -> Result<CardSchedule, String> {
-        let count = |name: &str, value: i64| {
-            u32::try_from(value).map_err(|_| format!("{name} {value} is out of range"))
+    pub fn decode(&self) -> Result<CardSchedule, RowError> {
+        let count = |name: &'static str, value: i64| {
+            u32::try_from(value).map_err(|_| RowError::OutOfRange { name, value })
         };
         let phase = u8::try_from(self.phase)
             .ok()
             .and_then(Phase::from_code)
-            .ok_or_else(|| format!("unknown phase {}", self.phase))?;
+            .ok_or(RowError::UnknownPhase(self.phase))?;
         let memory = match (self.stability, self.difficulty) {
             (Some(stability), Some(difficulty))
                 if stability.is_finite() && difficulty.is_finite() =>
@@ -104,9 +104,8 @@ impl StateRow {
             }
             _ => None,
         };
-        let needs_memory =
-            || memory.ok_or_else(|| format!("a {} card has no memory state", phase.slug()));
-        let learn = || -> Result<LearnState, String> {
+        let needs_memory = || memory.ok_or(RowError::NoMemory(phase.slug()));
+        let learn = || -> Result<LearnState, RowError> {
             Ok(LearnState {
                 step: count("step", self.step)?,
                 due_secs: self.due,
@@ -133,12 +132,34 @@ impl StateRow {
 }
 
 /// Turns a decoding failure into [`StoreError::BadRow`].
-pub(super) fn bad_row(deck_id: &str, card_id: &str) -> impl FnOnce(String) -> StoreError {
+pub(super) fn bad_row<E: std::fmt::Display>(
+    deck_id: &str,
+    card_id: &str,
+) -> impl FnOnce(E) -> StoreError {
     move |reason| StoreError::BadRow {
         deck_id: deck_id.to_owned(),
         card_id: card_id.to_owned(),
-        reason,
+        reason: reason.to_string(),
     }
+}
+
+/// Why a stored schedule row cannot be a card's schedule (a damaged or hand-edited database).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RowError {
+    /// A count column does not fit its type.
+    #[error("{name} {value} is out of range")]
+    OutOfRange {
+        /// The column.
+        name: &'static str,
+        /// What it holds.
+        value: i64,
+    },
+    /// The phase column holds no known phase code.
+    #[error("unknown phase {0}")]
+    UnknownPhase(i64),
+    /// A learning or review card without stability and difficulty; the phase's slug.
+    #[error("a {0} card has no memory state")]
+    NoMemory(&'static str),
 }
 
 /// What [`Store::sync_deck`] changed.
@@ -448,7 +469,10 @@ mod tests {
             stability: None,
             ..StateRow::encode(&schedules[2])
         };
-        assert!(broken.decode().unwrap_err().contains("no memory state"));
+        assert_eq!(
+            broken.decode().unwrap_err().to_string(),
+            "a review card has no memory state"
+        );
     }
 
     #[test]
