@@ -15,7 +15,8 @@
 //!    [`backup::verify_and_backup`] (the full integrity check and the daily backup).
 //! 2. [`cards`]: `sync_deck` with the deck's card ids in deck order, whenever a deck is loaded.
 //! 3. Build a [`scheduler::Scheduler`] from a [`config::SchedulerConfig`] and the local UTC offset
-//!    ([`store::local_utc_offset_secs`]).
+//!    ([`store::local_utc_offset_secs`], through [`zone::ZoneWatch`], which reads it again at each
+//!    new review day: [`scheduler::Scheduler::set_utc_offset_secs`]).
 //! 4. [`queue`]: `today_queue` gives the next card and the session counts; `next_states` gives the
 //!    four button labels ([`interval::Interval::label`]); `answer` commits one answer; `undo_last`
 //!    takes it back.
@@ -41,3 +42,4 @@ pub mod synthetic;
 #[cfg(test)]
 mod testing;
 pub mod time;
+pub mod zone;

@@ -49,6 +49,12 @@ impl Scheduler {
         self.clock
     }
 
+    /// Counts review days in a zone `utc_offset_secs` ahead of UTC from now on (the local offset
+    /// changed; see [`super::zone`]).
+    pub fn set_utc_offset_secs(&mut self, utc_offset_secs: i32) {
+        self.clock = DayClock::new(self.config.rollover_hour, utc_offset_secs);
+    }
+
     /// The card after each answer at `now_secs`. `card_seed` is [`fuzz::card_seed`] of the card.
     pub fn next_states(
         &self,

@@ -5,7 +5,7 @@
 //! the reviewer are Unix seconds (`*_secs`); a [`DayClock`] turns them into day numbers, and the
 //! scheduler and the queue compare day numbers only. The clock takes the UTC offset as a value, so
 //! every function here is pure and tests use fixed dates; the store asks SQLite for the real local
-//! offset.
+//! offset, read again at each new review day ([`super::zone`]).
 //!
 //! The calendar conversions are Howard Hinnant's `days_from_civil` / `civil_from_days` algorithms
 //! (<https://howardhinnant.github.io/date_algorithms.html>), exact for the proleptic Gregorian

@@ -27,6 +27,7 @@ use crate::review::queue::SessionCounts;
 use crate::review::rating::Rating;
 use crate::review::scheduler::Scheduler;
 use crate::review::store::{Store, local_utc_offset_secs};
+use crate::review::zone::ZoneWatch;
 use crate::scene::SceneLink;
 use crate::tabs::{Landing, LinkChecker};
 
@@ -104,6 +105,8 @@ pub struct Reviewer {
     /// Changes waiting for a checkpoint: the store's change counter and when it was first seen
     /// at that value (the last change, as the counter is read every frame).
     pending_checkpoint: Option<(u64, i64)>,
+    /// The review day the local UTC offset was read for (read again at the next).
+    zone: ZoneWatch,
 }
 
 impl Reviewer {
@@ -117,8 +120,9 @@ impl Reviewer {
         config: SchedulerConfig,
     ) -> Self {
         let now = clock();
-        let offset = local_utc_offset_secs(now).unwrap_or(0);
-        let mut notices = Vec::new();
+        let (zone, read) = ZoneWatch::start(config.rollover_hour, now, local_utc_offset_secs);
+        let offset = read.utc_offset_secs;
+        let mut notices: Vec<String> = read.notice.into_iter().collect();
         let scheduler = Scheduler::new(config, offset)
             .or_else(|err| {
                 notices.push(format!(
@@ -177,6 +181,7 @@ impl Reviewer {
             answered_this_session: 0,
             backup,
             pending_checkpoint: None,
+            zone,
         };
         let builtin = reviewer.builtin_with_overrides();
         reviewer.builtin_name.clone_from(&builtin.meta.name);
@@ -508,8 +513,18 @@ impl Reviewer {
         }
     }
 
-    /// Takes the background backup's result, if it has arrived; a failure becomes a notice.
+    /// Takes the background backup's result, if it has arrived; a failure becomes a notice. At
+    /// a new review day, reads the local UTC offset again and today's queue.
     pub fn poll_background(&mut self) {
+        let now = self.now_secs();
+        if let Some(read) = self
+            .zone
+            .poll(self.scheduler.clock(), now, local_utc_offset_secs)
+        {
+            self.notices.extend(read.notice);
+            self.scheduler.set_utc_offset_secs(read.utc_offset_secs);
+            self.refresh();
+        }
         let Some(receiver) = &self.backup else {
             return;
         };
