@@ -916,13 +916,17 @@ mod tests {
     #[test]
     fn a_rectangle_its_stroke_covers_is_filled_with_the_stroke_colour() {
         let blue = Color32::from_rgb(0, 0x72, 0xb2);
-        let thin = Rect::from_min_size(Pos2::new(10.0, 20.0), vec2(80.0, 1.5));
-        let svg = to_svg(&picture(vec![Shape::rect_stroke(
-            thin,
-            4.0,
-            Stroke::new(1.875, blue),
-            StrokeKind::Inside,
-        )]));
+        let outline = |height: f32, stroke_width: f32| {
+            let rect = Rect::from_min_size(Pos2::new(10.0, 20.0), vec2(80.0, height));
+            let stroke = Stroke::new(stroke_width, blue);
+            to_svg(&picture(vec![Shape::rect_stroke(
+                rect,
+                4.0,
+                stroke,
+                StrokeKind::Inside,
+            )]))
+        };
+        let svg = outline(1.5, 1.875);
         assert!(
             svg.contains(
                 r##"<rect x="10" y="20" width="80" height="1.5" rx="0.75" fill="#0072b2"/>"##
@@ -930,15 +934,9 @@ mod tests {
             "{svg}"
         );
         assert!(!svg.contains("height=\"-"), "{svg}");
-        let roomy = Rect::from_min_size(Pos2::new(10.0, 20.0), vec2(80.0, 20.0));
-        let svg = to_svg(&picture(vec![Shape::rect_stroke(
-            roomy,
-            0.0,
-            Stroke::new(2.0, blue),
-            StrokeKind::Inside,
-        )]));
+        let svg = outline(20.0, 2.0);
         assert!(
-            svg.contains(r#"<rect x="11" y="21" width="78" height="18" fill="none""#),
+            svg.contains(r#"<rect x="11" y="21" width="78" height="18" rx="3" fill="none""#),
             "an outline where the stroke leaves room: {svg}"
         );
     }
