@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod assets;
+pub mod calendar;
 pub mod cli;
 pub mod deck;
 pub mod dialog;

@@ -115,7 +115,7 @@ fn utc_name(utc_offset_secs: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::time::days_from_civil;
+    use crate::calendar::days_from_civil;
 
     const HOUR: i64 = 3_600;
 
