@@ -212,7 +212,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut impl std::io::Write) -> Resul
                 InspectTarget::Namespaces => crate::tabs::namespaces::inspect_json(),
                 InspectTarget::Cgroups => crate::tabs::cgroups::inspect_json(),
             }
-            .map_err(CliError)?;
+            .map_err(|err| CliError(err.to_string()))?;
             writeln!(out, "{json}").map_err(|err| CliError(err.to_string()))
         }
     }

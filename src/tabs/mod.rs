@@ -58,6 +58,20 @@ pub trait Tab {
     fn canvas_ui(&mut self, ui: &mut egui::Ui, theme: &Theme);
 }
 
+/// Why `virtscope inspect` could not print this machine's namespaces or cgroups.
+#[derive(Debug, thiserror::Error)]
+pub enum InspectError {
+    /// The namespaces could not be read.
+    #[error(transparent)]
+    Namespaces(#[from] namespaces::live::LiveError),
+    /// The cgroups could not be read.
+    #[error(transparent)]
+    Cgroups(#[from] cgroups::live::LiveError),
+    /// What was read could not be written as JSON.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
 /// Makes a fresh tab in its default scene.
 pub type TabFactory = fn() -> Box<dyn Tab>;
 

@@ -48,9 +48,8 @@ use loaded::Loaded;
 use model::{CgroupVersion, Op, Pid, Preset};
 
 /// Prints this machine's cgroups as pretty JSON, for `virtscope inspect cgroups --json`.
-pub fn inspect_json() -> Result<String, String> {
-    let system = live::read_system().map_err(|err| err.to_string())?;
-    serde_json::to_string_pretty(&system).map_err(|err| err.to_string())
+pub fn inspect_json() -> Result<String, super::InspectError> {
+    Ok(serde_json::to_string_pretty(&live::read_system()?)?)
 }
 
 /// Something the student asked for in the controls or on the canvas, applied after drawing.

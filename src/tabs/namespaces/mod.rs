@@ -29,9 +29,8 @@ use sim::Sim;
 use toolbar::{Action, Toolbar};
 
 /// `virtscope inspect namespaces --json`: this machine's namespaces as pretty JSON.
-pub fn inspect_json() -> Result<String, String> {
-    let snapshot = live::read_live().map_err(|error| error.to_string())?;
-    serde_json::to_string_pretty(&snapshot).map_err(|error| error.to_string())
+pub fn inspect_json() -> Result<String, super::InspectError> {
+    Ok(serde_json::to_string_pretty(&live::read_live()?)?)
 }
 
 /// What a picture was built from: when any of it changes, the picture is rebuilt.
