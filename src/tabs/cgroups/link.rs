@@ -10,7 +10,7 @@
 
 use super::model::{
     CgroupPath, CgroupVersion, Op, Pid, Preset, Scene, SceneOp, SceneTrace, State, Target,
-    format_ops, parse_ops,
+    TargetError, format_ops, parse_ops,
 };
 use crate::scene::{LinkError, SceneLink};
 
@@ -281,12 +281,12 @@ impl NodeRef {
 
     /// Parses a `select=` value against a scene: the hierarchy must exist and the cgroup must
     /// exist in at least one step. The error says why not.
-    pub fn parse(value: &str, trace: &SceneTrace) -> Result<Self, String> {
-        let target = Target::parse(value).map_err(|err| err.to_string())?;
+    pub fn parse(value: &str, trace: &SceneTrace) -> Result<Self, SceneValueError> {
+        let target = Target::parse(value)?;
         let last = trace.final_state();
         let hierarchy = last
             .find_hierarchy(target.hierarchy.as_deref())
-            .map_err(|err| err.explanation)?;
+            .map_err(|err| SceneValueError::NoHierarchy(err.explanation))?;
         let exists = trace.steps().iter().any(|step| {
             step.state
                 .hierarchies()
@@ -294,10 +294,7 @@ impl NodeRef {
                 .is_some_and(|tree| tree.contains(&target.path))
         });
         if !exists {
-            return Err(format!(
-                "{} is not a cgroup in any step of this scene",
-                target.path
-            ));
+            return Err(SceneValueError::NoCgroup(target.path));
         }
         Ok(Self {
             hierarchy,
@@ -307,10 +304,8 @@ impl NodeRef {
 }
 
 /// Parses `pid=`: a process that exists in at least one step of the scene.
-pub fn parse_pid(value: &str, trace: &SceneTrace) -> Result<Pid, String> {
-    let pid: Pid = value
-        .parse()
-        .map_err(|_| "expected a process id such as 1000".to_owned())?;
+pub fn parse_pid(value: &str, trace: &SceneTrace) -> Result<Pid, SceneValueError> {
+    let pid: Pid = value.parse().map_err(|_| SceneValueError::NotAPid)?;
     if trace
         .steps()
         .iter()
@@ -318,8 +313,28 @@ pub fn parse_pid(value: &str, trace: &SceneTrace) -> Result<Pid, String> {
     {
         Ok(pid)
     } else {
-        Err(format!("no process {pid} exists in this scene"))
+        Err(SceneValueError::NoProcess(pid))
     }
+}
+
+/// Why a `select=` or `pid=` value names nothing in the scene.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SceneValueError {
+    /// Not a cgroup path (with an optional hierarchy).
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// The hierarchy does not exist; the kernel-style explanation.
+    #[error("{0}")]
+    NoHierarchy(String),
+    /// The cgroup exists in no step.
+    #[error("{0} is not a cgroup in any step of this scene")]
+    NoCgroup(CgroupPath),
+    /// Not a number.
+    #[error("expected a process id such as 1000")]
+    NotAPid,
+    /// The process exists in no step.
+    #[error("no process {0} exists in this scene")]
+    NoProcess(Pid),
 }
 
 /// Parses the live view's `select=`: only the syntax can be checked, since the machine decides
@@ -416,16 +431,25 @@ mod tests {
         assert_eq!(NodeRef::parse("cpu,cpuacct:/db", &trace).unwrap(), db);
         // freezer is mounted only at the last step, and its root still counts.
         assert!(NodeRef::parse("freezer:/", &trace).is_ok());
-        let e = NodeRef::parse("/db", &trace).unwrap_err();
+        let e = NodeRef::parse("/db", &trace).unwrap_err().to_string();
         assert!(e.contains("memory:/app"), "{e}");
         let e = NodeRef::parse("memory:/db", &trace).unwrap_err();
-        assert!(e.contains("not a cgroup"), "{e}");
-        let e = NodeRef::parse("db", &trace).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/db is not a cgroup in any step of this scene"
+        );
+        let e = NodeRef::parse("db", &trace).unwrap_err().to_string();
         assert!(e.contains("must start with '/'"), "{e}");
 
         assert_eq!(parse_pid("400", &trace), Ok(400));
-        assert!(parse_pid("4", &trace).unwrap_err().contains("no process 4"));
-        assert!(parse_pid("x", &trace).unwrap_err().contains("process id"));
+        assert_eq!(
+            parse_pid("4", &trace).unwrap_err().to_string(),
+            "no process 4 exists in this scene"
+        );
+        assert_eq!(
+            parse_pid("x", &trace).unwrap_err().to_string(),
+            "expected a process id such as 1000"
+        );
         assert_eq!(
             parse_live_select(&link("cgroups/live?select=memory:/a")).unwrap(),
             Some(Target::parse("memory:/a").unwrap())

@@ -285,13 +285,14 @@ impl CgroupsTab {
             .get("select")
             .map(|value| {
                 NodeRef::parse(value, &loaded.trace)
-                    .map_err(|reason| bad_value("select", value, reason))
+                    .map_err(|err| bad_value("select", value, err.to_string()))
             })
             .transpose()?;
         let pid = link
             .get("pid")
             .map(|value| {
-                parse_pid(value, &loaded.trace).map_err(|reason| bad_value("pid", value, reason))
+                parse_pid(value, &loaded.trace)
+                    .map_err(|err| bad_value("pid", value, err.to_string()))
             })
             .transpose()?;
         let mut timeline = if view == View::Simulate {
