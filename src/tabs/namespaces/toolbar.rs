@@ -135,6 +135,23 @@ impl Default for Toolbar {
     }
 }
 
+/// What the toolbar's inputs lack to make an operation; said after "To run: ".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Missing {
+    /// The operation takes namespace types and none is checked.
+    #[error("check at least one namespace type")]
+    NamespaceType,
+    /// `setns` without a process to join.
+    #[error("choose the process whose namespaces to join")]
+    Target,
+    /// `sethostname` with an empty name.
+    #[error("type a hostname")]
+    Hostname,
+    /// `ip link set up` without an interface.
+    #[error("choose an interface")]
+    Interface,
+}
+
 /// One word for the script text: no spaces, no `;`.
 fn word(text: &str) -> String {
     text.split(|c: char| c.is_whitespace() || c == ';')
@@ -145,9 +162,9 @@ fn word(text: &str) -> String {
 
 impl Toolbar {
     /// The operation the inputs describe for `actor`, or what is missing.
-    pub fn op(&self, actor: u32) -> Result<Op, String> {
+    pub fn op(&self, actor: u32) -> Result<Op, Missing> {
         if self.kind.uses_flags() && self.flags.is_empty() {
-            return Err("check at least one namespace type".to_owned());
+            return Err(Missing::NamespaceType);
         }
         let command = word(&self.command);
         Ok(match self.kind {
@@ -167,16 +184,13 @@ impl Toolbar {
             OpKind::Setns => Op::Setns {
                 pid: actor,
                 kinds: self.flags,
-                target: super::model::SetnsTarget::Process(
-                    self.target
-                        .ok_or("choose the process whose namespaces to join")?,
-                ),
+                target: super::model::SetnsTarget::Process(self.target.ok_or(Missing::Target)?),
             },
             OpKind::Exit => Op::Exit { pid: actor },
             OpKind::Sethostname => {
                 let hostname = word(&self.hostname);
                 if hostname.is_empty() {
-                    return Err("type a hostname".to_owned());
+                    return Err(Missing::Hostname);
                 }
                 Op::Sethostname {
                     pid: actor,
@@ -186,7 +200,7 @@ impl Toolbar {
             OpKind::LinkUp => {
                 let link = word(&self.link);
                 if link.is_empty() {
-                    return Err("choose an interface".to_owned());
+                    return Err(Missing::Interface);
                 }
                 Op::IpLinkUp { pid: actor, link }
             }
@@ -511,9 +525,10 @@ mod tests {
     #[test]
     fn the_inputs_make_the_operation_or_say_what_is_missing() {
         let mut toolbar = Toolbar::default();
+        assert_eq!(toolbar.op(1302), Err(Missing::NamespaceType));
         assert_eq!(
-            toolbar.op(1302),
-            Err("check at least one namespace type".to_owned())
+            Missing::NamespaceType.to_string(),
+            "check at least one namespace type"
         );
         toolbar.flags = NsTypeSet::of(&[NsType::Net]);
         let op = toolbar.op(1302).unwrap();
@@ -523,7 +538,7 @@ mod tests {
         toolbar.command = " my shell; rm ".to_owned();
         assert_eq!(toolbar.op(7).unwrap().to_string(), "clone 7 net my");
         toolbar.kind = OpKind::Setns;
-        assert!(toolbar.op(7).is_err());
+        assert_eq!(toolbar.op(7), Err(Missing::Target));
         toolbar.target = Some(1302);
         assert_eq!(toolbar.op(7).unwrap().shell(), "nsenter -t 1302 -n");
         toolbar.kind = OpKind::MountProc;
