@@ -129,9 +129,9 @@ pub fn read_apkg(path: &Path, deck_file: &Path, limits: Limits) -> Result<ApkgIm
         at: Location::file(&source),
         problem,
     };
-    let mut package = package::open(path, limits).map_err(fail)?;
-    let collection_bytes = package.collection().map_err(fail)?;
-    let media = package.media().map_err(fail)?;
+    let mut package = package::open(path, limits).map_err(|err| fail(err.to_string()))?;
+    let collection_bytes = package.collection().map_err(|err| fail(err.to_string()))?;
+    let media = package.media().map_err(|err| fail(err.to_string()))?;
     let conn = collection::open(collection_bytes).map_err(fail)?;
 
     let folder = media_folder_name(deck_file);

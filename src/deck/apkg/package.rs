@@ -102,24 +102,112 @@ pub struct Package<R> {
 
 /// Opens the package file at `path`. Something other than a regular file is refused before it is
 /// opened (a FIFO would block, a device never end).
-pub fn open(path: &Path, limits: Limits) -> Result<Package<File>, String> {
-    let metadata = std::fs::metadata(path).map_err(|err| err.to_string())?;
+pub fn open(path: &Path, limits: Limits) -> Result<Package<File>, PackageError> {
+    let metadata = std::fs::metadata(path)?;
     if !metadata.is_file() {
         let kind = crate::files::kind_of(&metadata.file_type());
-        return Err(format!("this is {kind}, not a regular file"));
+        return Err(PackageError::NotAFile(kind));
     }
-    let file = File::open(path).map_err(|err| err.to_string())?;
-    Package::new(file, limits)
+    Package::new(File::open(path)?, limits)
+}
+
+/// Why a package cannot be read; worded to follow the package's file name.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    /// The operating system refused to read the file (or to write a media file's bytes).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// A folder, FIFO or device where a package belongs.
+    #[error("this is {0}, not a regular file")]
+    NotAFile(&'static str),
+    /// Not a zip archive at all.
+    #[error("not an Anki package: the file is not a readable zip archive ({0})")]
+    NotAZip(ZipError),
+    /// A zip archive this reader cannot read.
+    #[error("the zip archive cannot be read ({0})")]
+    Zip(ZipError),
+    /// The `meta` entry is not a `PackageMetadata` message.
+    #[error("its `meta` entry is corrupt ({0})")]
+    CorruptMeta(prost::DecodeError),
+    /// A package version newer than Anki's current one.
+    #[error(
+        "package version {0} is not supported; virtscope reads versions 1 to 3 \
+         (collection.anki2, collection.anki21, collection.anki21b): was it written by \
+         a newer Anki?"
+    )]
+    UnknownVersion(i32),
+    /// No collection entry of any version.
+    #[error(
+        "not an Anki package: it holds no collection (collection.anki21b, \
+         collection.anki21 or collection.anki2)"
+    )]
+    NoCollection,
+    /// The `meta` entry names a version whose collection entry is missing.
+    #[error("the package says it is {version:?} but holds no {name}")]
+    MissingCollection {
+        /// The version `meta` names.
+        version: Version,
+        /// The entry that version keeps its collection in.
+        name: &'static str,
+    },
+    /// The media list is not a `MediaEntries` message.
+    #[error("its media list is corrupt ({0})")]
+    CorruptMediaList(prost::DecodeError),
+    /// The legacy media list is not a JSON object of names.
+    #[error("its media list is not valid JSON ({0})")]
+    MediaListJson(serde_json::Error),
+    /// A media name with folders, `..` or NUL.
+    #[error("its media list names {0:?}, which is not a plain file name")]
+    UnsafeMediaName(String),
+    /// An entry declares more bytes than its limit.
+    #[error(
+        "entry {name:?} expands to {} (more than the {} limit); refusing it as a possible zip bomb",
+        human_bytes(*size),
+        human_bytes(*limit)
+    )]
+    EntryTooLarge {
+        /// The entry.
+        name: String,
+        /// What it declares.
+        size: u64,
+        /// Its limit.
+        limit: u64,
+    },
+    /// An entry expands past its limit, whatever it declares.
+    #[error(
+        "entry {name:?} expands past the {} limit; refusing it as a possible zip bomb",
+        human_bytes(*limit)
+    )]
+    EntryPastLimit {
+        /// The entry.
+        name: String,
+        /// Its limit.
+        limit: u64,
+    },
+    /// An entry the zip directory does not give.
+    #[error("entry {name:?} cannot be read ({error})")]
+    EntryUnreadable {
+        /// The entry.
+        name: String,
+        /// What the zip reader said.
+        error: ZipError,
+    },
+    /// An entry whose bytes do not decompress.
+    #[error("entry {name:?} is corrupt ({error})")]
+    CorruptEntry {
+        /// The entry.
+        name: String,
+        /// What the decompressor said.
+        error: std::io::Error,
+    },
 }
 
 impl<R: Read + Seek> Package<R> {
     /// Reads the zip's directory and the package version.
-    pub fn new(reader: R, limits: Limits) -> Result<Self, String> {
+    pub fn new(reader: R, limits: Limits) -> Result<Self, PackageError> {
         let archive = ZipArchive::new(reader).map_err(|err| match err {
-            ZipError::InvalidArchive(_) | ZipError::Io(_) => {
-                format!("not an Anki package: the file is not a readable zip archive ({err})")
-            }
-            other => format!("the zip archive cannot be read ({other})"),
+            ZipError::InvalidArchive(_) | ZipError::Io(_) => PackageError::NotAZip(err),
+            other => PackageError::Zip(other),
         })?;
         let mut package = Self {
             archive,
@@ -134,20 +222,16 @@ impl<R: Read + Seek> Package<R> {
         self.archive.index_for_name(name).is_some()
     }
 
-    fn read_version(&mut self) -> Result<Version, String> {
+    fn read_version(&mut self) -> Result<Version, PackageError> {
         if self.has("meta") {
             let bytes = self.read_entry("meta", self.limits.small_entry_bytes, false)?;
-            let meta = PackageMetadata::decode(bytes.as_slice())
-                .map_err(|err| format!("its `meta` entry is corrupt ({err})"))?;
+            let meta =
+                PackageMetadata::decode(bytes.as_slice()).map_err(PackageError::CorruptMeta)?;
             return match meta.version {
                 1 => Ok(Version::Legacy1),
                 2 => Ok(Version::Legacy2),
                 3 => Ok(Version::Latest),
-                other => Err(format!(
-                    "package version {other} is not supported; virtscope reads versions 1 to 3 \
-                     (collection.anki2, collection.anki21, collection.anki21b): was it written by \
-                     a newer Anki?"
-                )),
+                other => Err(PackageError::UnknownVersion(other)),
             };
         }
         if self.has("collection.anki21") {
@@ -155,37 +239,33 @@ impl<R: Read + Seek> Package<R> {
         } else if self.has("collection.anki2") {
             Ok(Version::Legacy1)
         } else {
-            Err(
-                "not an Anki package: it holds no collection (collection.anki21b, \
-                 collection.anki21 or collection.anki2)"
-                    .to_owned(),
-            )
+            Err(PackageError::NoCollection)
         }
     }
 
     /// The collection's SQLite bytes, decompressed.
-    pub fn collection(&mut self) -> Result<Vec<u8>, String> {
+    pub fn collection(&mut self) -> Result<Vec<u8>, PackageError> {
         let name = self.version.collection_entry();
         if !self.has(name) {
-            return Err(format!(
-                "the package says it is {:?} but holds no {name}",
-                self.version
-            ));
+            return Err(PackageError::MissingCollection {
+                version: self.version,
+                name,
+            });
         }
         self.read_entry(name, self.limits.collection_bytes, self.version.zstd())
     }
 
     /// The media files the package lists, in its order. Unsafe names (folders, `..`) are
     /// refused, as Anki refuses them.
-    pub fn media(&mut self) -> Result<Vec<MediaFile>, String> {
+    pub fn media(&mut self) -> Result<Vec<MediaFile>, PackageError> {
         if !self.has("media") {
             // Old AnkiDroid packages have no media map (Anki treats it as empty too).
             return Ok(Vec::new());
         }
         let bytes = self.read_entry("media", self.limits.small_entry_bytes, self.version.zstd())?;
         let files: Vec<MediaFile> = if self.version == Version::Latest {
-            let entries = MediaEntries::decode(bytes.as_slice())
-                .map_err(|err| format!("its media list is corrupt ({err})"))?;
+            let entries =
+                MediaEntries::decode(bytes.as_slice()).map_err(PackageError::CorruptMediaList)?;
             entries
                 .entries
                 .into_iter()
@@ -198,8 +278,8 @@ impl<R: Read + Seek> Package<R> {
                 })
                 .collect()
         } else {
-            let map: BTreeMap<String, String> = serde_json::from_slice(&bytes)
-                .map_err(|err| format!("its media list is not valid JSON ({err})"))?;
+            let map: BTreeMap<String, String> =
+                serde_json::from_slice(&bytes).map_err(PackageError::MediaListJson)?;
             let mut files: Vec<MediaFile> = map
                 .into_iter()
                 .map(|(entry, name)| MediaFile { name, entry })
@@ -209,10 +289,7 @@ impl<R: Read + Seek> Package<R> {
         };
         for file in &files {
             if !is_safe_file_name(&file.name) {
-                return Err(format!(
-                    "its media list names {:?}, which is not a plain file name",
-                    file.name
-                ));
+                return Err(PackageError::UnsafeMediaName(file.name.clone()));
             }
         }
         Ok(files)
@@ -228,39 +305,37 @@ impl<R: Read + Seek> Package<R> {
         &mut self,
         file: &MediaFile,
         out: &mut impl std::io::Write,
-    ) -> Result<u64, String> {
+    ) -> Result<u64, PackageError> {
         let bytes = self.read_entry(
             &file.entry,
             self.limits.media_file_bytes,
             self.version.zstd(),
         )?;
-        out.write_all(&bytes).map_err(|err| err.to_string())?;
+        out.write_all(&bytes)?;
         Ok(u64::try_from(bytes.len()).unwrap_or(u64::MAX))
     }
 
     /// Reads entry `name`, decompressing zstd when `zstd`, refusing more than `limit` bytes
     /// whatever the entry declares.
-    fn read_entry(&mut self, name: &str, limit: u64, zstd: bool) -> Result<Vec<u8>, String> {
-        let too_large = |size: Option<u64>| match size {
-            Some(size) => format!(
-                "entry {name:?} expands to {} (more than the {} limit); refusing it as a \
-                 possible zip bomb",
-                human_bytes(size),
-                human_bytes(limit)
-            ),
-            None => format!(
-                "entry {name:?} expands past the {} limit; refusing it as a possible zip bomb",
-                human_bytes(limit)
-            ),
-        };
+    fn read_entry(&mut self, name: &str, limit: u64, zstd: bool) -> Result<Vec<u8>, PackageError> {
         let entry = self
             .archive
             .by_name(name)
-            .map_err(|err| format!("entry {name:?} cannot be read ({err})"))?;
+            .map_err(|error| PackageError::EntryUnreadable {
+                name: name.to_owned(),
+                error,
+            })?;
         if entry.size() > limit && !zstd {
-            return Err(too_large(Some(entry.size())));
+            return Err(PackageError::EntryTooLarge {
+                name: name.to_owned(),
+                size: entry.size(),
+                limit,
+            });
         }
-        let corrupt = |err: std::io::Error| format!("entry {name:?} is corrupt ({err})");
+        let corrupt = |error: std::io::Error| PackageError::CorruptEntry {
+            name: name.to_owned(),
+            error,
+        };
         let mut bytes = Vec::new();
         // One byte past the limit: enough to know the entry is larger than it may be.
         let bound = limit.saturating_add(1);
@@ -276,7 +351,10 @@ impl<R: Read + Seek> Package<R> {
             entry.take(bound).read_to_end(&mut bytes).map_err(corrupt)?;
         }
         if u64::try_from(bytes.len()).map_or(true, |read| read > limit) {
-            return Err(too_large(None));
+            return Err(PackageError::EntryPastLimit {
+                name: name.to_owned(),
+                limit,
+            });
         }
         Ok(bytes)
     }
@@ -286,4 +364,51 @@ impl<R: Read + Seek> Package<R> {
 /// NUL (Anki's `filename_is_safe`).
 pub fn is_safe_file_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The typed errors say what the package reader said before they were typed.
+    #[test]
+    fn messages_name_the_problem_as_before() {
+        assert_eq!(
+            PackageError::NoCollection.to_string(),
+            "not an Anki package: it holds no collection (collection.anki21b, collection.anki21 \
+             or collection.anki2)"
+        );
+        assert_eq!(
+            PackageError::UnknownVersion(7).to_string(),
+            "package version 7 is not supported; virtscope reads versions 1 to 3 \
+             (collection.anki2, collection.anki21, collection.anki21b): was it written by a newer \
+             Anki?"
+        );
+        assert_eq!(
+            PackageError::MissingCollection {
+                version: Version::Latest,
+                name: "collection.anki21b"
+            }
+            .to_string(),
+            "the package says it is Latest but holds no collection.anki21b"
+        );
+        assert_eq!(
+            PackageError::EntryTooLarge {
+                name: "media".to_owned(),
+                size: 3 << 20,
+                limit: 1 << 20
+            }
+            .to_string(),
+            format!(
+                "entry \"media\" expands to {} (more than the {} limit); refusing it as a \
+                 possible zip bomb",
+                human_bytes(3 << 20),
+                human_bytes(1 << 20)
+            )
+        );
+        assert_eq!(
+            PackageError::UnsafeMediaName("../x".to_owned()).to_string(),
+            "its media list names \"../x\", which is not a plain file name"
+        );
+    }
 }
