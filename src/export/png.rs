@@ -20,11 +20,12 @@ pub fn encode(image: &image::RgbaImage, out: &mut impl Write) -> std::io::Result
         .chunks_exact(4)
         .all(|pixel| pixel[3] == u8::MAX);
     let (bytes, color) = if opaque {
-        let rgb: Vec<u8> = image
-            .as_raw()
-            .chunks_exact(4)
-            .flat_map(|pixel| [pixel[0], pixel[1], pixel[2]])
-            .collect();
+        // Filled by slices into a buffer of the right size: collecting a flat_map of three
+        // bytes a pixel grew the vector byte by byte (a tenth of `export --all`'s time).
+        let mut rgb = Vec::with_capacity(image.as_raw().len() / 4 * 3);
+        for pixel in image.as_raw().chunks_exact(4) {
+            rgb.extend_from_slice(&pixel[..3]);
+        }
         (std::borrow::Cow::Owned(rgb), image::ExtendedColorType::Rgb8)
     } else {
         (
