@@ -966,7 +966,8 @@ mod tests {
         assert_eq!(svg.matches("clip-path=\"url(#c0)\"").count(), 1);
     }
 
-    fn svg_of_text(text: &str) -> String {
+    /// `text` laid out in the app's fonts at 20 points, as a picture to write.
+    fn picture_of_text(text: &str) -> Picture {
         let ctx = egui::Context::default();
         crate::fonts::install(&ctx);
         let mut shapes = Vec::new();
@@ -982,7 +983,11 @@ mod tests {
             });
             output.textures_delta.clear();
         }
-        to_svg(&picture(shapes))
+        picture(shapes)
+    }
+
+    fn svg_of_text(text: &str) -> String {
+        to_svg(&picture_of_text(text))
     }
 
     #[test]
@@ -1046,22 +1051,7 @@ mod tests {
         // "fl" and "fi" are ligatures in the app's sans font: egui lays out one glyph for the
         // pair; outlines are drawn per character, so the "l" must come after the "f", not
         // on it (seen as "f ags" for "flags" in an exported CPU scene).
-        let ctx = egui::Context::default();
-        crate::fonts::install(&ctx);
-        let mut shapes = Vec::new();
-        for _ in 0..2 {
-            shapes.clear();
-            let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
-                let galley = ui.painter().layout_no_wrap(
-                    "flags".to_owned(),
-                    egui::FontId::proportional(20.0),
-                    Color32::BLACK,
-                );
-                shapes.push(Shape::galley(Pos2::new(10.0, 10.0), galley, Color32::BLACK));
-            });
-            output.textures_delta.clear();
-        }
-        let svg = render_with(&picture(shapes), &TextMode::Outlines).text;
+        let svg = render_with(&picture_of_text("flags"), &TextMode::Outlines).text;
         let xs = use_xs(&svg);
         assert_eq!(xs.len(), 5, "one glyph per character: {svg}");
         for pair in xs.windows(2) {
