@@ -498,25 +498,20 @@ fn wrap_selection(
 fn preview_ui(ui: &mut Ui, theme: &Theme, state: &EditorState) {
     ui.label(RichText::new("Preview").strong());
     let size = theme.body_size * 1.1;
-    egui::Frame::NONE
-        .fill(theme.surface)
-        .stroke(theme.thin())
-        .corner_radius(6)
-        .inner_margin(10)
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            if state.front.trim().is_empty() {
-                ui.label(RichText::new("(the front is empty)").color(theme.text_muted));
-            } else {
-                markdown_ui(ui, theme, &state.front, size);
-            }
-            ui.separator();
-            if state.back.trim().is_empty() {
-                ui.label(RichText::new("(the back is empty)").color(theme.text_muted));
-            } else {
-                markdown_ui(ui, theme, &state.back, size);
-            }
-        });
+    super::panel::card_frame(theme, theme.thin()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        if state.front.trim().is_empty() {
+            ui.label(RichText::new("(the front is empty)").color(theme.text_muted));
+        } else {
+            markdown_ui(ui, theme, &state.front, size);
+        }
+        ui.separator();
+        if state.back.trim().is_empty() {
+            ui.label(RichText::new("(the back is empty)").color(theme.text_muted));
+        } else {
+            markdown_ui(ui, theme, &state.back, size);
+        }
+    });
 }
 
 fn buttons_ui(

@@ -161,15 +161,10 @@ pub fn panel_ui(
     };
     state.quiz.set_scene(&here.place);
     quiz_ui::practice_and_result_ui(ui, theme, reviewer, &mut state.quiz, &mut actions);
-    egui::Frame::NONE
-        .fill(theme.surface)
-        .stroke(stroke)
-        .corner_radius(6)
-        .inner_margin(10)
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            card_ui(ui, theme, reviewer, &mut state.quiz, &mut actions);
-        });
+    card_frame(theme, stroke).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        card_ui(ui, theme, reviewer, &mut state.quiz, &mut actions);
+    });
 
     ui.add_space(6.0);
     ui.horizontal_wrapped(|ui| {
@@ -201,6 +196,16 @@ pub fn panel_ui(
     ui.separator();
     linked_cards_ui(ui, theme, reviewer, state, here, &mut actions);
     actions
+}
+
+/// The box a card's question and answer sit in (the review card, the editor's preview, a
+/// practice question), outlined with `stroke`.
+pub(super) fn card_frame(theme: &Theme, stroke: egui::Stroke) -> egui::Frame {
+    egui::Frame::NONE
+        .fill(theme.surface)
+        .stroke(stroke)
+        .corner_radius(6)
+        .inner_margin(10)
 }
 
 fn deck_line_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, state: &mut PanelState) {

@@ -134,31 +134,26 @@ pub fn practice_and_result_ui(
     let Some(instance) = state.practice.clone() else {
         return;
     };
-    egui::Frame::NONE
-        .fill(theme.surface)
-        .stroke(theme.thin())
-        .corner_radius(6)
-        .inner_margin(10)
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.label(RichText::new("Practice (not scheduled)").color(theme.text_muted));
-            let on_picture = state.picked_on_picture(&instance);
-            let clicked = question_ui(ui, theme, &instance, state.pick_note.as_deref(), actions);
-            if let Some(chosen) = on_picture.or(clicked) {
-                state.forget(&instance);
-                state.practice = None;
-                state.result = Some(Outcome {
-                    instance: instance.clone(),
-                    chosen,
-                    rating: None,
-                });
-                actions.push(PanelAction::ShowScene(instance.why.clone()));
-            }
-            if ui.small_button("Skip this question").clicked() {
-                state.forget(&instance);
-                state.practice = None;
-            }
-        });
+    super::panel::card_frame(theme, theme.thin()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new("Practice (not scheduled)").color(theme.text_muted));
+        let on_picture = state.picked_on_picture(&instance);
+        let clicked = question_ui(ui, theme, &instance, state.pick_note.as_deref(), actions);
+        if let Some(chosen) = on_picture.or(clicked) {
+            state.forget(&instance);
+            state.practice = None;
+            state.result = Some(Outcome {
+                instance: instance.clone(),
+                chosen,
+                rating: None,
+            });
+            actions.push(PanelAction::ShowScene(instance.why.clone()));
+        }
+        if ui.small_button("Skip this question").clicked() {
+            state.forget(&instance);
+            state.practice = None;
+        }
+    });
     ui.add_space(6.0);
 }
 
