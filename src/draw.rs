@@ -176,17 +176,15 @@ pub fn wrap_monospace(text: &str, first: usize, rest: usize) -> Vec<String> {
             return rows;
         }
         // The last space that leaves some text before it on this row; else mid-word.
-        let cut = left[..=room]
+        let head = left.get(..=room).unwrap_or(&left);
+        let cut = head
             .iter()
             .rposition(|c| *c == ' ')
-            .filter(|at| left[..*at].iter().any(|c| *c != ' '))
+            .filter(|&at| head.iter().take(at).any(|c| *c != ' '))
             .unwrap_or(room);
-        rows.push(left[..cut].iter().collect::<String>().trim_end().to_owned());
-        left = left[cut..]
-            .iter()
-            .copied()
-            .skip_while(|c| *c == ' ')
-            .collect();
+        let (row, after) = left.split_at_checked(cut).unwrap_or((&left, &[]));
+        rows.push(row.iter().collect::<String>().trim_end().to_owned());
+        left = after.iter().copied().skip_while(|c| *c == ' ').collect();
         room = rest.max(1);
         if left.is_empty() {
             return rows;
@@ -298,8 +296,8 @@ pub fn dashed_rect(painter: &Painter, rect: Rect, stroke: Stroke, dash: (f32, f3
         rect.left_bottom(),
         rect.left_top(),
     ];
-    for pair in corners.windows(2) {
-        dashed(painter, pair[0], pair[1], stroke, dash.0, dash.1);
+    for (&from, &to) in corners.iter().zip(corners.iter().skip(1)) {
+        dashed(painter, from, to, stroke, dash.0, dash.1);
     }
 }
 
@@ -352,7 +350,8 @@ pub fn fitted_theme(
 
 /// `theme` at the smallest scale [`fitted_theme`] tries.
 pub fn smallest_theme(theme: &Theme) -> Theme {
-    theme.scaled(FIT_SCALES[FIT_SCALES.len() - 1])
+    let [.., smallest] = FIT_SCALES;
+    theme.scaled(smallest)
 }
 
 /// [`fitted_theme`] that says when no scale fits (`None`), for a layout that has another way

@@ -41,7 +41,7 @@ impl PaintedText {
             }
             let first = self.text[..byte].chars().count();
             let count = term.chars().count();
-            let rect = self.rects[first..first + count]
+            let rect = (self.rects.get(first..first + count).unwrap_or_default())
                 .iter()
                 .filter(|rect| rect.is_positive())
                 .fold(Rect::NOTHING, |all, rect| all.union(*rect));

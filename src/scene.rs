@@ -267,8 +267,8 @@ fn decode(text: &str) -> Result<String, DecodeError> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
+    while let Some(&byte) = bytes.get(i) {
+        if byte == b'%' {
             // Two hex digits exactly: `u8::from_str_radix` alone would also take a sign (`%+f`).
             let hex = bytes
                 .get(i + 1..i + 3)
@@ -279,7 +279,7 @@ fn decode(text: &str) -> Result<String, DecodeError> {
             out.push(hex);
             i += 3;
         } else {
-            out.push(bytes[i]);
+            out.push(byte);
             i += 1;
         }
     }

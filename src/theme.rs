@@ -322,7 +322,9 @@ impl Theme {
                 Color32::from_rgb(0x5E, 0x3C, 0x99),
             ]
         };
-        ink[index % ink.len()]
+        ink.get(index % ink.len())
+            .copied()
+            .unwrap_or(self.text_strong)
     }
 
     /// The laser pointer's colour.
@@ -363,7 +365,8 @@ impl Theme {
     /// Dash patterns (dash, gap) in points that tell lines apart without colour.
     pub fn dash(&self, index: usize) -> (f32, f32) {
         const DASHES: [(f32, f32); 4] = [(1000.0, 0.0), (8.0, 4.0), (3.0, 3.0), (12.0, 3.0)];
-        DASHES[index % DASHES.len()]
+        let [solid, ..] = DASHES;
+        DASHES.get(index % DASHES.len()).copied().unwrap_or(solid)
     }
 
     /// Body text.

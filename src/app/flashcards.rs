@@ -50,7 +50,7 @@ impl VirtscopeApp {
             return None;
         }
         let theme = self.theme.clone();
-        let here = crate::tabs::Landing::of(self.tabs[self.active].as_mut());
+        let here = crate::tabs::Landing::of(self.tab_mut());
         let has_keyboard = self.pane == Pane::Flashcards;
         let (default_width, range) = panel_width_range(ui.available_width());
         let response = egui::Panel::right("flashcards")

@@ -204,14 +204,29 @@ impl VirtscopeApp {
         Self::new(settings, launch)
     }
 
+    /// The tab on screen.
+    // `active` is only set to an index checked against `tabs` (here in `open_link`, `apply`'s
+    // SwitchTab and the tab bar), and `tabs` is built once from the non-empty REGISTRY and never
+    // shrinks (tests/app_shell.rs opens every tab by its index).
+    #[allow(clippy::indexing_slicing)]
+    fn tab(&self) -> &dyn Tab {
+        self.tabs[self.active].as_ref()
+    }
+
+    /// The tab on screen, to change (see [`Self::tab`] for why the index is in range).
+    #[allow(clippy::indexing_slicing)]
+    fn tab_mut(&mut self) -> &mut dyn Tab {
+        self.tabs[self.active].as_mut()
+    }
+
     /// The id of the active tab.
     pub fn active_tab_id(&self) -> &'static str {
-        self.tabs[self.active].id()
+        self.tab().id()
     }
 
     /// The link of what is shown now.
     pub fn current_link(&self) -> SceneLink {
-        self.tabs[self.active].link()
+        self.tab().link()
     }
 
     /// The status line's message, if any.
@@ -237,7 +252,12 @@ impl VirtscopeApp {
     /// Opens a scene link: switches to its tab and shows the scene. A bad link changes nothing
     /// and is reported in the status line.
     pub fn open_link(&mut self, link: &SceneLink) {
-        let Some(index) = self.tabs.iter().position(|tab| tab.id() == link.tab) else {
+        let found = self
+            .tabs
+            .iter_mut()
+            .enumerate()
+            .find(|(_, tab)| tab.id() == link.tab);
+        let Some((index, tab)) = found else {
             self.report_error(format!(
                 "Cannot open {link}: unknown tab {:?} (known tabs: {})",
                 link.tab,
@@ -245,7 +265,7 @@ impl VirtscopeApp {
             ));
             return;
         };
-        match self.tabs[index].open(link) {
+        match tab.open(link) {
             Ok(()) => {
                 self.active = index;
                 self.status = None;
@@ -262,7 +282,7 @@ impl VirtscopeApp {
     }
 
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
-        let timeline = self.tabs[self.active].timeline();
+        let timeline = self.tab_mut().timeline();
         match command {
             Command::SwitchTab(index) => {
                 if index < self.tabs.len() {
@@ -432,7 +452,7 @@ impl VirtscopeApp {
             .show(ui, |ui| {
                 let theme = self.theme.clone();
                 if with_controls {
-                    let tab = &mut self.tabs[self.active];
+                    let tab = self.tab_mut();
                     egui::Frame::NONE
                         .fill(theme.panel)
                         .inner_margin(egui::Margin::symmetric(8, 4))
@@ -441,13 +461,13 @@ impl VirtscopeApp {
                 }
                 let canvas = ui.available_rect_before_wrap();
                 let first_shape = Self::shapes_painted(ui);
-                self.tabs[self.active].canvas_ui(ui, &theme);
+                self.tab_mut().canvas_ui(ui, &theme);
                 if with_controls {
                     self.show_me_emphasis_ui(ui, &theme, canvas, first_shape);
                 }
             });
         self.scene_rect = rect.response.rect;
-        if let Some(link) = self.tabs[self.active].take_open_request() {
+        if let Some(link) = self.tab_mut().take_open_request() {
             self.open_link(&link);
         }
         rect.response.rect
@@ -490,14 +510,14 @@ impl VirtscopeApp {
 
     /// Whether the active scene is moving (a playing timeline or a tab's own animation).
     pub fn is_animating(&mut self) -> bool {
-        let tab = &mut self.tabs[self.active];
+        let tab = self.tab_mut();
         tab.is_animating() || tab.timeline().is_some_and(|t| t.is_playing())
     }
 
     /// Moves a playing timeline and asks for the next frame only while something moves.
     fn advance(&mut self, ctx: &egui::Context) {
         let dt = f64::from(ctx.input(|input| input.stable_dt).min(0.1));
-        if let Some(timeline) = self.tabs[self.active].timeline() {
+        if let Some(timeline) = self.tab_mut().timeline() {
             timeline.advance(dt);
         }
         if self.is_animating() {
@@ -598,7 +618,7 @@ impl VirtscopeApp {
     fn bottom_bar_ui(&mut self, ui: &mut egui::Ui) {
         let theme = self.theme.clone();
         egui::Panel::bottom("bottom-bar").show(ui, |ui| {
-            if let Some(timeline) = self.tabs[self.active].timeline() {
+            if let Some(timeline) = self.tab_mut().timeline() {
                 crate::timeline_ui::bar_ui(ui, timeline, &theme);
             }
             ui.horizontal_wrapped(|ui| {

@@ -135,14 +135,15 @@ impl VirtscopeApp {
     }
 
     fn with_timeline(&mut self, change: impl FnOnce(&mut crate::timeline::Timeline)) {
-        if let Some(timeline) = self.tabs[self.active].timeline() {
+        if let Some(timeline) = self.tab_mut().timeline() {
             change(timeline);
         }
     }
 
     /// The next step of the scene; after its last step, the next scene of the lecture.
     fn next_step(&mut self) {
-        let at_end = self.tabs[self.active]
+        let at_end = self
+            .tab_mut()
             .timeline()
             .is_none_or(|t| t.position() >= t.end());
         if at_end {
@@ -156,7 +157,8 @@ impl VirtscopeApp {
 
     /// The previous step; before the first, the previous lecture scene at its last step.
     fn previous_step(&mut self) {
-        let at_start = self.tabs[self.active]
+        let at_start = self
+            .tab_mut()
             .timeline()
             .is_none_or(|t| t.position() <= 0.0);
         if at_start {
@@ -173,7 +175,8 @@ impl VirtscopeApp {
     pub(super) fn presentation_overlay_ui(&mut self, ctx: &egui::Context, scene_rect: egui::Rect) {
         let theme = self.theme.clone();
         overlay_ui(ctx, &theme, scene_rect, &mut self.presentation);
-        let progress = self.tabs[self.active]
+        let progress = self
+            .tab_mut()
             .timeline()
             .map(|t| Progress {
                 caption: t

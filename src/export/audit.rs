@@ -382,7 +382,7 @@ fn overlaps(texts: &[PaintedText], problems: &mut Vec<Problem>) {
     let mut found: Vec<(usize, usize, Rect)> = Vec::new();
     let mut pairs = std::collections::HashSet::new();
     for (i, (a, row_a)) in rows.iter().enumerate() {
-        for (b, row_b) in &rows[i + 1..] {
+        for (b, row_b) in rows.iter().skip(i + 1) {
             if row_b.ink.min.x >= row_a.ink.max.x - TOLERANCE_PTS {
                 break;
             }
@@ -400,15 +400,13 @@ fn overlaps(texts: &[PaintedText], problems: &mut Vec<Problem>) {
         }
     }
     found.sort_by_key(|(first, second, _)| (*first, *second));
-    problems.extend(
-        found
-            .into_iter()
-            .map(|(first, second, area)| Problem::Overlap {
-                first: texts[first].text.clone(),
-                second: texts[second].text.clone(),
-                area,
-            }),
-    );
+    problems.extend(found.into_iter().filter_map(|(first, second, area)| {
+        Some(Problem::Overlap {
+            first: texts.get(first)?.text.clone(),
+            second: texts.get(second)?.text.clone(),
+            area,
+        })
+    }));
 }
 
 /// Paints each of `links` with `options` and audits it (projector rules when the theme is the
@@ -473,7 +471,7 @@ pub fn audit_scenes(
     results.sort_by_key(|(index, _)| *index);
     results
         .into_iter()
-        .map(|(index, audit)| (links[index].clone(), audit))
+        .filter_map(|(index, audit)| Some((links.get(index)?.clone(), audit)))
         .collect()
 }
 

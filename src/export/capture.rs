@@ -273,13 +273,13 @@ fn apply_delta(atlas: &mut ColorImage, delta: &ImageDelta) {
     match delta.pos {
         None => *atlas = (**image).clone(),
         Some([x, y]) => {
-            let [width, _] = atlas.size;
-            for row in 0..image.size[1] {
-                for column in 0..image.size[0] {
-                    let (tx, ty) = (x + column, y + row);
-                    if tx < atlas.size[0] && ty < atlas.size[1] {
-                        atlas.pixels[ty * width + tx] = image.pixels[row * image.size[0] + column];
-                    }
+            // Row by row; the zips clip a patch that would reach past the atlas.
+            let [atlas_width, _] = atlas.size;
+            let [width, _] = image.size;
+            let targets = atlas.pixels.chunks_mut(atlas_width.max(1)).skip(y);
+            for (target, source) in targets.zip(image.pixels.chunks(width.max(1))) {
+                for (pixel, new) in target.iter_mut().skip(x).zip(source) {
+                    *pixel = *new;
                 }
             }
         }

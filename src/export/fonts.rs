@@ -96,15 +96,15 @@ impl FontBook {
                 let face = chain
                     .iter()
                     .copied()
-                    .find(|&index| self.faces[index].has_char(ch))
+                    .find(|&index| self.faces.get(index).is_some_and(|f| f.has_char(ch)))
                     .or_else(|| chain.first().copied())
                     .unwrap_or(0);
-                let tweak = &self.faces[face].data.tweak;
+                let tweak = self.faces.get(face).map(|f| &f.data.tweak);
                 let choice = FaceChoice {
                     face,
-                    scale: tweak.scale,
-                    y_offset_factor: tweak.y_offset_factor,
-                    y_offset: tweak.y_offset,
+                    scale: tweak.map_or(1.0, |t| t.scale),
+                    y_offset_factor: tweak.map_or(0.0, |t| t.y_offset_factor),
+                    y_offset: tweak.map_or(0.0, |t| t.y_offset),
                 };
                 self.cache.insert(key, choice);
                 choice
@@ -166,7 +166,7 @@ impl FontBook {
         used.iter()
             .filter_map(|(family, chars)| {
                 let face = (0..self.faces.len()).find(|&face| &self.css_family(face) == family)?;
-                let bytes = self.faces[face].bytes();
+                let bytes = self.faces.get(face)?.bytes();
                 let subset = super::subset::subset(bytes, chars).unwrap_or_else(|_| bytes.to_vec());
                 Some((family.clone(), subset))
             })

@@ -143,8 +143,10 @@ fn render_frames(
 /// A 256-colour palette: the picture's most frequent exact colours (backgrounds, fills, text: they
 /// stay exact and undithered) plus NeuQuant's choice for the rest, with a 32x32x32 lookup cache.
 struct Palette {
+    /// The palette as the GIF stores it: red, green, blue per entry.
     rgb: Vec<u8>,
     exact: std::collections::HashMap<[u8; 3], u8>,
+    /// The nearest entry per colour at 5 bits a channel, `u16::MAX` until first asked.
     cache: Vec<u16>,
 }
 
@@ -159,9 +161,9 @@ impl Palette {
         let mut samples = Vec::with_capacity(total / stride * 4 + 4);
         let mut counts: std::collections::HashMap<[u8; 3], u32> = std::collections::HashMap::new();
         for frame in frames {
-            for pixel in frame.as_raw().chunks_exact(4).step_by(stride) {
-                samples.extend_from_slice(&[pixel[0], pixel[1], pixel[2], 255]);
-                *counts.entry([pixel[0], pixel[1], pixel[2]]).or_default() += 1;
+            for &[r, g, b, _] in frame.as_raw().as_chunks::<4>().0.iter().step_by(stride) {
+                samples.extend_from_slice(&[r, g, b, 255]);
+                *counts.entry([r, g, b]).or_default() += 1;
             }
         }
         let mut frequent: Vec<([u8; 3], u32)> = counts.into_iter().collect();
@@ -173,12 +175,14 @@ impl Palette {
             .map(|(color, _)| *color)
             .collect();
         let learned = color_quant::NeuQuant::new(10, 256 - exact_colours.len(), &samples);
+        let learned_rgba = learned.color_map_rgba();
         let mut rgb: Vec<u8> = exact_colours.iter().flatten().copied().collect();
         rgb.extend(
-            learned
-                .color_map_rgba()
-                .chunks_exact(4)
-                .flat_map(|c| [c[0], c[1], c[2]]),
+            learned_rgba
+                .as_chunks::<4>()
+                .0
+                .iter()
+                .flat_map(|&[r, g, b, _]| [r, g, b]),
         );
         rgb.truncate(256 * 3);
         let exact = exact_colours
@@ -193,64 +197,81 @@ impl Palette {
         }
     }
 
-    fn index(&mut self, r: u8, g: u8, b: u8) -> u8 {
+    fn entries(&self) -> &[[u8; 3]] {
+        self.rgb.as_chunks::<3>().0
+    }
+
+    fn index(&mut self, [r, g, b]: [u8; 3]) -> u8 {
         if let Some(&index) = self.exact.get(&[r, g, b]) {
             return index;
         }
         let key = (usize::from(r >> 3) << 10) | (usize::from(g >> 3) << 5) | usize::from(b >> 3);
-        if self.cache[key] == u16::MAX {
-            let target = [i32::from(r), i32::from(g), i32::from(b)];
-            let nearest = self
-                .rgb
-                .chunks_exact(3)
-                .enumerate()
-                .min_by_key(|(_, c)| {
-                    (0..3)
-                        .map(|i| (i32::from(c[i]) - target[i]).pow(2))
-                        .sum::<i32>()
-                })
-                .map_or(0, |(i, _)| i);
-            self.cache[key] = u16::try_from(nearest).unwrap_or(0);
-        }
-        u8::try_from(self.cache[key]).unwrap_or(0)
+        let cached = self.cache.get(key).copied().unwrap_or(u16::MAX);
+        let nearest = if cached == u16::MAX {
+            let nearest = self.nearest([r, g, b]);
+            if let Some(slot) = self.cache.get_mut(key) {
+                *slot = nearest;
+            }
+            nearest
+        } else {
+            cached
+        };
+        u8::try_from(nearest).unwrap_or(0)
+    }
+
+    /// The palette entry closest to `target` in squared RGB distance.
+    fn nearest(&self, target: [u8; 3]) -> u16 {
+        self.entries()
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, entry)| {
+                entry
+                    .iter()
+                    .zip(target)
+                    .map(|(&have, want)| (i32::from(have) - i32::from(want)).pow(2))
+                    .sum::<i32>()
+            })
+            .map_or(0, |(i, _)| u16::try_from(i).unwrap_or(0))
     }
 
     fn color(&self, index: u8) -> [i32; 3] {
-        let at = usize::from(index) * 3;
-        [
-            i32::from(self.rgb[at]),
-            i32::from(self.rgb[at + 1]),
-            i32::from(self.rgb[at + 2]),
-        ]
+        let entry = self.entries().get(usize::from(index)).copied();
+        entry.unwrap_or_default().map(i32::from)
     }
 
     /// Maps a frame to palette indices with Floyd-Steinberg error diffusion.
     fn dither(&mut self, frame: &image::RgbaImage) -> Vec<u8> {
-        let (width, height) = (frame.width() as usize, frame.height() as usize);
-        let raw = frame.as_raw();
+        let width = frame.width() as usize;
+        let pixels = frame.as_raw().as_chunks::<4>().0;
+        // Rows padded by one cell each side: pixel x's carried error sits at x + 1.
         let mut error_row = vec![[0i32; 3]; width + 2];
         let mut next_row = vec![[0i32; 3]; width + 2];
-        let mut indices = Vec::with_capacity(width * height);
-        for y in 0..height {
-            for x in 0..width {
-                let at = (y * width + x) * 4;
-                let original = [raw[at], raw[at + 1], raw[at + 2]];
-                if let Some(&index) = self.exact.get(&original) {
+        let mut indices = Vec::with_capacity(pixels.len());
+        for row in pixels.chunks(width.max(1)) {
+            for (x, &[r, g, b, _]) in row.iter().enumerate() {
+                if let Some(&index) = self.exact.get(&[r, g, b]) {
                     // Flat areas in an exact colour stay clean: no error in, none out.
                     indices.push(index);
                     continue;
                 }
-                let wanted: [i32; 3] = std::array::from_fn(|c| {
-                    (i32::from(raw[at + c]) + error_row[x + 1][c] / 16).clamp(0, 255)
-                });
-                let index = self.index(wanted[0] as u8, wanted[1] as u8, wanted[2] as u8);
+                let carried = error_row.get(x + 1).copied().unwrap_or_default();
+                let mut wanted = [0i32; 3];
+                for ((want, have), error) in wanted.iter_mut().zip([r, g, b]).zip(carried) {
+                    *want = (i32::from(have) + error / 16).clamp(0, 255);
+                }
+                let index = self.index(wanted.map(|c| c as u8));
                 let got = self.color(index);
-                for c in 0..3 {
-                    let error = wanted[c] - got[c];
-                    error_row[x + 2][c] += error * 7;
-                    next_row[x][c] += error * 3;
-                    next_row[x + 1][c] += error * 5;
-                    next_row[x + 2][c] += error;
+                let mut error = [0i32; 3];
+                for ((e, want), got) in error.iter_mut().zip(wanted).zip(got) {
+                    *e = want - got;
+                }
+                if let Some(right) = error_row.get_mut(x + 2) {
+                    diffuse(right, error, 7);
+                }
+                if let Some(below) = next_row.get_mut(x..x + 3) {
+                    for (cell, weight) in below.iter_mut().zip([3, 5, 1]) {
+                        diffuse(cell, error, weight);
+                    }
                 }
                 indices.push(index);
             }
@@ -258,6 +279,13 @@ impl Palette {
             next_row.iter_mut().for_each(|e| *e = [0; 3]);
         }
         indices
+    }
+}
+
+/// Adds `weight` sixteenths (divided out when the error is used) of `error` to `cell`.
+fn diffuse(cell: &mut [i32; 3], error: [i32; 3], weight: i32) {
+    for (c, e) in cell.iter_mut().zip(error) {
+        *c += e * weight;
     }
 }
 
@@ -286,9 +314,11 @@ fn encode(frames: &[image::RgbaImage], fps: f32, out: &mut impl Write) -> Result
         let mut pixels = Vec::with_capacity(usize::from(sub_width) * usize::from(sub_height));
         for y in top..top + sub_height {
             let row = usize::from(y) * usize::from(width);
-            pixels.extend_from_slice(
-                &indices[row + usize::from(left)..row + usize::from(left + sub_width)],
-            );
+            if let Some(run) =
+                indices.get(row + usize::from(left)..row + usize::from(left + sub_width))
+            {
+                pixels.extend_from_slice(run);
+            }
         }
         let mut gif_frame = gif::Frame::from_indexed_pixels(sub_width, sub_height, pixels, None);
         gif_frame.left = left;

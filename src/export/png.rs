@@ -17,14 +17,16 @@ pub fn encode(image: &image::RgbaImage, out: &mut impl Write) -> std::io::Result
     );
     let opaque = image
         .as_raw()
-        .chunks_exact(4)
-        .all(|pixel| pixel[3] == u8::MAX);
+        .as_chunks::<4>()
+        .0
+        .iter()
+        .all(|&[.., alpha]| alpha == u8::MAX);
     let (bytes, color) = if opaque {
         // Filled by slices into a buffer of the right size: collecting a flat_map of three
         // bytes a pixel grew the vector byte by byte (a tenth of `export --all`'s time).
         let mut rgb = Vec::with_capacity(image.as_raw().len() / 4 * 3);
-        for pixel in image.as_raw().chunks_exact(4) {
-            rgb.extend_from_slice(&pixel[..3]);
+        for [r, g, b, _] in image.as_raw().as_chunks::<4>().0 {
+            rgb.extend_from_slice(&[*r, *g, *b]);
         }
         (std::borrow::Cow::Owned(rgb), image::ExtendedColorType::Rgb8)
     } else {

@@ -54,11 +54,9 @@ impl Canvas {
             if clip.is_empty() {
                 continue;
             }
-            for triangle in mesh.indices.chunks_exact(3) {
+            for &[a, b, c] in mesh.indices.as_chunks::<3>().0 {
                 let get = |i: u32| mesh.vertices.get(i as usize).copied();
-                if let (Some(a), Some(b), Some(c)) =
-                    (get(triangle[0]), get(triangle[1]), get(triangle[2]))
-                {
+                if let (Some(a), Some(b), Some(c)) = (get(a), get(b), get(c)) {
                     self.triangle([a, b, c], pixels_per_point, clip, atlas);
                 }
             }
@@ -69,11 +67,9 @@ impl Canvas {
     /// (solid background) is the same either way and is returned as it is.
     pub fn into_rgba(mut self, opaque: bool) -> Vec<u8> {
         if !opaque {
-            for pixel in self.pixels.chunks_exact_mut(4) {
-                let straight =
-                    Color32::from_rgba_premultiplied(pixel[0], pixel[1], pixel[2], pixel[3])
-                        .to_srgba_unmultiplied();
-                pixel.copy_from_slice(&straight);
+            for pixel in self.pixels.as_chunks_mut::<4>().0 {
+                let [r, g, b, a] = *pixel;
+                *pixel = Color32::from_rgba_premultiplied(r, g, b, a).to_srgba_unmultiplied();
             }
         }
         self.pixels
@@ -108,16 +104,18 @@ impl Canvas {
                 continue;
             };
             let start = (y * self.width + x0) * 4;
-            let row = &mut self.pixels[start..start + (x1 - x0 + 1) * 4];
+            // `span` clips to the canvas, so the row is always inside the picture.
+            let Some(row) = self.pixels.get_mut(start..start + (x1 - x0 + 1) * 4) else {
+                continue;
+            };
+            let row = row.as_chunks_mut::<4>().0;
             match &shading {
                 None => {
                     let color = v[0].color.to_array();
                     if color[3] == 255 {
-                        row.chunks_exact_mut(4)
-                            .for_each(|pixel| pixel.copy_from_slice(&color));
+                        row.fill(color);
                     } else {
-                        row.chunks_exact_mut(4)
-                            .for_each(|pixel| blend(pixel, color));
+                        row.iter_mut().for_each(|pixel| blend(pixel, color));
                     }
                 }
                 Some(gradients) => {
@@ -125,15 +123,14 @@ impl Canvas {
                     match gradients.texel_run(&attrs, atlas, x1 - x0 + 1) {
                         Some((color, first)) => {
                             // A glyph drawn pixel for texel: integer texel reads, no filtering.
-                            for (pixel, texel) in
-                                row.chunks_exact_mut(4).zip(&atlas.pixels[first..])
-                            {
+                            let texels = atlas.pixels.get(first..).unwrap_or_default();
+                            for (pixel, texel) in row.iter_mut().zip(texels) {
                                 blend(pixel, tint(color, texel.to_array()));
                             }
                         }
                         None => {
                             let mut attrs = attrs;
-                            for pixel in row.chunks_exact_mut(4) {
+                            for pixel in row.iter_mut() {
                                 blend(pixel, gradients.shade(&attrs, atlas));
                                 for (value, step) in attrs.iter_mut().zip(gradients.dx) {
                                     *value += step;
@@ -166,10 +163,16 @@ impl Gradients {
         let det = e1.x * e2.y - e2.x * e1.y;
         let mut dx = [0.0; 6];
         let mut dy = [0.0; 6];
-        for i in 0..6 {
-            let (d1, d2) = (attrs[1][i] - attrs[0][i], attrs[2][i] - attrs[0][i]);
-            dx[i] = (d1 * e2.y - d2 * e1.y) / det;
-            dy[i] = (d2 * e1.x - d1 * e2.x) / det;
+        let [a0, a1, a2] = attrs;
+        for (((x, y), v0), (v1, v2)) in dx
+            .iter_mut()
+            .zip(&mut dy)
+            .zip(a0)
+            .zip(a1.into_iter().zip(a2))
+        {
+            let (d1, d2) = (v1 - v0, v2 - v0);
+            *x = (d1 * e2.y - d2 * e1.y) / det;
+            *y = (d2 * e1.x - d1 * e2.x) / det;
         }
         Self {
             origin: p[0],
@@ -181,7 +184,11 @@ impl Gradients {
 
     fn at(&self, x: f32, y: f32) -> [f32; 6] {
         let (ox, oy) = (x - self.origin.x, y - self.origin.y);
-        std::array::from_fn(|i| self.base[i] + self.dx[i] * ox + self.dy[i] * oy)
+        let mut attrs = self.base;
+        for ((value, dx), dy) in attrs.iter_mut().zip(self.dx).zip(self.dy) {
+            *value += dx * ox + dy * oy;
+        }
+        attrs
     }
 
     /// When the colour is constant and one pixel steps exactly one texel along a row of `len`
@@ -194,7 +201,8 @@ impl Gradients {
         len: usize,
     ) -> Option<([u8; 4], usize)> {
         const EPSILON: f32 = 1e-3;
-        let flat_color = (0..4).all(|i| self.dx[i].abs() < EPSILON && self.dy[i].abs() < EPSILON);
+        let flat_color = (self.dx.iter().zip(&self.dy).take(4))
+            .all(|(dx, dy)| dx.abs() < EPSILON && dy.abs() < EPSILON);
         let unit = (self.dx[4] - 1.0).abs() < EPSILON && self.dx[5].abs() < EPSILON;
         let (u, v) = (attrs[4] - 0.5, attrs[5] - 0.5);
         let centred = (u - u.round()).abs() < EPSILON && (v - v.round()).abs() < EPSILON;
@@ -206,16 +214,19 @@ impl Gradients {
         if y >= height || x + len > width {
             return None;
         }
-        let color = std::array::from_fn(|i| attrs[i].round().clamp(0.0, 255.0) as u8);
+        let [r, g, b, a, ..] = *attrs;
+        let color = [r, g, b, a].map(|c| c.round().clamp(0.0, 255.0) as u8);
         Some((color, y * width + x))
     }
 
     /// The premultiplied colour for `attrs`: the vertex colour times the atlas texel.
     fn shade(&self, attrs: &[f32; 6], atlas: &ColorImage) -> [u8; 4] {
-        let texel = sample(atlas, attrs[4], attrs[5]);
-        std::array::from_fn(|i| {
-            (attrs[i].clamp(0.0, 255.0) * texel[i] / 255.0 + 0.5).min(255.0) as u8
-        })
+        let [r, g, b, a, u, v] = *attrs;
+        let mut shaded = [0; 4];
+        for ((out, color), texel) in shaded.iter_mut().zip([r, g, b, a]).zip(sample(atlas, u, v)) {
+            *out = (color.clamp(0.0, 255.0) * texel / 255.0 + 0.5).min(255.0) as u8;
+        }
+        shaded
     }
 }
 
@@ -366,7 +377,7 @@ fn sample(atlas: &ColorImage, u: f32, v: f32) -> [f32; 4] {
     let texel = |tx: f32, ty: f32| {
         let tx = tx.clamp(0.0, max_x) as usize;
         let ty = ty.clamp(0.0, max_y) as usize;
-        atlas.pixels[ty * width + tx].to_array().map(f32::from)
+        (atlas.pixels.get(ty * width + tx)).map_or([0.0; 4], |p| p.to_array().map(f32::from))
     };
     // Glyphs are rasterized at the export's density and placed on whole pixels, so most samples
     // fall on a texel centre: no blending needed.
@@ -379,22 +390,32 @@ fn sample(atlas: &ColorImage, u: f32, v: f32) -> [f32; 4] {
         texel(x0, y0 + 1.0),
         texel(x0 + 1.0, y0 + 1.0),
     );
-    std::array::from_fn(|i| {
-        let top = a[i] + (b[i] - a[i]) * fx;
-        let bottom = c[i] + (d[i] - c[i]) * fx;
-        top + (bottom - top) * fy
-    })
+    let mut mixed = [0.0; 4];
+    for ((out, (a, b)), (c, d)) in mixed
+        .iter_mut()
+        .zip(a.into_iter().zip(b))
+        .zip(c.into_iter().zip(d))
+    {
+        let top = a + (b - a) * fx;
+        let bottom = c + (d - c) * fx;
+        *out = top + (bottom - top) * fy;
+    }
+    mixed
 }
 
 /// A premultiplied colour times a premultiplied texel, per channel.
 fn tint(color: [u8; 4], texel: [u8; 4]) -> [u8; 4] {
-    std::array::from_fn(|i| ((u16::from(color[i]) * u16::from(texel[i]) + 127) / 255) as u8)
+    let mut tinted = [0; 4];
+    for ((out, c), t) in tinted.iter_mut().zip(color).zip(texel) {
+        *out = ((u16::from(c) * u16::from(t) + 127) / 255) as u8;
+    }
+    tinted
 }
 
 /// Source-over blending of premultiplied colours into one pixel (4 bytes).
-fn blend(destination: &mut [u8], source: [u8; 4]) {
+fn blend(destination: &mut [u8; 4], source: [u8; 4]) {
     match source[3] {
-        255 => destination.copy_from_slice(&source),
+        255 => *destination = source,
         0 if source == [0; 4] => {}
         alpha => {
             let keep = 255 - u16::from(alpha);

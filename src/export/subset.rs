@@ -33,14 +33,16 @@ struct Table<'a> {
 }
 
 fn read_u16(data: &[u8], at: usize) -> Result<u16, SubsetError> {
-    data.get(at..at + 2)
-        .map(|b| u16::from_be_bytes([b[0], b[1]]))
+    data.get(at..)
+        .and_then(|rest| rest.first_chunk::<2>())
+        .map(|bytes| u16::from_be_bytes(*bytes))
         .ok_or(SubsetError::Malformed("read past the end"))
 }
 
 fn read_u32(data: &[u8], at: usize) -> Result<u32, SubsetError> {
-    data.get(at..at + 4)
-        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    data.get(at..)
+        .and_then(|rest| rest.first_chunk::<4>())
+        .map(|bytes| u32::from_be_bytes(*bytes))
         .ok_or(SubsetError::Malformed("read past the end"))
 }
 
@@ -53,10 +55,10 @@ fn tables(font: &[u8]) -> Result<Vec<Table<'_>>, SubsetError> {
     (0..count)
         .map(|i| {
             let record = 12 + 16 * i;
-            let tag_bytes = font
-                .get(record..record + 4)
+            let tag = *font
+                .get(record..)
+                .and_then(|rest| rest.first_chunk::<4>())
                 .ok_or(SubsetError::Malformed("table directory"))?;
-            let tag = [tag_bytes[0], tag_bytes[1], tag_bytes[2], tag_bytes[3]];
             let offset = read_u32(font, record + 8)? as usize;
             let length = read_u32(font, record + 12)? as usize;
             let data = font
@@ -129,7 +131,9 @@ pub fn subset(font: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, SubsetErro
     let glyf = find(&tables, b"glyf")?;
     let offsets = glyph_offsets(find(&tables, b"loca")?, long_loca, glyph_count)?;
     let glyph = |id: usize| -> Result<&[u8], SubsetError> {
-        let (start, end) = (offsets[id], offsets[id + 1]);
+        let (Some(&start), Some(&end)) = (offsets.get(id), offsets.get(id + 1)) else {
+            return Err(SubsetError::Malformed("glyph outside loca"));
+        };
         glyf.get(start..end.max(start))
             .ok_or(SubsetError::Malformed("glyph outside glyf"))
     };
@@ -188,11 +192,11 @@ pub fn subset(font: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, SubsetErro
             b"glyf" => new_glyf.clone(),
             b"loca" => new_loca.clone(),
             b"head" => new_head.clone(),
-            b"post" if table.data.len() >= 32 => {
-                let mut post = table.data[..32].to_vec();
-                post[..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
-                post
-            }
+            b"post" => match table.data.get(4..32) {
+                // Version 3.0 keeps the header and drops the glyph names.
+                Some(header) => [&0x0003_0000u32.to_be_bytes()[..], header].concat(),
+                None => table.data.to_vec(),
+            },
             _ => table.data.to_vec(),
         };
         out_tables.push((table.tag, data));
@@ -202,11 +206,14 @@ pub fn subset(font: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, SubsetErro
 }
 
 fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, chunk| {
-        let mut word = [0u8; 4];
-        word[..chunk.len()].copy_from_slice(chunk);
-        sum.wrapping_add(u32::from_be_bytes(word))
-    })
+    let (words, tail) = data.as_chunks::<4>();
+    let mut last = [0u8; 4];
+    last.iter_mut()
+        .zip(tail)
+        .for_each(|(byte, &tail)| *byte = tail);
+    let tail_word = if tail.is_empty() { None } else { Some(last) };
+    (words.iter().copied().chain(tail_word))
+        .fold(0u32, |sum, word| sum.wrapping_add(u32::from_be_bytes(word)))
 }
 
 fn assemble(tables: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
@@ -239,7 +246,9 @@ fn assemble(tables: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
     }
     if let Some(at) = head_offset {
         let adjustment = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
-        out[at + 8..at + 12].copy_from_slice(&adjustment.to_be_bytes());
+        if let Some(field) = out.get_mut(at + 8..at + 12) {
+            field.copy_from_slice(&adjustment.to_be_bytes());
+        }
     }
     out
 }

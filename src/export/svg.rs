@@ -402,24 +402,23 @@ impl Writer {
     /// with triangles of the same colour merged into one path.
     fn mesh(&mut self, mesh: &Mesh) {
         let mut by_color: Vec<(Color32, String)> = Vec::new();
-        for triangle in mesh.indices.chunks_exact(3) {
-            let vertices: Option<Vec<_>> = triangle
-                .iter()
-                .map(|&index| mesh.vertices.get(index as usize))
-                .collect();
-            let Some(vertices) = vertices else { continue };
-            let color = mean_color(vertices.iter().map(|v| v.color));
+        for &[a, b, c] in mesh.indices.as_chunks::<3>().0 {
+            let get = |index: u32| mesh.vertices.get(index as usize);
+            let (Some(a), Some(b), Some(c)) = (get(a), get(b), get(c)) else {
+                continue;
+            };
+            let color = mean_color([a, b, c].iter().map(|v| v.color));
             if color.a() == 0 {
                 continue;
             }
             let data = format!(
                 "M{} {}L{} {}L{} {}Z",
-                num(vertices[0].pos.x),
-                num(vertices[0].pos.y),
-                num(vertices[1].pos.x),
-                num(vertices[1].pos.y),
-                num(vertices[2].pos.x),
-                num(vertices[2].pos.y)
+                num(a.pos.x),
+                num(a.pos.y),
+                num(b.pos.x),
+                num(b.pos.y),
+                num(c.pos.x),
+                num(c.pos.y)
             );
             match by_color.last_mut() {
                 Some((last, path)) if *last == color => path.push_str(&data),

@@ -68,11 +68,12 @@ fn pen_input(response: &egui::Response, presentation: &mut Presentation) {
 
 fn laser_ui(painter: &egui::Painter, theme: &Theme, presentation: &Presentation, now: f64) {
     let color = theme.laser();
-    for pair in presentation.trail.windows(2) {
-        let age = (now - pair[1].1) / LASER_TRAIL_SECS;
+    let trail = &presentation.trail;
+    for ((from, _), (to, drawn_at)) in trail.iter().zip(trail.iter().skip(1)) {
+        let age = (now - drawn_at) / LASER_TRAIL_SECS;
         let alpha = (1.0 - age).clamp(0.0, 1.0) as f32;
         painter.line_segment(
-            [pair[0].0, pair[1].0],
+            [*from, *to],
             Stroke::new(
                 theme.stroke_thick * 2.0 * alpha,
                 color.gamma_multiply(alpha),
