@@ -13,7 +13,7 @@ use egui::{RichText, Ui};
 
 use crate::export::batch::file_stem;
 use crate::export::gif::GifOptions;
-use crate::export::{ExportOptions, Format, export_file};
+use crate::export::{ExportError, ExportOptions, Format, export_file};
 use crate::scene::SceneLink;
 use crate::theme::{Theme, ThemeKind};
 
@@ -39,7 +39,7 @@ pub struct ExportDialog {
     to: String,
     fps: f32,
     path_text: String,
-    job: Option<Receiver<Result<PathBuf, String>>>,
+    job: Option<Receiver<Result<PathBuf, ExportError>>>,
     /// The last result, shown under the buttons.
     pub message: Option<String>,
 }
@@ -111,9 +111,7 @@ impl ExportDialog {
             // The message names the file by its full path: a relative path is relative to a
             // working directory the student never chose.
             let full = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
-            let result = export_file(&link, &full, &options, &animation)
-                .map(|()| full)
-                .map_err(|err| err.to_string());
+            let result = export_file(&link, &full, &options, &animation).map(|()| full);
             sender.send(result).ok();
         });
         self.job = Some(receiver);

@@ -98,7 +98,7 @@ enum ScreenshotState {
     #[default]
     Idle,
     Requested,
-    Done(Result<(), String>),
+    Done(Result<(), ScreenshotError>),
 }
 
 /// The whole application.
@@ -766,17 +766,35 @@ fn monitors(frame: &eframe::Frame) -> Vec<egui::Rect> {
         .collect()
 }
 
-fn save_color_image(image: &egui::ColorImage, path: &std::path::Path) -> Result<(), String> {
+/// Why `--screenshot` could not save the window's picture.
+#[derive(Debug, thiserror::Error)]
+enum ScreenshotError {
+    #[error("screenshot has the wrong size")]
+    WrongSize,
+    #[error("{}: {source}", path.display())]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn save_color_image(
+    image: &egui::ColorImage,
+    path: &std::path::Path,
+) -> Result<(), ScreenshotError> {
     let [width, height] = image.size;
     let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
     let buffer = image::RgbaImage::from_raw(width as u32, height as u32, bytes)
-        .ok_or_else(|| "screenshot has the wrong size".to_owned())?;
+        .ok_or(ScreenshotError::WrongSize)?;
     crate::files::write_atomic(path, |file| {
         buffer
             .write_to(file, image::ImageFormat::Png)
             .map_err(std::io::Error::other)
     })
-    .map_err(|err| format!("{}: {err}", path.display()))
+    .map_err(|source| ScreenshotError::Write {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 impl eframe::App for VirtscopeApp {
