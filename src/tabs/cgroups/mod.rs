@@ -26,15 +26,9 @@
 pub mod live;
 pub mod model;
 
-mod charts;
-mod controls;
 pub(crate) mod link;
-mod live_view;
-mod loaded;
-mod outline;
-mod sim_view;
-mod structure_view;
-mod tree_view;
+mod scene;
+mod view;
 
 use crate::scene::{LinkError, SceneLink, check_keys};
 use crate::tabs::{Tab, apply_position};
@@ -44,8 +38,8 @@ use link::{
     LIVE_KEYS, NodeRef, SIMULATE_KEYS, STRUCTURE_KEYS, SceneKey, Source, View, base,
     parse_live_select, parse_pid,
 };
-use loaded::Loaded;
 use model::{CgroupVersion, Op, Pid, Preset};
+use scene::Loaded;
 
 /// Prints this machine's cgroups as pretty JSON, for `virtscope inspect cgroups --json`.
 pub fn inspect_json() -> Result<String, super::InspectError> {
@@ -90,9 +84,9 @@ pub struct CgroupsTab {
     selected: Option<NodeRef>,
     pid: Option<Pid>,
     next_generation: u64,
-    edit: controls::EditState,
-    live: live_view::LiveState,
-    tree: tree_view::TreeState,
+    edit: view::controls::EditState,
+    live: view::live::LiveState,
+    tree: view::tree::TreeState,
 }
 
 impl Default for CgroupsTab {
@@ -105,9 +99,9 @@ impl Default for CgroupsTab {
             selected: None,
             pid: None,
             next_generation: 1,
-            edit: controls::EditState::default(),
-            live: live_view::LiveState::default(),
-            tree: tree_view::TreeState::default(),
+            edit: view::controls::EditState::default(),
+            live: view::live::LiveState::default(),
+            tree: view::tree::TreeState::default(),
         }
     }
 }
@@ -411,7 +405,7 @@ impl Tab for CgroupsTab {
     }
 
     fn controls_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
-        let actions = controls::controls_ui(ui, theme, self);
+        let actions = view::controls::controls_ui(ui, theme, self);
         for action in actions {
             self.apply(action);
         }
@@ -419,10 +413,10 @@ impl Tab for CgroupsTab {
 
     fn canvas_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
         let actions = match self.view {
-            View::Structure => structure_view::canvas_ui(ui, theme, self),
-            View::Simulate => sim_view::canvas_ui(ui, theme, self),
+            View::Structure => view::structure::canvas_ui(ui, theme, self),
+            View::Simulate => view::sim::canvas_ui(ui, theme, self),
             View::Live => {
-                live_view::canvas_ui(ui, theme, &mut self.live);
+                view::live::canvas_ui(ui, theme, &mut self.live);
                 Vec::new()
             }
         };

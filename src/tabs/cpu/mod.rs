@@ -5,7 +5,6 @@
 //! trap-and-emulate on the disk write. The model runs once per scene ([`scene`]); the views only read
 //! its trace at the timeline's step ([`view`]); the pickers live in [`controls`].
 
-mod controls;
 pub mod link;
 pub mod model;
 pub mod scene;
@@ -15,11 +14,11 @@ use crate::scene::{LinkError, SceneLink};
 use crate::tabs::{Tab, apply_position};
 use crate::theme::Theme;
 use crate::timeline::Timeline;
-use controls::Remembered;
 use link::{CpuScene, DEFAULT_PAIR, DEFAULT_PROGRAM, DEFAULT_SENSITIVE, DEFAULT_WORKLOAD, TAB_ID};
 use model::slowdown::Workload;
 use model::{Mode, Program, RunError};
 use scene::{CostData, RunData, SceneData};
+use view::controls::Remembered;
 
 /// The cpu tab's state: the scene, its computed data and its timeline.
 pub struct CpuTab {
@@ -281,7 +280,7 @@ impl Tab for CpuTab {
     }
 
     fn controls_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
-        if let Some(scene) = controls::controls_ui(ui, theme, &self.scene, self.choices) {
+        if let Some(scene) = view::controls::controls_ui(ui, theme, &self.scene, self.choices) {
             self.switch_to(scene);
         }
     }

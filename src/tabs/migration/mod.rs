@@ -7,7 +7,7 @@
 //!
 //! Links: `migration?mode=cold|pre-copy|post-copy|compare&preset=<preset>&<param>=<value>&t=SECONDS`
 //! (see [`link`]), and `migration/cluster?preset=<use case>&step=N` for why VMs are migrated
-//! (see [`cluster_scene`]). The simulation runs once per parameter change ([`sim`]); the position only
+//! (see [`scene::cluster`]). The simulation runs once per parameter change ([`scene::method`]); the position only
 //! moves the "now" line and re-samples the page grid.
 //!
 //! Decision on the working set: `Params::default()` (the worked example) has a working set
@@ -16,26 +16,15 @@
 //! sliders and links clamp an unnamed working set to memory; only a link that names a
 //! `wss_mib` above `memory_mib` is an error.
 
-mod chart;
-mod cluster_scene;
-mod cluster_ui;
-mod compare_ui;
-mod controls;
-mod grid_ui;
-mod lanes_ui;
 pub(crate) mod link;
-mod looks;
 pub mod model;
-mod numbers_ui;
-mod sim;
-mod steps_ui;
-mod text;
+mod scene;
 mod view;
 
-use cluster_scene::{CLUSTER_VIEW, ClusterScene};
-use controls::Change;
 use link::{Scene, TAB_ID, View};
-use sim::Simulation;
+use scene::cluster::{CLUSTER_VIEW, ClusterScene};
+use scene::method::Simulation;
+use view::controls::Change;
 
 use crate::scene::{LinkError, SceneLink};
 use crate::tabs::{Tab, apply_position};
@@ -49,7 +38,7 @@ pub struct MigrationTab {
     timeline: Timeline,
     /// Counts simulations, so cached page grids know when they are stale.
     generation: u64,
-    grid: grid_ui::GridCache,
+    grid: view::grid::GridCache,
     /// Why the last slider edit was refused, if it was.
     error: Option<String>,
     /// The cluster view (why VMs are migrated) when it is shown; built when first opened.
@@ -68,7 +57,7 @@ impl Default for MigrationTab {
             sim,
             timeline,
             generation: 0,
-            grid: grid_ui::GridCache::default(),
+            grid: view::grid::GridCache::default(),
             error: None,
             cluster: None,
             show_cluster: false,
@@ -215,10 +204,10 @@ impl Tab for MigrationTab {
         });
         if self.show_cluster {
             let cluster = self.cluster.get_or_insert_with(ClusterScene::default);
-            ui.horizontal_wrapped(|ui| cluster_ui::controls_ui(ui, cluster));
+            ui.horizontal_wrapped(|ui| view::cluster::controls_ui(ui, cluster));
             return;
         }
-        let change = controls::controls_ui(ui, theme, &self.scene);
+        let change = view::controls::controls_ui(ui, theme, &self.scene);
         if let Some(error) = &self.error {
             ui.colored_label(theme.line(Role::Bad), format!("Not applied: {error}"));
         }
@@ -235,7 +224,7 @@ impl Tab for MigrationTab {
     fn canvas_ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
         if self.show_cluster {
             let cluster = self.cluster.get_or_insert_with(ClusterScene::default);
-            cluster_ui::canvas_ui(ui, theme, cluster);
+            view::cluster::canvas_ui(ui, theme, cluster);
             return;
         }
         let now = self.timeline.position();
@@ -249,7 +238,9 @@ impl Tab for MigrationTab {
                 self.generation,
                 now,
             ),
-            View::Compare => compare_ui::compare_canvas_ui(ui, theme, &self.scene, &self.sim, now),
+            View::Compare => {
+                view::compare::compare_canvas_ui(ui, theme, &self.scene, &self.sim, now)
+            }
         };
         if let Some(t) = seek {
             self.timeline.seek(t);

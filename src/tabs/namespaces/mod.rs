@@ -9,12 +9,8 @@
 
 pub(crate) mod link;
 pub mod live;
-mod live_state;
-mod live_summary;
 pub mod model;
-mod picture;
-mod sim;
-mod toolbar;
+mod scene;
 mod view;
 
 use crate::scene::{LinkError, SceneLink};
@@ -22,11 +18,11 @@ use crate::tabs::Tab;
 use crate::theme::Theme;
 use crate::timeline::Timeline;
 use link::Spec;
-use live_state::LiveState;
 use model::{NsType, Preset};
-use picture::Picture;
-use sim::Sim;
-use toolbar::{Action, Toolbar};
+use scene::Sim;
+use view::live_state::LiveState;
+use view::picture::{self, Picture};
+use view::toolbar::{Action, Toolbar};
 
 /// `virtscope inspect namespaces --json`: this machine's namespaces as pretty JSON.
 pub fn inspect_json() -> Result<String, super::InspectError> {

@@ -2,71 +2,21 @@
 //! the data centre around them: power and PUE, and what consolidating servers onto VM hosts brings.
 //!
 //! Links: `overview?select=<stack>[.<layer>]&step=N|<slug>` (the stacks),
-//! `overview/power?...` and `overview/consolidation?step=...` (see [`datacenter`]).
+//! `overview/power?...` and `overview/consolidation?step=...` (see [`link`]).
 
-mod consolidation_view;
-mod datacenter;
+pub mod link;
 pub mod model;
-mod power_view;
+mod scene;
 mod view;
 
-use datacenter::{CONSOLIDATION_VIEW, ConsolidationScene, POWER_VIEW, PowerScene};
+use link::{CONSOLIDATION_VIEW, POWER_VIEW, Selection, View, parse_selection};
+use scene::{ConsolidationScene, PowerScene};
 
 use crate::scene::{LinkError, SceneLink, check_keys};
 use crate::tabs::{Tab, apply_position};
 use crate::theme::Theme;
 use crate::timeline::Timeline;
-use model::{LayerKind, Stack, StackKind};
-
-/// What the student picked: a whole stack, or one layer of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Selection {
-    /// The stack.
-    pub stack: StackKind,
-    /// The layer, if one is picked.
-    pub layer: Option<LayerKind>,
-}
-
-impl Selection {
-    /// `type2` or `type2.host-os`.
-    pub fn slug(self) -> String {
-        match self.layer {
-            Some(layer) => format!("{}.{}", self.stack.slug(), layer.slug()),
-            None => self.stack.slug().to_owned(),
-        }
-    }
-}
-
-/// The Overview's views.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum View {
-    /// The six stacks (no view in the link).
-    Stacks,
-    /// Data-centre power and PUE.
-    Power,
-    /// Server consolidation.
-    Consolidation,
-}
-
-impl View {
-    const ALL: [Self; 3] = [Self::Stacks, Self::Power, Self::Consolidation];
-
-    fn slug(self) -> Option<&'static str> {
-        match self {
-            Self::Stacks => None,
-            Self::Power => Some(POWER_VIEW),
-            Self::Consolidation => Some(CONSOLIDATION_VIEW),
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Self::Stacks => "Six ways to run software",
-            Self::Power => "Data-centre power (PUE)",
-            Self::Consolidation => "Server consolidation",
-        }
-    }
-}
+use model::Stack;
 
 /// The Overview's state.
 pub struct OverviewTab {
@@ -93,50 +43,6 @@ impl Default for OverviewTab {
 }
 
 impl OverviewTab {
-    fn parse_selection(&self, value: &str) -> Result<Selection, LinkError> {
-        let bad = |reason: String| LinkError::BadValue {
-            key: "select".to_owned(),
-            value: value.to_owned(),
-            reason,
-        };
-        let (stack_slug, layer_slug) = match value.split_once('.') {
-            Some((stack, layer)) => (stack, Some(layer)),
-            None => (value, None),
-        };
-        let stack = StackKind::from_slug(stack_slug).ok_or_else(|| {
-            bad(format!(
-                "unknown stack {stack_slug:?}; stacks: {}",
-                StackKind::ALL.map(StackKind::slug).join(", ")
-            ))
-        })?;
-        let layer = match layer_slug {
-            None => None,
-            Some(layer_slug) => {
-                let layers = &self.stack(stack).layers;
-                let layer = layers
-                    .iter()
-                    .find(|layer| layer.kind.slug() == layer_slug)
-                    .ok_or_else(|| {
-                        bad(format!(
-                            "the {stack_slug} stack has layers {}",
-                            layers
-                                .iter()
-                                .map(|layer| layer.kind.slug())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
-                    })?;
-                Some(layer.kind)
-            }
-        };
-        Ok(Selection { stack, layer })
-    }
-
-    fn stack(&self, kind: StackKind) -> &Stack {
-        let index = StackKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
-        &self.stacks[index]
-    }
-
     fn consolidation(&mut self) -> &mut ConsolidationScene {
         self.consolidation
             .get_or_insert_with(ConsolidationScene::default)
@@ -146,7 +52,7 @@ impl OverviewTab {
         check_keys(link, &["select", "step"])?;
         let selection = link
             .get("select")
-            .map(|value| self.parse_selection(value))
+            .map(|value| parse_selection(&self.stacks, value))
             .transpose()?;
         let mut timeline = Timeline::steps(model::steps());
         apply_position(link, &mut timeline)?;
@@ -240,7 +146,7 @@ impl Tab for OverviewTab {
             }
         });
         if self.view == View::Power {
-            ui.horizontal_wrapped(|ui| power_view::controls_ui(ui, &mut self.power));
+            ui.horizontal_wrapped(|ui| view::power::controls_ui(ui, &mut self.power));
         }
     }
 
@@ -257,10 +163,10 @@ impl Tab for OverviewTab {
                     };
                 }
             }
-            View::Power => power_view::canvas_ui(ui, theme, &self.power),
+            View::Power => view::power::canvas_ui(ui, theme, &self.power),
             View::Consolidation => {
                 let scene = self.consolidation();
-                consolidation_view::canvas_ui(ui, theme, scene);
+                view::consolidation::canvas_ui(ui, theme, scene);
             }
         }
     }

@@ -6,6 +6,7 @@
 
 mod classes;
 pub mod compare;
+pub(super) mod controls;
 pub mod cost;
 mod lanes;
 mod panels;

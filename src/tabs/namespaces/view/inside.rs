@@ -3,8 +3,8 @@
 
 use egui::{Align2, Painter, Pos2, Rect, Stroke};
 
+use super::picture::{Inside, Panel};
 use crate::draw;
-use crate::tabs::namespaces::picture::{Inside, Panel};
 use crate::theme::Theme;
 
 /// Draws the panel into `rect`.

@@ -7,8 +7,8 @@
 use egui::{Align2, Color32, Painter, Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
 use super::chips::{self, Emphasis};
+use super::live_summary::{LiveGroup, LiveSummary, RowRef};
 use crate::draw;
-use crate::tabs::namespaces::live_summary::{LiveGroup, LiveSummary, RowRef};
 use crate::tabs::namespaces::model::NsType;
 use crate::theme::{Role, Theme};
 

@@ -4,15 +4,19 @@
 mod chips;
 mod inside;
 pub mod live;
+pub(super) mod live_state;
+pub(super) mod live_summary;
+pub(super) mod picture;
 mod processes;
+pub(super) mod toolbar;
 mod trees;
 
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
-use super::picture::{OpLine, Outcome, Picture};
 use crate::draw;
 use crate::theme::{Role, Theme};
+use picture::{OpLine, Outcome, Picture};
 
 /// Draws the simulator canvas; returns the host PID of a process the student clicked.
 pub fn sim_canvas_ui(ui: &mut Ui, theme: &Theme, picture: &Picture) -> Option<u32> {

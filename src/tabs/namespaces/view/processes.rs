@@ -4,8 +4,8 @@
 use egui::{Align2, Color32, Painter, Pos2, Rect, Stroke, Ui, Vec2};
 
 use super::chips::{self, Emphasis};
+use super::picture::{Picture, ProcRow, short_id};
 use crate::draw;
-use crate::tabs::namespaces::picture::{Picture, ProcRow, short_id};
 use crate::theme::Theme;
 
 /// Column widths of the table, measured from its content.

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use egui::{Align2, Color32, Painter, Pos2, Rect, Stroke, Ui, Vec2};
 
 use super::chips::{self, Emphasis};
+use super::picture::{NsBlock, NsNode, short_id};
 use crate::draw;
 use crate::tabs::namespaces::model::NsId;
-use crate::tabs::namespaces::picture::{NsBlock, NsNode, short_id};
 use crate::theme::Theme;
 
 /// Roughly the height the trees need (ignoring wrapped rows).
