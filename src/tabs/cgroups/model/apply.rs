@@ -22,6 +22,18 @@ fn list(pids: &[Pid]) -> String {
 }
 
 impl State {
+    /// Hierarchy `h`, an index [`State::find_hierarchy`] or [`State::hierarchy_of`] returned.
+    fn tree(&self, h: usize) -> Result<&Hierarchy, OpError> {
+        self.hierarchies.get(h).ok_or_else(|| missing_hierarchy(h))
+    }
+
+    /// Hierarchy `h`, to change (see [`State::tree`]).
+    fn tree_mut(&mut self, h: usize) -> Result<&mut Hierarchy, OpError> {
+        self.hierarchies
+            .get_mut(h)
+            .ok_or_else(|| missing_hierarchy(h))
+    }
+
     /// Applies `op`; on failure the state is unchanged and the error carries the errno.
     pub fn apply(&mut self, op: &Op) -> Result<(), OpError> {
         match op {
@@ -59,7 +71,7 @@ impl State {
     /// directory is ENOENT).
     fn existing(&self, target: &Target) -> Result<usize, OpError> {
         let h = self.find_hierarchy(target.hierarchy.as_deref())?;
-        if self.hierarchies[h].contains(&target.path) {
+        if self.tree(h)?.contains(&target.path) {
             Ok(h)
         } else {
             Err(OpError::kernel(
@@ -72,7 +84,7 @@ impl State {
     /// `cgroup_mkdir` via kernfs: EEXIST for a taken name, ENOENT for a missing parent.
     fn mkdir(&mut self, target: &Target) -> Result<(), OpError> {
         let h = self.find_hierarchy(target.hierarchy.as_deref())?;
-        let tree = &self.hierarchies[h];
+        let tree = self.tree(h)?;
         let path = &target.path;
         let Some(parent) = path.parent() else {
             return Err(OpError::kernel(
@@ -105,7 +117,7 @@ impl State {
                 ),
             ));
         }
-        self.hierarchies[h]
+        self.tree_mut(h)?
             .cgroups
             .insert(path.clone(), Cgroup::default());
         Ok(())
@@ -125,7 +137,7 @@ impl State {
             let pids: Vec<Pid> = self
                 .processes
                 .values()
-                .filter(|p| p.cgroups[h].is_within(path))
+                .filter(|p| p.cgroups.get(h).is_some_and(|c| c.is_within(path)))
                 .map(|p| p.pid)
                 .collect();
             return Err(OpError::kernel(
@@ -136,7 +148,7 @@ impl State {
                 ),
             ));
         }
-        if !self.hierarchies[h].children(path).is_empty() {
+        if !self.tree(h)?.children(path).is_empty() {
             return Err(OpError::kernel(
                 Errno::Ebusy,
                 format!(
@@ -144,7 +156,7 @@ impl State {
                 ),
             ));
         }
-        self.hierarchies[h].cgroups.remove(path);
+        self.tree_mut(h)?.cgroups.remove(path);
         Ok(())
     }
 
@@ -159,8 +171,9 @@ impl State {
             ));
         }
         let path = &to.path;
-        if self.hierarchies[h].is_v2() && !self.can_be_thread_root(h, path) {
-            let enabled = self.hierarchies[h]
+        if self.tree(h)?.is_v2() && !self.can_be_thread_root(h, path) {
+            let enabled = self
+                .tree(h)?
                 .get(path)
                 .map_or(ControllerSet::EMPTY, |c| c.subtree_control);
             if !enabled.is_empty() {
@@ -173,8 +186,9 @@ impl State {
                 ));
             }
         }
-        if let Some(process) = self.processes.get_mut(&pid) {
-            process.cgroups[h] = path.clone();
+        let slot = (self.processes.get_mut(&pid)).and_then(|process| process.cgroups.get_mut(h));
+        if let Some(slot) = slot {
+            *slot = path.clone();
         }
         Ok(())
     }
@@ -187,7 +201,7 @@ impl State {
         names: &[String],
     ) -> Result<(usize, Vec<Controller>), OpError> {
         let h = self.find_hierarchy(target.hierarchy.as_deref())?;
-        if !self.hierarchies[h].is_v2() {
+        if !self.tree(h)?.is_v2() {
             return Err(OpError::kernel(
                 Errno::Eacces,
                 "cgroup.subtree_control exists only in cgroup v2; in v1 a controller is attached by mounting a hierarchy with it.",
@@ -222,7 +236,8 @@ impl State {
         let (h, controllers) = self.subtree_target(target, names)?;
         let path = &target.path;
         let available = self.controllers(h, path);
-        let current = self.hierarchies[h]
+        let current = self
+            .tree(h)?
             .get(path)
             .map_or(ControllerSet::EMPTY, |c| c.subtree_control);
         let mut enable = ControllerSet::EMPTY;
@@ -263,7 +278,7 @@ impl State {
                 ),
             ));
         }
-        if let Some(cgroup) = self.hierarchies[h].cgroups.get_mut(path) {
+        if let Some(cgroup) = self.tree_mut(h)?.cgroups.get_mut(path) {
             cgroup.subtree_control = cgroup.subtree_control.union(enable);
         }
         Ok(())
@@ -274,7 +289,7 @@ impl State {
     fn disable(&mut self, target: &Target, names: &[String]) -> Result<(), OpError> {
         let (h, controllers) = self.subtree_target(target, names)?;
         let path = &target.path;
-        let tree = &self.hierarchies[h];
+        let tree = self.tree(h)?;
         let current = tree
             .get(path)
             .map_or(ControllerSet::EMPTY, |c| c.subtree_control);
@@ -299,7 +314,7 @@ impl State {
             }
             disable = disable.with(c);
         }
-        let tree = &mut self.hierarchies[h];
+        let tree = self.tree_mut(h)?;
         for child in &children {
             if let Some(cgroup) = tree.cgroups.get_mut(child) {
                 for c in disable.iter() {
@@ -336,15 +351,16 @@ impl State {
                 self.missing_file_reason(h, path, file),
             ));
         }
-        let current = self.hierarchies[h]
+        let current = self
+            .tree(h)?
             .get(path)
             .map(|c| c.limits.clone())
             .unwrap_or_default();
         let parsed = limits::parse_write(file, value, &current, path.is_root(), &self.devices)?;
-        if let (LimitValue::CpuBandwidth { .. }, false) = (&parsed, self.hierarchies[h].is_v2()) {
+        if let (LimitValue::CpuBandwidth { .. }, false) = (&parsed, self.tree(h)?.is_v2()) {
             self.check_v1_quota(h, path, &parsed)?;
         }
-        if let Some(cgroup) = self.hierarchies[h].cgroups.get_mut(path) {
+        if let Some(cgroup) = self.tree_mut(h)?.cgroups.get_mut(path) {
             cgroup.limits.apply(&parsed);
         }
         Ok(())
@@ -353,8 +369,10 @@ impl State {
     fn missing_file_reason(&self, h: usize, path: &CgroupPath, file: LimitFile) -> String {
         let name = file.file_name();
         let controller = file.controller().name(self.version);
-        let tree = &self.hierarchies[h];
-        if !tree.is_v2() && !tree.v1_controllers().contains(file.controller()) {
+        let tree = self.hierarchies.get(h);
+        if let Some(tree) =
+            tree.filter(|t| !t.is_v2() && !t.v1_controllers().contains(file.controller()))
+        {
             return format!(
                 "The {} hierarchy has no {controller} controller attached, so {name} does not exist here (the shell reports Permission denied).",
                 tree.mount_name()
@@ -388,7 +406,7 @@ impl State {
         let ratio = |quota: Option<u64>, period: u64| {
             quota.map(|q| (u128::from(q) << 20) / u128::from(period.max(1)))
         };
-        let tree = &self.hierarchies[h];
+        let tree = self.tree(h)?;
         let mut effective: Vec<(CgroupPath, Option<u128>)> = Vec::new();
         for (path, cgroup) in tree.cgroups() {
             let own = if path == changed {
@@ -429,12 +447,13 @@ impl State {
             return Err(no_process(parent));
         };
         if let Some(h) = self.hierarchy_of(Controller::Pids) {
-            let mut path = Some(process.cgroups[h].clone());
+            let mut path = process.cgroups.get(h).cloned();
             while let Some(current) = path {
                 if current.is_root() {
                     break;
                 }
-                let limit = self.hierarchies[h]
+                let limit = self
+                    .tree(h)?
                     .get(&current)
                     .and_then(|c| c.limits.pids_max)
                     .filter(|_| self.has_controller(h, &current, Controller::Pids));
@@ -529,6 +548,11 @@ impl State {
 
 fn no_process(pid: Pid) -> OpError {
     OpError::model(format!("There is no process {pid} in this scene."))
+}
+
+/// An index that names no mounted hierarchy: a model error, since indices come from the state.
+fn missing_hierarchy(h: usize) -> OpError {
+    OpError::model(format!("No hierarchy number {h} is mounted."))
 }
 
 #[cfg(test)]

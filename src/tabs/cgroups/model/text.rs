@@ -145,99 +145,67 @@ fn parse_op(text: &str) -> Result<Op, Bad> {
     let Some((&verb, args)) = words.split_first() else {
         return Err(bad(text, "empty operation"));
     };
-    let arity = |min: usize, max: usize, usage: &str| {
-        if (min..=max).contains(&args.len()) {
-            Ok(())
-        } else {
-            Err(bad(text, format!("usage: {usage}")))
-        }
-    };
+    let usage = |usage: &str| bad(text, format!("usage: {usage}"));
     let names = |list: &[&str], sign: char| -> Vec<String> {
         list.iter()
             .map(|n| n.strip_prefix(sign).unwrap_or(n).to_owned())
             .collect()
     };
-    match verb {
-        "mkdir" => {
-            arity(1, 1, "mkdir [HIERARCHY:]PATH")?;
-            Ok(Op::Mkdir(parse_target(args[0])?))
-        }
-        "rmdir" => {
-            arity(1, 1, "rmdir [HIERARCHY:]PATH")?;
-            Ok(Op::Rmdir(parse_target(args[0])?))
-        }
-        "move" => {
-            arity(2, 2, "move PID [HIERARCHY:]PATH")?;
-            Ok(Op::Move {
-                pid: parse_pid(args[0])?,
-                to: parse_target(args[1])?,
-            })
-        }
-        "enable" | "disable" => {
-            if args.len() < 2 {
-                return Err(bad(
-                    text,
-                    format!("usage: {verb} [HIERARCHY:]PATH CONTROLLER..."),
-                ));
-            }
-            let target = parse_target(args[0])?;
-            Ok(if verb == "enable" {
-                Op::Enable {
-                    target,
-                    controllers: names(&args[1..], '+'),
-                }
-            } else {
-                Op::Disable {
-                    target,
-                    controllers: names(&args[1..], '-'),
-                }
-            })
-        }
-        "set" => {
+    match (verb, args) {
+        ("mkdir", [path]) => Ok(Op::Mkdir(parse_target(path)?)),
+        ("mkdir", _) => Err(usage("mkdir [HIERARCHY:]PATH")),
+        ("rmdir", [path]) => Ok(Op::Rmdir(parse_target(path)?)),
+        ("rmdir", _) => Err(usage("rmdir [HIERARCHY:]PATH")),
+        ("move", [pid, path]) => Ok(Op::Move {
+            pid: parse_pid(pid)?,
+            to: parse_target(path)?,
+        }),
+        ("move", _) => Err(usage("move PID [HIERARCHY:]PATH")),
+        ("enable", [path, controllers @ ..]) if !controllers.is_empty() => Ok(Op::Enable {
+            target: parse_target(path)?,
+            controllers: names(controllers, '+'),
+        }),
+        ("disable", [path, controllers @ ..]) if !controllers.is_empty() => Ok(Op::Disable {
+            target: parse_target(path)?,
+            controllers: names(controllers, '-'),
+        }),
+        ("enable" | "disable", _) => Err(usage(&format!("{verb} [HIERARCHY:]PATH CONTROLLER..."))),
+        ("set", _) => {
             let (head, value) = split_words(text, 3);
-            if head.len() < 3 {
-                return Err(bad(text, "usage: set [HIERARCHY:]PATH FILE VALUE"));
+            match head.as_slice() {
+                [_, path, file, ..] => Ok(Op::Set {
+                    target: parse_target(path)?,
+                    file: (*file).to_owned(),
+                    value: value.to_owned(),
+                }),
+                _ => Err(usage("set [HIERARCHY:]PATH FILE VALUE")),
             }
-            Ok(Op::Set {
-                target: parse_target(head[1])?,
-                file: head[2].to_owned(),
-                value: value.to_owned(),
-            })
         }
-        "fork" => {
-            arity(1, 2, "fork PID [COMM]")?;
-            Ok(Op::Fork {
-                parent: parse_pid(args[0])?,
-                comm: args.get(1).map(|c| (*c).to_owned()),
-            })
-        }
-        "exit" => {
-            arity(1, 1, "exit PID")?;
-            Ok(Op::Exit {
-                pid: parse_pid(args[0])?,
-            })
-        }
-        "mount" => {
-            arity(1, 1, "mount CONTROLLER[,CONTROLLER...][,name=NAME]")?;
-            let options: Vec<String> = args[0].split(',').map(str::to_owned).collect();
+        ("fork", [pid, comm @ ..]) if comm.len() <= 1 => Ok(Op::Fork {
+            parent: parse_pid(pid)?,
+            comm: comm.first().map(|c| (*c).to_owned()),
+        }),
+        ("fork", _) => Err(usage("fork PID [COMM]")),
+        ("exit", [pid]) => Ok(Op::Exit {
+            pid: parse_pid(pid)?,
+        }),
+        ("exit", _) => Err(usage("exit PID")),
+        ("mount", [list]) => {
+            let options: Vec<String> = list.split(',').map(str::to_owned).collect();
             if options.iter().any(String::is_empty) {
-                return Err(bad(args[0], "empty mount option"));
+                return Err(bad(list, "empty mount option"));
             }
             Ok(Op::Mount { options })
         }
-        "load" => {
-            if args.is_empty() {
-                return Err(bad(
-                    text,
-                    "usage: load PID [busy|idle] [from=Ts] [until=Ts] [anon=SIZE/s] [cache=SIZE/s] [rss=SIZE] [fork=Ts]",
-                ));
-            }
-            Ok(Op::Load {
-                pid: parse_pid(args[0])?,
-                workload: parse_workload(&args[1..])?,
-            })
-        }
-        other => Err(bad(
+        ("mount", _) => Err(usage("mount CONTROLLER[,CONTROLLER...][,name=NAME]")),
+        ("load", [pid, rest @ ..]) => Ok(Op::Load {
+            pid: parse_pid(pid)?,
+            workload: parse_workload(rest)?,
+        }),
+        ("load", []) => Err(usage(
+            "load PID [busy|idle] [from=Ts] [until=Ts] [anon=SIZE/s] [cache=SIZE/s] [rss=SIZE] [fork=Ts]",
+        )),
+        (other, _) => Err(bad(
             other,
             "unknown operation; use mkdir, rmdir, move, enable, disable, set, fork, exit, mount or load",
         )),
