@@ -137,9 +137,12 @@ impl Preset {
         }
     }
 
-    /// The version a link without `version=` shows.
+    /// The version a link without `version=` shows: the first of [`Self::versions`].
     pub fn default_version(self) -> CgroupVersion {
-        self.versions()[0]
+        match self {
+            Self::V1Hierarchies => CgroupVersion::V1,
+            _ => CgroupVersion::V2,
+        }
     }
 
     /// The scene in its default version.
@@ -533,6 +536,17 @@ fn docker_run() -> Scene {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_default_version_is_the_first_listed() {
+        for preset in super::Preset::ALL {
+            assert_eq!(
+                Some(&preset.default_version()),
+                preset.versions().first(),
+                "{preset:?}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]
