@@ -206,7 +206,9 @@ pub fn run(cli: &Cli, command: &Command, out: &mut impl std::io::Write) -> Resul
         }
         Command::Export(args) => run_export(args, out),
         Command::Deck(command) => run_deck(cli, command, out),
-        Command::Quiz(args) => crate::quiz::cli::run(args, out).map_err(CliError),
+        Command::Quiz(args) => {
+            crate::quiz::cli::run(args, out).map_err(|err| CliError(err.to_string()))
+        }
         Command::Inspect { what, .. } => {
             let json = match what {
                 InspectTarget::Namespaces => crate::tabs::namespaces::inspect_json(),

@@ -7,9 +7,10 @@
 //! weights share among busy siblings, `cpu.max` caps, `memory.high` throttles and never calls
 //! the OOM killer, `memory.max` does and the victim is the task with the most anonymous memory.
 
-use super::{Dice, Family, Instance, choices, neighbours};
+use super::{Dice, Family, GenError, Instance, choices, neighbours};
 use crate::scene::SceneLink;
 use crate::tabs::cgroups::link::{SceneKey, View, base};
+use crate::tabs::cgroups::model::sim::MemoryVerdict;
 use crate::tabs::cgroups::model::{CgroupVersion, Errno, Op, Preset, SimTrace, State, parse_ops};
 
 /// "Which process does the OOM killer pick?"
@@ -67,9 +68,9 @@ pub const WRITE_ERRNO: Family = Family {
 const ATTEMPTS: usize = 200;
 
 /// A scene key: a preset in a version plus extra operations (text form).
-fn key(preset: Preset, version: CgroupVersion, ops: &str) -> Result<SceneKey, String> {
+fn key(preset: Preset, version: CgroupVersion, ops: &str) -> Result<SceneKey, GenError> {
     Ok(SceneKey {
-        ops: parse_ops(ops).map_err(|err| err.to_string())?,
+        ops: parse_ops(ops).map_err(GenError::model)?,
         ..SceneKey::preset(preset, version)
     })
 }
@@ -85,26 +86,31 @@ pub(crate) fn sim_link(key: &SceneKey, select: Option<&str>, t_secs: f64) -> Sce
     link
 }
 
-fn simulate(key: &SceneKey) -> Result<SimTrace, String> {
-    key.scene().simulate().map_err(|err| err.to_string())
+fn simulate(key: &SceneKey) -> Result<SimTrace, GenError> {
+    key.scene().simulate().map_err(GenError::model)
 }
 
 fn megabytes(dice: &mut Dice, choices: &[u64]) -> u64 {
     dice.pick(choices).unwrap_or(0)
 }
 
-/// The OOM outcome of a simulation: the first victim's words and time, if any.
-pub(crate) fn first_victim(trace: &SimTrace) -> Option<(String, f64)> {
-    trace
-        .oom_kills()
-        .first()
+/// The memory verdict of a scene: its simulation stepped only until the verdict is decided.
+fn verdict(key: &SceneKey) -> Result<MemoryVerdict, GenError> {
+    key.scene().memory_verdict().map_err(GenError::model)
+}
+
+/// The OOM outcome of a run: the first victim's words and time, if any.
+pub(crate) fn first_victim(verdict: &MemoryVerdict) -> Option<(String, f64)> {
+    verdict
+        .first_oom_kill
+        .as_ref()
         .map(|kill| (format!("PID {} ({})", kill.pid, kill.comm), kill.time_secs))
 }
 
 /// What the question offers when nobody is killed.
 const NOBODY: &str = "Nobody: the cgroup never reaches memory.max in the 10 s shown";
 
-fn oom_victim(seed: u64) -> Result<Instance, String> {
+fn oom_victim(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(OOM_VICTIM.id, seed);
     let version = if dice.coin() {
         CgroupVersion::V2
@@ -132,7 +138,7 @@ fn oom_victim(seed: u64) -> Result<Instance, String> {
         load(302, leak_b, hold_b)
     );
     let scene_key = key(Preset::MemoryLeak, version, &ops)?;
-    let trace = simulate(&scene_key)?;
+    let trace = verdict(&scene_key)?;
     let processes = [(301, "leaky"), (302, "sidecar")];
     let (answer, at_secs) =
         first_victim(&trace).map_or((NOBODY.to_owned(), None), |(w, t)| (w, Some(t)));
@@ -195,29 +201,26 @@ fn percent(cpus: f64) -> String {
     format!("{:.0}% of the CPU", cpus * 100.0)
 }
 
-fn weight_share(seed: u64) -> Result<Instance, String> {
+fn weight_share(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(WEIGHT_SHARE.id, seed);
     // The weights preset (v2, one CPU): job-a in /a, job-b in /b, job-c in /c busy until 5 s.
     let weights = [50, 100, 200, 300, 400];
-    let w: Vec<u64> = (0..3).map(|_| dice.pick(&weights).unwrap_or(100)).collect();
-    let ops = format!(
-        "set /a cpu.weight {}; set /b cpu.weight {}; set /c cpu.weight {}",
-        w[0], w[1], w[2]
-    );
+    let [wa, wb, wc]: [u64; 3] = std::array::from_fn(|_| dice.pick(&weights).unwrap_or(100));
+    let ops = format!("set /a cpu.weight {wa}; set /b cpu.weight {wb}; set /c cpu.weight {wc}");
     let scene_key = key(Preset::Weights, CgroupVersion::V2, &ops)?;
     let trace = simulate(&scene_key)?;
     let late = dice.coin();
     let (from, to) = if late { (6.0, 10.0) } else { (1.0, 5.0) };
     let groups = ["/a", "/b", "/c"];
-    let asked = dice.index(groups.len());
+    let asked = dice.pick(&groups).unwrap_or("/a");
     let share = |path: &str, from: f64, to: f64| mean_cpus(&trace, path, from, to).map(percent);
-    let answer = share(groups[asked], from, to).ok_or("no samples")?;
+    let answer = share(asked, from, to).ok_or(GenError::Missing("samples"))?;
     let mut distractors: Vec<String> = groups
         .iter()
         .filter_map(|path| share(path, from, to))
         .collect();
     let (other_from, other_to) = if late { (1.0, 5.0) } else { (6.0, 10.0) };
-    distractors.extend(share(groups[asked], other_from, other_to));
+    distractors.extend(share(asked, other_from, other_to));
     let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
     let when = if late {
         "between 6 s and 10 s (job-c has gone idle at 5 s)"
@@ -230,18 +233,17 @@ fn weight_share(seed: u64) -> Result<Instance, String> {
         question: format!(
             "One CPU, three CPU-bound jobs in sibling cgroups /a, /b and /c with cpu.weight {}, \
              {} and {}; job-c stops at 5 s. On average, how much CPU does {} get {when}?",
-            w[0], w[1], w[2], groups[asked]
+            wa, wb, wc, asked
         ),
         choices,
         answer: answer_index,
         explanation: format!(
             "Each busy sibling gets its weight over the sum of the busy siblings' weights \
              (cgroup-v2.rst, cpu.weight); an idle sibling's share goes to the others. Weights \
-             {}/{}/{}.",
-            w[0], w[1], w[2]
+             {wa}/{wb}/{wc}."
         ),
-        at: sim_link(&scene_key, Some(groups[asked]), 0.0),
-        why: sim_link(&scene_key, Some(groups[asked]), to),
+        at: sim_link(&scene_key, Some(asked), 0.0),
+        why: sim_link(&scene_key, Some(asked), to),
         pick: None,
     })
 }
@@ -250,7 +252,7 @@ fn cpus(value: f64) -> String {
     format!("{value:.2} CPUs")
 }
 
-fn cpu_max_share(seed: u64) -> Result<Instance, String> {
+fn cpu_max_share(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(CPU_MAX_SHARE.id, seed);
     // The cpu-max preset (v2, two CPUs): capped (201) in /capped and free (202) in /free.
     let periods = [100_000_u64, 50_000, 200_000];
@@ -260,9 +262,9 @@ fn cpu_max_share(seed: u64) -> Result<Instance, String> {
     let scene_key = key(Preset::CpuMax, CgroupVersion::V2, &ops)?;
     let trace = simulate(&scene_key)?;
     let (from, to) = (0.5, 2.0);
-    let answer = mean_cpus(&trace, "/capped", from, to).ok_or("no samples")?;
+    let answer = mean_cpus(&trace, "/capped", from, to).ok_or(GenError::Missing("samples"))?;
     let mut distractors = vec![cpus(
-        mean_cpus(&trace, "/free", from, to).ok_or("no samples")?,
+        mean_cpus(&trace, "/free", from, to).ok_or(GenError::Missing("samples"))?,
     )];
     // The other group, and the same scene without the limit.
     let uncapped = simulate(&key(
@@ -294,77 +296,86 @@ fn cpu_max_share(seed: u64) -> Result<Instance, String> {
     })
 }
 
-/// The memory outcome of the cruncher in /batch: killed, throttled, or neither.
-pub(crate) fn memory_outcome(trace: &SimTrace) -> String {
-    if let Some((_, t)) = first_victim(trace) {
-        return format!("The OOM killer kills it at about {t:.0} s");
-    }
-    let throttled = trace
-        .find_group(0, "/batch")
-        .map(|group| {
-            let last = trace.sample_count().saturating_sub(1);
-            trace.sample(last, group).memory_events.high
-        })
-        .unwrap_or(0);
-    if throttled > 0 {
+/// The memory outcome of the cruncher in /batch (the only limited group): killed, throttled,
+/// or neither.
+pub(crate) fn memory_outcome(verdict: &MemoryVerdict) -> String {
+    if let Some((_, t)) = first_victim(verdict) {
+        format!("The OOM killer kills it at about {t:.0} s")
+    } else if verdict.throttled {
         "It is throttled and reclaimed, and keeps running: no OOM kill".to_owned()
     } else {
         "Nothing: it stays under the limit for the 10 s shown".to_owned()
     }
 }
 
-fn memory_limit_outcome(seed: u64) -> Result<Instance, String> {
+/// cruncher's growth in the memory-limit questions: a leak of 40 MiB/s of anonymous memory
+/// and 20 MiB/s of page cache (a batch job reading and building a large table), so that limits
+/// of a few hundred MiB are met within seconds.
+const CRUNCHER_LOAD: &str = "load 401 idle anon=40M/s cache=20M/s";
+
+/// The memory-high preset's ops for one limit file set to `limit_mib`, the other lifted.
+fn limit_ops(file: &str, limit_mib: u64) -> String {
+    format!(
+        "{CRUNCHER_LOAD}; set /batch {} max; set /batch {file} {limit_mib}M",
+        other_limit(file)
+    )
+}
+
+fn other_limit(file: &str) -> &'static str {
+    if file == "memory.max" {
+        "memory.high"
+    } else {
+        "memory.max"
+    }
+}
+
+fn memory_limit_outcome(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(MEMORY_LIMIT_OUTCOME.id, seed);
-    // The memory-high preset: cruncher (401) in /batch, leaking anonymous memory and filling
-    // page cache; the preset sets memory.high 100M.
+    // The memory-high preset: cruncher (401) in /batch; the question sets one of the two
+    // files and lifts the other.
     let file = if dice.coin() {
         "memory.max"
     } else {
         "memory.high"
     };
-    let limit_mib = dice.pick(&[60_u64, 100, 150, 250, 400]).unwrap_or(100);
-    let setting = |file: &str, limit_mib: u64| {
-        let other = if file == "memory.max" {
-            "memory.high"
-        } else {
-            "memory.max"
-        };
-        format!("set /batch {other} max; set /batch {file} {limit_mib}M")
-    };
+    let limit_mib = dice.pick(&[64_u64, 100, 128, 200, 1024]).unwrap_or(100);
     let scene_key = key(
         Preset::MemoryHigh,
         CgroupVersion::V2,
-        &setting(file, limit_mib),
+        &limit_ops(file, limit_mib),
     )?;
-    let trace = simulate(&scene_key)?;
-    let answer = memory_outcome(&trace);
-    let other_file = if file == "memory.max" {
-        "memory.high"
-    } else {
-        "memory.max"
-    };
-    // Distractors: the same scene with the other file, and with other limits.
-    let mut distractors = Vec::new();
+    let run = verdict(&scene_key)?;
+    let answer = memory_outcome(&run);
+    // Distractors: the same scene with the other file, and with other limits, run only until
+    // three different ones are found.
+    let mut distractors: Vec<String> = Vec::new();
     for (variant_file, variant_mib) in [
-        (other_file, limit_mib),
-        (file, 60),
-        (other_file, 60),
-        (file, 400),
+        (other_limit(file), limit_mib),
+        (file, 64),
+        (other_limit(file), 64),
+        (file, 1024),
+        (file, 200),
     ] {
-        let ops = setting(variant_file, variant_mib);
-        distractors.push(memory_outcome(&simulate(&key(
+        let variant = key(
             Preset::MemoryHigh,
             CgroupVersion::V2,
-            &ops,
-        )?)?));
+            &limit_ops(variant_file, variant_mib),
+        )?;
+        let words = memory_outcome(&verdict(&variant)?);
+        if words != answer && !distractors.contains(&words) {
+            distractors.push(words);
+        }
+        if distractors.len() == super::MAX_CHOICES - 1 {
+            break;
+        }
     }
     let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
     Ok(Instance {
         family: MEMORY_LIMIT_OUTCOME.id,
         seed,
         question: format!(
-            "cruncher (PID 401) in /batch allocates 20 MiB/s of anonymous memory and fills \
-             10 MiB/s of page cache. /batch has {file} = {limit_mib}M and no other memory \
+            "cruncher (PID 401) in /batch allocates 40 MiB/s of anonymous memory and fills \
+             20 MiB/s of page cache. /batch has {file} = {limit_mib}M and no other memory \
              limit. What happens to cruncher within 10 s?"
         ),
         choices,
@@ -378,7 +389,7 @@ fn memory_limit_outcome(seed: u64) -> Result<Instance, String> {
         why: sim_link(
             &scene_key,
             Some("/batch"),
-            first_victim(&trace).map_or(10.0, |(_, t)| t),
+            first_victim(&run).map_or(10.0, |(_, t)| t),
         ),
         pick: None,
     })
@@ -432,7 +443,7 @@ fn candidate_ops(state: &State) -> Vec<String> {
     ops
 }
 
-fn write_errno(seed: u64) -> Result<Instance, String> {
+fn write_errno(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(WRITE_ERRNO.id, seed);
     let presets = [Preset::V2Rules, Preset::V2Unified, Preset::DockerRun];
     let preset = dice.pick(&presets).unwrap_or(Preset::V2Rules);
@@ -445,7 +456,7 @@ fn write_errno(seed: u64) -> Result<Instance, String> {
         else {
             break;
         };
-        let ops = parse_ops(text).map_err(|err| err.to_string())?;
+        let ops = parse_ops(text).map_err(GenError::model)?;
         let Some(op) = ops.first() else { continue };
         let Some(answer) = write_words(&state, op) else {
             continue;
@@ -498,5 +509,5 @@ fn write_errno(seed: u64) -> Result<Instance, String> {
             pick: None,
         });
     }
-    Err("no candidate operation gave an errno or success".to_owned())
+    Err(GenError::NoScenario("gave an errno or success"))
 }

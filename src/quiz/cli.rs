@@ -9,7 +9,7 @@ use std::io::Write;
 use clap::Args;
 use serde::Serialize;
 
-use super::{FAMILIES, Instance, family};
+use super::{FAMILIES, Instance, QuizError, family};
 
 /// `virtscope quiz [--list | FAMILY --seed N [--json]]`.
 #[derive(Debug, Args)]
@@ -60,22 +60,33 @@ pub fn letter(index: usize) -> char {
     char::from(b'A' + u8::try_from(index % 26).unwrap_or(0))
 }
 
-/// Runs the subcommand; the error is one line.
-pub fn run(args: &QuizArgs, out: &mut impl Write) -> Result<(), String> {
-    let io = |err: std::io::Error| err.to_string();
+/// Why `virtscope quiz` failed; each is one line.
+#[derive(Debug, thiserror::Error)]
+pub enum QuizCliError {
+    /// Neither a family nor `--list`.
+    #[error("quiz needs a family id or --list")]
+    NoFamily,
+    /// The family is unknown or its generator failed.
+    #[error(transparent)]
+    Quiz(#[from] QuizError),
+    /// The instance could not be written as JSON.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// Writing the output failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs the subcommand.
+pub fn run(args: &QuizArgs, out: &mut impl Write) -> Result<(), QuizCliError> {
     if args.list {
         for family in FAMILIES {
-            writeln!(out, "{}\t{}\t{}", family.id, family.tab, family.title).map_err(io)?;
+            writeln!(out, "{}\t{}\t{}", family.id, family.tab, family.title)?;
         }
         return Ok(());
     }
-    let id = args
-        .family
-        .as_deref()
-        .ok_or("quiz needs a family id or --list")?;
-    let instance = family(id)
-        .and_then(|family| family.instance(args.seed))
-        .map_err(|err| err.to_string())?;
+    let id = args.family.as_deref().ok_or(QuizCliError::NoFamily)?;
+    let instance = family(id).and_then(|family| family.instance(args.seed))?;
     if args.json {
         let json = serde_json::to_string_pretty(&JsonInstance {
             family: instance.family,
@@ -91,11 +102,11 @@ pub fn run(args: &QuizArgs, out: &mut impl Write) -> Result<(), String> {
                 values: &pick.values,
                 what: pick.what,
             }),
-        })
-        .map_err(|err| err.to_string())?;
-        return writeln!(out, "{json}").map_err(io);
+        })?;
+        writeln!(out, "{json}")?;
+        return Ok(());
     }
-    write_text(&instance, out).map_err(io)
+    Ok(write_text(&instance, out)?)
 }
 
 fn write_text(instance: &Instance, out: &mut impl Write) -> std::io::Result<()> {

@@ -9,7 +9,7 @@
 //! removes; domain.md section 6, item 3).
 
 use super::containers_cli::cli_link;
-use super::{Dice, Family, Instance, choices};
+use super::{Dice, Family, GenError, Instance, choices};
 use std::sync::OnceLock;
 
 use crate::scene::SceneLink;
@@ -88,7 +88,10 @@ fn draw_edit(dice: &mut Dice) -> Edit {
 fn replace(lines: &mut [String], keyword: &str, new: &str) -> String {
     match lines.iter().position(|line| line.starts_with(keyword)) {
         Some(at) => {
-            let old = std::mem::replace(&mut lines[at], new.to_owned());
+            let old = lines
+                .get_mut(at)
+                .map(|line| std::mem::replace(line, new.to_owned()))
+                .unwrap_or_default();
             format!("changes line {} from `{old}` to `{new}`", at + 1)
         }
         None => "changes nothing".to_owned(),
@@ -118,10 +121,10 @@ fn preset_trace() -> &'static CliTrace {
 /// The rebuild of `dockerfile` after `step` of the cache-rebuild preset: the build the layers
 /// view shows for [`layers_link`] of the same step and text (the property tests open that link
 /// in the tab and compare).
-pub(crate) fn rebuild(step: usize, dockerfile: &str) -> Result<BuildSummary, String> {
+pub(crate) fn rebuild(step: usize, dockerfile: &str) -> Result<BuildSummary, GenError> {
     let summary = rebuild_summary(preset_trace(), step, dockerfile);
     if let Some((_, error)) = &summary.error {
-        return Err(format!("the rebuild failed: {error}"));
+        return Err(GenError::Model(format!("the rebuild failed: {error}")));
     }
     Ok(summary)
 }
@@ -155,7 +158,7 @@ fn draw_step(dice: &mut Dice) -> usize {
     dice.index(LayersPreset::CacheRebuild.script().len())
 }
 
-fn first_rebuilt(seed: u64) -> Result<Instance, String> {
+fn first_rebuilt(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(FIRST_REBUILT.id, seed);
     let step = draw_step(&mut dice);
     let edit = draw_edit(&mut dice);
@@ -181,7 +184,7 @@ fn first_rebuilt(seed: u64) -> Result<Instance, String> {
              is the first line that is not taken from the layer cache?",
             preset.title(),
             step,
-            preset.script()[step],
+            preset.script().get(step).copied().unwrap_or_default(),
             edit.words
         ),
         choices,
@@ -211,7 +214,7 @@ pub(crate) fn cached_count(summary: &BuildSummary) -> usize {
     summary.lines.iter().filter(|line| line.cached).count()
 }
 
-fn cached_steps(seed: u64) -> Result<Instance, String> {
+fn cached_steps(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(CACHED_STEPS.id, seed);
     let step = draw_step(&mut dice);
     let edit = draw_edit(&mut dice);
@@ -241,7 +244,7 @@ fn cached_steps(seed: u64) -> Result<Instance, String> {
              many of the {} build steps are taken from the layer cache?",
             preset.title(),
             step,
-            preset.script()[step],
+            preset.script().get(step).copied().unwrap_or_default(),
             edit.words,
             summary.lines.len()
         ),
@@ -294,7 +297,7 @@ fn ps_rows(sandbox: &Sandbox, ps: &str) -> usize {
     sandbox.run_line(ps).output.lines.len().saturating_sub(1)
 }
 
-fn ps_count(seed: u64) -> Result<Instance, String> {
+fn ps_count(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(PS_COUNT.id, seed);
     let mut lines = draw_session(&mut dice);
     let all = dice.coin();
@@ -304,7 +307,7 @@ fn ps_count(seed: u64) -> Result<Instance, String> {
         ("docker ps", "docker ps -a")
     };
     // One replay of the session; each ps runs on a copy of the sandbox it leaves.
-    let session = replay(DEFAULT_SEED, &lines).map_err(|err| err.to_string())?;
+    let session = replay(DEFAULT_SEED, &lines).map_err(GenError::model)?;
     let after = session.last_state();
     let count = ps_rows(after, asked);
     let mut distractors = vec![ps_rows(after, other).to_string()];
@@ -321,7 +324,9 @@ fn ps_count(seed: u64) -> Result<Instance, String> {
     let (choices, answer_index) = choices(&mut dice, count.to_string(), distractors)?;
     let script = lines.join("\n");
     let link = |step: usize| cli_link(&script, step);
-    let session = lines[..lines.len() - 1].join("`, `");
+    let session = lines
+        .split_last()
+        .map_or_else(String::new, |(_, before)| before.join("`, `"));
     Ok(Instance {
         family: PS_COUNT.id,
         seed,

@@ -17,7 +17,7 @@
 
 use std::sync::OnceLock;
 
-use super::{Dice, Family, Instance, choices};
+use super::{Dice, Family, GenError, Instance, choices};
 use crate::scene::SceneLink;
 use crate::tabs::containers::model::View;
 use crate::tabs::containers::model::engine::Engine;
@@ -96,12 +96,12 @@ fn run_line(start: &Start) -> String {
 
 /// How a stop or kill line ended the container, read off the engine's events of that step: still
 /// running, or its exit status and how long after the first signal it came.
-pub(crate) fn stop_words(line: &str, events: &[TimedEvent]) -> Result<String, String> {
+pub(crate) fn stop_words(line: &str, events: &[TimedEvent]) -> Result<String, GenError> {
     let signalled_ms = events
         .iter()
         .find(|timed| matches!(timed.event, Event::SignalSent { .. }))
         .map(|timed| timed.at_ms)
-        .ok_or_else(|| format!("`{line}` sent no signal"))?;
+        .ok_or_else(|| GenError::Model(format!("`{line}` sent no signal")))?;
     let grace_secs = events.iter().find_map(|timed| match timed.event {
         Event::GracePeriodExpired { grace_secs, .. } => Some(grace_secs),
         _ => None,
@@ -126,33 +126,33 @@ pub(crate) fn stop_words(line: &str, events: &[TimedEvent]) -> Result<String, St
 }
 
 /// The outcome of `command` run on a sandbox where the container of `start` is running.
-fn outcome_after(started: &Sandbox, command: &str) -> Result<String, String> {
+fn outcome_after(started: &Sandbox, command: &str) -> Result<String, GenError> {
     let mut sandbox = started.clone();
     stop_words(command, &sandbox.run_line(command).events)
 }
 
 /// The sandbox right after `docker run` of each start, replayed once (the same for every
 /// question; the commands asked about run on copies).
-fn started() -> &'static [Result<Sandbox, String>] {
-    static STARTED: OnceLock<Vec<Result<Sandbox, String>>> = OnceLock::new();
+fn started() -> &'static [Result<Sandbox, GenError>] {
+    static STARTED: OnceLock<Vec<Result<Sandbox, GenError>>> = OnceLock::new();
     STARTED.get_or_init(|| {
         STARTS
             .iter()
             .map(|start| {
                 replay(DEFAULT_SEED, &[run_line(start)])
                     .map(|trace| trace.last_state().clone())
-                    .map_err(|err| err.to_string())
+                    .map_err(GenError::model)
             })
             .collect()
     })
 }
 
 /// The started sandbox of start `index`.
-fn started_at(index: usize) -> Result<&'static Sandbox, String> {
+fn started_at(index: usize) -> Result<&'static Sandbox, GenError> {
     match started().get(index) {
         Some(Ok(sandbox)) => Ok(sandbox),
         Some(Err(err)) => Err(err.clone()),
-        None => Err(format!("no start {index}")),
+        None => Err(GenError::Missing("such start")),
     }
 }
 
@@ -163,14 +163,18 @@ pub(super) fn cli_link(script: &str, step: usize) -> SceneLink {
         .with("step", step)
 }
 
-fn stop_outcome(seed: u64) -> Result<Instance, String> {
+fn stop_outcome(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(STOP_OUTCOME.id, seed);
     let start_index = dice.index(STARTS.len());
-    let start = &STARTS[start_index];
+    let start = STARTS
+        .get(start_index)
+        .ok_or(GenError::Missing("such start"))?;
     let grace_secs = dice.range(1..=5);
     let commands = stop_commands(grace_secs);
     let command_index = dice.index(commands.len());
-    let command = &commands[command_index];
+    let command = commands
+        .get(command_index)
+        .ok_or(GenError::Missing("stop command"))?;
     let sandbox = started_at(start_index)?;
     let answer = outcome_after(sandbox, command)?;
     // Distractors: the same container under the other commands, then the same command on the
@@ -245,10 +249,10 @@ fn layers_words(count: usize) -> String {
 }
 
 /// A pull of `second` after `first` on a fresh host: (layers already there, layers in all).
-pub(crate) fn shared_layers(first: &str, second: &str) -> Result<(usize, usize), String> {
+pub(crate) fn shared_layers(first: &str, second: &str) -> Result<(usize, usize), GenError> {
     let mut engine = Engine::new(DEFAULT_SEED);
-    engine.pull(first).map_err(|err| err.to_string())?;
-    let report = engine.pull(second).map_err(|err| err.to_string())?;
+    engine.pull(first).map_err(GenError::model)?;
+    let report = engine.pull(second).map_err(GenError::model)?;
     let present = report
         .layers
         .iter()
@@ -258,7 +262,7 @@ pub(crate) fn shared_layers(first: &str, second: &str) -> Result<(usize, usize),
 }
 
 /// A pull's (layers already there, layers in all), or why it failed.
-type Shared = Result<(usize, usize), String>;
+type Shared = Result<(usize, usize), GenError>;
 
 /// [`shared_layers`] for every ordered pair of [`PULLABLE`] images, `[first][second]`, computed
 /// once: the registry never changes, so neither do these counts.
@@ -283,12 +287,16 @@ fn shared_of(first: &str, second: &str) -> Shared {
     let (Some(row), Some(column)) = (index(first), index(second)) else {
         return shared_layers(first, second);
     };
-    shared_matrix()[row][column].clone()
+    shared_matrix()
+        .get(row)
+        .and_then(|cells| cells.get(column))
+        .cloned()
+        .unwrap_or_else(|| shared_layers(first, second))
 }
 
-fn pull_shared(seed: u64) -> Result<Instance, String> {
+fn pull_shared(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(PULL_SHARED.id, seed);
-    let second = dice.pick(PULLABLE).ok_or("no images")?;
+    let second = dice.pick(PULLABLE).ok_or(GenError::Missing("images"))?;
     let others: Vec<&str> = PULLABLE
         .iter()
         .copied()
@@ -310,7 +318,7 @@ fn pull_shared(seed: u64) -> Result<Instance, String> {
     } else {
         dice.pick(&others)
     }
-    .ok_or("no first image")?;
+    .ok_or(GenError::Missing("first image"))?;
     let (present, total) = shared_of(first, second)?;
     // Distractors: the counts after the other first pulls, then every layer, then neighbours.
     let mut distractors: Vec<String> = counts

@@ -5,7 +5,7 @@
 //! facts the traces embody (POPF's silent IF at CPL > IOPL, SGDT without UMIP, VT-x exit reasons)
 //! carry their sources in the CPU model (`tabs::cpu::model::SOURCES`, domain.md section 1).
 
-use super::{Dice, Family, Instance, choices};
+use super::{Dice, Family, GenError, Instance, choices};
 use crate::scene::SceneLink;
 use crate::tabs::cpu::link::CpuScene;
 use crate::tabs::cpu::model::cpu::Space;
@@ -95,8 +95,8 @@ const WITH_VMM: [Mode; 4] = [
     Mode::VtX,
 ];
 
-fn trace(mode: Mode, program: Program, umip: bool) -> Result<Trace, String> {
-    run_on_cpu(mode, program, umip).map_err(|err| err.to_string())
+fn trace(mode: Mode, program: Program, umip: bool) -> Result<Trace, GenError> {
+    run_on_cpu(mode, program, umip).map_err(GenError::model)
 }
 
 /// The scene link of a run at a step.
@@ -157,14 +157,23 @@ fn first_at(trace: &Trace, line: usize) -> Option<usize> {
     })
 }
 
+/// The label of step `index` (empty past the end).
+fn label_at(trace: &Trace, index: usize) -> String {
+    trace
+        .steps
+        .get(index)
+        .map(|step| step.label.clone())
+        .unwrap_or_default()
+}
+
 /// Handling of kernel line `line` in a trace: (index of the step, words).
 fn handling_of(trace: &Trace, line: usize) -> Option<(usize, String)> {
     let index = first_at(trace, line)?;
     let before = trace.steps.get(index.checked_sub(1)?)?;
-    Some((index, handling(&trace.steps[index], before)))
+    Some((index, handling(trace.steps.get(index)?, before)))
 }
 
-fn next_event(seed: u64) -> Result<Instance, String> {
+fn next_event(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(NEXT_EVENT.id, seed);
     let mode = dice.pick(&UNMODIFIED).unwrap_or(Mode::TrapEmulate);
     let umip = dice.coin();
@@ -187,8 +196,9 @@ fn next_event(seed: u64) -> Result<Instance, String> {
         .collect();
     let line = dice
         .pick(&lines)
-        .ok_or_else(|| format!("{} reaches no privileged line", program.slug()))?;
-    let (index, answer) = handling_of(&asked, line).ok_or("the line is not reached")?;
+        .ok_or(GenError::Missing("privileged line in the program"))?;
+    let (index, answer) =
+        handling_of(&asked, line).ok_or(GenError::Missing("handling of the line"))?;
     let mut distractors = Vec::new();
     for other in UNMODIFIED {
         for other_umip in [umip, !umip] {
@@ -218,7 +228,7 @@ fn next_event(seed: u64) -> Result<Instance, String> {
         ),
         choices,
         answer: answer_index,
-        explanation: asked.steps[index].label.clone(),
+        explanation: label_at(&asked, index),
         at: step_link(mode, program, umip, index - 1),
         why: step_link(mode, program, umip, index),
         pick: None,
@@ -239,7 +249,7 @@ pub(crate) fn popf_outcome(trace: &Trace) -> Option<(usize, String)> {
         .iter()
         .position(|step| step.slug == "irq" || step.slug == "irq-lost")?;
     let before = trace.steps.get(index.checked_sub(1)?)?;
-    let delivered = trace.steps[index].slug == "irq";
+    let delivered = trace.steps.get(index)?.slug == "irq";
     Some((
         index,
         format!(
@@ -254,16 +264,17 @@ pub(crate) fn popf_outcome(trace: &Trace) -> Option<(usize, String)> {
     ))
 }
 
-fn popf_tick(seed: u64) -> Result<Instance, String> {
+fn popf_tick(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(POPF_TICK.id, seed);
     let mode = dice.pick(Mode::ALL).unwrap_or(Mode::TrapEmulate);
     let umip = dice.coin();
     let program = Program::Popf;
     let asked = trace(mode, program, umip)?;
-    let (index, answer) = popf_outcome(&asked).ok_or("the tick is neither delivered nor lost")?;
+    let (index, answer) =
+        popf_outcome(&asked).ok_or(GenError::Missing("delivery or loss of the tick"))?;
     let held = asked
         .first_step("irq-pending")
-        .ok_or("the tick is never held")?;
+        .ok_or(GenError::Missing("held tick"))?;
     let mut distractors = Vec::new();
     for other in Mode::ALL {
         for other_umip in [false, true] {
@@ -290,7 +301,7 @@ fn popf_tick(seed: u64) -> Result<Instance, String> {
         ),
         choices,
         answer: answer_index,
-        explanation: asked.steps[index].label.clone(),
+        explanation: label_at(&asked, index),
         at: step_link(mode, program, umip, held),
         why: step_link(mode, program, umip, index),
         pick: None,
@@ -305,15 +316,17 @@ pub(crate) fn sgdt_outcome(trace: &Trace) -> Option<(usize, String)> {
         .enumerate()
         .skip(1)
         .find_map(|(i, step)| {
-            (step.state.regs.general[2] != trace.steps[i - 1].state.regs.general[2]).then_some(i)
+            let before = trace.steps.get(i.checked_sub(1)?)?;
+            (step.state.regs.general[2] != before.state.regs.general[2]).then_some(i)
         })?;
-    let value = trace.steps[index].state.regs.general[2];
+    let at = trace.steps.get(index)?;
+    let value = at.state.regs.general[2];
     let whose = if value == GUEST_GDT_BASE {
         "its own table"
     } else {
         "the host's table, not its own"
     };
-    let line = trace.steps[index].guest_at.line;
+    let line = at.guest_at.line;
     let how = handling_of(trace, line)
         .map(|(_, words)| words)
         .unwrap_or_default();
@@ -324,13 +337,13 @@ pub(crate) fn sgdt_outcome(trace: &Trace) -> Option<(usize, String)> {
 /// the program's source, `tabs::cpu::model::programs`).
 const GUEST_GDT_BASE: u32 = 0x2000;
 
-fn sgdt_value(seed: u64) -> Result<Instance, String> {
+fn sgdt_value(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(SGDT_VALUE.id, seed);
     let mode = dice.pick(Mode::ALL).unwrap_or(Mode::TrapEmulate);
     let umip = dice.coin();
     let program = Program::Sgdt;
     let asked = trace(mode, program, umip)?;
-    let (index, answer) = sgdt_outcome(&asked).ok_or("r2 never changes")?;
+    let (index, answer) = sgdt_outcome(&asked).ok_or(GenError::Missing("change of r2"))?;
     let mut distractors = Vec::new();
     for other in Mode::ALL {
         for other_umip in [umip, !umip] {
@@ -356,7 +369,7 @@ fn sgdt_value(seed: u64) -> Result<Instance, String> {
         ),
         choices,
         answer: answer_index,
-        explanation: asked.steps[index].label.clone(),
+        explanation: label_at(&asked, index),
         at: step_link(mode, program, umip, index.saturating_sub(1)),
         why: step_link(mode, program, umip, index),
         pick: None,
@@ -376,33 +389,44 @@ pub(crate) fn exits(trace: &Trace) -> Vec<(usize, String)> {
         .collect()
 }
 
-fn exit_reason(seed: u64) -> Result<Instance, String> {
+fn exit_reason(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(EXIT_REASON.id, seed);
     let umip = dice.coin();
     let mut runs = Vec::new();
     for program in Program::ALL {
         runs.push((*program, trace(Mode::VtX, *program, umip)?));
     }
-    let with_exits: Vec<usize> = (0..runs.len())
-        .filter(|run| !exits(&runs[*run].1).is_empty())
+    let with_exits: Vec<usize> = runs
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, trace))| !exits(trace).is_empty())
+        .map(|(run, _)| run)
         .collect();
-    let run = dice.pick(&with_exits).ok_or("no program exits")?;
-    let (program, asked) = &runs[run];
+    let run = dice
+        .pick(&with_exits)
+        .ok_or(GenError::Missing("program exits"))?;
+    let (program, asked) = runs.get(run).ok_or(GenError::Missing("program exits"))?;
     let asked_exits = exits(asked);
-    let (index, answer) = asked_exits[dice.index(asked_exits.len())].clone();
+    let (index, answer) = asked_exits
+        .get(dice.index(asked_exits.len()))
+        .cloned()
+        .ok_or(GenError::Missing("VM exit"))?;
     // Distractors: the other reasons this CPU's VT-x runs really exit with.
     let distractors: Vec<String> = runs
         .iter()
         .flat_map(|(_, other)| exits(other).into_iter().map(|(_, words)| words))
         .collect();
     let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
-    let before = &asked.steps[index - 1];
-    let guest = match asked.steps[index].guest_at.space {
-        Space::Kernel => asked.kernel.get(asked.steps[index].guest_at.line),
+    let (before, exit) = index
+        .checked_sub(1)
+        .and_then(|previous| Some((asked.steps.get(previous)?, asked.steps.get(index)?)))
+        .ok_or(GenError::Missing("step before the VM exit"))?;
+    let guest = match exit.guest_at.space {
+        Space::Kernel => asked.kernel.get(exit.guest_at.line),
         Space::App => asked
             .app
             .as_ref()
-            .and_then(|app| app.get(asked.steps[index].guest_at.line)),
+            .and_then(|app| app.get(exit.guest_at.line)),
     }
     .map(|line| line.instr.to_string())
     .unwrap_or_default();
@@ -417,7 +441,7 @@ fn exit_reason(seed: u64) -> Result<Instance, String> {
         ),
         choices,
         answer: answer_index,
-        explanation: asked.steps[index].label.clone(),
+        explanation: label_at(asked, index),
         at: step_link(Mode::VtX, *program, umip, index - 1),
         why: step_link(Mode::VtX, *program, umip, index),
         pick: None,
@@ -429,11 +453,11 @@ pub(crate) fn vmm_entries_of(trace: &Trace) -> usize {
     trace
         .steps
         .windows(2)
-        .filter(|pair| pair[0].lane != Lane::Vmm && pair[1].lane == Lane::Vmm)
+        .filter(|pair| matches!(pair, [a, b] if a.lane != Lane::Vmm && b.lane == Lane::Vmm))
         .count()
 }
 
-fn vmm_entries(seed: u64) -> Result<Instance, String> {
+fn vmm_entries(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(VMM_ENTRIES.id, seed);
     let mode = dice.pick(&WITH_VMM).unwrap_or(Mode::TrapEmulate);
     let program = dice.pick(Program::ALL).unwrap_or(Program::DiskWrite);

@@ -8,11 +8,12 @@
 //! 50 dirty pages; legacy Xen after 29 rounds, 3x memory, or a rate cap (domain.md section 4,
 //! `tabs::migration::model::SOURCES`).
 
-use super::{Dice, Family, Instance, choices};
+use super::{Dice, Family, GenError, Instance, choices};
 use crate::scene::SceneLink;
 use crate::tabs::migration::link::{Scene, View};
 use crate::tabs::migration::model::{
-    MigrationTimeline, Mode, Outcome, Params, Preset, Rules, compare, format_bytes, simulate,
+    MigrationTimeline, Mode, Outcome, Params, Preset, Rules, Summary, compare, format_bytes,
+    simulate,
 };
 
 /// "How many pre-copy rounds before the switchover?"
@@ -94,8 +95,8 @@ pub(crate) fn scene_link(view: View, params: &Params, t_secs: f64) -> SceneLink 
     .with("t", (t_secs * 1000.0).round() / 1000.0)
 }
 
-fn run(params: &Params, mode: Mode) -> Result<MigrationTimeline, String> {
-    simulate(params, mode).map_err(|err| err.to_string())
+fn run(params: &Params, mode: Mode) -> Result<MigrationTimeline, GenError> {
+    simulate(params, mode).map_err(GenError::model)
 }
 
 /// The same scenario under another rule set.
@@ -134,7 +135,7 @@ pub(crate) fn rounds_words(timeline: &MigrationTimeline) -> String {
     }
 }
 
-fn rounds(seed: u64) -> Result<Instance, String> {
+fn rounds(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(ROUNDS.id, seed);
     let params = draw(&mut dice);
     let timeline = run(&params, Mode::PreCopy)?;
@@ -175,14 +176,14 @@ fn millis(secs: f64) -> String {
 struct Figure {
     family: &'static Family,
     /// The figure in words, from a summary.
-    words: fn(&crate::tabs::migration::model::Summary) -> String,
+    words: fn(&Summary) -> String,
     /// What the question asks, after the scenario.
     ask: &'static str,
     /// A sentence added to the model's verdict.
     why: &'static str,
 }
 
-fn figure(seed: u64, figure: &Figure) -> Result<Instance, String> {
+fn figure(seed: u64, figure: &Figure) -> Result<Instance, GenError> {
     let mut dice = Dice::new(figure.family.id, seed);
     for _ in 0..ATTEMPTS {
         let params = draw(&mut dice);
@@ -228,10 +229,10 @@ fn figure(seed: u64, figure: &Figure) -> Result<Instance, String> {
             pick: None,
         });
     }
-    Err("no drawn scenario completed".to_owned())
+    Err(GenError::NoScenario("completed"))
 }
 
-fn downtime(seed: u64) -> Result<Instance, String> {
+fn downtime(seed: u64) -> Result<Instance, GenError> {
     figure(
         seed,
         &Figure {
@@ -249,7 +250,7 @@ pub(crate) fn stop_words(timeline: &MigrationTimeline) -> Option<String> {
     timeline.summary.stop.map(|stop| stop.title().to_owned())
 }
 
-fn stop_reason(seed: u64) -> Result<Instance, String> {
+fn stop_reason(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(STOP_REASON.id, seed);
     for _ in 0..ATTEMPTS {
         let params = draw(&mut dice);
@@ -281,35 +282,36 @@ fn stop_reason(seed: u64) -> Result<Instance, String> {
             pick: None,
         });
     }
-    Err("no drawn scenario stopped".to_owned())
+    Err(GenError::NoScenario("stopped"))
 }
 
-fn fastest(seed: u64) -> Result<Instance, String> {
+fn fastest(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(FASTEST.id, seed);
     for _ in 0..ATTEMPTS {
         let params = draw(&mut dice);
-        let comparison = compare(&params).map_err(|err| err.to_string())?;
+        let comparison = compare(&params).map_err(GenError::model)?;
         let rows = comparison.rows();
         if rows.iter().any(|row| row.outcome != Outcome::Completed) {
             continue;
         }
         let by_downtime = dice.coin();
-        let value = |index: usize| {
+        let value = |summary: &Summary| {
             if by_downtime {
-                rows[index].downtime_secs
+                summary.downtime_secs
             } else {
-                rows[index].total_secs
+                summary.total_secs
             }
         };
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_by(|a, b| value(*a).total_cmp(&value(*b)));
+        let mut order = rows;
+        order.sort_by(|a, b| value(a).total_cmp(&value(b)));
+        let [best, second, third] = order;
         // A near tie teaches nothing: ask again.
-        if value(order[1]) - value(order[0]) < 0.01 * value(order[1]).max(1e-9) {
+        if value(second) - value(best) < 0.01 * value(second).max(1e-9) {
             continue;
         }
-        let title = |index: usize| rows[index].mode.title().to_owned();
-        let answer = title(order[0]);
-        let distractors = order[1..].iter().map(|index| title(*index));
+        let title = |summary: &Summary| summary.mode.title().to_owned();
+        let answer = title(best);
+        let distractors = [second, third].into_iter().map(title);
         let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
         let what = if by_downtime {
             "the shortest downtime (VM paused)"
@@ -335,14 +337,14 @@ fn fastest(seed: u64) -> Result<Instance, String> {
             answer: answer_index,
             explanation: format!("The simulation gives {}.", figures.join("; ")),
             at: scene_link(View::Compare, &params, 0.0),
-            why: scene_link(View::Compare, &params, value(order[2]).max(value(order[1]))),
+            why: scene_link(View::Compare, &params, value(third).max(value(second))),
             pick: None,
         });
     }
-    Err("no drawn scenario separated the methods".to_owned())
+    Err(GenError::NoScenario("separated the methods"))
 }
 
-fn total_data(seed: u64) -> Result<Instance, String> {
+fn total_data(seed: u64) -> Result<Instance, GenError> {
     figure(
         seed,
         &Figure {

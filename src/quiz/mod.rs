@@ -37,14 +37,49 @@ pub enum QuizError {
         /// The id asked for.
         id: String,
     },
-    /// The model refused the scene the generator built (a bug: generators stay in range).
-    #[error("quiz {family}: {reason}")]
+    /// The generator could not build its question (a bug: generators stay in range).
+    #[error("quiz {family}: {source}")]
     Model {
         /// The family.
         family: &'static str,
-        /// What the model said.
+        /// What went wrong.
+        source: GenError,
+    },
+}
+
+/// Why a generator could not build its question.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GenError {
+    /// A scene link built from known-good parts did not parse.
+    #[error("{text}: {reason}")]
+    Link {
+        /// The link's text.
+        text: String,
+        /// The parser's message.
         reason: String,
     },
+    /// The tab's model refused the scene (its own error, in its words).
+    #[error("the model refused the scene: {0}")]
+    Model(String),
+    /// The model's result lacked what the question reads (samples, hops, images...).
+    #[error("the model gave no {0}")]
+    Missing(&'static str),
+    /// Every distractor equalled the answer: a question with one choice asks nothing.
+    #[error("the model gave no distractor for {answer:?}")]
+    NoDistractor {
+        /// The right answer.
+        answer: String,
+    },
+    /// None of the scenarios drawn had what the question needs.
+    #[error("no drawn scenario {0}")]
+    NoScenario(&'static str),
+}
+
+impl GenError {
+    /// A model's refusal, kept as its message (the models' error types differ per tab).
+    pub(crate) fn model(err: impl std::fmt::Display) -> Self {
+        Self::Model(err.to_string())
+    }
 }
 
 /// A question family: one idea, asked about many generated scenes.
@@ -59,7 +94,7 @@ pub struct Family {
     /// Ids of the built-in deck's cards on the same idea ("Practise this" on them opens the family).
     pub cards: &'static [&'static str],
     /// The generator.
-    generate: fn(u64) -> Result<Instance, String>,
+    generate: fn(u64) -> Result<Instance, GenError>,
 }
 
 impl std::fmt::Debug for Family {
@@ -71,9 +106,9 @@ impl std::fmt::Debug for Family {
 impl Family {
     /// The instance for `seed`: the same seed always gives the same question.
     pub fn instance(&self, seed: u64) -> Result<Instance, QuizError> {
-        (self.generate)(seed).map_err(|reason| QuizError::Model {
+        (self.generate)(seed).map_err(|source| QuizError::Model {
             family: self.id,
-            reason,
+            source,
         })
     }
 }
@@ -221,7 +256,7 @@ impl Dice {
 
     /// A uniform pick from a non-empty slice.
     pub(crate) fn pick<T: Copy>(&mut self, items: &[T]) -> Option<T> {
-        (!items.is_empty()).then(|| items[self.index(items.len())])
+        items.get(self.index(items.len())).copied()
     }
 
     /// A uniform integer in `range`.
@@ -248,7 +283,7 @@ pub(crate) fn choices(
     dice: &mut Dice,
     answer: String,
     distractors: impl IntoIterator<Item = String>,
-) -> Result<(Vec<String>, usize), String> {
+) -> Result<(Vec<String>, usize), GenError> {
     let mut list = vec![answer.clone()];
     for distractor in distractors {
         if list.len() == MAX_CHOICES {
@@ -259,7 +294,7 @@ pub(crate) fn choices(
         }
     }
     if list.len() < 2 {
-        return Err(format!("the model gave no distractor for {answer:?}"));
+        return Err(GenError::NoDistractor { answer });
     }
     dice.shuffle(&mut list);
     let index = list
@@ -295,8 +330,11 @@ pub(crate) fn neighbours<T: Copy>(
 }
 
 /// Parses a scene link the generator built from known-good parts.
-pub(crate) fn link(text: &str) -> Result<SceneLink, String> {
-    SceneLink::parse(text).map_err(|err| format!("{text}: {err}"))
+pub(crate) fn link(text: &str) -> Result<SceneLink, GenError> {
+    SceneLink::parse(text).map_err(|err| GenError::Link {
+        text: text.to_owned(),
+        reason: err.to_string(),
+    })
 }
 
 /// Card ids of quiz cards in the review store: `quiz:<family id>`. Deck card ids cannot clash

@@ -6,7 +6,7 @@
 //! as its last step. The kernel rules behind the outcomes are the model's (man-pages 6.03
 //! clone(2), unshare(2), setns(2), pid_namespaces(7); domain.md section 2).
 
-use super::{Dice, Family, Instance, choices, neighbours};
+use super::{Dice, Family, GenError, Instance, choices, neighbours};
 use crate::tabs::namespaces::link::{ops_text, print_sim};
 use crate::tabs::namespaces::model::{
     Effects, Errno, Failure, NsType, NsTypeSet, Op, Preset, SetnsTarget, World,
@@ -106,7 +106,7 @@ fn errno_family(
     family: &'static Family,
     seed: u64,
     draw: fn(&mut Dice, &World) -> Option<Draw>,
-) -> Result<Instance, String> {
+) -> Result<Instance, GenError> {
     let mut dice = Dice::new(family.id, seed);
     for _ in 0..ATTEMPTS {
         let preset = dice.pick(Preset::ALL).unwrap_or(Preset::Host);
@@ -161,10 +161,10 @@ fn errno_family(
             pick: None,
         });
     }
-    Err("no drawn operation gave an errno or success".to_owned())
+    Err(GenError::NoScenario("gave an errno or success"))
 }
 
-fn setns_errno(seed: u64) -> Result<Instance, String> {
+fn setns_errno(seed: u64) -> Result<Instance, GenError> {
     errno_family(&SETNS_ERRNO, seed, |dice, world| {
         let pids = live(world);
         let pid = dice.pick(&pids)?;
@@ -192,7 +192,7 @@ fn setns_errno(seed: u64) -> Result<Instance, String> {
     })
 }
 
-fn unshare_errno(seed: u64) -> Result<Instance, String> {
+fn unshare_errno(seed: u64) -> Result<Instance, GenError> {
     errno_family(&UNSHARE_ERRNO, seed, |dice, world| {
         let pids = live(world);
         let pid = dice.pick(&pids)?;
@@ -213,7 +213,7 @@ fn unshare_errno(seed: u64) -> Result<Instance, String> {
     })
 }
 
-fn clone_errno(seed: u64) -> Result<Instance, String> {
+fn clone_errno(seed: u64) -> Result<Instance, GenError> {
     errno_family(&CLONE_ERRNO, seed, |dice, world| {
         let pids = live(world);
         let pid = dice.pick(&pids)?;
@@ -245,7 +245,7 @@ fn named(world: &World, pid: u32) -> String {
     )
 }
 
-fn own_pid(seed: u64) -> Result<Instance, String> {
+fn own_pid(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(OWN_PID.id, seed);
     for _ in 0..ATTEMPTS {
         let preset = dice.pick(Preset::ALL).unwrap_or(Preset::NestedPid);
@@ -290,7 +290,7 @@ fn own_pid(seed: u64) -> Result<Instance, String> {
                  What does getpid() return inside it?",
                 preset.title(),
                 step,
-                trace.steps()[step].slug,
+                trace.steps().get(step).map_or("", |at| at.slug.as_str()),
                 process.command
             ),
             choices,
@@ -306,10 +306,12 @@ fn own_pid(seed: u64) -> Result<Instance, String> {
             pick: None,
         });
     }
-    Err("no scene has a process in a nested PID namespace".to_owned())
+    Err(GenError::NoScenario(
+        "has a process in a nested PID namespace",
+    ))
 }
 
-fn shares_ns(seed: u64) -> Result<Instance, String> {
+fn shares_ns(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(SHARES_NS.id, seed);
     for _ in 0..ATTEMPTS {
         let preset = dice.pick(Preset::ALL).unwrap_or(Preset::DockerRun);
@@ -349,7 +351,7 @@ fn shares_ns(seed: u64) -> Result<Instance, String> {
                  {} namespace as {}?",
                 preset.title(),
                 step,
-                trace.steps()[step].slug,
+                trace.steps().get(step).map_or("", |at| at.slug.as_str()),
                 kind.title(),
                 named(world, pid)
             ),
@@ -366,5 +368,7 @@ fn shares_ns(seed: u64) -> Result<Instance, String> {
             pick: None,
         });
     }
-    Err("no scene has processes both in and outside one namespace".to_owned())
+    Err(GenError::NoScenario(
+        "has processes both in and outside one namespace",
+    ))
 }

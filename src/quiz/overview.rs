@@ -5,7 +5,7 @@
 //! Barham et al. 2003, the Intel SDM, the Xen docs; domain.md section 1). Distractors are the
 //! other stacks' answers to the same question.
 
-use super::{Dice, Family, Instance, Pick, choices, link};
+use super::{Dice, Family, GenError, Instance, Pick, choices, link};
 use crate::scene::SceneLink;
 use crate::tabs::overview::model::{LayerKind, Stack, StackKind, stack};
 
@@ -36,7 +36,7 @@ pub const CROSSINGS: Family = Family {
 };
 
 /// The Overview link of a stack at a step.
-pub(crate) fn overview_link(kind: StackKind, step: usize) -> Result<SceneLink, String> {
+pub(crate) fn overview_link(kind: StackKind, step: usize) -> Result<SceneLink, GenError> {
     link(&format!("overview?select={}&step={step}", kind.slug()))
 }
 
@@ -53,16 +53,21 @@ fn hop_target(stack: &Stack, index: usize) -> Option<(String, LayerKind)> {
     Some((hop_words(stack, index)?, stack.layers.get(hop.to)?.kind))
 }
 
-fn next_hop(seed: u64) -> Result<Instance, String> {
+fn next_hop(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(NEXT_HOP.id, seed);
     let kind = dice.pick(&StackKind::ALL).unwrap_or(StackKind::Type2);
     let asked = stack(kind);
     let index = dice.index(asked.hops.len());
-    let answer = hop_words(&asked, index).ok_or("the stack has no hops")?;
-    let from = asked
+    let answer = hop_words(&asked, index).ok_or(GenError::Missing("hop at this index"))?;
+    let hop = asked
+        .hops
+        .get(index)
+        .ok_or(GenError::Missing("hop at this index"))?;
+    let from_layer = asked
         .layers
-        .get(asked.hops[index].from)
-        .map_or("", |layer| layer.title);
+        .get(hop.from)
+        .ok_or(GenError::Missing("layer the hop leaves"))?;
+    let from = from_layer.title;
     // Each choice with the layer it reaches: the asked stack's own hops, or another stack's hop
     // at the same index.
     let mut targets: Vec<(String, LayerKind)> = StackKind::ALL
@@ -71,9 +76,12 @@ fn next_hop(seed: u64) -> Result<Instance, String> {
         .filter_map(|other| hop_target(&stack(*other), index))
         .collect();
     targets.extend((0..asked.hops.len()).filter_map(|other| hop_target(&asked, other)));
-    // A distractor to the answer's own layer would make a click on that layer ambiguous.
+    // A distractor to the answer's own layer would make a click on that layer ambiguous, and
+    // one to the layer the write is at cannot be its next hop (a hop leaves its layer).
     let answer_layer = hop_target(&asked, index).map(|(_, to)| to);
-    targets.retain(|(words, to)| *words == answer || Some(*to) != answer_layer);
+    targets.retain(|(words, to)| {
+        *words == answer || (Some(*to) != answer_layer && *to != from_layer.kind)
+    });
     let distractors: Vec<String> = targets.iter().map(|(words, _)| words.clone()).collect();
     let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
     // Clicking a layer of the asked stack picks the choice that goes to a layer of that kind;
@@ -99,7 +107,7 @@ fn next_hop(seed: u64) -> Result<Instance, String> {
         ),
         choices,
         answer: answer_index,
-        explanation: asked.hops[index].text.to_owned(),
+        explanation: hop.text.to_owned(),
         at: overview_link(kind, index)?,
         why: overview_link(kind, index + 1)?,
         pick: Some(Pick {
@@ -110,7 +118,7 @@ fn next_hop(seed: u64) -> Result<Instance, String> {
     })
 }
 
-fn crossings(seed: u64) -> Result<Instance, String> {
+fn crossings(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(CROSSINGS.id, seed);
     let kind = dice.pick(&StackKind::ALL).unwrap_or(StackKind::Type2);
     let count = |kind: StackKind| {

@@ -48,6 +48,23 @@ fn overview_answer(instance: &Instance, step: usize) -> String {
             Some(value.as_str())
         );
         assert_eq!(pick.choice_for(&value), Some(instance.answer));
+        // No choice goes to the layer the write is at: a hop always leaves its layer.
+        let at = stack.layers[hop.from].kind;
+        for (index, choice) in instance.choices.iter().enumerate() {
+            let reaches_at = StackKind::ALL.iter().any(|other| {
+                let other = crate::tabs::overview::model::stack(*other);
+                (0..other.hops.len()).any(|i| {
+                    super::overview::hop_words(&other, i).as_deref() == Some(choice.as_str())
+                        && other.layers[other.hops[i].to].kind == at
+                })
+            });
+            assert!(
+                index == instance.answer || !reaches_at,
+                "{} seed {}: {choice:?} is where the write already is",
+                instance.family,
+                instance.seed
+            );
+        }
         for value in pick.values.iter().flatten() {
             let mut clicked = instance.at.clone();
             clicked.set("select", value);
@@ -147,6 +164,19 @@ fn namespaces_answer(instance: &Instance, step: usize) -> String {
     }
 }
 
+/// The verdict the whole simulation shows: its first kill, and any `memory.high` event by its
+/// end.
+fn full_verdict(
+    trace: &crate::tabs::cgroups::model::SimTrace,
+) -> crate::tabs::cgroups::model::sim::MemoryVerdict {
+    let last = trace.sample_count().saturating_sub(1);
+    crate::tabs::cgroups::model::sim::MemoryVerdict {
+        first_oom_kill: trace.oom_kills().first().cloned(),
+        throttled: (0..trace.groups().len())
+            .any(|group| trace.sample(last, group).memory_events.high > 0),
+    }
+}
+
 fn cgroups_answer(instance: &Instance) -> String {
     use crate::tabs::cgroups::link::SceneKey;
     let key = SceneKey::parse(&instance.why).expect("a cgroups link");
@@ -170,7 +200,7 @@ fn cgroups_answer(instance: &Instance) -> String {
         .and_then(|t| t.parse().ok())
         .expect("a time");
     match instance.family {
-        "cgroups.oom-victim" => match super::cgroups::first_victim(&sim) {
+        "cgroups.oom-victim" => match super::cgroups::first_victim(&full_verdict(&sim)) {
             Some((victim, at)) => {
                 assert!((at - t).abs() < 1e-6, "why shows the kill");
                 victim
@@ -186,7 +216,7 @@ fn cgroups_answer(instance: &Instance) -> String {
             let cpus = super::cgroups::mean_cpus(&sim, select, 0.5, t).expect("samples");
             format!("{cpus:.2} CPUs")
         }
-        "cgroups.memory-limit" => super::cgroups::memory_outcome(&sim),
+        "cgroups.memory-limit" => super::cgroups::memory_outcome(&full_verdict(&sim)),
         other => panic!("no check for {other}"),
     }
 }

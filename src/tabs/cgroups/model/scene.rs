@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use super::controller::ControllerSet;
 use super::errno::OpError;
 use super::op::Op;
-use super::sim::{SimConfig, SimError, SimTrace, simulate};
+use super::sim::{MemoryVerdict, SimConfig, SimError, SimTrace, memory_verdict, simulate};
 use super::state::State;
 use super::text::{ParseError, format_ops, parse_ops};
 use super::version::CgroupVersion;
@@ -115,12 +115,23 @@ impl Scene {
 
     /// Runs the resource simulation on the state after the last step.
     pub fn simulate(&self) -> Result<SimTrace, SimError> {
+        simulate(&self.final_state(), &self.sim)
+    }
+
+    /// The memory verdict [`Scene::simulate`] would show (first OOM kill, any throttling),
+    /// stepping the simulation only until it is decided.
+    pub fn memory_verdict(&self) -> Result<MemoryVerdict, SimError> {
+        memory_verdict(&self.final_state(), &self.sim)
+    }
+
+    /// The state after the last step, without the trace of the steps.
+    fn final_state(&self) -> State {
         let mut state = self.initial.clone();
         for scene_op in &self.ops {
             // A failed step leaves the state unchanged; the trace shows its errno.
             state.apply(&scene_op.op).ok();
         }
-        simulate(&state, &self.sim)
+        state
     }
 }
 

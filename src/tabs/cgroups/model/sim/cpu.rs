@@ -32,7 +32,7 @@ pub struct CpuTree {
     quota_usec: Vec<Option<f64>>,
     period_usec: Vec<u64>,
     /// Runnable tasks charged directly to each node.
-    pub own_runnable: Vec<u32>,
+    own_runnable: Vec<u32>,
     demand: Vec<f64>,
     uncapped: Vec<f64>,
     alloc: Vec<f64>,
@@ -49,6 +49,11 @@ pub struct CpuTree {
     pub nr_throttled: Vec<u64>,
     /// Wall-clock µs throttled per node.
     pub throttled_usec: Vec<f64>,
+    /// Whether some node has a `cpu.max` quota (its runtime left changes every step).
+    has_quota: bool,
+    /// The `(cpus, step_usec)` of the last step whose shares still hold: no task became runnable
+    /// or stopped since, and no quota is in play, so the next step would compute the same shares.
+    settled: Option<(u64, u64)>,
 }
 
 impl CpuTree {
@@ -106,6 +111,7 @@ impl CpuTree {
             }
         }
         let runtime_left_usec = quota_usec.iter().map(|q| q.unwrap_or(0.0)).collect();
+        let has_quota = quota_usec.iter().any(Option::is_some);
         let next_refill_usec = period_usec.clone();
         let tree = Self {
             group,
@@ -128,6 +134,8 @@ impl CpuTree {
             nr_periods: vec![0; n],
             nr_throttled: vec![0; n],
             throttled_usec: vec![0.0; n],
+            has_quota,
+            settled: None,
         };
         (tree, group_node)
     }
@@ -137,8 +145,24 @@ impl CpuTree {
         self.group.len()
     }
 
+    /// One more (or with `delta` -1, one fewer) runnable task charged to `node`.
+    pub fn add_runnable(&mut self, node: usize, delta: i32) {
+        if let Some(count) = self.own_runnable.get_mut(node) {
+            *count = count.saturating_add_signed(delta);
+            self.settled = None;
+        }
+    }
+
     /// Distributes `cpus` over one step `[now_usec, now_usec + step_usec)`.
+    ///
+    /// Without quotas the shares depend only on which tasks are runnable, so a step after a
+    /// settled one keeps its shares as they are: the same numbers, without the tree walks (a
+    /// 10 s run of CPU-bound tasks recomputes them only when a task starts or stops).
     pub fn step(&mut self, cpus: f64, now_usec: u64, step_usec: u64) {
+        let args = (cpus.to_bits(), step_usec);
+        if self.settled == Some(args) {
+            return;
+        }
         let n = self.len();
         let dt = step_usec as f64;
         for node in 0..n {
@@ -201,6 +225,7 @@ impl CpuTree {
                 }
             }
         }
+        self.settled = (!self.has_quota).then_some(args);
     }
 
     /// Water-fills `alloc[node]` over the node's own tasks and its children with demand; returns

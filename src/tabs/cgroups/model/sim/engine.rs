@@ -23,7 +23,9 @@ use super::chains::Chains;
 use super::cpu::CpuTree;
 use super::layout::{Layout, NONE};
 use super::memory::{CHARGE_BATCH_BYTES, Event, Memory};
-use super::trace::{GroupSample, MemoryEvents, OomKill, SimGroup, SimMark, SimTrace};
+use super::trace::{
+    GroupSample, MemoryEvents, MemoryVerdict, OomKill, SimGroup, SimMark, SimTrace,
+};
 
 /// Marks beyond this many are dropped so that a pathological run keeps a readable timeline.
 const MAX_MARKS: usize = 200;
@@ -305,12 +307,12 @@ impl Engine {
         let node = self.tasks.cpu_node[t] as usize;
         let group = self.tasks.cpu_group[t];
         if busy {
-            self.cpu.own_runnable[node] += 1;
+            self.cpu.add_runnable(node, 1);
             if group != NONE {
                 self.local_runnable[group as usize] += 1;
             }
         } else {
-            self.cpu.own_runnable[node] -= 1;
+            self.cpu.add_runnable(node, -1);
             if group != NONE {
                 self.local_runnable[group as usize] -= 1;
             }
@@ -703,37 +705,80 @@ impl Engine {
         }
     }
 
-    /// Runs every step and returns the recorded trace.
-    pub fn run(mut self) -> SimTrace {
-        let steps = self.config.steps();
+    /// Step `k`, `[k * step_usec, (k + 1) * step_usec)`: due events, the CPU shares, memory
+    /// growth (throttling, reclaim, OOM kills) and the marks they earn.
+    fn advance(&mut self, k: u64) {
         let step_usec = self.config.step_usec;
-        let cpus = f64::from(self.config.cpus);
-        let sample_every = u64::from(self.config.sample_every_steps);
-        self.record_sample();
-        for k in 0..steps {
-            let now = k * step_usec;
-            while let Some(Reverse((time, _, kind, t))) = self.events.peek().copied() {
-                if time > now {
-                    break;
-                }
-                self.events.pop();
-                self.handle(kind, t, now);
+        let now = k * step_usec;
+        while let Some(Reverse((time, _, kind, t))) = self.events.peek().copied() {
+            if time > now {
+                break;
             }
-            self.cpu.step(cpus, now, step_usec);
-            for i in 0..self.cpu_groups.len() {
-                let g = self.cpu_groups[i] as usize;
-                let runnable = self.local_runnable[g];
-                if runnable > 0 {
-                    let node = self.group_node[g] as usize;
-                    self.cpu_local_usec[g] +=
-                        f64::from(runnable) * self.cpu.per_task_cpus[node] * step_usec as f64;
-                }
+            self.events.pop();
+            self.handle(kind, t, now);
+        }
+        self.cpu.step(f64::from(self.config.cpus), now, step_usec);
+        for i in 0..self.cpu_groups.len() {
+            let g = self.cpu_groups[i] as usize;
+            let runnable = self.local_runnable[g];
+            if runnable > 0 {
+                let node = self.group_node[g] as usize;
+                self.cpu_local_usec[g] +=
+                    f64::from(runnable) * self.cpu.per_task_cpus[node] * step_usec as f64;
             }
+        }
+        if self.memory.idle() {
+            // A step without growth: the limits, shares of reclaim and charges stay as the
+            // last step left them (a CPU-only scene skips the memory walks).
+            self.memory.charge_safe_groups();
+        } else {
             if self.memory.enabled() {
                 self.memory.begin_step(&self.layout);
             }
             self.grow_all(now);
-            self.after_step_marks(now);
+        }
+        self.after_step_marks(now);
+    }
+
+    /// Runs the steps only until the run's memory verdict is decided: its first OOM kill, or the
+    /// step after which no kill can come and throttling has happened or cannot (see
+    /// [`Memory::limits_within`]). A pending fork may add a grower, so it keeps the run going.
+    pub fn memory_verdict(mut self) -> MemoryVerdict {
+        let steps = self.config.steps();
+        for k in 0..steps {
+            self.advance(k);
+            if !self.oom_kills.is_empty() {
+                break;
+            }
+            let forks_pending = self
+                .events
+                .iter()
+                .any(|Reverse((_, _, kind, _))| *kind == Kind::Fork);
+            let (kill, throttle) = self.memory.limits_within(steps - k - 1);
+            if !forks_pending && !kill && (!throttle || self.throttled()) {
+                break;
+            }
+        }
+        MemoryVerdict {
+            first_oom_kill: self.oom_kills.first().cloned(),
+            throttled: self.throttled(),
+        }
+    }
+
+    /// Whether some group has counted a `memory.high` event.
+    fn throttled(&self) -> bool {
+        self.memory
+            .events
+            .iter()
+            .any(|counts| counts[Event::High as usize] > 0)
+    }
+
+    /// Runs every step and returns the recorded trace.
+    pub fn run(mut self) -> SimTrace {
+        let sample_every = u64::from(self.config.sample_every_steps);
+        self.record_sample();
+        for k in 0..self.config.steps() {
+            self.advance(k);
             if (k + 1) % sample_every == 0 {
                 self.record_sample();
             }

@@ -66,6 +66,7 @@ pub struct Memory {
     step_bytes: Vec<f64>,
     step_cache_bytes: Vec<f64>,
     hier_step_bytes: Vec<f64>,
+    hier_step_cache_bytes: Vec<f64>,
     /// Per group: no limit can be reached in this step, so its tasks may grow without checks.
     pub safe: Vec<bool>,
     /// Per group: `memory.max` cannot be reached in this step (but `memory.high` may throttle).
@@ -78,6 +79,10 @@ pub struct Memory {
     pub events: Vec<[u64; 4]>,
     hierarchical_events: bool,
     hierarchy: Option<usize>,
+    /// Tasks registered as growing.
+    growers: i64,
+    /// Whether a charge or a grower changed since the last [`Memory::begin_step`] began.
+    changed: bool,
 }
 
 impl Memory {
@@ -114,6 +119,7 @@ impl Memory {
             step_bytes: vec![0.0; n],
             step_cache_bytes: vec![0.0; n],
             hier_step_bytes: vec![0.0; n],
+            hier_step_cache_bytes: vec![0.0; n],
             safe: vec![false; n],
             safe_steps: vec![0; n],
             below_max: vec![false; n],
@@ -121,6 +127,8 @@ impl Memory {
             events: vec![[0; 4]; n],
             hierarchical_events: layout.version == super::super::version::CgroupVersion::V2,
             hierarchy,
+            growers: 0,
+            changed: true,
         }
     }
 
@@ -141,6 +149,7 @@ impl Memory {
         if !self.enabled() {
             return;
         }
+        self.changed = false;
         for i in 0..self.limited.len() {
             let a = self.limited[i] as usize;
             let excess = self.hier_bytes[a] - self.high_bytes[a];
@@ -177,16 +186,26 @@ impl Memory {
         }
     }
 
+    /// Whether a step would change nothing here but the safe groups' charges: no task grows
+    /// and nothing was charged since the last step began, so [`Memory::begin_step`] would
+    /// compute what it computed then and growth would charge nothing.
+    pub fn idle(&self) -> bool {
+        self.growers == 0 && !self.changed
+    }
+
     /// Registers (or with `sign` -1, removes) a task that grows by `bytes` per step, `cache` of it
     /// page cache, in group `g`.
     pub fn add_grower(&mut self, g: u32, bytes: f64, cache: f64, sign: f64) {
         if g == NONE {
             return;
         }
+        self.growers += if sign > 0.0 { 1 } else { -1 };
+        self.changed = true;
         self.step_bytes[g as usize] += sign * bytes;
         self.step_cache_bytes[g as usize] += sign * cache;
         for &a in self.chains.of(g) {
             self.hier_step_bytes[a as usize] += sign * bytes;
+            self.hier_step_cache_bytes[a as usize] += sign * cache;
         }
     }
 
@@ -201,6 +220,35 @@ impl Memory {
                 }
             }
         }
+    }
+
+    /// Whether the next `steps` steps can OOM-kill (`.0`) and whether they can throttle (`.1`),
+    /// at the growth registered now (a fork that adds a grower is the caller's to rule out);
+    /// `false` means they cannot.
+    ///
+    /// Per limited group that grows: an OOM kill needs reclaim to fail, and page cache is
+    /// always reclaimable here, so the group's anonymous memory plus one step's charge must pass
+    /// `memory.max`; its anonymous memory grows by at most its growers' anonymous bytes per
+    /// step (throttling only slows it). `memory.high` is judged on the whole usage, cache
+    /// included, since reclaim down to it may leave it a rounding error above. A page of margin
+    /// covers the rounding of sums the steps add one at a time.
+    pub fn limits_within(&self, steps: u64) -> (bool, bool) {
+        const MARGIN_BYTES: f64 = 4096.0;
+        let steps = steps as f64;
+        let (mut kill, mut throttle) = (false, false);
+        for &a in &self.limited {
+            let a = a as usize;
+            let growth = self.hier_step_bytes[a];
+            if growth <= 0.0 {
+                continue;
+            }
+            let anon = self.hier_bytes[a] - self.hier_cache_bytes[a];
+            let anon_growth = (growth - self.hier_step_cache_bytes[a]).max(0.0);
+            kill |= anon + steps * anon_growth + growth + MARGIN_BYTES >= self.max_bytes[a];
+            throttle |=
+                self.hier_bytes[a] + (steps + 1.0) * growth + MARGIN_BYTES >= self.high_bytes[a];
+        }
+        (kill, throttle)
     }
 
     /// Whether some limited ancestor-or-self of `g` was above `memory.high` at the step start.
@@ -239,9 +287,10 @@ impl Memory {
 
     /// Adds `bytes` (of which `cache` is page cache) to group `g`; negative values uncharge.
     pub fn charge(&mut self, g: u32, bytes: f64, cache: f64) {
-        if g == NONE {
+        if g == NONE || (bytes == 0.0 && cache == 0.0) {
             return;
         }
+        self.changed = true;
         self.local_bytes[g as usize] += bytes;
         self.local_cache_bytes[g as usize] += cache;
         for &a in self.chains.of(g) {

@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::state::State;
 
 pub use memory::{CHARGE_BATCH_BYTES, high_delay_secs};
-pub use trace::{GroupSample, MemoryEvents, OomKill, SimGroup, SimMark, SimTrace};
+pub use trace::{GroupSample, MemoryEvents, MemoryVerdict, OomKill, SimGroup, SimMark, SimTrace};
 
 /// Settings of a run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -101,6 +101,21 @@ pub enum SimError {
 
 /// Runs `state` under `config` and returns the recorded trace.
 pub fn simulate(state: &State, config: &SimConfig) -> Result<SimTrace, SimError> {
+    check(state, config)?;
+    Ok(engine::Engine::new(state, config).run())
+}
+
+/// The memory verdict of the run [`simulate`] would make: its first OOM kill, and whether
+/// `memory.high` throttled anything. The same engine steps the same steps, but stops as soon as
+/// the verdict is decided (at the first kill, or when no limit can be met in the steps left)
+/// and records no samples, so a question about it costs a fraction of the whole run.
+pub fn memory_verdict(state: &State, config: &SimConfig) -> Result<MemoryVerdict, SimError> {
+    check(state, config)?;
+    Ok(engine::Engine::new(state, config).memory_verdict())
+}
+
+/// The settings [`simulate`] refuses.
+fn check(state: &State, config: &SimConfig) -> Result<(), SimError> {
     if config.cpus == 0 {
         return Err(SimError::NoCpus);
     }
@@ -127,5 +142,5 @@ pub fn simulate(state: &State, config: &SimConfig) -> Result<SimTrace, SimError>
             groups,
         });
     }
-    Ok(engine::Engine::new(state, config).run())
+    Ok(())
 }

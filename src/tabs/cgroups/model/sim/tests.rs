@@ -416,3 +416,54 @@ proptest! {
         }
     }
 }
+
+/// The verdict a whole run shows: its first kill and whether any group counted `high`.
+fn full_verdict(trace: &SimTrace) -> MemoryVerdict {
+    let last = trace.sample_count().saturating_sub(1);
+    MemoryVerdict {
+        first_oom_kill: trace.oom_kills().first().cloned(),
+        throttled: (0..trace.groups().len()).any(|g| trace.sample(last, g).memory_events.high > 0),
+    }
+}
+
+/// Stopping early changes nothing: on every preset in both versions, and on memory scenes with
+/// drawn leaks and limits (below, at and far above what 10 s of growth reaches), the verdict
+/// of the shortened run is the whole run's.
+#[test]
+fn memory_verdict_is_the_whole_runs() {
+    for preset in Preset::ALL {
+        for version in [CgroupVersion::V1, CgroupVersion::V2] {
+            if let Some(scene) = preset.scene_for(version) {
+                let verdict = scene.memory_verdict().expect("runs");
+                assert_eq!(verdict, full_verdict(&run(&scene)), "{}", preset.slug());
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() })]
+    #[test]
+    fn memory_verdict_matches_on_drawn_limits(
+        anon in 0_u64..60,
+        cache in 0_u64..30,
+        rss in 0_u64..80,
+        limit in 20_u64..700,
+        high in any::<bool>(),
+    ) {
+        let file = if high { "memory.high" } else { "memory.max" };
+        let other = if high { "memory.max" } else { "memory.high" };
+        let ops = format!(
+            "load 401 idle anon={anon}M/s cache={cache}M/s rss={rss}M; set /batch {other} max; \
+             set /batch {file} {limit}M"
+        );
+        let mut scene = Preset::MemoryHigh.scene();
+        scene.ops.extend(
+            super::super::text::parse_ops(&ops)
+                .expect("parses")
+                .into_iter()
+                .map(|op| super::super::scene::SceneOp { op, note: None }),
+        );
+        prop_assert_eq!(scene.memory_verdict().expect("runs"), full_verdict(&run(&scene)));
+    }
+}

@@ -85,6 +85,16 @@ pub struct OomKill {
     pub anon_bytes: u64,
 }
 
+/// How a run meets its memory limits, read by stepping it only until that is decided
+/// ([`super::memory_verdict`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemoryVerdict {
+    /// The run's first OOM kill, if it has one.
+    pub first_oom_kill: Option<OomKill>,
+    /// Whether any group counted a `memory.high` event (was throttled) before the verdict.
+    pub throttled: bool,
+}
+
 /// A named moment of the run, for the seconds timeline.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SimMark {
