@@ -23,6 +23,7 @@ pub mod tabs;
 pub mod theme;
 pub mod timeline;
 pub mod timeline_ui;
+pub mod units;
 
 /// mimalloc for the app, its tests and benchmarks: reading a big deck frees hundreds of thousands
 /// of small strings, where glibc's malloc spent a fifth of the time consolidating (BENCHMARKS.md).

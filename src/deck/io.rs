@@ -126,8 +126,8 @@ mod tests {
             matches!(error, DeckError::TooLarge { bytes: Some(bytes), .. } if bytes == 100 * 1024 * 1024)
         );
         let message = error.to_string();
-        assert!(message.contains("100.0 MiB"), "{message}");
-        assert!(message.contains("32.0 MiB"), "{message}");
+        assert!(message.contains("100 MiB"), "{message}");
+        assert!(message.contains("32 MiB"), "{message}");
         assert!(message.contains("huge.toml"), "{message}");
     }
 
@@ -162,7 +162,7 @@ mod tests {
         assert!(
             grown
                 .to_string()
-                .contains("is larger than 32.0 MiB and decks"),
+                .contains("is larger than 32 MiB and decks"),
             "{grown}"
         );
     }

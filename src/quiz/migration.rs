@@ -12,9 +12,9 @@ use super::{Dice, Family, GenError, Instance, choices};
 use crate::scene::SceneLink;
 use crate::tabs::migration::link::{Scene, View};
 use crate::tabs::migration::model::{
-    MigrationTimeline, Mode, Outcome, Params, Preset, Rules, Summary, compare, format_bytes,
-    simulate,
+    MigrationTimeline, Mode, Outcome, Params, Preset, Rules, Summary, compare, simulate,
 };
+use crate::units::bytes_approx;
 
 /// "How many pre-copy rounds before the switchover?"
 pub const ROUNDS: Family = Family {
@@ -349,7 +349,7 @@ fn total_data(seed: u64) -> Result<Instance, GenError> {
         seed,
         &Figure {
             family: &TOTAL_DATA,
-            words: |summary| format_bytes(summary.total_bytes),
+            words: |summary| bytes_approx(summary.total_bytes),
             ask: "How much data does pre-copy send over the link in all (memory rounds, the \
                   stop-and-copy and device state)?",
             why: "Pages rewritten during a round are sent again in the next; cold and post-copy \

@@ -2,6 +2,7 @@
 //! does at the "why" link when that link is opened and stepped afresh, the choices are distinct,
 //! the same seed gives the same instance, and both links open in a fresh tab.
 
+use crate::units::bytes_approx;
 use proptest::prelude::*;
 
 use super::*;
@@ -223,7 +224,7 @@ fn cgroups_answer(instance: &Instance) -> String {
 
 fn migration_answer(instance: &Instance) -> String {
     use crate::tabs::migration::link::{Scene, View};
-    use crate::tabs::migration::model::{Mode, compare, format_bytes, simulate};
+    use crate::tabs::migration::model::{Mode, compare, simulate};
     let scene = Scene::from_link(&instance.why).expect("a migration link");
     if instance.family == "migration.fastest" {
         assert_eq!(scene.view, View::Compare);
@@ -250,7 +251,7 @@ fn migration_answer(instance: &Instance) -> String {
         "migration.rounds" => super::migration::rounds_words(&timeline),
         "migration.downtime" => format!("{:.0} ms", timeline.summary.downtime_secs * 1000.0),
         "migration.stop-reason" => super::migration::stop_words(&timeline).expect("stops"),
-        "migration.total-data" => format_bytes(timeline.summary.total_bytes),
+        "migration.total-data" => bytes_approx(timeline.summary.total_bytes),
         other => panic!("no check for {other}"),
     }
 }

@@ -27,9 +27,10 @@ use std::path::Path;
 pub use package::Version;
 use package::{MediaFile, Package};
 
-use super::error::{DeckError, Location, Warning, human_bytes};
+use super::error::{DeckError, Location, Warning};
 use super::markdown::{decode_image_path, image_path, image_sources};
 use super::model::{Deck, DeckMeta, Imported, Origin, deck_id_from_name};
+use crate::units;
 
 /// How much an import may unpack. A package over a limit is refused as a possible zip bomb.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -274,7 +275,7 @@ impl ApkgImport {
                     problem: format!(
                         "its media expand past the {} limit; refusing the rest as a possible \
                          zip bomb",
-                        human_bytes(self.limits.total_media_bytes)
+                        units::bytes(self.limits.total_media_bytes)
                     ),
                 });
             }
@@ -386,7 +387,7 @@ fn read_media_file(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     crate::files::read_limited(path, limit).map_err(|err| match err {
         crate::files::ReadLimitedError::TooLarge { .. } => format!(
             "it is larger than the {} a media file may have",
-            human_bytes(limit)
+            units::bytes(limit)
         ),
         other => other.to_string(),
     })

@@ -21,8 +21,8 @@ use prost::Message as _;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
-use super::super::error::human_bytes;
 use super::Limits;
+use crate::units;
 
 /// `PackageMetadata` from Anki's `proto/anki/import_export.proto`, declared by hand: one enum.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -162,8 +162,8 @@ pub enum PackageError {
     /// An entry declares more bytes than its limit.
     #[error(
         "entry {name:?} expands to {} (more than the {} limit); refusing it as a possible zip bomb",
-        human_bytes(*size),
-        human_bytes(*limit)
+        units::bytes(*size),
+        units::bytes(*limit)
     )]
     EntryTooLarge {
         /// The entry.
@@ -176,7 +176,7 @@ pub enum PackageError {
     /// An entry expands past its limit, whatever it declares.
     #[error(
         "entry {name:?} expands past the {} limit; refusing it as a possible zip bomb",
-        human_bytes(*limit)
+        units::bytes(*limit)
     )]
     EntryPastLimit {
         /// The entry.
@@ -402,8 +402,8 @@ mod tests {
             format!(
                 "entry \"media\" expands to {} (more than the {} limit); refusing it as a \
                  possible zip bomb",
-                human_bytes(3 << 20),
-                human_bytes(1 << 20)
+                units::bytes(3 << 20),
+                units::bytes(1 << 20)
             )
         );
         assert_eq!(

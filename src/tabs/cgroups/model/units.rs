@@ -1,4 +1,6 @@
-//! Byte and rate formatting shared by labels, limit editors and the text form of operations.
+//! Byte and time formatting in the kernel's own notation (`256M`, seconds without trailing
+//! zeros), shared by limit editors and the text form of operations; sizes for people are
+//! [`crate::units::bytes`].
 
 /// Formats `bytes` with the largest binary suffix that divides it exactly, as the kernel's
 /// `memparse` reads it back: `268435456` gives `"256M"`, `1000` gives `"1000"`.
@@ -22,22 +24,6 @@ pub fn bytes_suffix(bytes: u64) -> String {
     bytes.to_string()
 }
 
-/// Formats `bytes` for people: `"256 MiB"`, `"1.5 GiB"`, `"512 B"`.
-pub fn bytes_human(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 || (value - value.round()).abs() < 0.05 {
-        format!("{} {}", value.round(), UNITS[unit])
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 /// Formats seconds without trailing zeros: `0.5` gives `"0.5"`, `5` gives `"5"`.
 pub fn secs_text(secs: f64) -> String {
     format!("{secs}")
@@ -54,9 +40,6 @@ mod tests {
         assert_eq!(bytes_suffix(3072), "3K");
         assert_eq!(bytes_suffix(1536), "1536");
         assert_eq!(bytes_suffix(1000), "1000");
-        assert_eq!(bytes_human(268_435_456), "256 MiB");
-        assert_eq!(bytes_human(1536 << 20), "1.5 GiB");
-        assert_eq!(bytes_human(512), "512 B");
         assert_eq!(secs_text(0.5), "0.5");
         assert_eq!(secs_text(5.0), "5");
     }

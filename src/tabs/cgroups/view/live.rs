@@ -13,9 +13,9 @@ use crate::draw;
 use crate::tabs::cgroups::live::{
     Layout, Limit, LiveCgroup, LiveHierarchy, LiveSystem, LiveUsage, read_system,
 };
-use crate::tabs::cgroups::model::units::bytes_human;
 use crate::tabs::cgroups::model::{CgroupPath, CgroupVersion, Target};
 use crate::theme::{Role, Theme};
+use crate::units;
 
 /// Children beyond this many start collapsed.
 const AUTO_EXPAND_CHILDREN: usize = 12;
@@ -259,7 +259,7 @@ fn summarize_processes(cgroup: &LiveCgroup) -> String {
 fn limit_text(limit: Limit, bytes: bool) -> String {
     match limit {
         Limit::Max => "max".to_owned(),
-        Limit::Value(value) if bytes => bytes_human(value),
+        Limit::Value(value) if bytes => units::bytes(value),
         Limit::Value(value) => value.to_string(),
     }
 }
@@ -268,7 +268,7 @@ fn limit_text(limit: Limit, bytes: bool) -> String {
 fn usage_text(usage: &LiveUsage) -> String {
     let mut parts = Vec::new();
     if let Some(bytes) = usage.memory_bytes {
-        let mut part = format!("memory {}", bytes_human(bytes));
+        let mut part = format!("memory {}", units::bytes(bytes));
         if let Some(max) = usage.memory_max.filter(|m| *m != Limit::Max) {
             part.push_str(&format!(" / max {}", limit_text(max, true)));
         }

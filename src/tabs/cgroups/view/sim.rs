@@ -13,9 +13,9 @@ use super::charts::{ChartData, ChartKind, Series, limit_lines};
 use crate::draw;
 use crate::tabs::cgroups::link::NodeRef;
 use crate::tabs::cgroups::model::SimTrace;
-use crate::tabs::cgroups::model::units::bytes_human;
 use crate::tabs::cgroups::{Action, CgroupsTab};
 use crate::theme::{Role, Theme};
+use crate::units;
 
 /// The colour role and line style of series `index`: colour and dash both differ, so the lines
 /// stay apart without colour.
@@ -287,7 +287,7 @@ fn limit_labels_ui(
     for series in data.series.iter().filter(|s| s.reports(kind)) {
         for line in limit_lines(series, kind, data.cpus) {
             let value = match kind {
-                ChartKind::Memory => bytes_human((line.value * 1024.0 * 1024.0).round() as u64),
+                ChartKind::Memory => units::bytes((line.value * 1024.0 * 1024.0).round() as u64),
                 ChartKind::Cpu => format!("{:.0}%", line.value),
                 ChartKind::Pids | ChartKind::Throttled => format!("{:.0}", line.value),
             };
@@ -480,12 +480,12 @@ fn series_lines(
         }
     }
     if shows(ChartKind::Memory) {
-        let mut line = format!("memory {}", bytes_human(sample.memory_bytes));
+        let mut line = format!("memory {}", units::bytes(sample.memory_bytes));
         if let Some(max) = limits.memory_max_bytes {
-            line.push_str(&format!(" · max {}", bytes_human(max)));
+            line.push_str(&format!(" · max {}", units::bytes(max)));
         }
         if let Some(high) = limits.memory_high_bytes {
-            line.push_str(&format!(" · high {}", bytes_human(high)));
+            line.push_str(&format!(" · high {}", units::bytes(high)));
         }
         lines.push(line);
         let events = sample.memory_events;

@@ -288,7 +288,7 @@ pub fn outcome(reason: Reason) -> Result<String, ClusterError> {
                 first.cluster.hosts[host].name,
                 first.cluster.load_pct(host),
                 last.cluster.load_pct(host),
-                super::format_secs(pauses)
+                crate::units::duration_secs(pauses)
             )
         }
         Reason::Maintenance | Reason::FaultTolerance => {
@@ -302,7 +302,7 @@ pub fn outcome(reason: Reason) -> Result<String, ClusterError> {
                 "{} emptied by {} migrations, no VM lost, paused ≤ {}",
                 last.cluster.hosts[host].name,
                 last.done.len(),
-                super::format_secs(pauses)
+                crate::units::duration_secs(pauses)
             )
         }
     })
@@ -347,10 +347,10 @@ fn describe_move(cluster: &Cluster, change: &Move) -> String {
         vm.memory_gib,
         cluster.hosts[change.from].name,
         cluster.hosts[change.to].name,
-        super::format_secs(change.summary.total_secs),
+        crate::units::duration_secs(change.summary.total_secs),
         rounds(change.summary.rounds),
-        super::format_bytes(change.summary.total_bytes),
-        super::format_secs(change.summary.downtime_secs)
+        crate::units::bytes_approx(change.summary.total_bytes),
+        crate::units::duration_secs(change.summary.downtime_secs)
     )
 }
 
@@ -484,8 +484,8 @@ fn evacuation(
                 "evacuated",
                 format!(
                     "{name} is empty after {} of migrations; no VM paused longer than {}",
-                    super::format_secs(total),
-                    super::format_secs(worst)
+                    crate::units::duration_secs(total),
+                    crate::units::duration_secs(worst)
                 ),
                 &cluster,
                 None,
@@ -507,8 +507,8 @@ fn evacuation(
             "empty",
             format!(
                 "{name} is empty after {} of migrations and can be rebooted; its VMs kept running throughout (no pause longer than {})",
-                super::format_secs(total),
-                super::format_secs(worst)
+                crate::units::duration_secs(total),
+                crate::units::duration_secs(worst)
             ),
             &cluster,
             None,

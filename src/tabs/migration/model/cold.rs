@@ -9,8 +9,9 @@ use super::pages::PageLayout;
 use super::params::{BYTES_PER_MIB, Params};
 use super::timeline::{
     Bar, BarKind, Event, ModeRun, NetSample, Outcome, PageCounts, Phase, PhaseKind, Progress,
-    Summary, Trace, VmLocation, format_bytes, format_secs, page_bytes, tail_secs,
+    Summary, Trace, VmLocation, page_bytes, tail_secs,
 };
+use crate::units::{bytes_approx, duration_secs};
 
 /// The copy as simulated.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,7 +42,7 @@ pub(super) fn run(params: &Params) -> ModeRun {
         at_secs: 0.0,
         label: format!(
             "The VM is suspended on the source; all {} of memory and its CPU state are copied while nothing runs",
-            format_bytes(memory_bytes)
+            bytes_approx(memory_bytes)
         ),
     };
     let rate_mib_s = trace.rate_bytes_s / BYTES_PER_MIB;
@@ -88,7 +89,7 @@ pub(super) fn run(params: &Params) -> ModeRun {
                 at_secs: end,
                 label: format!(
                     "The VM runs again on the source after {} of downtime",
-                    format_secs(end)
+                    duration_secs(end)
                 ),
             },
         ];
@@ -153,7 +154,7 @@ pub(super) fn run(params: &Params) -> ModeRun {
             at_secs: end,
             label: format!(
                 "The VM runs again on the destination; downtime was the whole migration, {}",
-                format_secs(end)
+                duration_secs(end)
             ),
         },
     ];
@@ -171,7 +172,7 @@ pub(super) fn run(params: &Params) -> ModeRun {
         stop: None,
         verdict: format!(
             "Every page crossed once with the VM stopped, so downtime equals the total time, {}",
-            format_secs(end)
+            duration_secs(end)
         ),
     };
     ModeRun {

@@ -43,15 +43,15 @@ pub use compare::{Comparison, compare};
 pub use grid::{CellState, page_grid_at};
 pub use mode::Mode;
 pub use params::{
-    PAGE_SIZE_BYTES, ParamError, Params, QEMU_DOWNTIME_LIMIT_MS, QEMU_MAX_BANDWIDTH_MIB_S,
-    WritePattern,
+    BYTES_PER_MIB, PAGE_SIZE_BYTES, ParamError, Params, QEMU_DOWNTIME_LIMIT_MS,
+    QEMU_MAX_BANDWIDTH_MIB_S, WritePattern,
 };
 pub use presets::{CLARK_2005, HINES_GOPALAN_2009, Preset};
 pub use rules::Rules;
 pub use stop::StopCondition;
 pub use timeline::{
     Bar, BarKind, Event, MigrationTimeline, NetSample, Outcome, PageCounts, Phase, PhaseKind,
-    Summary, VmLocation, VmState, format_bytes, format_secs, simulate, state_at,
+    Summary, VmLocation, VmState, simulate, state_at,
 };
 
 /// Primary sources behind the numbers and rules this model shows.

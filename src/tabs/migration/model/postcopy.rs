@@ -25,8 +25,9 @@ use super::pages::PageLayout;
 use super::params::{BYTES_PER_MIB, Params};
 use super::timeline::{
     Bar, BarKind, Event, ModeRun, NetSample, Outcome, PageCounts, Phase, PhaseKind, Progress,
-    Summary, Trace, VmLocation, format_bytes, format_secs, page_bytes, tail_secs,
+    Summary, Trace, VmLocation, page_bytes, tail_secs,
 };
+use crate::units::{bytes_approx, duration_secs};
 
 /// Time steps over the memory transfer.
 pub const STEPS: usize = 2048;
@@ -317,7 +318,7 @@ impl PostCopyTrace {
                 location: VmLocation::Source,
                 label: format!(
                     "The VM is paused on the source and only its CPU and device state ({}) cross the link",
-                    format_bytes(self.state_bytes)
+                    bytes_approx(self.state_bytes)
                 ),
             },
             Phase {
@@ -354,7 +355,7 @@ impl PostCopyTrace {
                 at_secs: self.resume_end_secs,
                 label: format!(
                     "The VM runs on the destination after {} of downtime (state transfer plus resume), with none of its memory there yet",
-                    format_secs(downtime)
+                    duration_secs(downtime)
                 ),
             },
         ];
@@ -370,8 +371,8 @@ impl PostCopyTrace {
             Some(fail) => {
                 let verdict = format!(
                     "The destination failed {} after the VM resumed there, with {} of memory still on the source: neither host has a complete, consistent VM, so it is lost (QEMU: \"If the migration fails during postcopy the VM will fail\")",
-                    format_secs(fail - self.resume_end_secs),
-                    format_bytes(page_bytes(self.total_pages - last.arrived()))
+                    duration_secs(fail - self.resume_end_secs),
+                    bytes_approx(page_bytes(self.total_pages - last.arrived()))
                 );
                 phases.push(Phase {
                     kind: PhaseKind::Lost,
@@ -412,10 +413,10 @@ impl PostCopyTrace {
                 });
                 let verdict = format!(
                     "Downtime was {}: the CPU and device state crossed and the VM restarted, as at the end of pre-copy but without a last batch of dirty pages. The cost came after: {:.0} demand faults stalled the guest for {} in total while memory arrived over {}",
-                    format_secs(downtime),
+                    duration_secs(downtime),
                     last.faults,
-                    format_secs(last.stall_secs),
-                    format_secs(end - self.resume_end_secs)
+                    duration_secs(last.stall_secs),
+                    duration_secs(end - self.resume_end_secs)
                 );
                 (Outcome::Completed, memory_bytes + self.state_bytes, verdict)
             }

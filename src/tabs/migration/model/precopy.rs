@@ -25,8 +25,9 @@ use super::rules::{
 use super::stop::{self, AfterRound, StopCondition};
 use super::timeline::{
     Bar, BarKind, Event, ModeRun, NetSample, Outcome, PageCounts, Phase, PhaseKind, Progress,
-    Summary, Trace, VmLocation, format_bytes, format_secs, page_bytes, tail_secs,
+    Summary, Trace, VmLocation, page_bytes, tail_secs,
 };
+use crate::units::{bytes_approx, duration_secs};
 
 /// One live round as simulated.
 #[derive(Clone, Debug, PartialEq)]
@@ -189,7 +190,7 @@ impl PreCopyTrace {
     }
 
     fn round_sentence(&self, i: usize, round: &RoundTrace) -> String {
-        let size = format_bytes(page_bytes(round.pages()));
+        let size = bytes_approx(page_bytes(round.pages()));
         let mut text = if i == 0 {
             format!(
                 "Round 0 sends all {size} of memory while the VM keeps running on the source; pages it writes meanwhile are marked dirty"
@@ -293,7 +294,7 @@ impl PreCopyTrace {
             location: VmLocation::Source,
             label: format!(
                 "The VM is paused on the source while the last {} of dirty pages and the CPU state go across (stop-and-copy)",
-                format_bytes(final_bytes)
+                bytes_approx(final_bytes)
             ),
         });
         phases.push(Phase {
@@ -344,7 +345,7 @@ impl PreCopyTrace {
             at_secs: self.precopy_end_secs,
             label: format!(
                 "The VM is paused on the source; {} of dirty pages plus the CPU state remain to send",
-                format_bytes(final_bytes)
+                bytes_approx(final_bytes)
             ),
         });
         events.push(Event {
@@ -352,7 +353,7 @@ impl PreCopyTrace {
             at_secs: resume_end,
             label: format!(
                 "The VM runs again, now on the destination, after {} of downtime",
-                format_secs(downtime)
+                duration_secs(downtime)
             ),
         });
         let summary = Summary {
@@ -366,7 +367,7 @@ impl PreCopyTrace {
             stall_secs: 0.0,
             rounds: self.rounds.len() as u32,
             stop: Some(stop),
-            verdict: format!("{reason}; downtime is {}", format_secs(downtime)),
+            verdict: format!("{reason}; downtime is {}", duration_secs(downtime)),
         };
         ModeRun {
             phases,

@@ -3,6 +3,7 @@
 //! The rules of each hypervisor are in [`super::rules`]; this module checks them after every
 //! round, each set alone, and says in a sentence which rule fired and what it saw.
 
+use crate::units::{bytes_approx, duration_secs};
 use serde::Serialize;
 
 use super::params::{PAGE_SIZE_BYTES, Params};
@@ -10,7 +11,7 @@ use super::rules::{
     QEMU_MAX_SIMULATED_ROUNDS, Rules, XEN_DIRTY_THRESHOLD_PAGES, XEN_LEGACY_DATA_FACTOR,
     XEN_LEGACY_MAX_MBIT_S, XEN_LEGACY_MAX_ROUNDS, XEN_LEGACY_MIN_PAGES, XEN_MAX_ITERATIONS,
 };
-use super::timeline::{format_bytes, format_secs, page_bytes};
+use super::timeline::page_bytes;
 
 /// Why pre-copy stopped iterating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -132,15 +133,15 @@ pub(super) fn check(params: &Params, after: AfterRound) -> Option<StopCondition>
 
 /// One sentence for students: which rule fired and what it saw.
 pub(super) fn explain(params: &Params, stop: StopCondition, after: AfterRound) -> String {
-    let remaining = format_bytes(page_bytes(after.remaining_pages));
+    let remaining = bytes_approx(page_bytes(after.remaining_pages));
     let rounds_run = after.round + 1;
     let who = params.rules.title();
     match stop {
         StopCondition::DowntimeTarget => format!(
             "Converged: the {remaining} still dirty would take {} at {} MiB/s, within the {} downtime limit, so QEMU pauses the VM for the final copy",
-            format_secs(page_bytes(after.remaining_pages) / params.bandwidth_bytes_s()),
+            duration_secs(page_bytes(after.remaining_pages) / params.bandwidth_bytes_s()),
             params.bandwidth_mib_s,
-            format_secs(params.downtime_target_secs()),
+            duration_secs(params.downtime_target_secs()),
         ),
         StopCondition::MinPages if params.rules == Rules::Xen => format!(
             "Converged: fewer than 50 pages were dirty, so {who} sent them in round {} ({:.0} pages) and pauses the VM with {remaining} left",
@@ -155,8 +156,8 @@ pub(super) fn explain(params: &Params, stop: StopCondition, after: AfterRound) -
         ),
         StopCondition::DataLimit => format!(
             "Limit hit: {} has been sent, more than 3x the {} of memory ({who}'s data cap), and {remaining} is still dirty, so the VM is paused anyway and downtime grows",
-            format_bytes(page_bytes(after.total_sent_pages)),
-            format_bytes((params.memory_pages() * PAGE_SIZE_BYTES) as f64),
+            bytes_approx(page_bytes(after.total_sent_pages)),
+            bytes_approx((params.memory_pages() * PAGE_SIZE_BYTES) as f64),
         ),
         StopCondition::RateCap => format!(
             "Limit hit: the rate limit is at its {XEN_LEGACY_MAX_MBIT_S} Mbit/s cap and round {} sent more than the round before, so {who} gives up iterating with {remaining} still dirty",
@@ -164,9 +165,9 @@ pub(super) fn explain(params: &Params, stop: StopCondition, after: AfterRound) -
         ),
         StopCondition::NotConverging => format!(
             "Not converging: after {rounds_run} rounds {remaining} is still dirty and no longer shrinks; it would take {} at {} MiB/s, over the {} downtime limit. QEMU has no round or data cap, so it keeps iterating until the migration is cancelled, auto-converge throttles the guest or it switches to post-copy, and the VM keeps running on the source",
-            format_secs(page_bytes(after.remaining_pages) / params.bandwidth_bytes_s()),
+            duration_secs(page_bytes(after.remaining_pages) / params.bandwidth_bytes_s()),
             params.bandwidth_mib_s,
-            format_secs(params.downtime_target_secs()),
+            duration_secs(params.downtime_target_secs()),
         ),
     }
 }
@@ -280,7 +281,7 @@ mod tests {
             after(3, 1e5, 4096.0, 1e6),
         );
         assert!(
-            text.contains("16.0 MiB") && text.contains("160 ms") && text.contains("300 ms"),
+            text.contains("16 MiB") && text.contains("160 ms") && text.contains("300 ms"),
             "{text}"
         );
         let xen = params(Rules::XenLegacy);

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::cold::ColdTrace;
 use super::mode::Mode;
 use super::pages::PageLayout;
-use super::params::{BYTES_PER_MIB, PAGE_SIZE_BYTES, ParamError, Params};
+use super::params::{PAGE_SIZE_BYTES, ParamError, Params};
 use super::postcopy::{PostCopyTrace, Step};
 use super::precopy::{PreCopySnapshot, PreCopyTrace};
 use super::stop::StopCondition;
@@ -442,39 +442,9 @@ pub(super) fn page_bytes(pages: f64) -> f64 {
     pages * PAGE_SIZE_BYTES as f64
 }
 
-/// Formats a byte count for labels: KiB, MiB or GiB with three significant digits.
-pub fn format_bytes(bytes: f64) -> String {
-    let mib = bytes / BYTES_PER_MIB;
-    if mib >= 1024.0 {
-        format!("{:.3} GiB", mib / 1024.0)
-    } else if mib >= 1.0 {
-        format!("{mib:.1} MiB")
-    } else {
-        format!("{:.0} KiB", bytes / 1024.0)
-    }
-}
-
-/// Formats a duration for labels: ms below a second, s above.
-pub fn format_secs(secs: f64) -> String {
-    if secs < 1.0 {
-        format!("{:.0} ms", secs * 1000.0)
-    } else {
-        format!("{secs:.1} s")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_sizes_and_durations() {
-        assert_eq!(format_bytes(16.0 * BYTES_PER_MIB), "16.0 MiB");
-        assert_eq!(format_bytes(4096.0 * BYTES_PER_MIB), "4.000 GiB");
-        assert_eq!(format_bytes(148.0 * 1024.0), "148 KiB");
-        assert_eq!(format_secs(0.125), "125 ms");
-        assert_eq!(format_secs(42.5), "42.5 s");
-    }
 
     #[test]
     fn phases_cover_the_timeline_without_gaps_in_every_mode() {

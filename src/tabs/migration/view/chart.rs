@@ -7,9 +7,10 @@
 
 use crate::tabs::migration::link::short_title;
 use crate::tabs::migration::model::{
-    Bar, BarKind, MigrationTimeline, Mode, NetSample, Outcome, Phase, PhaseKind, VmLocation,
-    format_bytes, format_secs,
+    BYTES_PER_MIB, Bar, BarKind, MigrationTimeline, Mode, NetSample, Outcome, Phase, PhaseKind,
+    VmLocation,
 };
+use crate::units::{self, bytes_approx, duration_secs};
 
 /// How a block is drawn. Every look differs by more than colour (pattern, outline or label).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,16 +184,16 @@ impl LaneChart {
                     format!(
                         "{}: never converges, still iterating at {}, {} sent",
                         short_title(tl.mode),
-                        format_secs(s.total_secs),
-                        format_bytes(s.total_bytes)
+                        duration_secs(s.total_secs),
+                        bytes_approx(s.total_bytes)
                     )
                 } else {
                     format!(
                         "{}: downtime {}, total {}, {} sent",
                         short_title(tl.mode),
-                        format_secs(s.downtime_secs),
-                        format_secs(s.total_secs),
-                        format_bytes(s.total_bytes)
+                        duration_secs(s.downtime_secs),
+                        duration_secs(s.total_secs),
+                        bytes_approx(s.total_bytes)
                     )
                 };
                 Lane {
@@ -291,7 +292,7 @@ fn phase_block(phase: &Phase, bars: &[Bar], location: Option<VmLocation>) -> Blo
 
 /// The outline and label of one bar on the network lane.
 fn transfer_block(bar: &Bar, tl: &MigrationTimeline) -> Block {
-    let size = format_bytes(bar.bytes);
+    let size = bytes_approx(bar.bytes);
     let (label, short) = match bar.kind {
         BarKind::PreCopyRound => {
             let round = bar.round.unwrap_or(0);
@@ -309,7 +310,7 @@ fn transfer_block(bar: &Bar, tl: &MigrationTimeline) -> Block {
     };
     let detail = format!(
         "{label} in {} ({:.0} pages{})",
-        format_secs(bar.duration_secs),
+        duration_secs(bar.duration_secs),
         bar.pages,
         if bar.throttle_pct > 0 {
             format!(", guest throttled {}%", bar.throttle_pct)
@@ -378,7 +379,7 @@ fn traffic_blocks(samples: &[NetSample], bandwidth_mib_s: f64) -> Vec<Block> {
                 continue;
             }
             let mut block = Block::new(sample.start_secs, sample.end_secs, look, String::new(), "")
-                .detail(&format!("{name}: {rate:.1} MiB/s"));
+                .detail(&format!("{name}: {}", units::rate(rate * BYTES_PER_MIB)));
             block.bottom = level;
             block.top = (level + share).min(1.0);
             block.highlight = false;
@@ -407,7 +408,7 @@ fn downtimes(phases: &[Phase]) -> Vec<Downtime> {
         .map(|(start_secs, end_secs)| Downtime {
             start_secs,
             end_secs,
-            text: format!("downtime {}", format_secs(end_secs - start_secs)),
+            text: format!("downtime {}", duration_secs(end_secs - start_secs)),
         })
         .collect()
 }
@@ -431,11 +432,11 @@ mod tests {
         assert_eq!(
             transfers,
             [
-                "Round 0: 4.000 GiB",
-                "Round 1: 1.000 GiB",
-                "Round 2: 256.0 MiB",
-                "Round 3: 64.0 MiB",
-                "Final copy: 17.0 MiB"
+                "Round 0: 4 GiB",
+                "Round 1: 1 GiB",
+                "Round 2: 256 MiB",
+                "Round 3: 64 MiB",
+                "Final copy: 17 MiB"
             ]
         );
         assert_eq!(chart.downtimes.len(), 1);

@@ -2,13 +2,13 @@
 //! step with the pre-copy model's numbers, the three reasons to migrate (the current one
 //! emphasised) and the migrations done so far.
 
+use crate::units::{bytes_approx, duration_secs};
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
 use crate::draw;
 use crate::tabs::migration::model::cluster::{
     Cluster, ClusterStep, Health, Move, OVERLOAD_PCT, Reason, rounds,
 };
-use crate::tabs::migration::model::{format_bytes, format_secs};
 use crate::tabs::migration::scene::cluster::ClusterScene;
 use crate::theme::{Role, Theme};
 
@@ -237,8 +237,8 @@ fn migration_arrow_ui(
     );
     let label = format!(
         "live: {} · paused {}",
-        format_secs(change.summary.total_secs),
-        format_secs(change.summary.downtime_secs)
+        duration_secs(change.summary.total_secs),
+        duration_secs(change.summary.downtime_secs)
     );
     let galley = painter.layout_no_wrap(label, theme.small(), theme.text);
     let label_rect = Rect::from_min_size(
@@ -336,9 +336,9 @@ fn reasons_ui(
             &format!(
                 "{} · {} sent · {} in all · downtime {}",
                 rounds(change.summary.rounds),
-                format_bytes(change.summary.total_bytes),
-                format_secs(change.summary.total_secs),
-                format_secs(change.summary.downtime_secs)
+                bytes_approx(change.summary.total_bytes),
+                duration_secs(change.summary.total_secs),
+                duration_secs(change.summary.downtime_secs)
             ),
             theme.small(),
             theme.text_muted,

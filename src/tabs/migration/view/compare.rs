@@ -1,6 +1,7 @@
 //! The comparison canvas: a table and bar charts of the three methods on the same parameters,
 //! their VM states on one time axis, and a verdict.
 
+use crate::units::{bytes_approx, duration_secs};
 use egui::{Align2, Pos2, Rect, RichText, Shape, Ui, Vec2};
 
 use super::lanes::{self, lanes_ui, looks_in};
@@ -10,9 +11,7 @@ use super::text::{
 };
 use super::{header_ui, in_rect, in_room, plot_in, title};
 use crate::tabs::migration::link::{Scene, short_title};
-use crate::tabs::migration::model::{
-    Comparison, HINES_GOPALAN_2009, Outcome, Summary, format_bytes, format_secs,
-};
+use crate::tabs::migration::model::{Comparison, HINES_GOPALAN_2009, Outcome, Summary};
 use crate::tabs::migration::scene::method::Simulation;
 use crate::theme::{Role, Theme};
 
@@ -27,22 +26,22 @@ const METRICS: [Metric; 5] = [
     Metric {
         name: "Downtime",
         value: |s| s.downtime_secs,
-        text: format_secs,
+        text: duration_secs,
     },
     Metric {
         name: "Total time",
         value: |s| s.total_secs,
-        text: format_secs,
+        text: duration_secs,
     },
     Metric {
         name: "Data sent",
         value: |s| s.total_bytes,
-        text: format_bytes,
+        text: bytes_approx,
     },
     Metric {
         name: "Degraded time",
         value: |s| s.degraded_secs,
-        text: format_secs,
+        text: duration_secs,
     },
     Metric {
         name: "Demand faults",
@@ -212,7 +211,7 @@ fn table_cells(
                 s.outcome.title().to_owned(),
                 downtime_text(s),
                 total_text(s),
-                format_bytes(s.total_bytes),
+                bytes_approx(s.total_bytes),
                 degraded_text(s),
                 format!("{:.0}", s.faults),
                 stop,

@@ -8,12 +8,11 @@
 //! whose pages are 20% dirty makes one cell in five dirty (see [`shown_state`]); the legend
 //! gives the exact amounts.
 
+use crate::units::bytes_approx;
 use egui::epaint::Mesh;
 use egui::{Color32, Pos2, Rect, Shape, Vec2};
 
-use crate::tabs::migration::model::{
-    CellState, MigrationTimeline, Mode, PAGE_SIZE_BYTES, VmState, format_bytes,
-};
+use crate::tabs::migration::model::{CellState, MigrationTimeline, Mode, PAGE_SIZE_BYTES, VmState};
 use crate::theme::{Role, Theme};
 
 /// The most cells drawn, whatever the memory size and screen.
@@ -335,7 +334,7 @@ pub fn legend_ui(
             let bytes = s.pages(state) * PAGE_SIZE_BYTES as f64;
             (
                 Some(*s),
-                format!("{}: {}", s.word(timeline.mode), format_bytes(bytes)),
+                format!("{}: {}", s.word(timeline.mode), bytes_approx(bytes)),
             )
         })
         .collect();
@@ -370,9 +369,9 @@ pub fn legend_ui(
     let per_cell = pages as f64 / layout.cells.max(1) as f64;
     let scale = format!(
         "{} of memory in {pages} pages of 4 KiB; each cell stands for about {:.0} pages ({}); cells take each state in proportion to the pages in it",
-        format_bytes((pages * PAGE_SIZE_BYTES) as f64),
+        bytes_approx((pages * PAGE_SIZE_BYTES) as f64),
         per_cell,
-        format_bytes(per_cell * PAGE_SIZE_BYTES as f64),
+        bytes_approx(per_cell * PAGE_SIZE_BYTES as f64),
     );
     let rect = crate::draw::text_wrapped(
         painter,

@@ -2,6 +2,7 @@
 //! the pointer; one custom plot item paints the lanes in screen space (so hatching, minimum
 //! widths and labels stay crisp at any zoom), the downtime marks and the "now" line.
 
+use crate::units::duration_secs;
 use std::ops::RangeInclusive;
 
 use egui::{Color32, Pos2, Rect, Shape, Stroke, Ui, Vec2};
@@ -10,7 +11,6 @@ use egui_plot::{Plot, PlotBounds, PlotGeometry, PlotItem, PlotItemBase, PlotTran
 use super::chart::{Block, LaneChart, Look};
 use super::looks::{self, paint_block, paint_label, put_text, style};
 use crate::draw;
-use crate::tabs::migration::model::format_secs;
 use crate::theme::{Role, Theme};
 
 /// Narrowest a block is drawn, in points, so a 1 ms downtime on a 40 s axis stays visible.
@@ -234,7 +234,7 @@ fn now_line(
         theme.thick(theme.accent),
     ));
     let galley = painter.layout_no_wrap(
-        format!("now {}", format_secs(now_secs)),
+        format!("now {}", duration_secs(now_secs)),
         theme.small(),
         theme.text,
     );

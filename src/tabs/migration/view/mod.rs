@@ -15,10 +15,11 @@ pub(super) mod numbers;
 pub(super) mod steps;
 pub(super) mod text;
 
+use crate::units::bytes_approx;
 use egui::{Pos2, Rect, Ui, UiBuilder, Vec2};
 
 use super::link::Scene;
-use super::model::{MigrationTimeline, PAGE_SIZE_BYTES, format_bytes};
+use super::model::{MigrationTimeline, PAGE_SIZE_BYTES};
 use super::scene::method::Simulation;
 use crate::draw;
 use crate::theme::Theme;
@@ -292,7 +293,7 @@ fn grid_area_ui(
         egui::Id::unique("migration-page-grid"),
         &format!(
             "Memory page grid: {} still to send",
-            format_bytes(pages_left * PAGE_SIZE_BYTES as f64)
+            bytes_approx(pages_left * PAGE_SIZE_BYTES as f64)
         ),
     );
     grid::legend_ui(

@@ -2,13 +2,14 @@
 //! stopped, and the state at the current moment. They are real labels, so screen readers
 //! and the UI tests read them, and they update with every slider move.
 
+use crate::units::{bytes_approx, duration_secs};
 use egui::{RichText, Ui};
 
 use super::text::{
     degraded_text, dirty_rate_note, downtime_text, rounds_text, rules_line, source_line, total_text,
 };
 use crate::tabs::migration::model::{
-    MigrationTimeline, Mode, PAGE_SIZE_BYTES, PhaseKind, Preset, VmState, format_bytes, format_secs,
+    MigrationTimeline, Mode, PAGE_SIZE_BYTES, PhaseKind, Preset, VmState,
 };
 use crate::theme::Theme;
 
@@ -34,7 +35,7 @@ pub fn numbers_ui(
         ui.add(big(format!("Outcome: {}", s.outcome.title())));
         ui.add(big(format!("Downtime: {}", downtime_text(s))));
         ui.add(big(format!("Total time: {}", total_text(s))));
-        ui.add(big(format!("Data sent: {}", format_bytes(s.total_bytes))));
+        ui.add(big(format!("Data sent: {}", bytes_approx(s.total_bytes))));
         if tl.mode == Mode::PreCopy {
             ui.add(big(format!("Rounds: {}", s.rounds)));
             if let Some(stop) = s.stop {
@@ -48,7 +49,7 @@ pub fn numbers_ui(
             ui.add(big(format!("Demand faults: {:.0}", s.faults)));
             ui.add(big(format!(
                 "Stalled on faults: {}",
-                format_secs(s.stall_secs)
+                duration_secs(s.stall_secs)
             )));
         }
     });
@@ -91,8 +92,12 @@ fn label_if_it_fits(ui: &mut Ui, text: RichText) -> bool {
 
 /// The state at the timeline position in one line.
 pub fn now_text(state: &VmState) -> String {
-    let bytes = |pages: f64| format_bytes(pages * PAGE_SIZE_BYTES as f64);
-    let mut text = format!("At {}: {}", format_secs(state.t_secs), state.phase.title());
+    let bytes = |pages: f64| bytes_approx(pages * PAGE_SIZE_BYTES as f64);
+    let mut text = format!(
+        "At {}: {}",
+        duration_secs(state.t_secs),
+        state.phase.title()
+    );
     if let Some(round) = state
         .round
         .filter(|_| state.phase == PhaseKind::PreCopyRound)
@@ -102,7 +107,7 @@ pub fn now_text(state: &VmState) -> String {
     text.push_str(&format!(
         " · {} still to send · {} sent so far",
         bytes(state.pages_remaining),
-        format_bytes(state.bytes_sent)
+        bytes_approx(state.bytes_sent)
     ));
     if state.faults >= 0.5 {
         text.push_str(&format!(" · {:.0} faults so far", state.faults));
@@ -124,7 +129,7 @@ mod tests {
         let text = now_text(&tl.state_at(16.0));
         assert_eq!(
             text,
-            "At 16.0 s: Pre-copy round 0 · 2.250 GiB still to send · 2.000 GiB sent so far"
+            "At 16.0 s: Pre-copy round 0 · 2.25 GiB still to send · 2 GiB sent so far"
         );
         let tl = simulate(&Params::default(), Mode::PostCopy).unwrap();
         assert!(now_text(&tl.state_at(10.0)).contains("faults so far"));

@@ -3,21 +3,19 @@
 
 use crate::tabs::migration::link::short_title;
 use crate::tabs::migration::model::{
-    Bar, BarKind, CLARK_2005, Comparison, HINES_GOPALAN_2009, Mode, Outcome, Params, Preset,
-    StopCondition, Summary, format_bytes, format_secs,
+    BYTES_PER_MIB, Bar, BarKind, CLARK_2005, Comparison, HINES_GOPALAN_2009, Mode, Outcome, Params,
+    Preset, StopCondition, Summary,
 };
-
-/// Bytes in one MiB.
-const BYTES_PER_MIB: f64 = 1_048_576.0;
+use crate::units::{bytes_approx, duration_secs};
 
 /// Data per pre-copy round, with runs of equal rounds folded:
-/// `R0 4.000 GiB · R1-R28 256.0 MiB each · final 256.0 MiB`.
+/// `R0 4 GiB · R1-R28 256 MiB each · final 256 MiB`.
 pub fn rounds_text(bars: &[Bar]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let rounds: Vec<(u32, String)> = bars
         .iter()
         .filter(|b| b.kind == BarKind::PreCopyRound)
-        .map(|b| (b.round.unwrap_or(0), format_bytes(b.bytes)))
+        .map(|b| (b.round.unwrap_or(0), bytes_approx(b.bytes)))
         .collect();
     let mut i = 0;
     while i < rounds.len() {
@@ -45,7 +43,7 @@ pub fn rounds_text(bars: &[Bar]) -> String {
         parts.extend(tail);
     }
     if let Some(last) = bars.iter().find(|b| b.kind == BarKind::StopAndCopy) {
-        parts.push(format!("final {}", format_bytes(last.bytes)));
+        parts.push(format!("final {}", bytes_approx(last.bytes)));
     }
     parts.join(" · ")
 }
@@ -69,8 +67,8 @@ pub fn params_line(params: &Params) -> String {
     format!(
         "Rules: {} · memory V = {} · working set {} · guest writes D = {} MiB/s · link R = {} MiB/s · {limit}{autoconverge} · pre-paging {} · destination fails: {}",
         params.rules.title(),
-        format_bytes(params.memory_mib * BYTES_PER_MIB),
-        format_bytes(params.wss_mib * BYTES_PER_MIB),
+        bytes_approx(params.memory_mib * BYTES_PER_MIB),
+        bytes_approx(params.wss_mib * BYTES_PER_MIB),
         params.dirty_mib_s,
         params.bandwidth_mib_s,
         on_off(params.prepaging),
@@ -88,7 +86,7 @@ pub fn rules_line(params: &Params) -> String {
 pub fn downtime_text(summary: &Summary) -> String {
     match summary.outcome {
         Outcome::NotConverged => "none yet (never switches over)".to_owned(),
-        _ => format_secs(summary.downtime_secs),
+        _ => duration_secs(summary.downtime_secs),
     }
 }
 
@@ -97,9 +95,9 @@ pub fn total_text(summary: &Summary) -> String {
     match summary.outcome {
         Outcome::NotConverged => format!(
             "never ends (still iterating at {})",
-            format_secs(summary.total_secs)
+            duration_secs(summary.total_secs)
         ),
-        _ => format_secs(summary.total_secs),
+        _ => duration_secs(summary.total_secs),
     }
 }
 
@@ -135,7 +133,7 @@ pub fn degraded_text(summary: &Summary) -> String {
     if summary.degraded_secs <= 0.0 {
         "none".to_owned()
     } else {
-        format_secs(summary.degraded_secs)
+        duration_secs(summary.degraded_secs)
     }
 }
 
@@ -154,7 +152,7 @@ pub fn compare_verdict(c: &Comparison) -> String {
         if s.outcome == Outcome::Completed {
             live.push(format!(
                 "{} for {}",
-                format_secs(s.downtime_secs),
+                duration_secs(s.downtime_secs),
                 short_title(s.mode).to_lowercase()
             ));
         }
@@ -163,7 +161,7 @@ pub fn compare_verdict(c: &Comparison) -> String {
         clauses.push(format!(
             "downtime is {} against cold migration's {}",
             live.join(" and "),
-            format_secs(c.cold.downtime_secs)
+            duration_secs(c.cold.downtime_secs)
         ));
     }
     let rows = c.rows();
@@ -190,7 +188,7 @@ pub fn compare_verdict(c: &Comparison) -> String {
             } else {
                 "finishes"
             },
-            format_secs(fastest)
+            duration_secs(fastest)
         ));
     }
     if pre.outcome == Outcome::Completed && pre.total_bytes > 1.05 * c.cold.total_bytes {
@@ -208,7 +206,7 @@ pub fn compare_verdict(c: &Comparison) -> String {
             clauses.push(format!(
                 "pre-copy did not converge (stopped by the {}), so its downtime grew to {}",
                 stop.title().to_lowercase(),
-                format_secs(pre.downtime_secs)
+                duration_secs(pre.downtime_secs)
             ));
         }
         _ => {}
@@ -216,7 +214,7 @@ pub fn compare_verdict(c: &Comparison) -> String {
     match post.outcome {
         Outcome::Completed => clauses.push(format!(
             "post-copy pays after resuming: {} degraded with {:.0} demand faults",
-            format_secs(post.degraded_secs),
+            duration_secs(post.degraded_secs),
             post.faults
         )),
         Outcome::Lost => clauses.push(
@@ -243,7 +241,7 @@ mod tests {
         let tl = simulate(&Params::default(), Mode::PreCopy).unwrap();
         assert_eq!(
             rounds_text(&tl.bars),
-            "R0 4.000 GiB · R1 1.000 GiB · R2 256.0 MiB · R3 64.0 MiB · final 17.0 MiB"
+            "R0 4 GiB · R1 1 GiB · R2 256 MiB · R3 64 MiB · final 17 MiB"
         );
         let xen = Params {
             rules: crate::tabs::migration::model::Rules::XenLegacy,
@@ -251,11 +249,8 @@ mod tests {
         };
         let tl = simulate(&xen, Mode::PreCopy).unwrap();
         let text = rounds_text(&tl.bars);
-        assert!(
-            text.starts_with("R0 4.000 GiB · R1-R28 256.0 MiB each"),
-            "{text}"
-        );
-        assert!(text.ends_with("final 257.0 MiB"), "{text}");
+        assert!(text.starts_with("R0 4 GiB · R1-R28 256 MiB each"), "{text}");
+        assert!(text.ends_with("final 257 MiB"), "{text}");
         // Hundreds of QEMU rounds: the first and last five, the middle elided.
         let slow = Params {
             dirty_mib_s: 127.0,
@@ -334,7 +329,7 @@ mod tests {
         let line = params_line(&Params::default());
         assert_eq!(
             line,
-            "Rules: QEMU · memory V = 4.000 GiB · working set 4.000 GiB · guest writes D = 32 MiB/s · link R = 128 MiB/s · downtime limit 300 ms · auto-converge off · pre-paging off · destination fails: no"
+            "Rules: QEMU · memory V = 4 GiB · working set 4 GiB · guest writes D = 32 MiB/s · link R = 128 MiB/s · downtime limit 300 ms · auto-converge off · pre-paging off · destination fails: no"
         );
         let xen = params_line(&Preset::ClarkQuake.params());
         assert!(

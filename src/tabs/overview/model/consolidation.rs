@@ -464,7 +464,7 @@ pub fn consolidation() -> Result<Consolidation, ClusterError> {
 }
 
 fn cluster_secs(secs: f64) -> String {
-    crate::tabs::migration::model::format_secs(secs)
+    crate::units::duration_secs(secs)
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //! OS, each host with its utilisation), the move or crash of the step, and the benefits as the
 //! model's outcomes, the current one emphasised.
 
+use crate::units::duration_secs;
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
 use crate::draw;
-use crate::tabs::migration::model::format_secs;
 use crate::tabs::overview::model::consolidation::{
     Benefit, Consolidation, ConsolidationStep, Costs, HostState, SOURCES, WORKLOADS,
 };
@@ -319,8 +319,8 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             format!(
                 "live migration of {}: {} in all, paused {} (pre-copy model)",
                 WORKLOADS[*workload].name,
-                format_secs(summary.total_secs),
-                format_secs(summary.downtime_secs)
+                duration_secs(summary.total_secs),
+                duration_secs(summary.downtime_secs)
             ),
             theme.small(),
             theme.text,
@@ -548,7 +548,7 @@ fn outcome(story: &Consolidation, benefit: Benefit) -> String {
                     "{} rebalanced to host {}, paused {}",
                     WORKLOADS[*w].name,
                     to + 1,
-                    format_secs(summary.downtime_secs)
+                    duration_secs(summary.downtime_secs)
                 )
             })
             .unwrap_or_default(),

@@ -15,7 +15,6 @@ use std::collections::BinaryHeap;
 
 use super::super::controller::{Controller, ControllerSet};
 use super::super::state::State;
-use super::super::units::bytes_human;
 use super::super::version::CgroupVersion;
 use super::super::workload::Workload;
 use super::SimConfig;
@@ -26,6 +25,7 @@ use super::memory::{CHARGE_BATCH_BYTES, Event, Memory};
 use super::trace::{
     GroupSample, MemoryEvents, MemoryVerdict, OomKill, SimGroup, SimMark, SimTrace,
 };
+use crate::units;
 
 /// Marks beyond this many are dropped so that a pathological run keeps a readable timeline.
 const MAX_MARKS: usize = 200;
@@ -478,7 +478,7 @@ impl Engine {
             "The OOM killer kills {comm} ({}): {} reached its memory limit ({}) and reclaim could not free enough.",
             self.tasks.pid[victim],
             self.layout.path[limit_group as usize],
-            limit.map_or_else(|| "max".to_owned(), bytes_human)
+            limit.map_or_else(|| "max".to_owned(), units::bytes)
         );
         self.mark(now_usec, "oom-kill", label);
     }
@@ -636,7 +636,7 @@ impl Engine {
                 let label = format!(
                     "{} crossed memory.high ({}): the kernel reclaims and slows its allocations down, but never OOM-kills for it.",
                     self.layout.path[g],
-                    bytes_human(high)
+                    units::bytes(high)
                 );
                 self.mark(now_usec, "memory-high", label);
             }
