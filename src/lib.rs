@@ -10,6 +10,7 @@ pub mod cli;
 pub mod deck;
 pub mod dialog;
 pub mod draw;
+pub mod errno;
 pub mod export;
 pub mod files;
 pub mod fonts;

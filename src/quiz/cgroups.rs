@@ -11,7 +11,9 @@ use super::{Dice, Family, GenError, Instance, choices, neighbours};
 use crate::scene::SceneLink;
 use crate::tabs::cgroups::link::{SceneKey, View, base};
 use crate::tabs::cgroups::model::sim::MemoryVerdict;
-use crate::tabs::cgroups::model::{CgroupVersion, Errno, Op, Preset, SimTrace, State, parse_ops};
+use crate::tabs::cgroups::model::{
+    CgroupVersion, ERRNOS, Errno, Op, Preset, SimTrace, State, parse_ops,
+};
 
 /// "Which process does the OOM killer pick?"
 pub const OOM_VICTIM: Family = Family {
@@ -474,10 +476,10 @@ fn write_errno(seed: u64) -> Result<Instance, GenError> {
                 distractors.push(words);
             }
         }
-        let answer_errno = Errno::ALL
+        let answer_errno = ERRNOS
             .iter()
             .position(|errno| errno_words(*errno) == answer);
-        distractors.extend(neighbours(Errno::ALL, answer_errno, errno_words));
+        distractors.extend(neighbours(ERRNOS, answer_errno, errno_words));
         let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
         let scene_key = key(preset, CgroupVersion::V2, text)?;
         let steps = scene_key.scene().trace().steps().len();

@@ -9,7 +9,7 @@
 use super::{Dice, Family, GenError, Instance, choices, neighbours};
 use crate::tabs::namespaces::link::{ops_text, print_sim};
 use crate::tabs::namespaces::model::{
-    Effects, Errno, Failure, NsType, NsTypeSet, Op, Preset, SetnsTarget, World,
+    ERRNOS, Effects, Errno, Failure, NsType, NsTypeSet, Op, Preset, SetnsTarget, World,
 };
 
 /// "Which errno does this setns() return?"
@@ -124,8 +124,8 @@ fn errno_family(
             .filter_map(|variant| outcome_words(&world.apply(variant)))
             .collect();
         distractors.extend(neighbours(
-            Errno::ALL,
-            errno.and_then(|errno| Errno::ALL.iter().position(|e| *e == errno)),
+            ERRNOS,
+            errno.and_then(|errno| ERRNOS.iter().position(|e| *e == errno)),
             errno_words,
         ));
         let (choices, answer_index) = choices(&mut dice, answer, distractors)?;

@@ -27,7 +27,7 @@ pub mod version;
 pub mod workload;
 
 pub use controller::{Controller, ControllerSet, V2Kind};
-pub use errno::{Errno, OpError};
+pub use errno::{ERRNOS, Errno, OpError};
 pub use limits::{LimitFile, Limits};
 pub use op::{Op, Target, TargetError};
 pub use path::CgroupPath;

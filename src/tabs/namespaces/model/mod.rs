@@ -35,7 +35,7 @@ mod views;
 mod world;
 
 pub use caps::Creds;
-pub use errno::{Errno, Failure};
+pub use errno::{ERRNOS, Errno, Failure};
 pub use ns_type::{NsType, NsTypeSet};
 pub use op::{Clock, Op, SetnsTarget};
 pub use presets::Preset;
