@@ -8,6 +8,10 @@
 //! Colour is never the only cue: views also draw a label, a pattern or a shape, and the theme
 //! offers [`Theme::dash`] patterns so that lines can differ by more than hue.
 
+// clippy.toml disallows egui's colour constructors everywhere so that colours come from here;
+// this is the one module that defines them, with the contrast tests below checking each one.
+#![allow(clippy::disallowed_methods)]
+
 use egui::{Color32, FontFamily, FontId, Stroke, TextStyle};
 
 /// The three themes. The projector theme is high contrast with large type and thick strokes.

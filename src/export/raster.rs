@@ -69,7 +69,11 @@ impl Canvas {
         if !opaque {
             for pixel in self.pixels.as_chunks_mut::<4>().0 {
                 let [r, g, b, a] = *pixel;
-                *pixel = Color32::from_rgba_premultiplied(r, g, b, a).to_srgba_unmultiplied();
+                // Not a colour of the picture: the pixel the rasterizer wrote, converted from
+                // premultiplied to straight alpha through egui's own conversion.
+                #[allow(clippy::disallowed_methods)]
+                let straight = Color32::from_rgba_premultiplied(r, g, b, a).to_srgba_unmultiplied();
+                *pixel = straight;
             }
         }
         self.pixels
@@ -427,6 +431,8 @@ fn blend(destination: &mut [u8; 4], source: [u8; 4]) {
 }
 
 #[cfg(test)]
+// Tests paint fixed colours to check the rasterizer against them.
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
     use egui::epaint::Mesh;

@@ -705,6 +705,9 @@ fn path_stroke(color: &ColorMode, width: f32, bounds: Rect) -> Stroke {
     }
 }
 
+// Not a new colour: the average of colours egui painted (a mesh's vertices), rebuilt from its
+// premultiplied channels.
+#[allow(clippy::disallowed_methods)]
 fn mean_color(colors: impl Iterator<Item = Color32>) -> Color32 {
     let mut sum = [0u32; 4];
     let mut count = 0u32;
@@ -806,6 +809,8 @@ fn escape(text: &str) -> String {
 }
 
 #[cfg(test)]
+// Tests paint fixed colours to check the SVG writer against them.
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
     use egui::epaint::ClippedShape;
