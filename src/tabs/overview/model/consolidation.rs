@@ -140,6 +140,20 @@ impl Placement {
             * (1.0 + VIRTUALIZATION_OVERHEAD)
     }
 
+    /// The distinct OSes host `host`'s VMs run, sorted (none for a host that does not exist).
+    pub fn oses(&self, host: usize) -> Vec<&'static str> {
+        let mut oses: Vec<&'static str> = self
+            .hosts
+            .get(host)
+            .into_iter()
+            .flatten()
+            .filter_map(|&w| WORKLOADS.get(w).map(|workload| workload.os))
+            .collect();
+        oses.sort_unstable();
+        oses.dedup();
+        oses
+    }
+
     fn host_of(&self, workload: usize) -> Option<usize> {
         self.hosts.iter().position(|vms| vms.contains(&workload))
     }
@@ -306,19 +320,9 @@ pub fn consolidation() -> Result<Consolidation, ClusterError> {
         },
     ];
     let mixed = (0..running)
-        .max_by_key(|&h| {
-            let mut oses: Vec<&str> = placed.hosts[h].iter().map(|&w| WORKLOADS[w].os).collect();
-            oses.sort_unstable();
-            oses.dedup();
-            oses.len()
-        })
+        .max_by_key(|&h| placed.oses(h).len())
         .unwrap_or(0);
-    let mut oses: Vec<&str> = placed.hosts[mixed]
-        .iter()
-        .map(|&w| WORKLOADS[w].os)
-        .collect();
-    oses.sort_unstable();
-    oses.dedup();
+    let oses = placed.oses(mixed);
     steps.push(ConsolidationStep {
         slug: STEPS[2],
         caption: format!(

@@ -192,12 +192,11 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
     } else {
         None
     };
-    for (host, vms) in placement.hosts.iter().enumerate() {
+    for (host, (vms, &state)) in placement.hosts.iter().zip(&placement.states).enumerate() {
         let host_rect = Rect::from_min_size(
             Pos2::new(area.min.x + host as f32 * (width + gap), area.min.y),
             Vec2::new(width, area.height()),
         );
-        let state = placement.states[host];
         let stroke = if mixed_host == Some(host) {
             theme.thick(theme.accent)
         } else {
@@ -245,19 +244,19 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
         };
         free_slots.push(slot_rect(vms.len()));
         for (slot, &workload) in vms.iter().enumerate() {
+            let Some(vm) = WORKLOADS.get(workload) else {
+                continue;
+            };
             let vm_rect = slot_rect(slot);
             draw::hit_region(
                 ui,
                 vm_rect,
                 egui::Id::unique(("consolidation-vm", workload)),
-                &format!(
-                    "VM {} ({}) on host {}",
-                    WORKLOADS[workload].name,
-                    WORKLOADS[workload].os,
-                    host + 1
-                ),
+                &format!("VM {} ({}) on host {}", vm.name, vm.os, host + 1),
             );
-            vm_rects[workload] = vm_rect;
+            if let Some(rect) = vm_rects.get_mut(workload) {
+                *rect = vm_rect;
+            }
             let crashed = step.crashed == Some(workload);
             let moving = step.moving.as_ref().is_some_and(|m| m.0 == workload);
             let fill = if crashed {
@@ -273,9 +272,9 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             let status = if crashed {
                 "✖ kernel panic".to_owned()
             } else if step.crashed.is_some() && vms.contains(&step.crashed.unwrap_or(usize::MAX)) {
-                format!("✔ running · {}", WORKLOADS[workload].os)
+                format!("✔ running · {}", vm.os)
             } else {
-                WORKLOADS[workload].os.to_owned()
+                vm.os.to_owned()
             };
             draw::labelled_box(
                 painter,
@@ -283,15 +282,21 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
                 vm_rect,
                 fill,
                 stroke,
-                &format!("VM {}", WORKLOADS[workload].name),
+                &format!("VM {}", vm.name),
                 Some(&status),
             );
         }
     }
     // The live migration of the step.
-    if let Some((workload, _, to, summary)) = &step.moving {
-        let from_rect = vm_rects[*workload];
-        let landing = free_slots[*to];
+    let moving = step.moving.as_ref().and_then(|(workload, _, to, summary)| {
+        Some((
+            vm_rects.get(*workload)?,
+            free_slots.get(*to)?,
+            WORKLOADS.get(*workload)?,
+            summary,
+        ))
+    });
+    if let Some((&from_rect, &landing, vm, summary)) = moving {
         draw::dashed_rect(
             painter,
             landing,
@@ -301,7 +306,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
         draw::text_centered(
             painter,
             landing,
-            &format!("{} arriving", WORKLOADS[*workload].name),
+            &format!("{} arriving", vm.name),
             theme.small(),
             theme.text,
         );
@@ -318,7 +323,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             Align2::LEFT_TOP,
             format!(
                 "live migration of {}: {} in all, paused {} (pre-copy model)",
-                WORKLOADS[*workload].name,
+                vm.name,
                 duration_secs(summary.total_secs),
                 duration_secs(summary.downtime_secs)
             ),
@@ -378,15 +383,7 @@ fn before_strip_ui(painter: &egui::Painter, theme: &Theme, rect: Rect) {
 
 /// The running host whose VMs run the most different OSes.
 fn most_mixed(placement: &crate::tabs::overview::model::consolidation::Placement) -> Option<usize> {
-    (0..placement.hosts.len()).max_by_key(|&host| {
-        let mut oses: Vec<&str> = placement.hosts[host]
-            .iter()
-            .map(|&w| WORKLOADS[w].os)
-            .collect();
-        oses.sort_unstable();
-        oses.dedup();
-        oses.len()
-    })
+    (0..placement.hosts.len()).max_by_key(|&host| placement.oses(host).len())
 }
 
 /// A row of the cost table: its name and how it reads a [`Costs`].
@@ -422,11 +419,11 @@ fn benefits_ui(
             format!("${:.1}k", c.opex_usd_year / 1000.0)
         }),
     ];
-    for (col, text) in ["", "Before", "After"].iter().enumerate() {
+    for (&x, text) in columns.iter().zip(["", "Before", "After"]) {
         painter.text(
-            Pos2::new(columns[col], y),
+            Pos2::new(x, y),
             Align2::LEFT_TOP,
-            *text,
+            text,
             theme.small(),
             theme.text_muted,
         );
@@ -484,8 +481,10 @@ fn benefits_ui(
         inner.width(),
     );
     y += theme.body_size * 1.6;
-    let reached: Vec<Benefit> = story.steps[..=index.min(story.steps.len() - 1)]
+    let reached: Vec<Benefit> = story
+        .steps
         .iter()
+        .take(index.saturating_add(1))
         .filter_map(|s| s.benefit)
         .collect();
     let details: Vec<String> = Benefit::ALL
@@ -525,12 +524,7 @@ fn outcome(story: &Consolidation, benefit: Benefit) -> String {
             .and_then(|s| s.placement.as_ref())
             .and_then(|placement| {
                 let host = most_mixed(placement)?;
-                let mut oses: Vec<&str> = placement.hosts[host]
-                    .iter()
-                    .map(|&w| WORKLOADS[w].os)
-                    .collect();
-                oses.sort_unstable();
-                oses.dedup();
+                let oses = placement.oses(host);
                 Some(format!("host {}: {}", host + 1, oses.join(" + ")))
             })
             .unwrap_or_default(),
@@ -543,13 +537,13 @@ fn outcome(story: &Consolidation, benefit: Benefit) -> String {
         ),
         Benefit::Management => step(benefit)
             .and_then(|s| s.moving.as_ref())
-            .map(|(w, _, to, summary)| {
-                format!(
+            .and_then(|(w, _, to, summary)| {
+                Some(format!(
                     "{} rebalanced to host {}, paused {}",
-                    WORKLOADS[*w].name,
+                    WORKLOADS.get(*w)?.name,
                     to + 1,
                     duration_secs(summary.downtime_secs)
-                )
+                ))
             })
             .unwrap_or_default(),
         Benefit::Availability => step(benefit)
@@ -561,11 +555,11 @@ fn outcome(story: &Consolidation, benefit: Benefit) -> String {
             .and_then(|s| s.crashed.map(|w| (s, w)))
             .and_then(|(s, w)| {
                 let placement = s.placement.as_ref()?;
-                let host = placement.hosts.iter().position(|vms| vms.contains(&w))?;
+                let vms = placement.hosts.iter().find(|vms| vms.contains(&w))?;
                 Some(format!(
                     "{} crashed, {} neighbours running",
-                    WORKLOADS[w].name,
-                    placement.hosts[host].len() - 1
+                    WORKLOADS.get(w)?.name,
+                    vms.len().saturating_sub(1)
                 ))
             })
             .unwrap_or_default(),

@@ -265,10 +265,13 @@ fn stack_ui(
             Pos2::new(boxes_left - arrow_lane * 0.5, rect.center().y)
         })
     };
-    let token_at = match position {
-        Position::Start | Position::Done => center(0),
-        Position::Hop(index) => {
-            let hop = stack.hops[index];
+    let hop = match position {
+        Position::Hop(index) => stack.hops.get(index).copied(),
+        Position::Start | Position::Done => None,
+    };
+    let token_at = match hop {
+        None => center(0),
+        Some(hop) => {
             let (from, to) = (center(hop.from), center(hop.to));
             let stroke = theme.thick(theme.line(Role::Warn));
             let offset = if hop.to > hop.from { -4.0 } else { 4.0 };
