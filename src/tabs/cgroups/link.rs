@@ -127,7 +127,10 @@ impl Source {
 
     /// The version a link without `version=` shows.
     pub fn default_version(self) -> CgroupVersion {
-        self.versions()[0]
+        self.versions()
+            .first()
+            .copied()
+            .unwrap_or(CgroupVersion::V2)
     }
 }
 

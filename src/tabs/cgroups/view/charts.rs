@@ -110,12 +110,16 @@ impl ChartData {
         let groups = chosen_groups(trace, state);
         let series: Vec<Series> = groups
             .into_iter()
-            .map(|g| series(trace, state, g))
+            .filter_map(|g| series(trace, state, g))
             .collect();
         let limited = |f: fn(&SimGroup) -> bool| series.iter().any(|s| f(&s.limits));
         let varies = |kind: ChartKind| {
             series.iter().any(|s| {
-                s.reports(kind) && s.points(kind).iter().any(|p| p.y != s.points(kind)[0].y)
+                let points = s.points(kind);
+                s.reports(kind)
+                    && points
+                        .first()
+                        .is_some_and(|first| points.iter().any(|p| p.y != first.y))
             })
         };
         let mut charts = Vec::new();
@@ -253,34 +257,34 @@ fn chosen_groups(trace: &SimTrace, state: &State) -> Vec<usize> {
             || g.memory_high_bytes.is_some()
             || g.pids_max.is_some()
     };
-    let candidates: Vec<usize> = (0..groups.len())
-        .filter(|&i| {
-            let g = &groups[i];
-            !g.path.is_root() && !g.reports.is_empty() && (limited(g) || working(g).1)
-        })
+    let candidates: Vec<(usize, &SimGroup)> = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !g.path.is_root() && !g.reports.is_empty() && (limited(g) || working(g).1))
         .collect();
-    let mut chosen: Vec<usize> = candidates
+    let mut chosen: Vec<(usize, &SimGroup)> = candidates
         .iter()
         .copied()
-        .filter(|&i| {
-            let g = &groups[i];
-            let has_working_descendant = candidates.iter().any(|&j| {
+        .filter(|&(i, g)| {
+            let has_working_descendant = candidates.iter().any(|&(j, other)| {
                 j != i
-                    && groups[j].hierarchy == g.hierarchy
-                    && groups[j].path.is_within(&g.path)
-                    && working(&groups[j]).1
+                    && other.hierarchy == g.hierarchy
+                    && other.path.is_within(&g.path)
+                    && working(other).1
             });
             limited(g) || working(g).0 || !has_working_descendant
         })
         .collect();
-    chosen.sort_by_key(|&i| (!limited(&groups[i]), i));
+    chosen.sort_by_key(|&(i, g)| (!limited(g), i));
     chosen.truncate(MAX_SERIES);
+    let mut chosen: Vec<usize> = chosen.into_iter().map(|(i, _)| i).collect();
     chosen.sort_unstable();
     chosen
 }
 
-fn series(trace: &SimTrace, state: &State, group: usize) -> Series {
-    let g = trace.groups()[group].clone();
+/// The series of group `group` (an index into the trace's groups; none for another number).
+fn series(trace: &SimTrace, state: &State, group: usize) -> Option<Series> {
+    let g = trace.groups().get(group)?.clone();
     let node = NodeRef {
         hierarchy: g.hierarchy,
         path: g.path.clone(),
@@ -308,7 +312,7 @@ fn series(trace: &SimTrace, state: &State, group: usize) -> Series {
         memory_mib.push(PlotPoint::new(t, sample.memory_bytes as f64 / MIB));
         pids.push(PlotPoint::new(t, sample.pids_current as f64));
     }
-    Series {
+    Some(Series {
         group,
         short: short_name(&g.path),
         node,
@@ -319,7 +323,7 @@ fn series(trace: &SimTrace, state: &State, group: usize) -> Series {
         throttled_ms,
         memory_mib,
         pids,
-    }
+    })
 }
 
 fn events(trace: &SimTrace, charts: &[ChartKind]) -> Vec<Event> {

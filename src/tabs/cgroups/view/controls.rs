@@ -225,11 +225,14 @@ fn limit_editor_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab, actions: &m
         ui.label(RichText::new(why).color(theme.text_muted));
         return;
     }
-    let file = tab
+    let chosen = tab
         .edit
         .file
         .filter(|file| available.iter().any(|e| e.file == *file))
-        .unwrap_or(available[0].file);
+        .or_else(|| available.first().map(|e| e.file));
+    let Some(file) = chosen else {
+        return;
+    };
     if tab.edit.file != Some(file) || tab.edit.stale {
         tab.edit.file = Some(file);
         tab.edit.value = available

@@ -565,7 +565,8 @@ fn tree_ui(
     let selected_path = live.select.as_ref().map(|t| t.path.as_str().to_owned());
     let mut toggle = None;
     let end = (live.first_row + visible).min(total);
-    for (slot, row) in live.rows[live.first_row..end].iter().enumerate() {
+    let shown = live.rows.get(live.first_row..end).unwrap_or_default();
+    for (slot, row) in shown.iter().enumerate() {
         let y = rect.min.y + slot as f32 * row_height;
         let left = rect.min.x + row.depth as f32 * indent;
         let row_rect = Rect::from_min_size(

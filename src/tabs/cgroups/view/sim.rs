@@ -34,10 +34,10 @@ fn series_style(theme: &Theme, index: usize) -> (Color32, LineStyle) {
         LineStyle::Dotted { spacing: 6.0 },
         LineStyle::Dashed { length: 4.0 },
     ];
-    (
-        theme.line(ROLES[index % ROLES.len()]),
-        styles[index % styles.len()],
-    )
+    // In range: an index modulo the array's length is below that length.
+    #[allow(clippy::indexing_slicing)]
+    let (role, style) = (ROLES[index % ROLES.len()], styles[index % styles.len()]);
+    (theme.line(role), style)
 }
 
 fn chart_title(kind: ChartKind, cpus: u32) -> String {

@@ -112,7 +112,9 @@ fn subject(step: &Step, previous: &State) -> Option<Subject> {
     };
     let mut node = target.and_then(|target| {
         let hierarchy = state.find_hierarchy(target.hierarchy.as_deref()).ok()?;
-        state.hierarchies()[hierarchy]
+        state
+            .hierarchies()
+            .get(hierarchy)?
             .contains(&target.path)
             .then(|| NodeRef {
                 hierarchy,

@@ -293,8 +293,7 @@ pub fn trees_ui(
     let metrics = Metrics::new(theme);
     let mut panels = Vec::new();
     let mut headers = Vec::new();
-    if outline.columns.len() == 1 {
-        let column = &outline.columns[0];
+    if let [column] = outline.columns.as_slice() {
         let used = header_ui(painter, theme, rect, column, true);
         let body = Rect::from_min_max(Pos2::new(rect.min.x, rect.min.y + used), rect.max);
         let key: SplitKey = (
@@ -344,7 +343,10 @@ pub fn trees_ui(
     }
     // Column separators for v1, so the hierarchies read as separate trees.
     for pair in headers.windows(2) {
-        let x = (pair[0].max.x + pair[1].min.x) / 2.0;
+        let [left, right] = pair else {
+            continue;
+        };
+        let x = (left.max.x + right.min.x) / 2.0;
         painter.line_segment(
             [Pos2::new(x, rect.min.y), Pos2::new(x, rect.max.y)],
             Stroke::new(theme.stroke_thin, theme.faint),
@@ -354,7 +356,9 @@ pub fn trees_ui(
     let mut actions = Vec::new();
     let mut boxes: Vec<(NodeRef, Rect)> = Vec::new();
     for panel in &panels {
-        let column = &outline.columns[panel.column];
+        let Some(column) = outline.columns.get(panel.column) else {
+            continue;
+        };
         panel_ui(
             ui,
             painter,
@@ -434,7 +438,9 @@ fn panel_ui(
     let mut y = panel.rect.min.y + metrics.row_gap * 0.6;
     let mut placed: Vec<(usize, Rect)> = Vec::new();
     for index in panel.rows.clone() {
-        let row = &column.rows[index];
+        let Some(row) = column.rows.get(index) else {
+            continue;
+        };
         let left = panel.rect.min.x + row.depth as f32 * metrics.indent;
         let width = panel.rect.max.x - left;
         let measured = measure(painter, theme, metrics, row, width, panel.compact);
