@@ -4,7 +4,7 @@
 //! The layer questions open the layers view's own scene (`LayersScene::from_link`) with an edited
 //! Dockerfile and read which lines the rebuild took from the cache: the same code draws the
 //! picture. The rule is the model's (Docker docs, "Docker build cache": a changed instruction
-//! invalidates it and every later step; `tabs::containers::model::builder::SOURCES`). The `ps`
+//! invalidates it and every later step; the sources in `tabs::containers::docker::builder`). The `ps`
 //! questions replay a drawn command script in the sandbox (`docker stop` only stops, `docker rm`
 //! removes; domain.md section 6, item 3).
 
@@ -13,12 +13,12 @@ use super::{Dice, Family, GenError, Instance, choices};
 use std::sync::OnceLock;
 
 use crate::scene::SceneLink;
+use crate::tabs::containers::docker::layers::LayersPreset;
+use crate::tabs::containers::docker::sandbox::Sandbox;
+use crate::tabs::containers::docker::script::CliTrace;
+use crate::tabs::containers::docker::script::{DEFAULT_SEED, replay};
+use crate::tabs::containers::docker::workspace::DEFAULT_DOCKERFILE;
 use crate::tabs::containers::model::View;
-use crate::tabs::containers::model::layers::LayersPreset;
-use crate::tabs::containers::model::sandbox::Sandbox;
-use crate::tabs::containers::model::script::CliTrace;
-use crate::tabs::containers::model::script::{DEFAULT_SEED, replay};
-use crate::tabs::containers::model::workspace::DEFAULT_DOCKERFILE;
 use crate::tabs::containers::scenes::layers::{BuildSummary, rebuild_summary};
 use crate::tabs::containers::scenes::view_link;
 

@@ -6,6 +6,7 @@
 //! The default view is the architecture. Every view's scene is built from its link and drawn as a
 //! pure function of that scene and the timeline position; the models live in [`model`].
 
+pub(crate) mod docker;
 pub mod model;
 pub(crate) mod scenes;
 mod view;

@@ -6,8 +6,8 @@
 //! Steps have stable slugs so scene links can address them; the namespace and cgroup steps link to
 //! those tabs' `docker-run` scenes.
 
-use super::image::parse_reference;
-use super::registry::Registry;
+use crate::tabs::containers::docker::image::parse_reference;
+use crate::tabs::containers::docker::registry::Registry;
 
 /// Where these facts come from.
 pub const SOURCES: &[&str] = &[

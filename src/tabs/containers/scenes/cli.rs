@@ -8,13 +8,13 @@
 use super::terminal::{self, History, TermRow};
 use super::{positioned_timeline, step_links, view_link};
 use crate::scene::{LinkError, SceneLink, check_keys};
-use crate::tabs::containers::model::View;
-use crate::tabs::containers::model::output::{OutputLine, Stream};
-use crate::tabs::containers::model::sandbox::Sandbox;
-use crate::tabs::containers::model::script::{
+use crate::tabs::containers::docker::output::{OutputLine, Stream};
+use crate::tabs::containers::docker::sandbox::Sandbox;
+use crate::tabs::containers::docker::script::{
     CliPreset, CliStep, CliTrace, DEFAULT_SEED, MAX_SCRIPT_LINES, replay, split_script,
 };
-use crate::tabs::containers::model::shell::{self, MAX_LINE_CHARS};
+use crate::tabs::containers::docker::shell::{self, MAX_LINE_CHARS};
+use crate::tabs::containers::model::View;
 use crate::timeline::Timeline;
 
 /// Where the lines came from.
@@ -283,7 +283,7 @@ fn abbreviate(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tabs::containers::model::container::ContainerState;
+    use crate::tabs::containers::docker::container::ContainerState;
 
     fn open(text: &str) -> Result<CliScene, LinkError> {
         CliScene::from_link(&SceneLink::parse(text).unwrap())

@@ -8,16 +8,16 @@
 use super::terminal::{self, TermRow};
 use super::{positioned_timeline, preset_param, step_links, view_link};
 use crate::scene::{LinkError, SceneLink, check_keys};
+use crate::tabs::containers::docker::builder::{self, BuildOptions};
+use crate::tabs::containers::docker::dockerfile::Keyword;
+use crate::tabs::containers::docker::engine::Engine;
+use crate::tabs::containers::docker::events::{Event, TimedEvent};
+use crate::tabs::containers::docker::layers::LayersPreset;
+use crate::tabs::containers::docker::output::Stream;
+use crate::tabs::containers::docker::script::CliTrace;
+use crate::tabs::containers::docker::sha256::Digest;
+use crate::tabs::containers::docker::workspace::Workspace;
 use crate::tabs::containers::model::View;
-use crate::tabs::containers::model::builder::{self, BuildOptions};
-use crate::tabs::containers::model::dockerfile::Keyword;
-use crate::tabs::containers::model::engine::Engine;
-use crate::tabs::containers::model::events::{Event, TimedEvent};
-use crate::tabs::containers::model::layers::LayersPreset;
-use crate::tabs::containers::model::output::Stream;
-use crate::tabs::containers::model::script::CliTrace;
-use crate::tabs::containers::model::sha256::Digest;
-use crate::tabs::containers::model::workspace::Workspace;
 use crate::timeline::Timeline;
 
 /// Longest edited Dockerfile a link may carry, in characters.

@@ -12,8 +12,8 @@ mod terminal;
 
 use egui::{Color32, Painter, Pos2, Rect, Vec2};
 
+use super::docker::container::ContainerState;
 use super::model::View;
-use super::model::container::ContainerState;
 use crate::draw;
 use crate::theme::{Role, Theme};
 use crate::timeline::Timeline;

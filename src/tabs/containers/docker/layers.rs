@@ -1,62 +1,11 @@
-//! The images-and-layers view: its presets (replayed command scripts) and the layer stacks it draws.
+//! The images-and-layers view's presets: replayed command scripts.
 //!
 //! A Dockerfile beside the layers it produces, a rebuild after an edit showing which steps the cache
 //! keeps, and two containers sharing one image's read-only layers while each writes only to its own
 //! writable layer. The presets are scripts for the sandbox, so each step is a real command with real
 //! output; the stacks are read from the engine state after each step.
 
-use super::engine::Engine;
 use super::script::{CliTrace, DEFAULT_SEED, replay};
-use super::sha256::Digest;
-
-/// One row of a layer stack, top first when drawn.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LayerRow {
-    /// Layer digest (diff id).
-    pub digest: Digest,
-    /// Bytes.
-    pub size_bytes: u64,
-    /// The instruction that made it.
-    pub created_by: String,
-    /// How many local images contain it (more than 1 = shared on disk).
-    pub images_using: usize,
-}
-
-/// The read-only layers of a local image, base first.
-pub fn image_stack(engine: &Engine, image: &str) -> Vec<LayerRow> {
-    let Some(image) = engine.images.lookup(image) else {
-        return Vec::new();
-    };
-    engine
-        .images
-        .layers_of(image)
-        .into_iter()
-        .map(|layer| LayerRow {
-            digest: layer.diff_id,
-            size_bytes: layer.size_bytes,
-            created_by: layer.created_by.clone(),
-            images_using: engine.images.layer_users(&layer.diff_id),
-        })
-        .collect()
-}
-
-/// A container's writable layer: (path, bytes, whiteout?) entries.
-pub fn writable_layer(engine: &Engine, container: &str) -> Vec<(String, u64, bool)> {
-    let Ok(index) = engine.find_container(container) else {
-        return Vec::new();
-    };
-    engine.containers[index]
-        .upper
-        .iter()
-        .map(|(path, entry)| {
-            (
-                path.clone(),
-                entry.size_bytes(),
-                matches!(entry, super::image::FileEntry::Whiteout),
-            )
-        })
-        .collect()
-}
 
 /// The layers view's presets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +31,7 @@ impl LayersPreset {
         }
     }
 
+    #[cfg(test)]
     /// Parses a slug.
     pub fn from_slug(slug: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|p| p.slug() == slug)
@@ -139,8 +89,59 @@ impl LayersPreset {
 
 #[cfg(test)]
 mod tests {
+    use super::super::engine::Engine;
     use super::super::events::Event;
+    use super::super::sha256::Digest;
     use super::*;
+
+    /// One row of a layer stack, top first when drawn.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    struct LayerRow {
+        /// Layer digest (diff id).
+        digest: Digest,
+        /// Bytes.
+        size_bytes: u64,
+        /// The instruction that made it.
+        created_by: String,
+        /// How many local images contain it (more than 1 = shared on disk).
+        images_using: usize,
+    }
+
+    /// The read-only layers of a local image, base first.
+    fn image_stack(engine: &Engine, image: &str) -> Vec<LayerRow> {
+        let Some(image) = engine.images.lookup(image) else {
+            return Vec::new();
+        };
+        engine
+            .images
+            .layers_of(image)
+            .into_iter()
+            .map(|layer| LayerRow {
+                digest: layer.diff_id,
+                size_bytes: layer.size_bytes,
+                created_by: layer.created_by.clone(),
+                images_using: engine.images.layer_users(&layer.diff_id),
+            })
+            .collect()
+    }
+
+    /// A container's writable layer: (path, bytes, whiteout?) entries.
+    fn writable_layer(engine: &Engine, container: &str) -> Vec<(String, u64, bool)> {
+        let Ok(index) = engine.find_container(container) else {
+            return Vec::new();
+        };
+        engine.containers[index]
+            .upper
+            .iter()
+            .map(|(path, entry)| {
+                (
+                    path.clone(),
+                    entry.size_bytes(),
+                    matches!(entry, super::super::image::FileEntry::Whiteout),
+                )
+            })
+            .collect()
+    }
 
     fn build_events(trace: &CliTrace, slug: &str) -> Vec<(usize, bool)> {
         let index = trace.find_step(slug).unwrap();

@@ -7,6 +7,11 @@
 //! the same content. Because the parent is part of the key, one changed line invalidates every step
 //! after it. BuildKit, Docker's default builder since 23.0, prints differently but caches on the same
 //! principle.
+//!
+//! Sources of the builder's behaviour:
+//! - Docker docs, 'Docker build cache': a changed instruction invalidates it and every later step; for COPY/ADD the files' contents are part of the check
+//! - Docker docs, Dockerfile reference: RUN, COPY and ADD create layers; other instructions create temporary intermediate images and do not increase the build's size
+//! - Docker docs: the legacy builder is deprecated; BuildKit is the default builder since Docker Engine 23.0
 
 use std::collections::BTreeMap;
 
@@ -22,13 +27,6 @@ use super::layerfs;
 use super::program::RawLog;
 use super::sha256::Digest;
 use super::workspace::{HOME_DIR, Workspace};
-
-/// Where the builder's behaviour is documented.
-pub const SOURCES: &[&str] = &[
-    "Docker docs, 'Docker build cache': a changed instruction invalidates it and every later step; for COPY/ADD the files' contents are part of the check",
-    "Docker docs, Dockerfile reference: RUN, COPY and ADD create layers; other instructions create temporary intermediate images and do not increase the build's size",
-    "Docker docs: the legacy builder is deprecated; BuildKit is the default builder since Docker Engine 23.0",
-];
 
 /// The deprecation notice the classic builder prints first (Docker 23+).
 pub const LEGACY_NOTICE: [&str; 3] = [

@@ -75,7 +75,8 @@ impl Output {
             .collect()
     }
 
-    /// Every line's text, for tests and plain-text export.
+    #[cfg(test)]
+    /// Every line's text, for tests.
     pub fn texts(&self) -> Vec<&str> {
         self.lines.iter().map(|line| line.text.as_str()).collect()
     }

@@ -77,6 +77,7 @@ impl Keyword {
         }
     }
 
+    #[cfg(test)]
     /// Whether the instruction changes the filesystem (and so adds a layer).
     pub fn adds_layer(self) -> bool {
         matches!(self, Self::Run | Self::Copy | Self::Add)

@@ -7,19 +7,17 @@
 //! image's STOPSIGNAL) and redis (handles SIGTERM) exit at once with status 0, while `sleep` or an
 //! interactive shell ignore SIGTERM, the 10 s grace period runs out, and SIGKILL ends them with status
 //! 137 (128 + 9). Log lines approximate what nginx 1.27 and redis 7.4 print.
+//!
+//! Sources of the signal facts:
+//! - pid_namespaces(7): init of a PID namespace only receives signals it has a handler for, except SIGKILL/SIGSTOP from an ancestor namespace
+//! - signal(7): signal numbers on x86-64 Linux (SIGHUP 1, SIGINT 2, SIGQUIT 3, SIGKILL 9, SIGUSR1 10, SIGUSR2 12, SIGTERM 15)
+//! - nginx docs, 'Controlling nginx': QUIT graceful shutdown, TERM/INT fast shutdown, HUP reconfigure
+//! - Docker docs, docker container stop: SIGTERM (or the image's STOPSIGNAL), then SIGKILL after a 10 s grace period
 
 use serde::Serialize;
 
 use super::container::LogStream;
 use super::humanize::{DateTime, EPOCH_UNIX_SECS};
-
-/// Where the signal facts come from.
-pub const SOURCES: &[&str] = &[
-    "pid_namespaces(7): init of a PID namespace only receives signals it has a handler for, except SIGKILL/SIGSTOP from an ancestor namespace",
-    "signal(7): signal numbers on x86-64 Linux (SIGHUP 1, SIGINT 2, SIGQUIT 3, SIGKILL 9, SIGUSR1 10, SIGUSR2 12, SIGTERM 15)",
-    "nginx docs, 'Controlling nginx': QUIT graceful shutdown, TERM/INT fast shutdown, HUP reconfigure",
-    "Docker docs, docker container stop: SIGTERM (or the image's STOPSIGNAL), then SIGKILL after a 10 s grace period",
-];
 
 /// Signals the sandbox knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -515,6 +515,7 @@ pub fn expand_word(word: &Word, expander: &mut dyn Expander) -> Vec<String> {
     fields
 }
 
+#[cfg(test)]
 /// Quotes an argument so that [`parse`] reads it back as exactly one word with this text.
 pub fn quote(argument: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);

@@ -6,6 +6,11 @@
 //! `WORKDIR /data`). Layer contents are short stand-ins and the digests are computed from them, so they
 //! are NOT the real images' digests. Sizes are approximately what `docker images` showed for the amd64
 //! images in late 2024 ([M]: read off Docker Hub listings, rounded; illustrative only).
+//!
+//! Sources of the stand-in facts:
+//! - docker-library/official-images Dockerfiles (nginx, redis, python, alpine, busybox, hello-world, ubuntu) for layer structure, CMD, ENTRYPOINT, STOPSIGNAL, WORKDIR, EXPOSE
+//! - nginx's default index.html and hello-world's /hello output text, as shipped in those images
+//! - Image sizes: Docker Hub amd64 listings, late 2024, rounded ([M], illustrative)
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -15,13 +20,6 @@ use super::sha256::Digest;
 
 /// The default `PATH` every official image sets.
 pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-/// Where the stand-in facts come from.
-pub const SOURCES: &[&str] = &[
-    "docker-library/official-images Dockerfiles (nginx, redis, python, alpine, busybox, hello-world, ubuntu) for layer structure, CMD, ENTRYPOINT, STOPSIGNAL, WORKDIR, EXPOSE",
-    "nginx's default index.html and hello-world's /hello output text, as shipped in those images",
-    "Image sizes: Docker Hub amd64 listings, late 2024, rounded ([M], illustrative)",
-];
 
 /// One repository tag set in the registry, resolved to an image.
 #[derive(Clone, Debug, PartialEq, Eq)]

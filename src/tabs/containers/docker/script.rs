@@ -69,6 +69,7 @@ impl CliTrace {
         self.steps.last().map_or(&self.initial, |step| &step.after)
     }
 
+    #[cfg(test)]
     /// Resolves `step=N` or `step=<slug>`.
     pub fn find_step(&self, key: &str) -> Option<usize> {
         if let Ok(index) = key.parse::<usize>() {
@@ -451,6 +452,7 @@ impl CliPreset {
         }
     }
 
+    #[cfg(test)]
     /// Parses a slug.
     pub fn from_slug(slug: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|p| p.slug() == slug)

@@ -1,0 +1,32 @@
+//! The Docker simulator behind the CLI and layers views.
+
+pub mod builder;
+pub mod cli;
+pub mod cli_containers;
+pub mod cli_images;
+pub mod cli_system;
+pub mod compose;
+pub mod container;
+pub mod dockerfile;
+pub mod engine;
+pub mod engine_images;
+pub mod engine_networks;
+pub mod errors;
+pub mod events;
+pub mod flags;
+pub mod humanize;
+pub mod image;
+pub mod incontainer;
+pub mod layerfs;
+pub mod layers;
+pub mod names;
+pub mod network;
+pub mod output;
+pub mod program;
+pub mod registry;
+pub mod sandbox;
+pub mod script;
+pub mod sha256;
+pub mod shell;
+pub mod workspace;
+pub mod yaml;
