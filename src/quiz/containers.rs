@@ -13,11 +13,11 @@ use super::{Dice, Family, GenError, Instance, choices};
 use std::sync::OnceLock;
 
 use crate::scene::SceneLink;
-use crate::tabs::containers::docker::layers::LayersPreset;
-use crate::tabs::containers::docker::sandbox::Sandbox;
-use crate::tabs::containers::docker::script::CliTrace;
-use crate::tabs::containers::docker::script::{DEFAULT_SEED, replay};
-use crate::tabs::containers::docker::workspace::DEFAULT_DOCKERFILE;
+use crate::tabs::containers::docker::CliTrace;
+use crate::tabs::containers::docker::DEFAULT_DOCKERFILE;
+use crate::tabs::containers::docker::LayersPreset;
+use crate::tabs::containers::docker::Sandbox;
+use crate::tabs::containers::docker::{DEFAULT_SEED, replay};
 use crate::tabs::containers::model::View;
 use crate::tabs::containers::scenes::layers::{BuildSummary, rebuild_summary};
 use crate::tabs::containers::scenes::view_link;

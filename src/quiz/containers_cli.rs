@@ -19,11 +19,11 @@ use std::sync::OnceLock;
 
 use super::{Dice, Family, GenError, Instance, choices};
 use crate::scene::SceneLink;
-use crate::tabs::containers::docker::engine::Engine;
-use crate::tabs::containers::docker::engine_images::LayerPull;
-use crate::tabs::containers::docker::events::{Event, TimedEvent};
-use crate::tabs::containers::docker::sandbox::Sandbox;
-use crate::tabs::containers::docker::script::{DEFAULT_SEED, replay};
+use crate::tabs::containers::docker::Engine;
+use crate::tabs::containers::docker::LayerPull;
+use crate::tabs::containers::docker::Sandbox;
+use crate::tabs::containers::docker::{DEFAULT_SEED, replay};
+use crate::tabs::containers::docker::{Event, TimedEvent};
 use crate::tabs::containers::model::View;
 use crate::tabs::containers::scenes::view_link;
 

@@ -267,7 +267,7 @@ fn layers_view_build(link: &SceneLink) -> crate::tabs::containers::scenes::layer
 }
 
 fn containers_answer(instance: &Instance) -> String {
-    use crate::tabs::containers::docker::script::{DEFAULT_SEED, replay, split_script};
+    use crate::tabs::containers::docker::{DEFAULT_SEED, replay, split_script};
     match instance.family {
         "containers.first-rebuilt" => {
             super::containers::first_rebuilt_words(&layers_view_build(&instance.why))
@@ -544,7 +544,7 @@ fn quiz_me_prefers_the_scene_on_screen() {
 /// 1 has no handler for changes nothing.
 #[test]
 fn stop_outcomes_follow_signal_handling() {
-    use crate::tabs::containers::docker::script::{DEFAULT_SEED, replay};
+    use crate::tabs::containers::docker::{DEFAULT_SEED, replay};
     let outcome = |run: &str, command: &str| {
         let lines = [
             format!("docker run -d --name app {run}"),

@@ -29,7 +29,7 @@ use super::sha256::Digest;
 use super::workspace::{HOME_DIR, Workspace};
 
 /// The deprecation notice the classic builder prints first (Docker 23+).
-pub const LEGACY_NOTICE: [&str; 3] = [
+pub(super) const LEGACY_NOTICE: [&str; 3] = [
     "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.",
     "            Install the buildx component to build images with BuildKit:",
     "            https://docs.docker.com/go/buildx/",
@@ -37,24 +37,24 @@ pub const LEGACY_NOTICE: [&str; 3] = [
 
 /// A cached build step: the image state after it and the layer it added.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CacheEntry {
+pub(super) struct CacheEntry {
     /// Hash of (parent image, instruction, copied content).
-    pub key: Digest,
+    pub(super) key: Digest,
     /// The intermediate image the step produced.
-    pub image: Image,
+    pub(super) image: Image,
     /// The layer the step added, if any.
-    pub layer: Option<Layer>,
+    pub(super) layer: Option<Layer>,
 }
 
 /// Build options (`docker build -t TAG -f FILE --no-cache .`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BuildOptions {
+pub(crate) struct BuildOptions {
     /// `-t` tags.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// `-f`, relative to the context.
-    pub dockerfile: String,
+    pub(crate) dockerfile: String,
     /// `--no-cache`.
-    pub no_cache: bool,
+    pub(crate) no_cache: bool,
 }
 
 impl Default for BuildOptions {
@@ -69,24 +69,24 @@ impl Default for BuildOptions {
 
 /// One step as the layers view shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StepReport {
+pub(crate) struct StepReport {
     /// Dockerfile line.
-    pub line: usize,
+    pub(crate) line: usize,
     /// Instruction keyword.
-    pub keyword: Keyword,
+    pub(crate) keyword: Keyword,
     /// The instruction text.
-    pub text: String,
+    pub(super) text: String,
     /// Taken from the cache.
-    pub cached: bool,
+    pub(crate) cached: bool,
     /// The layer added (digest, bytes), for RUN/COPY/ADD.
-    pub layer: Option<(Digest, u64)>,
+    pub(crate) layer: Option<(Digest, u64)>,
     /// The image after this step.
-    pub image: Digest,
+    pub(super) image: Digest,
 }
 
 /// Why a build stopped.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum BuildError {
+pub(crate) enum BuildError {
     /// The Dockerfile is missing.
     #[error(
         "unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {HOME_DIR}/{0}: no such file or directory"
@@ -133,7 +133,7 @@ pub enum BuildError {
 
 impl BuildError {
     /// The Dockerfile line the error belongs to, if any.
-    pub fn line(&self) -> Option<usize> {
+    pub(crate) fn line(&self) -> Option<usize> {
         match self {
             Self::Parse(error) => error.line(),
             Self::CopyMissing { line, .. }
@@ -146,21 +146,21 @@ impl BuildError {
 
 /// What a build printed and produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BuildReport {
+pub(crate) struct BuildReport {
     /// Output lines.
-    pub lines: Vec<RawLog>,
+    pub(super) lines: Vec<RawLog>,
     /// Steps completed.
-    pub steps: Vec<StepReport>,
+    pub(crate) steps: Vec<StepReport>,
     /// The built image, on success.
-    pub image: Option<Digest>,
+    pub(crate) image: Option<Digest>,
     /// Bytes of the build context sent to the daemon.
-    pub context_bytes: u64,
+    pub(crate) context_bytes: u64,
     /// The error that stopped the build.
-    pub error: Option<BuildError>,
+    pub(crate) error: Option<BuildError>,
 }
 
 /// The context files after `.dockerignore` (exact names and `*.ext` / `prefix*` patterns).
-pub fn context_files(workspace: &Workspace) -> BTreeMap<String, String> {
+pub(crate) fn context_files(workspace: &Workspace) -> BTreeMap<String, String> {
     let patterns: Vec<String> = workspace
         .files
         .get(".dockerignore")
@@ -194,7 +194,7 @@ pub fn context_files(workspace: &Workspace) -> BTreeMap<String, String> {
 
 /// Size of the tar stream the client sends: a 512-byte header per file, data padded to 512 bytes,
 /// and two 512-byte zero blocks at the end (POSIX ustar, as Go's archive/tar writes it).
-pub fn tar_bytes(files: &BTreeMap<String, String>) -> u64 {
+pub(crate) fn tar_bytes(files: &BTreeMap<String, String>) -> u64 {
     let data: u64 = files
         .values()
         .map(|text| 512 + (text.len() as u64).div_ceil(512) * 512)
@@ -211,7 +211,11 @@ struct State {
 }
 
 /// Runs a build against `engine` with the context in `workspace`.
-pub fn build(engine: &mut Engine, workspace: &Workspace, options: &BuildOptions) -> BuildReport {
+pub(crate) fn build(
+    engine: &mut Engine,
+    workspace: &Workspace,
+    options: &BuildOptions,
+) -> BuildReport {
     let mut report = BuildReport::default();
     let result = run_build(engine, workspace, options, &mut report);
     match result {

@@ -13,33 +13,33 @@ use super::workspace::Workspace;
 
 /// A docker subcommand's interface.
 #[derive(Clone, Copy, Debug)]
-pub struct CommandSpec {
+pub(super) struct CommandSpec {
     /// Path after `docker` (`run`, `network ls`).
-    pub path: &'static str,
+    pub(super) path: &'static str,
     /// The usage line after `Usage:  docker `.
-    pub usage: &'static str,
+    pub(super) usage: &'static str,
     /// One-line summary.
-    pub summary: &'static str,
+    pub(super) summary: &'static str,
     /// Flags.
-    pub flags: &'static [FlagSpec],
+    pub(super) flags: &'static [FlagSpec],
     /// Whether flags may follow positional arguments.
-    pub interspersed: bool,
+    pub(super) interspersed: bool,
     /// Minimum positional arguments.
-    pub min_args: usize,
+    pub(super) min_args: usize,
     /// Maximum positional arguments (`None` = unbounded).
-    pub max_args: Option<usize>,
+    pub(super) max_args: Option<usize>,
 }
 
 /// Everything a handler needs.
-pub struct Context<'a> {
+pub(super) struct Context<'a> {
     /// The daemon.
-    pub engine: &'a mut Engine,
+    pub(super) engine: &'a mut Engine,
     /// The host directory (build context, compose file).
-    pub workspace: &'a Workspace,
+    pub(super) workspace: &'a Workspace,
 }
 
 /// Runs `docker ARGS...` (without the leading `docker`).
-pub fn run(engine: &mut Engine, workspace: &Workspace, args: &[String]) -> Output {
+pub(super) fn run(engine: &mut Engine, workspace: &Workspace, args: &[String]) -> Output {
     let mut context = Context { engine, workspace };
     let mut output = Output::default();
     let Some((first, rest)) = args.split_first() else {
@@ -214,13 +214,13 @@ fn dispatch(context: &mut Context<'_>, path: &str, parsed: &Parsed) -> Output {
 }
 
 /// Prints a daemon error as `Error response from daemon: ...` and sets status 1.
-pub fn daemon_error(output: &mut Output, error: impl std::fmt::Display) {
+pub(super) fn daemon_error(output: &mut Output, error: impl std::fmt::Display) {
     output.err(format!("Error response from daemon: {error}"));
     output.exit_code = 1;
 }
 
 /// `docker run`'s error form: `docker: <message>.` and `See 'docker run --help'.`.
-pub fn run_error(output: &mut Output, path: &str, message: &str, exit_code: i32) {
+pub(super) fn run_error(output: &mut Output, path: &str, message: &str, exit_code: i32) {
     output.err(format!(
         "docker: {}.",
         message.trim_end().trim_end_matches('.')
@@ -230,7 +230,7 @@ pub fn run_error(output: &mut Output, path: &str, message: &str, exit_code: i32)
 }
 
 /// The COMMAND column: quoted, truncated to 20 characters with an ellipsis.
-pub fn quoted_command(container: &Container) -> String {
+pub(super) fn quoted_command(container: &Container) -> String {
     let command = container.command_line();
     let shown: String = if command.chars().count() > 20 {
         let mut cut: String = command.chars().take(19).collect();
@@ -243,7 +243,7 @@ pub fn quoted_command(container: &Container) -> String {
 }
 
 /// The PORTS column: published ports, or exposed ones while running.
-pub fn ports_column(container: &Container) -> String {
+pub(super) fn ports_column(container: &Container) -> String {
     if !container.state.has_process() {
         return String::new();
     }

@@ -13,7 +13,7 @@ use super::output::{Output, Stream, table};
 use super::program::Signal;
 
 /// Parses a `--memory` value as Docker's `RAMInBytes` does (`512m`, `1g`, `2048k`, `1.5GB`; binary units).
-pub fn parse_memory_bytes(text: &str) -> Option<u64> {
+pub(super) fn parse_memory_bytes(text: &str) -> Option<u64> {
     let lower = text.to_ascii_lowercase();
     let trimmed = lower.strip_suffix('b').unwrap_or(&lower);
     let (number, multiplier) = match trimmed.chars().last() {
@@ -29,7 +29,7 @@ pub fn parse_memory_bytes(text: &str) -> Option<u64> {
 }
 
 /// Pull output lines for `docker run` / `docker pull` (without `Using default tag`).
-pub fn pull_lines(
+pub(super) fn pull_lines(
     engine: &mut Engine,
     image: &str,
     output: &mut Output,
@@ -62,7 +62,7 @@ pub fn pull_lines(
 }
 
 /// `docker run` (`start == true`) and `docker create`.
-pub fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Output {
+pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Output {
     let path = if start { "run" } else { "create" };
     let mut output = Output::default();
     let (image, cmd) = match parsed.positionals.split_first() {
@@ -225,7 +225,7 @@ pub fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Output {
 }
 
 /// `docker ps`.
-pub fn ps(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn ps(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let engine = &*context.engine;
     let all = parsed.on("all") || parsed.on("latest");
@@ -324,7 +324,7 @@ pub fn ps(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker start`.
-pub fn start(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn start(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let mut failed = Vec::new();
     for name in &parsed.positionals {
@@ -347,7 +347,7 @@ pub fn start(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker stop` and `docker restart` (stop, then start).
-pub fn stop(context: &mut Context<'_>, parsed: &Parsed, restart: bool) -> Output {
+pub(super) fn stop(context: &mut Context<'_>, parsed: &Parsed, restart: bool) -> Output {
     let mut output = Output::default();
     let timeout_secs = match parsed.last("time") {
         None => DEFAULT_STOP_TIMEOUT_SECS,
@@ -384,7 +384,7 @@ pub fn stop(context: &mut Context<'_>, parsed: &Parsed, restart: bool) -> Output
 }
 
 /// `docker pause` / `docker unpause`.
-pub fn pause(context: &mut Context<'_>, parsed: &Parsed, pause: bool) -> Output {
+pub(super) fn pause(context: &mut Context<'_>, parsed: &Parsed, pause: bool) -> Output {
     let mut output = Output::default();
     for name in &parsed.positionals {
         let result = if pause {
@@ -401,7 +401,7 @@ pub fn pause(context: &mut Context<'_>, parsed: &Parsed, pause: bool) -> Output 
 }
 
 /// `docker kill [-s SIGNAL]`.
-pub fn kill(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn kill(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let signal = match parsed.last("signal") {
         None => Signal::Kill,
@@ -423,7 +423,7 @@ pub fn kill(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker rm [-f]`.
-pub fn rm(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn rm(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     for name in &parsed.positionals {
         match context.engine.remove(name, parsed.on("force")) {
@@ -435,7 +435,7 @@ pub fn rm(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker logs [--tail N] [-t]`.
-pub fn logs(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn logs(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let name = &parsed.positionals[0];
     let index = match context.engine.find_container(name) {
@@ -482,7 +482,7 @@ pub fn logs(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker exec`.
-pub fn exec(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn exec(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let (name, argv) = match parsed.positionals.split_first() {
         Some((name, argv)) => (name.clone(), argv.to_vec()),
@@ -532,7 +532,7 @@ pub fn exec(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker diff`.
-pub fn diff(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn diff(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let engine = &*context.engine;
     let index = match engine.find_container(&parsed.positionals[0]) {
@@ -555,7 +555,7 @@ pub fn diff(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker container prune [-f]`.
-pub fn prune(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn prune(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     output.out("WARNING! This will remove all stopped containers.");
     if !parsed.on("force") {

@@ -12,7 +12,7 @@ use super::output::{Output, Stream, table};
 use super::workspace::HOME_DIR;
 
 /// `docker images [REPOSITORY[:TAG]]`.
-pub fn images(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn images(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let engine = &*context.engine;
     let filter = parsed.positionals.first().map(String::as_str);
@@ -73,7 +73,7 @@ pub fn images(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker pull`.
-pub fn pull(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(crate) fn pull(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let name = &parsed.positionals[0];
     let reference = match parse_reference(name) {
@@ -106,7 +106,7 @@ pub fn pull(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker rmi [-f]`.
-pub fn rmi(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn rmi(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     for name in &parsed.positionals {
         match context.engine.remove_image(name, parsed.on("force")) {
@@ -125,7 +125,7 @@ pub fn rmi(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker build [-t TAG] [-f FILE] [--no-cache] PATH`.
-pub fn build(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(crate) fn build(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let path = &parsed.positionals[0];
     if path != "." && path != "./" && path != HOME_DIR {
@@ -164,7 +164,7 @@ pub fn build(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker history`.
-pub fn history(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn history(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let engine = &*context.engine;
     let name = &parsed.positionals[0];
@@ -225,7 +225,7 @@ pub fn history(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker tag SOURCE TARGET`.
-pub fn tag(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn tag(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let (source, target) = (&parsed.positionals[0], &parsed.positionals[1]);
     let Some(id) = context.engine.images.lookup(source).map(|i| i.id) else {
@@ -248,7 +248,7 @@ pub fn tag(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker push`: shows what would be uploaded, then the registry's refusal (no login).
-pub fn push(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn push(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let name = &parsed.positionals[0];
     let reference = match parse_reference(name) {

@@ -13,9 +13,9 @@ use super::image::Image;
 use super::output::{Output, table};
 
 /// Version strings shown by `docker version` (a Docker 27 release of late 2024, [M]).
-pub const DOCKER_VERSION: &str = "27.3.1";
+pub(super) const DOCKER_VERSION: &str = "27.3.1";
 /// The Engine API version of that release ([M]).
-pub const API_VERSION: &str = "1.47";
+pub(super) const API_VERSION: &str = "1.47";
 
 const RUN_FLAGS: &[FlagSpec] = &[
     FlagSpec::switch("detach", Some('d')),
@@ -38,7 +38,7 @@ const STOP_FLAGS: &[FlagSpec] = &[
 ];
 
 /// Every command the sandbox knows.
-pub const COMMANDS: &[CommandSpec] = &[
+pub(super) const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         path: "run",
         usage: "run [OPTIONS] IMAGE [COMMAND] [ARG...]",
@@ -338,12 +338,12 @@ pub const COMMANDS: &[CommandSpec] = &[
 ];
 
 /// The spec with this path.
-pub fn spec(path: &str) -> Option<CommandSpec> {
+pub(super) fn spec(path: &str) -> Option<CommandSpec> {
     COMMANDS.iter().find(|spec| spec.path == path).copied()
 }
 
 /// `docker --help` (abridged to what the sandbox supports).
-pub fn help(output: &mut Output) {
+pub(super) fn help(output: &mut Output) {
     output.out("");
     output.out("Usage:  docker [OPTIONS] COMMAND");
     output.out("");
@@ -381,7 +381,7 @@ pub fn help(output: &mut Output) {
 }
 
 /// `docker container`, `docker image`, ... with no subcommand.
-pub fn group_help(group: &str, output: &mut Output) {
+pub(super) fn group_help(group: &str, output: &mut Output) {
     output.out("");
     output.out(format!("Usage:  docker {group} COMMAND"));
     output.out("");
@@ -435,7 +435,7 @@ pub fn group_help(group: &str, output: &mut Output) {
 }
 
 /// `docker CMD --help`.
-pub fn command_help(spec: &CommandSpec, output: &mut Output) {
+pub(super) fn command_help(spec: &CommandSpec, output: &mut Output) {
     output.out("");
     output.out(format!("Usage:  docker {}", spec.usage));
     output.out("");
@@ -452,7 +452,7 @@ pub fn command_help(spec: &CommandSpec, output: &mut Output) {
 }
 
 /// A container as `docker inspect` shows it (a subset of the real fields).
-pub fn container_json(container: &Container) -> Value {
+pub(super) fn container_json(container: &Container) -> Value {
     let time = |ms: Option<u64>| {
         ms.map_or("0001-01-01T00:00:00Z".to_owned(), |ms| {
             DateTime::from_sim_ms(ms as i64).rfc3339_nanos()
@@ -520,7 +520,7 @@ pub fn container_json(container: &Container) -> Value {
 }
 
 /// An image as `docker inspect` shows it (a subset).
-pub fn image_json(image: &Image, tags: &[String], size_bytes: u64) -> Value {
+pub(super) fn image_json(image: &Image, tags: &[String], size_bytes: u64) -> Value {
     json!({
         "Id": image.id.to_string(),
         "RepoTags": tags,
@@ -542,7 +542,7 @@ pub fn image_json(image: &Image, tags: &[String], size_bytes: u64) -> Value {
 }
 
 /// Renders a `--format` Go template of the form `text {{.A.B}} text` against `value`.
-pub fn render_template(template: &str, value: &Value) -> String {
+pub(super) fn render_template(template: &str, value: &Value) -> String {
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
@@ -573,7 +573,7 @@ pub fn render_template(template: &str, value: &Value) -> String {
 }
 
 /// `docker inspect`.
-pub fn inspect(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn inspect(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let engine = &*context.engine;
     let mut found = Vec::new();
@@ -619,7 +619,7 @@ pub fn inspect(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker network ls`.
-pub fn network_ls(context: &mut Context<'_>) -> Output {
+pub(super) fn network_ls(context: &mut Context<'_>) -> Output {
     let mut output = Output::default();
     let mut networks: Vec<_> = context.engine.networks.iter().collect();
     networks.sort_by(|a, b| a.name.cmp(&b.name));
@@ -641,7 +641,7 @@ pub fn network_ls(context: &mut Context<'_>) -> Output {
 }
 
 /// `docker network create`.
-pub fn network_create(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn network_create(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     if let Some(driver) = parsed.last("driver").filter(|d| *d != "bridge") {
         daemon_error(
@@ -658,7 +658,7 @@ pub fn network_create(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker network rm`.
-pub fn network_rm(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn network_rm(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     for name in &parsed.positionals {
         match context.engine.remove_network(name) {
@@ -670,7 +670,7 @@ pub fn network_rm(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker compose [-f FILE] up|down|ps ...`.
-pub fn compose(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+pub(super) fn compose(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let file = parsed.last("file");
     let Some((sub, rest)) = parsed.positionals.split_first() else {
@@ -721,7 +721,7 @@ pub fn compose(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 }
 
 /// `docker version`.
-pub fn version() -> Output {
+pub(super) fn version() -> Output {
     let mut output = Output::default();
     for line in [
         "Client:".to_owned(),
@@ -748,7 +748,7 @@ pub fn version() -> Output {
 }
 
 /// `docker info` (brief).
-pub fn info(context: &mut Context<'_>) -> Output {
+pub(super) fn info(context: &mut Context<'_>) -> Output {
     let engine = &*context.engine;
     let mut output = Output::default();
     let count = |predicate: &dyn Fn(&Container) -> bool| {

@@ -30,39 +30,39 @@ const SERVICE_KEYS: &[&str] = &[
 
 /// One service of a compose file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Service {
+pub(super) struct Service {
     /// Service name.
-    pub name: String,
+    pub(super) name: String,
     /// `image:`.
-    pub image: Option<String>,
+    pub(super) image: Option<String>,
     /// `build:` context (only `.` is supported).
-    pub build: Option<String>,
+    pub(super) build: Option<String>,
     /// `command:`.
-    pub command: Vec<String>,
+    pub(super) command: Vec<String>,
     /// `entrypoint:`.
-    pub entrypoint: Option<Vec<String>>,
+    pub(super) entrypoint: Option<Vec<String>>,
     /// `ports:`.
-    pub ports: Vec<String>,
+    pub(super) ports: Vec<String>,
     /// `environment:` as `KEY=value`.
-    pub environment: Vec<String>,
+    pub(super) environment: Vec<String>,
     /// `depends_on:`.
-    pub depends_on: Vec<String>,
+    pub(super) depends_on: Vec<String>,
     /// `container_name:`.
-    pub container_name: Option<String>,
+    pub(super) container_name: Option<String>,
     /// `working_dir:`.
-    pub working_dir: Option<String>,
+    pub(super) working_dir: Option<String>,
 }
 
 impl Service {
     /// The image compose runs for this service (`<project>-<service>` when built).
-    pub fn image_name(&self, project: &str) -> String {
+    pub(super) fn image_name(&self, project: &str) -> String {
         self.image
             .clone()
             .unwrap_or_else(|| format!("{project}-{}", self.name))
     }
 
     /// The container name (`<project>-<service>-1` unless `container_name:`).
-    pub fn container_name(&self, project: &str) -> String {
+    pub(super) fn container_name(&self, project: &str) -> String {
         self.container_name
             .clone()
             .unwrap_or_else(|| format!("{project}-{}-1", self.name))
@@ -71,25 +71,25 @@ impl Service {
 
 /// A loaded compose project.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Project {
+pub(super) struct Project {
     /// Project name.
-    pub name: String,
+    pub(super) name: String,
     /// Services in file order.
-    pub services: Vec<Service>,
+    pub(super) services: Vec<Service>,
     /// Warnings compose prints (e.g. the obsolete `version:`).
-    pub warnings: Vec<String>,
+    pub(super) warnings: Vec<String>,
 }
 
 impl Project {
     /// The project network's name.
-    pub fn network(&self) -> String {
+    pub(super) fn network(&self) -> String {
         format!("{}_default", self.name)
     }
 }
 
 /// Why a compose file cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ComposeError {
+pub(super) enum ComposeError {
     /// No compose file in the directory.
     #[error("no configuration file provided: not found")]
     NoFile,
@@ -138,7 +138,7 @@ fn strings(value: &Value) -> Vec<String> {
 }
 
 /// Loads and validates the compose file (`file` from `-f`, else the default names).
-pub fn load(workspace: &Workspace, file: Option<&str>) -> Result<Project, ComposeError> {
+pub(super) fn load(workspace: &Workspace, file: Option<&str>) -> Result<Project, ComposeError> {
     let file_name = match file {
         Some(name) => name.to_owned(),
         None => FILE_NAMES
@@ -237,7 +237,7 @@ pub fn load(workspace: &Workspace, file: Option<&str>) -> Result<Project, Compos
 }
 
 /// Service indices with every dependency before its dependents (file order among equals).
-pub fn start_order(project: &Project) -> Result<Vec<usize>, ComposeError> {
+pub(super) fn start_order(project: &Project) -> Result<Vec<usize>, ComposeError> {
     let mut order = Vec::new();
     let mut state = vec![0u8; project.services.len()];
     fn visit(
@@ -282,7 +282,12 @@ fn status_line(label: &str, status: &str, duration_ms: u64) -> String {
 }
 
 /// `docker compose up [-d]`.
-pub fn up(engine: &mut Engine, workspace: &Workspace, file: Option<&str>, detach: bool) -> Output {
+pub(super) fn up(
+    engine: &mut Engine,
+    workspace: &Workspace,
+    file: Option<&str>,
+    detach: bool,
+) -> Output {
     let mut output = Output::default();
     let project = match load(workspace, file) {
         Ok(project) => project,
@@ -452,7 +457,7 @@ pub fn up(engine: &mut Engine, workspace: &Workspace, file: Option<&str>, detach
 }
 
 /// `docker compose down`.
-pub fn down(engine: &mut Engine, workspace: &Workspace, file: Option<&str>) -> Output {
+pub(super) fn down(engine: &mut Engine, workspace: &Workspace, file: Option<&str>) -> Output {
     let mut output = Output::default();
     let project = match load(workspace, file) {
         Ok(project) => project,
@@ -510,7 +515,7 @@ pub fn down(engine: &mut Engine, workspace: &Workspace, file: Option<&str>) -> O
 }
 
 /// `docker compose ps`: the project's running containers.
-pub fn ps(engine: &Engine, workspace: &Workspace, file: Option<&str>, all: bool) -> Output {
+pub(super) fn ps(engine: &Engine, workspace: &Workspace, file: Option<&str>, all: bool) -> Output {
     let mut output = Output::default();
     let project = match load(workspace, file) {
         Ok(project) => project,

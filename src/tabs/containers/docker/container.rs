@@ -17,7 +17,7 @@ use super::sha256::Digest;
 /// A container's lifecycle state (`State.Status` in `docker inspect`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ContainerState {
+pub(crate) enum ContainerState {
     /// Created but never started (or its start failed).
     Created,
     /// Its main process runs.
@@ -30,7 +30,7 @@ pub enum ContainerState {
 
 /// A transition the current state does not allow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum LifecycleError {
+pub(super) enum LifecycleError {
     /// Pause, exec or kill need a running container.
     #[error("container is not running")]
     NotRunning,
@@ -47,7 +47,7 @@ pub enum LifecycleError {
 
 impl ContainerState {
     /// The lower-case name Docker uses in `inspect` and `--filter status=`.
-    pub fn docker_name(self) -> &'static str {
+    pub(crate) fn docker_name(self) -> &'static str {
         match self {
             Self::Created => "created",
             Self::Running => "running",
@@ -57,12 +57,12 @@ impl ContainerState {
     }
 
     /// Whether a process exists (running or frozen).
-    pub fn has_process(self) -> bool {
+    pub(crate) fn has_process(self) -> bool {
         matches!(self, Self::Running | Self::Paused)
     }
 
     /// `start`: created or exited -> running; running stays running (a no-op in Docker).
-    pub fn start(self) -> Result<Self, LifecycleError> {
+    pub(super) fn start(self) -> Result<Self, LifecycleError> {
         match self {
             Self::Paused => Err(LifecycleError::StartPaused),
             _ => Ok(Self::Running),
@@ -70,7 +70,7 @@ impl ContainerState {
     }
 
     /// `pause`: running -> paused.
-    pub fn pause(self) -> Result<Self, LifecycleError> {
+    pub(super) fn pause(self) -> Result<Self, LifecycleError> {
         match self {
             Self::Running => Ok(Self::Paused),
             Self::Paused => Err(LifecycleError::AlreadyPaused),
@@ -79,7 +79,7 @@ impl ContainerState {
     }
 
     /// `unpause`: paused -> running.
-    pub fn unpause(self) -> Result<Self, LifecycleError> {
+    pub(super) fn unpause(self) -> Result<Self, LifecycleError> {
         match self {
             Self::Paused => Ok(Self::Running),
             _ => Err(LifecycleError::NotPaused),
@@ -87,7 +87,7 @@ impl ContainerState {
     }
 
     /// The main process exited: running or paused -> exited.
-    pub fn exit(self) -> Result<Self, LifecycleError> {
+    pub(super) fn exit(self) -> Result<Self, LifecycleError> {
         if self.has_process() {
             Ok(Self::Exited)
         } else {
@@ -98,20 +98,20 @@ impl ContainerState {
 
 /// A published port (`-p 8080:80`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PortBinding {
+pub(super) struct PortBinding {
     /// Host address (`0.0.0.0` unless given).
-    pub host_ip: String,
+    pub(super) host_ip: String,
     /// Host port.
-    pub host_port: u16,
+    pub(super) host_port: u16,
     /// Container port.
-    pub container_port: u16,
+    pub(super) container_port: u16,
     /// `tcp` or `udp`.
-    pub protocol: String,
+    pub(super) protocol: String,
 }
 
 /// Why a `-p` value is invalid (Docker's wording).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PortError {
+pub(super) enum PortError {
     /// The container port is not a number in 1..=65535.
     #[error("invalid containerPort: {0}")]
     ContainerPort(String),
@@ -126,7 +126,7 @@ pub enum PortError {
 impl PortBinding {
     /// Parses `-p` syntax: `8080:80`, `127.0.0.1:8080:80`, `8080:80/udp`, or `80` (then the host port
     /// is `ephemeral_port`, standing in for the one Docker picks from its ephemeral range).
-    pub fn parse(spec: &str, ephemeral_port: u16) -> Result<Self, PortError> {
+    pub(super) fn parse(spec: &str, ephemeral_port: u16) -> Result<Self, PortError> {
         let (addresses, protocol) = match spec.rsplit_once('/') {
             Some((rest, proto)) => (rest, proto.to_owned()),
             None => (spec, "tcp".to_owned()),
@@ -162,7 +162,7 @@ impl PortBinding {
     }
 
     /// The PORTS column form: `0.0.0.0:8080->80/tcp, [::]:8080->80/tcp` (IPv6 twin for 0.0.0.0).
-    pub fn display(&self) -> String {
+    pub(super) fn display(&self) -> String {
         let v4 = format!(
             "{}:{}->{}/{}",
             self.host_ip, self.host_port, self.container_port, self.protocol
@@ -180,16 +180,16 @@ impl PortBinding {
 
 /// Resource limits, written by runc into the container's cgroup.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Limits {
+pub(super) struct Limits {
     /// `--cpus` in billionths of a CPU (0 = unlimited). runc writes `cpu.max` = `nano_cpus/10^4 100000`.
-    pub nano_cpus: u64,
+    pub(super) nano_cpus: u64,
     /// `--memory` (0 = unlimited). runc writes `memory.max`.
-    pub memory_bytes: u64,
+    pub(super) memory_bytes: u64,
 }
 
 /// Which log stream a line went to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum LogStream {
+pub(super) enum LogStream {
     /// Standard output.
     Stdout,
     /// Standard error.
@@ -198,102 +198,102 @@ pub enum LogStream {
 
 /// One line of a container's log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LogLine {
+pub(super) struct LogLine {
     /// Simulated time the line was written.
-    pub at_ms: u64,
+    pub(super) at_ms: u64,
     /// Stream.
-    pub stream: LogStream,
+    pub(super) stream: LogStream,
     /// Text without the newline.
-    pub text: String,
+    pub(super) text: String,
 }
 
 /// Compose labels (`com.docker.compose.project` / `.service`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ComposeLabels {
+pub(super) struct ComposeLabels {
     /// Project name.
-    pub project: String,
+    pub(super) project: String,
     /// Service name.
-    pub service: String,
+    pub(super) service: String,
 }
 
 /// A container.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Container {
+pub(crate) struct Container {
     /// 64-hex id (`hostname` inside is its first 12 digits).
-    pub id: Digest,
+    pub(crate) id: Digest,
     /// Name, without Docker's leading slash.
-    pub name: String,
+    pub(crate) name: String,
     /// The image as the user wrote it (`nginx`, `nginx:alpine`).
-    pub image_ref: String,
+    pub(crate) image_ref: String,
     /// The image id it was created from.
-    pub image_id: Digest,
+    pub(crate) image_id: Digest,
     /// The image's layers it stands on, base first (kept even if the image is deleted with `-f`).
-    pub layers: Vec<Digest>,
+    pub(super) layers: Vec<Digest>,
     /// The executable (`Path` in inspect).
-    pub path: String,
+    pub(super) path: String,
     /// Its arguments (`Args`).
-    pub args: Vec<String>,
+    pub(super) args: Vec<String>,
     /// Environment, `KEY=value`.
-    pub env: Vec<String>,
+    pub(super) env: Vec<String>,
     /// Working directory.
-    pub workdir: String,
+    pub(super) workdir: String,
     /// `-t`.
-    pub tty: bool,
+    pub(super) tty: bool,
     /// `-i`.
-    pub interactive: bool,
+    pub(super) interactive: bool,
     /// `--rm`: remove when the process exits.
-    pub auto_remove: bool,
+    pub(super) auto_remove: bool,
     /// Published ports.
-    pub ports: Vec<PortBinding>,
+    pub(super) ports: Vec<PortBinding>,
     /// Ports the image exposes (`80/tcp`).
-    pub exposed_ports: Vec<String>,
+    pub(super) exposed_ports: Vec<String>,
     /// Resource limits.
-    pub limits: Limits,
+    pub(super) limits: Limits,
     /// The network it joins on start.
-    pub network: String,
+    pub(super) network: String,
     /// Its address while running (empty when stopped or on host/none networks).
-    pub ip: String,
+    pub(super) ip: String,
     /// The signal `docker stop` sends first (image `STOPSIGNAL`, default SIGTERM).
-    pub stop_signal: String,
+    pub(super) stop_signal: String,
     /// Lifecycle state.
-    pub state: ContainerState,
+    pub(crate) state: ContainerState,
     /// Exit status of the last run.
-    pub exit_code: i32,
+    pub(crate) exit_code: i32,
     /// What the main process does.
-    pub behaviour: Behaviour,
+    pub(super) behaviour: Behaviour,
     /// When a finite process (`sleep 30`) ends by itself, if running.
-    pub deadline_ms: Option<u64>,
+    pub(super) deadline_ms: Option<u64>,
     /// Creation time.
-    pub created_ms: u64,
+    pub(super) created_ms: u64,
     /// Last start time.
-    pub started_ms: Option<u64>,
+    pub(super) started_ms: Option<u64>,
     /// Last exit time.
-    pub finished_ms: Option<u64>,
+    pub(super) finished_ms: Option<u64>,
     /// The writable layer: files written, copied up or whited out.
-    pub upper: BTreeMap<String, FileEntry>,
+    pub(crate) upper: BTreeMap<String, FileEntry>,
     /// Everything the main process wrote.
-    pub logs: Vec<LogLine>,
+    pub(super) logs: Vec<LogLine>,
     /// Next PID inside the container's PID namespace (for `docker exec`).
-    pub next_pid: u32,
+    pub(super) next_pid: u32,
     /// Set for containers created by `docker compose`.
-    pub compose: Option<ComposeLabels>,
+    pub(super) compose: Option<ComposeLabels>,
 }
 
 impl Container {
     /// Docker's short id.
-    pub fn short_id(&self) -> String {
+    pub(super) fn short_id(&self) -> String {
         self.id.short()
     }
 
     /// The full command line (`Path` and `Args` joined), as `docker ps` shows before truncation.
-    pub fn command_line(&self) -> String {
+    pub(super) fn command_line(&self) -> String {
         let mut parts = vec![self.path.clone()];
         parts.extend(self.args.iter().cloned());
         parts.join(" ")
     }
 
     /// The STATUS column of `docker ps` at simulated time `now_ms`.
-    pub fn status_text(&self, now_ms: u64) -> String {
+    pub(super) fn status_text(&self, now_ms: u64) -> String {
         match self.state {
             ContainerState::Created => "Created".to_owned(),
             ContainerState::Running | ContainerState::Paused => {
@@ -313,7 +313,7 @@ impl Container {
     }
 
     /// Bytes in the writable layer (`docker ps -s` SIZE).
-    pub fn writable_bytes(&self) -> u64 {
+    pub(crate) fn writable_bytes(&self) -> u64 {
         self.upper.values().map(FileEntry::size_bytes).sum()
     }
 }

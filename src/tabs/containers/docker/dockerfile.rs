@@ -7,7 +7,7 @@
 
 /// Instructions the builder knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Keyword {
+pub(crate) enum Keyword {
     /// `FROM image`: the base image.
     From,
     /// `RUN cmd`: runs a command; its file changes become a layer.
@@ -40,7 +40,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword.
-    pub const ALL: &[Self] = &[
+    pub(crate) const ALL: &[Self] = &[
         Self::From,
         Self::Run,
         Self::Copy,
@@ -58,7 +58,7 @@ impl Keyword {
     ];
 
     /// Upper-case spelling.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::From => "FROM",
             Self::Run => "RUN",
@@ -79,30 +79,30 @@ impl Keyword {
 
     #[cfg(test)]
     /// Whether the instruction changes the filesystem (and so adds a layer).
-    pub fn adds_layer(self) -> bool {
+    pub(super) fn adds_layer(self) -> bool {
         matches!(self, Self::Run | Self::Copy | Self::Add)
     }
 }
 
 /// One instruction.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Instruction {
+pub(super) struct Instruction {
     /// 1-based line where it starts.
-    pub line: usize,
+    pub(super) line: usize,
     /// Keyword.
-    pub keyword: Keyword,
+    pub(super) keyword: Keyword,
     /// Arguments as written (continuations joined with a space).
-    pub args: String,
+    pub(super) args: String,
 }
 
 impl Instruction {
     /// The instruction as Docker echoes it in `Step n/m : ...`.
-    pub fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         format!("{} {}", self.keyword.name(), self.args)
     }
 
     /// Exec-form arguments if the arguments are a JSON array of strings.
-    pub fn exec_form(&self) -> Option<Vec<String>> {
+    pub(super) fn exec_form(&self) -> Option<Vec<String>> {
         let trimmed = self.args.trim();
         if !trimmed.starts_with('[') {
             return None;
@@ -111,7 +111,7 @@ impl Instruction {
     }
 
     /// The command as the runtime gets it: exec form as is, shell form via `/bin/sh -c`.
-    pub fn command(&self) -> Vec<String> {
+    pub(super) fn command(&self) -> Vec<String> {
         self.exec_form().unwrap_or_else(|| {
             vec![
                 "/bin/sh".to_owned(),
@@ -124,7 +124,7 @@ impl Instruction {
 
 /// A Dockerfile error, with the line it is on.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum DockerfileError {
+pub(crate) enum DockerfileError {
     /// An instruction Docker does not know.
     #[error("dockerfile parse error line {line}: unknown instruction: {word}")]
     UnknownInstruction {
@@ -168,7 +168,7 @@ pub enum DockerfileError {
 
 impl DockerfileError {
     /// The line the error is on, if any.
-    pub fn line(&self) -> Option<usize> {
+    pub(crate) fn line(&self) -> Option<usize> {
         match self {
             Self::UnknownInstruction { line, .. }
             | Self::Unsupported { line, .. }
@@ -180,7 +180,7 @@ impl DockerfileError {
 }
 
 /// Parses a Dockerfile.
-pub fn parse(text: &str) -> Result<Vec<Instruction>, DockerfileError> {
+pub(super) fn parse(text: &str) -> Result<Vec<Instruction>, DockerfileError> {
     let mut instructions = Vec::new();
     let mut pending: Option<(usize, String)> = None;
     for (index, raw) in text.lines().enumerate() {

@@ -20,70 +20,70 @@ use super::registry::{NGINX_DEFAULT_CONF, Registry};
 use super::sha256::Digest;
 
 /// CPUs of the simulated host.
-pub const HOST_CPUS: u32 = 2;
+pub(super) const HOST_CPUS: u32 = 2;
 /// Memory of the simulated host.
-pub const HOST_MEMORY_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+pub(super) const HOST_MEMORY_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 /// `docker stop`'s default grace period before SIGKILL (Docker docs, `docker container stop`).
-pub const DEFAULT_STOP_TIMEOUT_SECS: u64 = 10;
+pub(super) const DEFAULT_STOP_TIMEOUT_SECS: u64 = 10;
 /// Docker's minimum `--memory` (6 MB, `linuxMinMemory` in moby's daemon).
-pub const MIN_MEMORY_BYTES: u64 = 6 * 1024 * 1024;
+pub(super) const MIN_MEMORY_BYTES: u64 = 6 * 1024 * 1024;
 /// The sandbox's bound on containers, so a script cannot grow without limit.
-pub const MAX_CONTAINERS: usize = 256;
+pub(super) const MAX_CONTAINERS: usize = 256;
 /// Assumed download rate from the registry (illustrative, a fast home connection).
-pub const PULL_BYTES_PER_SEC: u64 = 50_000_000;
+pub(super) const PULL_BYTES_PER_SEC: u64 = 50_000_000;
 /// Simulated cost of creating a container (illustrative).
-pub const CREATE_MS: u64 = 60;
+pub(super) const CREATE_MS: u64 = 60;
 /// Simulated cost of starting a container (illustrative).
-pub const START_MS: u64 = 350;
+pub(super) const START_MS: u64 = 350;
 
 /// What to create (the parsed `docker run`/`docker create` options).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CreateSpec {
+pub(super) struct CreateSpec {
     /// The image as typed.
-    pub image: String,
+    pub(super) image: String,
     /// `--name`.
-    pub name: Option<String>,
+    pub(super) name: Option<String>,
     /// `--entrypoint`.
-    pub entrypoint: Option<Vec<String>>,
+    pub(super) entrypoint: Option<Vec<String>>,
     /// Command after the image (replaces the image's CMD when non-empty).
-    pub cmd: Vec<String>,
+    pub(super) cmd: Vec<String>,
     /// `-e`.
-    pub env: Vec<String>,
+    pub(super) env: Vec<String>,
     /// `-p`.
-    pub ports: Vec<PortBinding>,
+    pub(super) ports: Vec<PortBinding>,
     /// `--cpus` / `--memory`.
-    pub limits: Limits,
+    pub(super) limits: Limits,
     /// `--network` (default `bridge`).
-    pub network: Option<String>,
+    pub(super) network: Option<String>,
     /// `-t`.
-    pub tty: bool,
+    pub(super) tty: bool,
     /// `-i`.
-    pub interactive: bool,
+    pub(super) interactive: bool,
     /// `--rm`.
-    pub auto_remove: bool,
+    pub(super) auto_remove: bool,
     /// `-w`.
-    pub workdir: Option<String>,
+    pub(super) workdir: Option<String>,
     /// Set by compose.
-    pub compose: Option<ComposeLabels>,
+    pub(super) compose: Option<ComposeLabels>,
 }
 
 /// The simulated Docker host.
 #[derive(Clone, Debug)]
-pub struct Engine {
+pub(crate) struct Engine {
     /// Simulated clock, milliseconds since the sandbox started.
-    pub now_ms: u64,
+    pub(crate) now_ms: u64,
     /// Seed for names and ids.
-    pub seed: u64,
+    pub(super) seed: u64,
     /// The remote registry (shared, read-only).
-    pub registry: Arc<Registry>,
+    pub(crate) registry: Arc<Registry>,
     /// Local images and layers.
-    pub images: ImageStore,
+    pub(crate) images: ImageStore,
     /// Containers in creation order.
-    pub containers: Vec<Container>,
+    pub(crate) containers: Vec<Container>,
     /// Networks in creation order.
-    pub networks: Vec<Network>,
+    pub(crate) networks: Vec<Network>,
     /// The builder's layer cache.
-    pub build_cache: Vec<CacheEntry>,
+    pub(super) build_cache: Vec<CacheEntry>,
     /// Counters for deterministic ids.
     pub(super) counters: Counters,
     /// Events not yet taken by [`Engine::take_events`].
@@ -100,7 +100,7 @@ pub(super) struct Counters {
 
 impl Engine {
     /// A fresh host with the predefined networks and no images.
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         let mut engine = Self {
             now_ms: 0,
             seed,
@@ -130,7 +130,7 @@ impl Engine {
     }
 
     /// Records an event at the current time.
-    pub fn emit(&mut self, event: Event) {
+    pub(super) fn emit(&mut self, event: Event) {
         self.events.push(TimedEvent {
             at_ms: self.now_ms,
             event,
@@ -138,12 +138,12 @@ impl Engine {
     }
 
     /// Takes the events recorded since the last call.
-    pub fn take_events(&mut self) -> Vec<TimedEvent> {
+    pub(super) fn take_events(&mut self) -> Vec<TimedEvent> {
         std::mem::take(&mut self.events)
     }
 
     /// A fresh deterministic id for a build artefact.
-    pub fn next_build_id(&mut self) -> Digest {
+    pub(super) fn next_build_id(&mut self) -> Digest {
         self.counters.builds += 1;
         names::object_id("build", self.seed, self.counters.builds)
     }
@@ -152,7 +152,7 @@ impl Engine {
     // Clock
 
     /// Advances the clock; running processes whose time is up (`sleep 5`) exit on the way.
-    pub fn advance(&mut self, duration_ms: u64) {
+    pub(super) fn advance(&mut self, duration_ms: u64) {
         let target = self.now_ms.saturating_add(duration_ms);
         loop {
             let due = self
@@ -175,7 +175,7 @@ impl Engine {
     // Lookups
 
     /// Finds a container as Docker does: full id, exact name (with or without `/`), then id prefix.
-    pub fn find_container(&self, key: &str) -> Result<usize, DaemonError> {
+    pub(super) fn find_container(&self, key: &str) -> Result<usize, DaemonError> {
         let name = key.strip_prefix('/').unwrap_or(key);
         self.containers
             .iter()
@@ -198,7 +198,7 @@ impl Engine {
     }
 
     /// The container with this id.
-    pub fn container(&self, id: &Digest) -> Option<&Container> {
+    pub(super) fn container(&self, id: &Digest) -> Option<&Container> {
         self.containers.iter().find(|c| c.id == *id)
     }
 
@@ -207,7 +207,7 @@ impl Engine {
     }
 
     /// The layers under a container, base first.
-    pub fn container_layers(&self, container: &Container) -> Vec<&Layer> {
+    pub(super) fn container_layers(&self, container: &Container) -> Vec<&Layer> {
         container
             .layers
             .iter()
@@ -216,7 +216,7 @@ impl Engine {
     }
 
     /// The network with this name.
-    pub fn network(&self, name: &str) -> Option<&Network> {
+    pub(super) fn network(&self, name: &str) -> Option<&Network> {
         self.networks.iter().find(|n| n.name == name)
     }
 
@@ -224,7 +224,7 @@ impl Engine {
     // Containers
 
     /// `docker create` (and the first half of `docker run`). The image must be local.
-    pub fn create(&mut self, spec: &CreateSpec) -> Result<Digest, DaemonError> {
+    pub(super) fn create(&mut self, spec: &CreateSpec) -> Result<Digest, DaemonError> {
         if self.containers.len() >= MAX_CONTAINERS {
             return Err(DaemonError::TooManyContainers(MAX_CONTAINERS));
         }
@@ -345,7 +345,7 @@ impl Engine {
 
     /// `docker start`. Returns the id of the started container; a one-shot process has already
     /// exited (and, with `--rm`, the container is gone) when this returns.
-    pub fn start(&mut self, key: &str) -> Result<Digest, DaemonError> {
+    pub(super) fn start(&mut self, key: &str) -> Result<Digest, DaemonError> {
         let index = self.find_container(key)?;
         let container = &self.containers[index];
         let id = container.id;
@@ -620,7 +620,7 @@ impl Engine {
     }
 
     /// `docker stop [-t N]`: the stop signal, up to `timeout_secs` of grace, then SIGKILL.
-    pub fn stop(&mut self, key: &str, timeout_secs: u64) -> Result<(), DaemonError> {
+    pub(super) fn stop(&mut self, key: &str, timeout_secs: u64) -> Result<(), DaemonError> {
         let index = self.find_container(key)?;
         let container = &self.containers[index];
         if !container.state.has_process() {
@@ -655,7 +655,7 @@ impl Engine {
     }
 
     /// `docker kill [-s SIGNAL]`.
-    pub fn kill(&mut self, key: &str, signal: Signal) -> Result<(), DaemonError> {
+    pub(super) fn kill(&mut self, key: &str, signal: Signal) -> Result<(), DaemonError> {
         let index = self.find_container(key)?;
         let container = &self.containers[index];
         if !container.state.has_process() {
@@ -680,7 +680,7 @@ impl Engine {
     }
 
     /// `docker pause` (cgroup freezer).
-    pub fn pause(&mut self, key: &str) -> Result<(), DaemonError> {
+    pub(super) fn pause(&mut self, key: &str) -> Result<(), DaemonError> {
         let index = self.find_container(key)?;
         let container = &mut self.containers[index];
         let id = container.id;
@@ -693,7 +693,7 @@ impl Engine {
     }
 
     /// `docker unpause`; a process whose time ran out while frozen exits now.
-    pub fn unpause(&mut self, key: &str) -> Result<(), DaemonError> {
+    pub(super) fn unpause(&mut self, key: &str) -> Result<(), DaemonError> {
         let index = self.find_container(key)?;
         let container = &mut self.containers[index];
         let id = container.id;
@@ -710,7 +710,7 @@ impl Engine {
     }
 
     /// `docker rm [-f]`.
-    pub fn remove(&mut self, key: &str, force: bool) -> Result<(), DaemonError> {
+    pub(super) fn remove(&mut self, key: &str, force: bool) -> Result<(), DaemonError> {
         let index = self.find_container(key)?;
         let container = &self.containers[index];
         let id = container.id;
@@ -732,7 +732,7 @@ impl Engine {
     }
 
     /// `docker exec`: a new process in the running container; no container is created.
-    pub fn exec(
+    pub(super) fn exec(
         &mut self,
         key: &str,
         argv: &[String],
@@ -772,7 +772,7 @@ impl Engine {
 
     /// `docker container prune -f`: removes every container without a process; returns the ids
     /// and the bytes of writable layers freed.
-    pub fn prune_containers(&mut self) -> (Vec<Digest>, u64) {
+    pub(super) fn prune_containers(&mut self) -> (Vec<Digest>, u64) {
         let stopped: Vec<(Digest, u64)> = self
             .containers
             .iter()

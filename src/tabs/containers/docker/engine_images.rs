@@ -16,7 +16,7 @@ use super::sha256::Digest;
 
 /// What a pull did with one layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LayerPull {
+pub(crate) enum LayerPull {
     /// Downloaded and extracted.
     Downloaded,
     /// Already present (shared with a local image).
@@ -25,24 +25,24 @@ pub enum LayerPull {
 
 /// The result of a pull, for the CLI to print.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PullReport {
+pub(crate) struct PullReport {
     /// `repo:tag`.
-    pub reference: String,
+    pub(super) reference: String,
     /// Registry path (`library/nginx`).
-    pub remote_path: String,
+    pub(super) remote_path: String,
     /// Tag.
-    pub tag: String,
+    pub(super) tag: String,
     /// Per layer: compressed blob digest and what happened.
-    pub layers: Vec<(Digest, LayerPull)>,
+    pub(crate) layers: Vec<(Digest, LayerPull)>,
     /// Manifest digest.
-    pub manifest: Digest,
+    pub(super) manifest: Digest,
     /// The local image was already this one: nothing downloaded.
-    pub up_to_date: bool,
+    pub(super) up_to_date: bool,
 }
 
 /// One line of `docker rmi` output.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RmiLine {
+pub(super) enum RmiLine {
     /// `Untagged: nginx:latest` (or `repo@sha256:...`).
     Untagged(String),
     /// `Deleted: sha256:...`.
@@ -51,7 +51,7 @@ pub enum RmiLine {
 
 impl Engine {
     /// Pulls `repo[:tag]` from the registry.
-    pub fn pull(&mut self, text: &str) -> Result<PullReport, DaemonError> {
+    pub(crate) fn pull(&mut self, text: &str) -> Result<PullReport, DaemonError> {
         let reference =
             parse_reference(text).map_err(|_| DaemonError::NoSuchImage(text.to_owned()))?;
         let registry = Arc::clone(&self.registry);
@@ -103,7 +103,11 @@ impl Engine {
     }
 
     /// `docker rmi [-f] <ref|id>`.
-    pub fn remove_image(&mut self, text: &str, force: bool) -> Result<Vec<RmiLine>, DaemonError> {
+    pub(super) fn remove_image(
+        &mut self,
+        text: &str,
+        force: bool,
+    ) -> Result<Vec<RmiLine>, DaemonError> {
         let missing = || {
             let shown = parse_reference(text).map_or(text.to_owned(), |r| r.full());
             DaemonError::NoSuchImage(shown)

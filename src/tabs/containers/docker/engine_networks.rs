@@ -9,7 +9,7 @@ use super::sha256::Digest;
 
 impl Engine {
     /// `docker network create NAME` (bridge driver).
-    pub fn create_network(
+    pub(super) fn create_network(
         &mut self,
         name: &str,
         compose_project: Option<&str>,
@@ -35,7 +35,7 @@ impl Engine {
     }
 
     /// `docker network rm NAME`.
-    pub fn remove_network(&mut self, name: &str) -> Result<(), DaemonError> {
+    pub(super) fn remove_network(&mut self, name: &str) -> Result<(), DaemonError> {
         let network = self
             .networks
             .iter()

@@ -8,7 +8,7 @@ use super::registry::RegistryError;
 
 /// An error the engine (dockerd) returns.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum DaemonError {
+pub(crate) enum DaemonError {
     /// No container has this name or id (prefix).
     #[error("No such container: {0}")]
     NoSuchContainer(String),

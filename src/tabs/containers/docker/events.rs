@@ -11,7 +11,7 @@ use super::sha256::Digest;
 /// One change in the engine's state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Event {
+pub(crate) enum Event {
     /// A layer was downloaded from the registry.
     LayerDownloaded {
         /// Uncompressed layer digest (diff id).
@@ -180,9 +180,9 @@ pub enum Event {
 
 /// An event with the simulated time at which it happened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TimedEvent {
+pub(crate) struct TimedEvent {
     /// Simulated clock, milliseconds since the sandbox started.
-    pub at_ms: u64,
+    pub(crate) at_ms: u64,
     /// What happened.
-    pub event: Event,
+    pub(crate) event: Event,
 }

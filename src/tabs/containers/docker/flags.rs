@@ -9,18 +9,18 @@ use std::collections::BTreeMap;
 
 /// One flag a command accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FlagSpec {
+pub(super) struct FlagSpec {
     /// Long name without dashes (`name`).
-    pub long: &'static str,
+    pub(super) long: &'static str,
     /// One-letter short name (`p` for `-p`).
-    pub short: Option<char>,
+    pub(super) short: Option<char>,
     /// Whether it takes a value (else it is a boolean switch).
-    pub takes_value: bool,
+    pub(super) takes_value: bool,
 }
 
 impl FlagSpec {
     /// A boolean switch.
-    pub const fn switch(long: &'static str, short: Option<char>) -> Self {
+    pub(super) const fn switch(long: &'static str, short: Option<char>) -> Self {
         Self {
             long,
             short,
@@ -29,7 +29,7 @@ impl FlagSpec {
     }
 
     /// A flag with a value.
-    pub const fn value(long: &'static str, short: Option<char>) -> Self {
+    pub(super) const fn value(long: &'static str, short: Option<char>) -> Self {
         Self {
             long,
             short,
@@ -40,7 +40,7 @@ impl FlagSpec {
 
 /// A pflag parse error (docker prints it, then `See 'docker <cmd> --help'.`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum FlagError {
+pub(super) enum FlagError {
     /// `--bogus`.
     #[error("unknown flag: --{0}")]
     UnknownLong(String),
@@ -80,25 +80,25 @@ pub enum FlagError {
 
 /// Parsed flags and positional arguments.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Parsed {
+pub(super) struct Parsed {
     /// Values by long name, in the order given (repeatable flags keep all).
-    pub values: BTreeMap<&'static str, Vec<String>>,
+    pub(super) values: BTreeMap<&'static str, Vec<String>>,
     /// Boolean switches that were set (to true).
-    pub switches: Vec<&'static str>,
+    pub(super) switches: Vec<&'static str>,
     /// Positional arguments.
-    pub positionals: Vec<String>,
+    pub(super) positionals: Vec<String>,
     /// `--help` / `-h` was given.
-    pub help: bool,
+    pub(super) help: bool,
 }
 
 impl Parsed {
     /// Whether a switch is on.
-    pub fn on(&self, long: &str) -> bool {
+    pub(super) fn on(&self, long: &str) -> bool {
         self.switches.contains(&long)
     }
 
     /// The last value of a flag.
-    pub fn last(&self, long: &str) -> Option<&str> {
+    pub(super) fn last(&self, long: &str) -> Option<&str> {
         self.values
             .get(long)
             .and_then(|values| values.last())
@@ -106,14 +106,18 @@ impl Parsed {
     }
 
     /// All values of a repeatable flag.
-    pub fn all(&self, long: &str) -> &[String] {
+    pub(super) fn all(&self, long: &str) -> &[String] {
         self.values.get(long).map_or(&[], Vec::as_slice)
     }
 }
 
 /// Parses `args` against `specs`. With `interspersed == false`, everything from the first
 /// positional argument on is positional.
-pub fn parse(specs: &[FlagSpec], args: &[String], interspersed: bool) -> Result<Parsed, FlagError> {
+pub(super) fn parse(
+    specs: &[FlagSpec],
+    args: &[String],
+    interspersed: bool,
+) -> Result<Parsed, FlagError> {
     let mut parsed = Parsed::default();
     let mut index = 0;
     let set_switch = |parsed: &mut Parsed, spec: &FlagSpec, value: Option<&str>| {

@@ -6,10 +6,10 @@
 //! from the simulated clock, never the wall clock.
 
 /// Unix time (seconds) of the simulated clock's zero: 2025-01-06 09:00:00 UTC.
-pub const EPOCH_UNIX_SECS: i64 = 1_736_154_000;
+pub(super) const EPOCH_UNIX_SECS: i64 = 1_736_154_000;
 
 /// go-units `HumanDuration`: `Less than a second`, `1 second`, `5 seconds`, `About a minute`, ...
-pub fn human_duration(duration_ms: u64) -> String {
+pub(crate) fn human_duration(duration_ms: u64) -> String {
     let seconds = duration_ms / 1000;
     let minutes = seconds / 60;
     let hours_rounded = (duration_ms as f64 / 3_600_000.0 + 0.5) as u64;
@@ -39,7 +39,7 @@ pub fn human_duration(duration_ms: u64) -> String {
 }
 
 /// `<duration> ago`, as in the CREATED column.
-pub fn ago(duration_ms: u64) -> String {
+pub(super) fn ago(duration_ms: u64) -> String {
     format!("{} ago", human_duration(duration_ms))
 }
 
@@ -68,7 +68,7 @@ fn format_g(value: f64, precision: usize) -> String {
 
 /// go-units `HumanSizeWithPrecision`: decimal units (kB = 1000 B) and `precision` significant digits.
 /// `docker images` uses precision 3 (`188MB`, `7.8MB`, `13.3kB`).
-pub fn human_size(bytes: u64, precision: usize) -> String {
+pub(crate) fn human_size(bytes: u64, precision: usize) -> String {
     const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
     let mut size = bytes as f64;
     let mut unit = 0;
@@ -80,7 +80,7 @@ pub fn human_size(bytes: u64, precision: usize) -> String {
 }
 
 /// Binary sizes (`7.8GiB`) as `docker info` prints total memory (go-units `BytesSize`).
-pub fn binary_size(bytes: u64) -> String {
+pub(super) fn binary_size(bytes: u64) -> String {
     const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     let mut size = bytes as f64;
     let mut unit = 0;
@@ -93,26 +93,26 @@ pub fn binary_size(bytes: u64) -> String {
 
 /// A calendar date and time (UTC) broken into fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DateTime {
+pub(super) struct DateTime {
     /// Year, e.g. 2025.
-    pub year: i64,
+    pub(super) year: i64,
     /// Month, 1..=12.
-    pub month: u32,
+    pub(super) month: u32,
     /// Day of month, 1..=31.
-    pub day: u32,
+    pub(super) day: u32,
     /// Hour, 0..=23.
-    pub hour: u32,
+    pub(super) hour: u32,
     /// Minute, 0..=59.
-    pub minute: u32,
+    pub(super) minute: u32,
     /// Second, 0..=59.
-    pub second: u32,
+    pub(super) second: u32,
     /// Milliseconds, 0..=999.
-    pub millis: u32,
+    pub(super) millis: u32,
 }
 
 impl DateTime {
     /// The UTC date and time of simulated clock time `sim_ms` (may be negative: before the epoch).
-    pub fn from_sim_ms(sim_ms: i64) -> Self {
+    pub(super) fn from_sim_ms(sim_ms: i64) -> Self {
         let unix_ms = EPOCH_UNIX_SECS * 1000 + sim_ms;
         let secs = unix_ms.div_euclid(1000);
         let millis = unix_ms.rem_euclid(1000) as u32;
@@ -130,7 +130,7 @@ impl DateTime {
     }
 
     /// RFC 3339 with nanoseconds, as `docker inspect` prints (`2025-01-06T09:00:02.000000000Z`).
-    pub fn rfc3339_nanos(&self) -> String {
+    pub(super) fn rfc3339_nanos(&self) -> String {
         format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}000000Z",
             self.year, self.month, self.day, self.hour, self.minute, self.second, self.millis
@@ -138,7 +138,7 @@ impl DateTime {
     }
 
     /// nginx's error-log timestamp (`2025/01/06 09:00:02`).
-    pub fn nginx(&self) -> String {
+    pub(super) fn nginx(&self) -> String {
         format!(
             "{:04}/{:02}/{:02} {:02}:{:02}:{:02}",
             self.year, self.month, self.day, self.hour, self.minute, self.second
@@ -146,7 +146,7 @@ impl DateTime {
     }
 
     /// Redis's log timestamp (`06 Jan 2025 09:00:02.000`).
-    pub fn redis(&self) -> String {
+    pub(super) fn redis(&self) -> String {
         const MONTHS: [&str; 12] = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ];

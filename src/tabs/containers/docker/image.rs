@@ -13,7 +13,7 @@ use super::sha256::Digest;
 
 /// One entry in a layer's file tree.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub enum FileEntry {
+pub(crate) enum FileEntry {
     /// A regular file. Binaries carry a short stand-in text; `size_bytes` is the size it stands for.
     File {
         /// Text shown by `cat`.
@@ -27,7 +27,7 @@ pub enum FileEntry {
 
 impl FileEntry {
     /// A text file whose size is its content's length.
-    pub fn text(content: &str) -> Self {
+    pub(super) fn text(content: &str) -> Self {
         Self::File {
             content: content.to_owned(),
             size_bytes: content.len() as u64,
@@ -35,7 +35,7 @@ impl FileEntry {
     }
 
     /// Size in bytes (0 for a whiteout).
-    pub fn size_bytes(&self) -> u64 {
+    pub(super) fn size_bytes(&self) -> u64 {
         match self {
             Self::File { size_bytes, .. } => *size_bytes,
             Self::Whiteout => 0,
@@ -45,22 +45,26 @@ impl FileEntry {
 
 /// A read-only layer: a set of file changes, named by the digest of its content.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Layer {
+pub(crate) struct Layer {
     /// Digest of the uncompressed content (the OCI `diff_id`).
-    pub diff_id: Digest,
+    pub(crate) diff_id: Digest,
     /// Digest of the compressed blob the registry serves (shown in pull progress lines).
-    pub blob_digest: Digest,
+    pub(super) blob_digest: Digest,
     /// Uncompressed size.
-    pub size_bytes: u64,
+    pub(crate) size_bytes: u64,
     /// The instruction that created the layer (as `docker history` shows it).
-    pub created_by: String,
+    pub(crate) created_by: String,
     /// Files the layer adds, changes or deletes, by absolute path.
-    pub files: BTreeMap<String, FileEntry>,
+    pub(super) files: BTreeMap<String, FileEntry>,
 }
 
 impl Layer {
     /// A layer whose digests are computed from its content.
-    pub fn new(created_by: &str, files: BTreeMap<String, FileEntry>, size_bytes: u64) -> Self {
+    pub(crate) fn new(
+        created_by: &str,
+        files: BTreeMap<String, FileEntry>,
+        size_bytes: u64,
+    ) -> Self {
         let mut serialized = Vec::new();
         for (path, entry) in &files {
             serialized.extend_from_slice(path.as_bytes());
@@ -95,62 +99,62 @@ impl Layer {
 
 /// The runtime defaults an image carries (a subset of the OCI image config).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ImageConfig {
+pub(super) struct ImageConfig {
     /// `ENTRYPOINT`.
-    pub entrypoint: Vec<String>,
+    pub(super) entrypoint: Vec<String>,
     /// `CMD`.
-    pub cmd: Vec<String>,
+    pub(super) cmd: Vec<String>,
     /// `ENV`, as `KEY=value`.
-    pub env: Vec<String>,
+    pub(super) env: Vec<String>,
     /// `WORKDIR` (empty means `/`).
-    pub workdir: String,
+    pub(super) workdir: String,
     /// `EXPOSE`, as `80/tcp`.
-    pub exposed_ports: Vec<String>,
+    pub(super) exposed_ports: Vec<String>,
     /// `LABEL`s.
-    pub labels: BTreeMap<String, String>,
+    pub(super) labels: BTreeMap<String, String>,
     /// `USER` (empty means root).
-    pub user: String,
+    pub(super) user: String,
     /// `STOPSIGNAL` (empty means SIGTERM).
-    pub stop_signal: String,
+    pub(super) stop_signal: String,
 }
 
 /// One line of `docker history`: an instruction and the layer size it added (0 for config-only ones).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct HistoryEntry {
+pub(super) struct HistoryEntry {
     /// The instruction.
-    pub created_by: String,
+    pub(super) created_by: String,
     /// Bytes the instruction's layer holds.
-    pub size_bytes: u64,
+    pub(super) size_bytes: u64,
     /// Whether the instruction only changed the config (no layer).
-    pub empty_layer: bool,
+    pub(super) empty_layer: bool,
     /// Simulated time of creation.
-    pub created_ms: i64,
+    pub(super) created_ms: i64,
     /// The intermediate image this step produced (known only for steps built locally).
-    pub step_image: Option<Digest>,
+    pub(super) step_image: Option<Digest>,
 }
 
 /// A local image.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Image {
+pub(crate) struct Image {
     /// Image id: the digest of the config.
-    pub id: Digest,
+    pub(crate) id: Digest,
     /// Layer diff ids, base first.
-    pub layers: Vec<Digest>,
+    pub(super) layers: Vec<Digest>,
     /// Runtime defaults.
-    pub config: ImageConfig,
+    pub(super) config: ImageConfig,
     /// Instruction history, oldest first.
-    pub history: Vec<HistoryEntry>,
+    pub(super) history: Vec<HistoryEntry>,
     /// Simulated creation time (negative: before the sandbox started).
-    pub created_ms: i64,
+    pub(super) created_ms: i64,
     /// The image this one was built on top of (for built images).
-    pub parent: Option<Digest>,
+    pub(super) parent: Option<Digest>,
     /// Manifest digest from the registry (`repo@sha256:...`), for pulled images.
-    pub repo_digest: Option<Digest>,
+    pub(super) repo_digest: Option<Digest>,
 }
 
 impl Image {
     /// Computes the id from the config, layers and history, as the OCI spec does from the config JSON.
-    pub fn compute_id(
+    pub(super) fn compute_id(
         config: &ImageConfig,
         layers: &[Digest],
         history: &[HistoryEntry],
@@ -168,23 +172,23 @@ impl Image {
 
 /// A parsed image reference: `[registry/][namespace/]repo[:tag]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reference {
+pub(crate) struct Reference {
     /// Repository as Docker shows it in `docker images` (`nginx`, `myorg/app`).
-    pub repo: String,
+    pub(super) repo: String,
     /// Tag (`latest` when omitted).
-    pub tag: String,
+    pub(crate) tag: String,
     /// Whether the tag was written explicitly.
-    pub explicit_tag: bool,
+    pub(super) explicit_tag: bool,
 }
 
 impl Reference {
     /// `repo:tag`.
-    pub fn full(&self) -> String {
+    pub(crate) fn full(&self) -> String {
         format!("{}:{}", self.repo, self.tag)
     }
 
     /// The registry path (`library/nginx` for official images).
-    pub fn remote_path(&self) -> String {
+    pub(crate) fn remote_path(&self) -> String {
         if self.repo.contains('/') {
             self.repo.clone()
         } else {
@@ -195,7 +199,7 @@ impl Reference {
 
 /// Why a reference string is not a valid image name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ReferenceError {
+pub(crate) enum ReferenceError {
     /// Upper-case letters in the repository part.
     #[error("invalid reference format: repository name ({0}) must be lowercase")]
     Uppercase(String),
@@ -208,7 +212,7 @@ pub enum ReferenceError {
 }
 
 /// Parses an image reference as Docker's `reference.ParseNormalizedNamed` would (a subset).
-pub fn parse_reference(text: &str) -> Result<Reference, ReferenceError> {
+pub(crate) fn parse_reference(text: &str) -> Result<Reference, ReferenceError> {
     if text.contains('@') {
         return Err(ReferenceError::DigestUnsupported);
     }
@@ -255,23 +259,23 @@ pub fn parse_reference(text: &str) -> Result<Reference, ReferenceError> {
 
 /// The local image store: images, the tags pointing at them, and the shared layers.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ImageStore {
+pub(crate) struct ImageStore {
     /// Images in creation order.
-    pub images: Vec<Image>,
+    pub(crate) images: Vec<Image>,
     /// `repo:tag` -> image id.
-    pub tags: BTreeMap<String, Digest>,
+    pub(crate) tags: BTreeMap<String, Digest>,
     /// Layers by diff id, stored once however many images use them.
-    pub layers: BTreeMap<Digest, Layer>,
+    pub(super) layers: BTreeMap<Digest, Layer>,
 }
 
 impl ImageStore {
     /// The image with this id.
-    pub fn get(&self, id: &Digest) -> Option<&Image> {
+    pub(crate) fn get(&self, id: &Digest) -> Option<&Image> {
         self.images.iter().find(|image| image.id == *id)
     }
 
     /// Looks an image up as Docker does: by `repo:tag` first, then by (unambiguous) id prefix.
-    pub fn lookup(&self, text: &str) -> Option<&Image> {
+    pub(crate) fn lookup(&self, text: &str) -> Option<&Image> {
         if let Ok(reference) = parse_reference(text)
             && let Some(id) = self.tags.get(&reference.full())
         {
@@ -286,7 +290,7 @@ impl ImageStore {
     }
 
     /// Tags pointing at an image, sorted.
-    pub fn tags_of(&self, id: &Digest) -> Vec<String> {
+    pub(crate) fn tags_of(&self, id: &Digest) -> Vec<String> {
         self.tags
             .iter()
             .filter(|(_, target)| *target == id)
@@ -295,7 +299,7 @@ impl ImageStore {
     }
 
     /// The layers of an image, base first.
-    pub fn layers_of(&self, image: &Image) -> Vec<&Layer> {
+    pub(crate) fn layers_of(&self, image: &Image) -> Vec<&Layer> {
         image
             .layers
             .iter()
@@ -304,7 +308,7 @@ impl ImageStore {
     }
 
     /// Total uncompressed size of an image's layers.
-    pub fn size_of(&self, image: &Image) -> u64 {
+    pub(crate) fn size_of(&self, image: &Image) -> u64 {
         self.layers_of(image)
             .iter()
             .map(|layer| layer.size_bytes)
@@ -312,7 +316,7 @@ impl ImageStore {
     }
 
     /// Adds an image (replacing none: ids are content addresses) and its layers.
-    pub fn insert(&mut self, image: Image, layers: Vec<Layer>) {
+    pub(super) fn insert(&mut self, image: Image, layers: Vec<Layer>) {
         for layer in layers {
             self.layers.entry(layer.diff_id).or_insert(layer);
         }
@@ -322,21 +326,21 @@ impl ImageStore {
     }
 
     /// Points `reference` at `id`, returning the image it pointed at before, if different.
-    pub fn tag(&mut self, reference: &str, id: Digest) -> Option<Digest> {
+    pub(super) fn tag(&mut self, reference: &str, id: Digest) -> Option<Digest> {
         self.tags
             .insert(reference.to_owned(), id)
             .filter(|previous| *previous != id)
     }
 
     /// Deletes an image record and its tags (its layers stay until [`Self::collect_layers`]).
-    pub fn delete(&mut self, id: &Digest) {
+    pub(super) fn delete(&mut self, id: &Digest) {
         self.images.retain(|image| image.id != *id);
         self.tags.retain(|_, target| target != id);
     }
 
     /// Deletes every layer that no image and none of the `pinned` layers (those under containers)
     /// uses; returns the deleted layers in digest order.
-    pub fn collect_layers(&mut self, pinned: &[Digest]) -> Vec<Digest> {
+    pub(super) fn collect_layers(&mut self, pinned: &[Digest]) -> Vec<Digest> {
         let in_use: Vec<Digest> = self
             .images
             .iter()
@@ -356,7 +360,7 @@ impl ImageStore {
     }
 
     /// How many local images use a layer (the diagram shows shared layers by this count).
-    pub fn layer_users(&self, layer: &Digest) -> usize {
+    pub(crate) fn layer_users(&self, layer: &Digest) -> usize {
         self.images
             .iter()
             .filter(|image| image.layers.contains(layer))

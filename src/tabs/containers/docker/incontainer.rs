@@ -16,11 +16,11 @@ use super::registry::HELLO_WORLD_OUTPUT;
 use super::shell::{self, Connector, Expander, Script};
 
 /// Longest `sleep` an exec'd process may take in the sandbox (the clock advances by it).
-pub const MAX_EXEC_SLEEP_MS: u64 = 3_600_000;
+pub(super) const MAX_EXEC_SLEEP_MS: u64 = 3_600_000;
 
 /// A change the process made to the writable layer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FsChange {
+pub(super) enum FsChange {
     /// A lower file was copied up before being modified.
     CopiedUp {
         /// Path.
@@ -42,49 +42,49 @@ pub enum FsChange {
 
 /// What the process produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProcessOutput {
+pub(super) struct ProcessOutput {
     /// Output lines in order.
-    pub lines: Vec<RawLog>,
+    pub(super) lines: Vec<RawLog>,
     /// Exit status.
-    pub exit_code: i32,
+    pub(super) exit_code: i32,
     /// Writable-layer changes in order.
-    pub changes: Vec<FsChange>,
+    pub(super) changes: Vec<FsChange>,
     /// Simulated time spent sleeping.
-    pub slept_ms: u64,
+    pub(super) slept_ms: u64,
     /// The process is a server that keeps running after printing its start-up lines.
-    pub keeps_running: bool,
+    pub(super) keeps_running: bool,
 }
 
 /// Why the runtime could not start the process.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum StartError {
+pub(crate) enum StartError {
     /// The program is not in the image.
     #[error("exec: \"{0}\": executable file not found in $PATH")]
     NotFound(String),
 }
 
 /// The container as a process inside it sees it.
-pub struct ProcessEnv<'a> {
+pub(super) struct ProcessEnv<'a> {
     /// Image layers, base first.
-    pub lower: &'a [&'a Layer],
+    pub(super) lower: &'a [&'a Layer],
     /// The container's writable layer.
-    pub upper: &'a mut BTreeMap<String, FileEntry>,
+    pub(super) upper: &'a mut BTreeMap<String, FileEntry>,
     /// Hostname (the container's short id).
-    pub hostname: String,
+    pub(super) hostname: String,
     /// IP address on its network (empty if none).
-    pub ip: String,
+    pub(super) ip: String,
     /// Environment, `KEY=value`.
-    pub env: Vec<String>,
+    pub(super) env: Vec<String>,
     /// Working directory.
-    pub workdir: String,
+    pub(super) workdir: String,
     /// Command line of PID 1.
-    pub main_command: String,
+    pub(super) main_command: String,
     /// What PID 1 is.
-    pub main_behaviour: Behaviour,
+    pub(super) main_behaviour: Behaviour,
     /// Whether PID 1 is running (false when this process *is* the starting main process).
-    pub main_running: bool,
+    pub(super) main_running: bool,
     /// This process's PID in the container's namespace.
-    pub pid: u32,
+    pub(super) pid: u32,
 }
 
 impl ProcessEnv<'_> {
@@ -170,14 +170,14 @@ fn stderr(out: &mut ProcessOutput, text: impl Into<String>) {
 }
 
 /// Checks that `name` can be executed (exists as a path, or on `$PATH`).
-pub fn check_executable(env: &ProcessEnv<'_>, name: &str) -> Result<(), StartError> {
+pub(super) fn check_executable(env: &ProcessEnv<'_>, name: &str) -> Result<(), StartError> {
     env.resolve(name)
         .map(|_| ())
         .ok_or_else(|| StartError::NotFound(name.to_owned()))
 }
 
 /// Runs `argv` as a new process in the container. Fails only if the program is not in the image.
-pub fn run(env: &mut ProcessEnv<'_>, argv: &[String]) -> Result<ProcessOutput, StartError> {
+pub(super) fn run(env: &mut ProcessEnv<'_>, argv: &[String]) -> Result<ProcessOutput, StartError> {
     let Some((name, _)) = argv.split_first() else {
         return Err(StartError::NotFound(String::new()));
     };

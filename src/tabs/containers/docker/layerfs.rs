@@ -11,7 +11,7 @@ use super::image::{FileEntry, Layer};
 
 /// Where a visible file comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
+pub(super) enum Origin {
     /// The container's writable layer.
     Upper,
     /// An image layer, by index (0 = base).
@@ -20,16 +20,16 @@ pub enum Origin {
 
 /// A read-only view of lower layers plus a writable layer.
 #[derive(Clone, Copy, Debug)]
-pub struct UnionView<'a> {
+pub(super) struct UnionView<'a> {
     /// Image layers, base first.
-    pub lower: &'a [&'a Layer],
+    pub(super) lower: &'a [&'a Layer],
     /// The writable layer.
-    pub upper: &'a BTreeMap<String, FileEntry>,
+    pub(super) upper: &'a BTreeMap<String, FileEntry>,
 }
 
 /// What a write did to the writable layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WriteOutcome {
+pub(super) enum WriteOutcome {
     /// The file existed only in an image layer and was copied up first (bytes copied).
     CopiedUp {
         /// Size of the lower file copied into the writable layer.
@@ -41,7 +41,7 @@ pub enum WriteOutcome {
 
 /// `docker diff` kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ChangeKind {
+pub(super) enum ChangeKind {
     /// Added (`A`).
     Added,
     /// Changed (`C`).
@@ -52,7 +52,7 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// The letter `docker diff` prints.
-    pub fn letter(self) -> char {
+    pub(super) fn letter(self) -> char {
         match self {
             Self::Added => 'A',
             Self::Changed => 'C',
@@ -62,7 +62,7 @@ impl ChangeKind {
 }
 
 /// Normalises `path` against `cwd` into an absolute path without `.`, `..` or repeated slashes.
-pub fn normalize(cwd: &str, path: &str) -> String {
+pub(super) fn normalize(cwd: &str, path: &str) -> String {
     let joined = if path.starts_with('/') {
         path.to_owned()
     } else {
@@ -96,7 +96,7 @@ fn ancestors(path: &str) -> Vec<String> {
 
 impl UnionView<'_> {
     /// The visible file at `path`, if any.
-    pub fn lookup(&self, path: &str) -> Option<(&FileEntry, Origin)> {
+    pub(super) fn lookup(&self, path: &str) -> Option<(&FileEntry, Origin)> {
         if let Some(entry) = self.upper.get(path) {
             return match entry {
                 FileEntry::Whiteout => None,
@@ -107,7 +107,7 @@ impl UnionView<'_> {
     }
 
     /// The file at `path` in the image layers only (ignoring the writable layer).
-    pub fn lookup_lower(&self, path: &str) -> Option<(&FileEntry, Origin)> {
+    pub(super) fn lookup_lower(&self, path: &str) -> Option<(&FileEntry, Origin)> {
         for (index, layer) in self.lower.iter().enumerate().rev() {
             match layer.files.get(path) {
                 Some(FileEntry::Whiteout) => return None,
@@ -119,7 +119,7 @@ impl UnionView<'_> {
     }
 
     /// Every visible file with its origin, sorted by path.
-    pub fn visible(&self) -> BTreeMap<String, (&FileEntry, Origin)> {
+    pub(super) fn visible(&self) -> BTreeMap<String, (&FileEntry, Origin)> {
         let mut out: BTreeMap<String, (&FileEntry, Origin)> = BTreeMap::new();
         let layers = self
             .lower
@@ -143,7 +143,7 @@ impl UnionView<'_> {
     }
 
     /// Whether `path` is a directory (the root, or a prefix of some visible file's path).
-    pub fn is_dir(&self, path: &str) -> bool {
+    pub(super) fn is_dir(&self, path: &str) -> bool {
         if path == "/" {
             return true;
         }
@@ -152,7 +152,7 @@ impl UnionView<'_> {
     }
 
     /// Names directly inside directory `path` (files and sub-directories), sorted.
-    pub fn list(&self, path: &str) -> Vec<String> {
+    pub(super) fn list(&self, path: &str) -> Vec<String> {
         let prefix = if path == "/" {
             "/".to_owned()
         } else {
@@ -169,7 +169,7 @@ impl UnionView<'_> {
     }
 
     /// `docker diff`: changes of the writable layer against the image, parents included, sorted.
-    pub fn diff(&self) -> Vec<(ChangeKind, String)> {
+    pub(super) fn diff(&self) -> Vec<(ChangeKind, String)> {
         let mut changes: BTreeMap<String, ChangeKind> = BTreeMap::new();
         let lower_visible: BTreeSet<String> = UnionView {
             lower: self.lower,
@@ -206,7 +206,7 @@ impl UnionView<'_> {
 }
 
 /// Writes (or appends to) a file through the union view, copying it up first if it lives below.
-pub fn write_file(
+pub(super) fn write_file(
     lower: &[&Layer],
     upper: &mut BTreeMap<String, FileEntry>,
     path: &str,
@@ -244,7 +244,11 @@ pub fn write_file(
 
 /// Deletes a visible file: drops it from the writable layer and, if an image layer has it, whiteouts it.
 /// Returns false when no such file is visible.
-pub fn remove_file(lower: &[&Layer], upper: &mut BTreeMap<String, FileEntry>, path: &str) -> bool {
+pub(super) fn remove_file(
+    lower: &[&Layer],
+    upper: &mut BTreeMap<String, FileEntry>,
+    path: &str,
+) -> bool {
     let view = UnionView {
         lower,
         upper: &*upper,

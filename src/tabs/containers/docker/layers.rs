@@ -9,7 +9,7 @@ use super::script::{CliTrace, DEFAULT_SEED, replay};
 
 /// The layers view's presets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LayersPreset {
+pub(crate) enum LayersPreset {
     /// Build the example Dockerfile and look at its layers.
     DockerfileBasic,
     /// Rebuild unchanged, then after editing app.py, then requirements.txt.
@@ -20,10 +20,10 @@ pub enum LayersPreset {
 
 impl LayersPreset {
     /// Every preset.
-    pub const ALL: &[Self] = &[Self::DockerfileBasic, Self::CacheRebuild, Self::CopyOnWrite];
+    pub(crate) const ALL: &[Self] = &[Self::DockerfileBasic, Self::CacheRebuild, Self::CopyOnWrite];
 
     /// Scene-link slug.
-    pub fn slug(self) -> &'static str {
+    pub(crate) fn slug(self) -> &'static str {
         match self {
             Self::DockerfileBasic => "dockerfile-basic",
             Self::CacheRebuild => "cache-rebuild",
@@ -33,12 +33,12 @@ impl LayersPreset {
 
     #[cfg(test)]
     /// Parses a slug.
-    pub fn from_slug(slug: &str) -> Option<Self> {
+    pub(super) fn from_slug(slug: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|p| p.slug() == slug)
     }
 
     /// Human title.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Self::DockerfileBasic => "A Dockerfile and the layers it builds",
             Self::CacheRebuild => "Rebuilding: what the layer cache keeps",
@@ -47,7 +47,7 @@ impl LayersPreset {
     }
 
     /// The command lines.
-    pub fn script(self) -> &'static [&'static str] {
+    pub(crate) fn script(self) -> &'static [&'static str] {
         match self {
             Self::DockerfileBasic => &[
                 "cat Dockerfile",
@@ -78,7 +78,7 @@ impl LayersPreset {
     }
 
     /// Replays the preset with the default seed.
-    pub fn replay(self) -> CliTrace {
+    pub(crate) fn replay(self) -> CliTrace {
         let lines: Vec<String> = self.script().iter().map(|l| (*l).to_owned()).collect();
         replay(DEFAULT_SEED, &lines).unwrap_or_else(|_| CliTrace {
             initial: super::sandbox::Sandbox::new(DEFAULT_SEED),

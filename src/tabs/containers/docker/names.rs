@@ -151,7 +151,7 @@ const SURNAMES: &[&str] = &[
 
 /// A deterministic container name for the `counter`-th container of a sandbox seeded with `seed`,
 /// avoiding names for which `taken` returns true.
-pub fn container_name(seed: u64, counter: u64, taken: impl Fn(&str) -> bool) -> String {
+pub(super) fn container_name(seed: u64, counter: u64, taken: impl Fn(&str) -> bool) -> String {
     let mut attempt = 0u64;
     loop {
         let digest = Digest::of_parts(&[
@@ -178,7 +178,7 @@ pub fn container_name(seed: u64, counter: u64, taken: impl Fn(&str) -> bool) -> 
 }
 
 /// A deterministic 64-hex object id (container, network) for the `counter`-th object of a kind.
-pub fn object_id(kind: &str, seed: u64, counter: u64) -> Digest {
+pub(super) fn object_id(kind: &str, seed: u64, counter: u64) -> Digest {
     Digest::of_parts(&[kind.as_bytes(), &seed.to_be_bytes(), &counter.to_be_bytes()])
 }
 

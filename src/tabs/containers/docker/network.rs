@@ -12,32 +12,32 @@ use super::sha256::Digest;
 
 /// A network.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Network {
+pub(crate) struct Network {
     /// 64-hex id.
-    pub id: Digest,
+    pub(super) id: Digest,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// `bridge`, `host` or `null`.
-    pub driver: String,
+    pub(super) driver: String,
     /// Second octet of its 172.x.0.0/16 subnet (0 for host/none).
-    pub subnet_octet: u8,
+    pub(super) subnet_octet: u8,
     /// The compose project that owns it, if any.
-    pub compose_project: Option<String>,
+    pub(super) compose_project: Option<String>,
 }
 
 impl Network {
     /// Whether Docker created it and refuses to remove it.
-    pub fn predefined(&self) -> bool {
+    pub(super) fn predefined(&self) -> bool {
         matches!(self.name.as_str(), "bridge" | "host" | "none")
     }
 
     /// Whether containers on it get an address.
-    pub fn assigns_addresses(&self) -> bool {
+    pub(super) fn assigns_addresses(&self) -> bool {
         self.driver == "bridge"
     }
 
     /// Its subnet in CIDR form (empty for host and none).
-    pub fn subnet(&self) -> String {
+    pub(super) fn subnet(&self) -> String {
         if self.assigns_addresses() {
             format!("172.{}.0.0/16", self.subnet_octet)
         } else {
@@ -46,7 +46,7 @@ impl Network {
     }
 
     /// Its gateway address (the bridge interface on the host).
-    pub fn gateway(&self) -> String {
+    pub(super) fn gateway(&self) -> String {
         if self.assigns_addresses() {
             format!("172.{}.0.1", self.subnet_octet)
         } else {
@@ -55,7 +55,7 @@ impl Network {
     }
 
     /// The lowest address not in `in_use` (.1 is the gateway, so hosts start at .2).
-    pub fn free_address(&self, in_use: &[&str]) -> String {
+    pub(super) fn free_address(&self, in_use: &[&str]) -> String {
         if !self.assigns_addresses() {
             return String::new();
         }

@@ -9,7 +9,7 @@ use serde::Serialize;
 /// Which stream a line went to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Stream {
+pub(crate) enum Stream {
     /// Standard output.
     Stdout,
     /// Standard error.
@@ -20,40 +20,40 @@ pub enum Stream {
 
 /// One line of output.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct OutputLine {
+pub(crate) struct OutputLine {
     /// Stream.
-    pub stream: Stream,
+    pub(crate) stream: Stream,
     /// Text without the newline.
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// The output and exit status of a command.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Output {
+pub(crate) struct Output {
     /// Lines in order.
-    pub lines: Vec<OutputLine>,
+    pub(crate) lines: Vec<OutputLine>,
     /// Exit status (0 = success).
-    pub exit_code: i32,
+    pub(crate) exit_code: i32,
 }
 
 impl Output {
     /// Appends a standard-output line.
-    pub fn out(&mut self, text: impl Into<String>) {
+    pub(super) fn out(&mut self, text: impl Into<String>) {
         self.push(Stream::Stdout, text);
     }
 
     /// Appends a standard-error line.
-    pub fn err(&mut self, text: impl Into<String>) {
+    pub(super) fn err(&mut self, text: impl Into<String>) {
         self.push(Stream::Stderr, text);
     }
 
     /// Appends a sandbox note.
-    pub fn note(&mut self, text: impl Into<String>) {
+    pub(super) fn note(&mut self, text: impl Into<String>) {
         self.push(Stream::Note, text);
     }
 
     /// Appends a line to `stream`.
-    pub fn push(&mut self, stream: Stream, text: impl Into<String>) {
+    pub(super) fn push(&mut self, stream: Stream, text: impl Into<String>) {
         self.lines.push(OutputLine {
             stream,
             text: text.into(),
@@ -61,13 +61,13 @@ impl Output {
     }
 
     /// Appends every line of `other` and takes its status.
-    pub fn extend(&mut self, other: Output) {
+    pub(super) fn extend(&mut self, other: Output) {
         self.lines.extend(other.lines);
         self.exit_code = other.exit_code;
     }
 
     /// Standard output joined with newlines (what `$(...)` captures).
-    pub fn stdout_text(&self) -> String {
+    pub(super) fn stdout_text(&self) -> String {
         self.lines
             .iter()
             .filter(|line| line.stream == Stream::Stdout)
@@ -77,14 +77,14 @@ impl Output {
 
     #[cfg(test)]
     /// Every line's text, for tests.
-    pub fn texts(&self) -> Vec<&str> {
+    pub(crate) fn texts(&self) -> Vec<&str> {
         self.lines.iter().map(|line| line.text.as_str()).collect()
     }
 }
 
 /// Formats rows like Go's `text/tabwriter` as docker uses it (minimum cell width 10, padding 3,
 /// the last column unpadded).
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> Vec<String> {
+pub(super) fn table(header: &[&str], rows: &[Vec<String>]) -> Vec<String> {
     let columns = header.len();
     let mut widths = vec![0usize; columns];
     let all_rows = std::iter::once(header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>())

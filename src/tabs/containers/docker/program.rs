@@ -21,7 +21,7 @@ use super::humanize::{DateTime, EPOCH_UNIX_SECS};
 
 /// Signals the sandbox knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Signal {
+pub(super) enum Signal {
     /// SIGHUP (1).
     Hup,
     /// SIGINT (2).
@@ -40,7 +40,7 @@ pub enum Signal {
 
 impl Signal {
     /// Every known signal.
-    pub const ALL: &[Self] = &[
+    pub(crate) const ALL: &[Self] = &[
         Self::Hup,
         Self::Int,
         Self::Quit,
@@ -51,7 +51,7 @@ impl Signal {
     ];
 
     /// Its number on x86-64 Linux.
-    pub fn number(self) -> i32 {
+    pub(super) fn number(self) -> i32 {
         match self {
             Self::Hup => 1,
             Self::Int => 2,
@@ -64,7 +64,7 @@ impl Signal {
     }
 
     /// `SIGTERM` etc.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Hup => "SIGHUP",
             Self::Int => "SIGINT",
@@ -77,7 +77,7 @@ impl Signal {
     }
 
     /// Parses `SIGTERM`, `TERM`, `term` or `15`, as `docker kill -s` accepts.
-    pub fn parse(text: &str) -> Option<Self> {
+    pub(super) fn parse(text: &str) -> Option<Self> {
         let upper = text.to_ascii_uppercase();
         let bare = upper.strip_prefix("SIG").unwrap_or(&upper);
         Self::ALL.iter().copied().find(|signal| {
@@ -89,7 +89,7 @@ impl Signal {
 /// The kind of main process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Behaviour {
+pub(super) enum Behaviour {
     /// `nginx -g 'daemon off;'`: serves until signalled.
     Nginx,
     /// `redis-server`: serves until signalled.
@@ -108,7 +108,7 @@ pub enum Behaviour {
 
 /// What a process does on receiving a signal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reaction {
+pub(super) enum Reaction {
     /// No handler and PID 1: the kernel drops the signal.
     Ignored,
     /// A handler shuts the process down; it exits with this status after a short delay.
@@ -130,7 +130,7 @@ fn basename(path: &str) -> &str {
 }
 
 /// Parses `sleep`'s argument (`30`, `1.5`, `2m`, `infinity`) into milliseconds.
-pub fn parse_sleep_ms(text: &str) -> Option<u64> {
+pub(super) fn parse_sleep_ms(text: &str) -> Option<u64> {
     if text == "infinity" {
         return Some(u64::MAX / 4);
     }
@@ -146,7 +146,7 @@ pub fn parse_sleep_ms(text: &str) -> Option<u64> {
 }
 
 /// Strips an entrypoint wrapper script that `exec`s its arguments (`docker-entrypoint.sh nginx ...`).
-pub fn strip_entrypoint(argv: &[String]) -> &[String] {
+pub(super) fn strip_entrypoint(argv: &[String]) -> &[String] {
     match argv.split_first() {
         Some((first, rest)) if basename(first) == "docker-entrypoint.sh" && !rest.is_empty() => {
             rest
@@ -156,7 +156,7 @@ pub fn strip_entrypoint(argv: &[String]) -> &[String] {
 }
 
 /// Decides what the main process `argv` does; `interactive` is `-i` (stdin kept open).
-pub fn classify(argv: &[String], interactive: bool) -> Behaviour {
+pub(super) fn classify(argv: &[String], interactive: bool) -> Behaviour {
     let argv = strip_entrypoint(argv);
     let Some((program, args)) = argv.split_first() else {
         return Behaviour::OneShot;
@@ -181,7 +181,7 @@ pub fn classify(argv: &[String], interactive: bool) -> Behaviour {
 }
 
 /// How a running process of this behaviour answers `signal`.
-pub fn react(behaviour: Behaviour, signal: Signal) -> Reaction {
+pub(super) fn react(behaviour: Behaviour, signal: Signal) -> Reaction {
     if signal == Signal::Kill {
         return Reaction::Killed;
     }
@@ -204,7 +204,7 @@ pub fn react(behaviour: Behaviour, signal: Signal) -> Reaction {
 }
 
 /// A log line before it is stamped with the container.
-pub type RawLog = (LogStream, String);
+pub(super) type RawLog = (LogStream, String);
 
 /// Worker process ids nginx prints (`worker_processes auto` starts one per CPU).
 fn nginx_workers(host_cpus: u32) -> Vec<u32> {
@@ -212,7 +212,7 @@ fn nginx_workers(host_cpus: u32) -> Vec<u32> {
 }
 
 /// Lines the main process prints when it starts at simulated time `at_ms`.
-pub fn start_logs(behaviour: Behaviour, at_ms: u64, host_cpus: u32) -> Vec<RawLog> {
+pub(super) fn start_logs(behaviour: Behaviour, at_ms: u64, host_cpus: u32) -> Vec<RawLog> {
     let time = DateTime::from_sim_ms(at_ms as i64);
     match behaviour {
         Behaviour::Nginx => {
@@ -271,7 +271,7 @@ pub fn start_logs(behaviour: Behaviour, at_ms: u64, host_cpus: u32) -> Vec<RawLo
 }
 
 /// Lines the main process prints when it handles `signal` at simulated time `at_ms`.
-pub fn signal_logs(
+pub(super) fn signal_logs(
     behaviour: Behaviour,
     signal: Signal,
     at_ms: u64,

@@ -19,26 +19,27 @@ use super::image::{FileEntry, HistoryEntry, Image, ImageConfig, Layer, Reference
 use super::sha256::Digest;
 
 /// The default `PATH` every official image sets.
-pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+pub(super) const DEFAULT_PATH: &str =
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// One repository tag set in the registry, resolved to an image.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RemoteImage {
+pub(crate) struct RemoteImage {
     /// Repository (`nginx`).
-    pub repo: String,
+    pub(crate) repo: String,
     /// Tags that point at this image (`latest`, `1.27`).
-    pub tags: Vec<String>,
+    pub(super) tags: Vec<String>,
     /// The image (id, config, history).
-    pub image: Image,
+    pub(super) image: Image,
     /// Its layers, base first.
-    pub layers: Vec<Layer>,
+    pub(crate) layers: Vec<Layer>,
     /// The manifest digest (`Digest: sha256:...` in pull output).
-    pub manifest: Digest,
+    pub(super) manifest: Digest,
 }
 
 /// Why a pull cannot be served.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum RegistryError {
+pub(crate) enum RegistryError {
     /// The repository does not exist (Docker Hub answers with "access denied" for privacy).
     #[error(
         "pull access denied for {0}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"
@@ -51,9 +52,9 @@ pub enum RegistryError {
 
 /// The simulated registry.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Registry {
+pub(crate) struct Registry {
     /// Every image the registry serves.
-    pub images: Vec<RemoteImage>,
+    pub(crate) images: Vec<RemoteImage>,
 }
 
 impl Default for Registry {
@@ -117,7 +118,7 @@ Commercial support is available at
 ";
 
 /// `/etc/nginx/conf.d/default.conf` as packaged (IPv4 only until the entrypoint edits it).
-pub const NGINX_DEFAULT_CONF: &str = "server {
+pub(super) const NGINX_DEFAULT_CONF: &str = "server {
     listen       80;
     server_name  localhost;
 
@@ -134,7 +135,7 @@ pub const NGINX_DEFAULT_CONF: &str = "server {
 ";
 
 /// The text `/hello` prints (hello-world image).
-pub const HELLO_WORLD_OUTPUT: &str = "
+pub(super) const HELLO_WORLD_OUTPUT: &str = "
 Hello from Docker!
 This message shows that your installation appears to be working correctly.
 
@@ -427,13 +428,13 @@ fn assemble(
 impl Registry {
     /// The one "Docker Hub" every engine shares: it never changes, and building it (every
     /// layer's content hashed) costs more than a whole short session, so it is built once.
-    pub fn shared() -> Arc<Self> {
+    pub(super) fn shared() -> Arc<Self> {
         static HUB: OnceLock<Arc<Registry>> = OnceLock::new();
         Arc::clone(HUB.get_or_init(|| Arc::new(Registry::docker_hub())))
     }
 
     /// The images the sandbox's "Docker Hub" serves.
-    pub fn docker_hub() -> Self {
+    pub(crate) fn docker_hub() -> Self {
         let mut images = Vec::new();
 
         images.push(assemble(
@@ -648,7 +649,7 @@ impl Registry {
     }
 
     /// Resolves `repo:tag` as a registry would.
-    pub fn resolve(&self, reference: &Reference) -> Result<&RemoteImage, RegistryError> {
+    pub(crate) fn resolve(&self, reference: &Reference) -> Result<&RemoteImage, RegistryError> {
         let mut repo_exists = false;
         for remote in &self.images {
             if remote.repo == reference.repo {

@@ -14,33 +14,33 @@ use super::shell::{self, Connector, Expander, Script, SimpleCommand};
 use super::workspace::{HOME_DIR, Workspace};
 
 /// Simulated time between two typed lines.
-pub const THINK_TIME_MS: u64 = 2_000;
+pub(super) const THINK_TIME_MS: u64 = 2_000;
 
 /// The simulated host as the terminal sees it.
 #[derive(Clone, Debug)]
-pub struct Sandbox {
+pub(crate) struct Sandbox {
     /// The daemon and its clock.
-    pub engine: Engine,
+    pub(crate) engine: Engine,
     /// The student's directory.
-    pub workspace: Workspace,
+    pub(crate) workspace: Workspace,
     /// `$?`.
-    pub last_status: i32,
+    pub(super) last_status: i32,
 }
 
 /// What one typed line did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LineResult {
+pub(crate) struct LineResult {
     /// Terminal output.
-    pub output: Output,
+    pub(crate) output: Output,
     /// Engine events in order.
-    pub events: Vec<TimedEvent>,
+    pub(crate) events: Vec<TimedEvent>,
     /// `clear` was run: the terminal should be cleared before showing `output`.
-    pub clear: bool,
+    pub(super) clear: bool,
 }
 
 impl Sandbox {
     /// A fresh sandbox: no images, no containers, the example workspace.
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Self {
             engine: Engine::new(seed),
             workspace: Workspace::default(),
@@ -49,7 +49,7 @@ impl Sandbox {
     }
 
     /// Runs one typed line.
-    pub fn run_line(&mut self, line: &str) -> LineResult {
+    pub(crate) fn run_line(&mut self, line: &str) -> LineResult {
         let mut result = LineResult::default();
         if line.trim().is_empty() {
             return result;

@@ -14,42 +14,42 @@ use super::sandbox::Sandbox;
 use super::sha256::Digest;
 
 /// Seed used by presets and scene links.
-pub const DEFAULT_SEED: u64 = 2025;
+pub(crate) const DEFAULT_SEED: u64 = 2025;
 
 /// Longest script a scene link may carry.
-pub const MAX_SCRIPT_LINES: usize = 200;
+pub(crate) const MAX_SCRIPT_LINES: usize = 200;
 
 /// One replayed line.
 #[derive(Clone, Debug)]
-pub struct CliStep {
+pub(crate) struct CliStep {
     /// Stable id (`run`, `ps-2`).
-    pub slug: String,
+    pub(crate) slug: String,
     /// What the command does and did.
-    pub label: String,
+    pub(crate) label: String,
     /// The line as typed.
-    pub line: String,
+    pub(crate) line: String,
     /// Terminal output.
-    pub output: Output,
+    pub(crate) output: Output,
     /// Engine events in order.
-    pub events: Vec<TimedEvent>,
+    pub(crate) events: Vec<TimedEvent>,
     /// The line cleared the terminal.
-    pub clear: bool,
+    pub(crate) clear: bool,
     /// The sandbox after this line.
-    pub after: Sandbox,
+    pub(super) after: Sandbox,
 }
 
 /// A replayed script.
 #[derive(Clone, Debug)]
-pub struct CliTrace {
+pub(crate) struct CliTrace {
     /// The sandbox before the first line.
-    pub initial: Sandbox,
+    pub(crate) initial: Sandbox,
     /// One step per line.
-    pub steps: Vec<CliStep>,
+    pub(crate) steps: Vec<CliStep>,
 }
 
 impl CliTrace {
     /// An empty trace: a fresh sandbox seeded with `seed` and no lines yet.
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Self {
             initial: Sandbox::new(seed),
             steps: Vec::new(),
@@ -57,7 +57,7 @@ impl CliTrace {
     }
 
     /// The sandbox after step `index` (or the initial one for an empty trace).
-    pub fn state_at(&self, index: usize) -> &Sandbox {
+    pub(crate) fn state_at(&self, index: usize) -> &Sandbox {
         self.steps
             .get(index)
             .or(self.steps.last())
@@ -65,13 +65,13 @@ impl CliTrace {
     }
 
     /// The sandbox after the last step: where the next typed line runs.
-    pub fn last_state(&self) -> &Sandbox {
+    pub(crate) fn last_state(&self) -> &Sandbox {
         self.steps.last().map_or(&self.initial, |step| &step.after)
     }
 
     #[cfg(test)]
     /// Resolves `step=N` or `step=<slug>`.
-    pub fn find_step(&self, key: &str) -> Option<usize> {
+    pub(super) fn find_step(&self, key: &str) -> Option<usize> {
         if let Ok(index) = key.parse::<usize>() {
             return (index < self.steps.len()).then_some(index);
         }
@@ -79,18 +79,18 @@ impl CliTrace {
     }
 
     /// The lines as typed, in order.
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         self.steps.iter().map(|step| step.line.clone()).collect()
     }
 
     /// Keeps only the first `len` steps (typing after stepping back drops the later ones).
-    pub fn truncate(&mut self, len: usize) {
+    pub(crate) fn truncate(&mut self, len: usize) {
         self.steps.truncate(len);
     }
 
     /// Runs one more line after the last step and records it: the same step that replaying the
     /// whole script would give, so a live session and its scene link agree.
-    pub fn push_line(&mut self, line: &str) -> Result<&CliStep, ScriptError> {
+    pub(crate) fn push_line(&mut self, line: &str) -> Result<&CliStep, ScriptError> {
         if self.steps.len() >= MAX_SCRIPT_LINES {
             return Err(ScriptError::TooLong(self.steps.len() + 1));
         }
@@ -124,14 +124,14 @@ impl CliTrace {
 
 /// Why a script cannot be replayed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ScriptError {
+pub(crate) enum ScriptError {
     /// Too many lines.
     #[error("script has {0} lines; at most {MAX_SCRIPT_LINES} are replayed")]
     TooLong(usize),
 }
 
 /// Splits a decoded `script=` value into lines (blank lines dropped).
-pub fn split_script(text: &str) -> Vec<String> {
+pub(crate) fn split_script(text: &str) -> Vec<String> {
     text.split('\n')
         .map(|line| line.trim_end_matches('\r').to_owned())
         .filter(|line| !line.trim().is_empty())
@@ -139,7 +139,7 @@ pub fn split_script(text: &str) -> Vec<String> {
 }
 
 /// Replays `lines` in a fresh sandbox seeded with `seed`.
-pub fn replay(seed: u64, lines: &[String]) -> Result<CliTrace, ScriptError> {
+pub(crate) fn replay(seed: u64, lines: &[String]) -> Result<CliTrace, ScriptError> {
     if lines.len() > MAX_SCRIPT_LINES {
         return Err(ScriptError::TooLong(lines.len()));
     }
@@ -153,7 +153,7 @@ pub fn replay(seed: u64, lines: &[String]) -> Result<CliTrace, ScriptError> {
 
 /// The slug of a line's first command: `docker run` -> `run`, `docker compose up` -> `compose-up`,
 /// `docker container prune` -> `container-prune`, `echo` -> `echo`.
-pub fn command_slug(line: &str) -> String {
+pub(super) fn command_slug(line: &str) -> String {
     let Ok(script) = super::shell::parse(line) else {
         return "error".to_owned();
     };
@@ -410,7 +410,7 @@ fn label_for(
 
 /// The CLI view's presets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CliPreset {
+pub(crate) enum CliPreset {
     /// `docker stop $(docker ps -q)` versus `docker rm $(docker ps -aq)`.
     StopVsRm,
     /// create, start, pause, unpause, stop, start, restart, kill, rm.
@@ -429,7 +429,7 @@ pub enum CliPreset {
 
 impl CliPreset {
     /// Every preset.
-    pub const ALL: &[Self] = &[
+    pub(crate) const ALL: &[Self] = &[
         Self::StopVsRm,
         Self::Lifecycle,
         Self::Images,
@@ -440,7 +440,7 @@ impl CliPreset {
     ];
 
     /// Scene-link slug.
-    pub fn slug(self) -> &'static str {
+    pub(crate) fn slug(self) -> &'static str {
         match self {
             Self::StopVsRm => "stop-vs-rm",
             Self::Lifecycle => "lifecycle",
@@ -454,12 +454,12 @@ impl CliPreset {
 
     #[cfg(test)]
     /// Parses a slug.
-    pub fn from_slug(slug: &str) -> Option<Self> {
+    pub(super) fn from_slug(slug: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|p| p.slug() == slug)
     }
 
     /// Human title.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Self::StopVsRm => "Stop all vs remove all",
             Self::Lifecycle => "A container's lifecycle",
@@ -472,7 +472,7 @@ impl CliPreset {
     }
 
     /// The command lines.
-    pub fn script(self) -> &'static [&'static str] {
+    pub(crate) fn script(self) -> &'static [&'static str] {
         match self {
             Self::StopVsRm => &[
                 "docker run -d --name web -p 8080:80 nginx",
@@ -557,7 +557,7 @@ impl CliPreset {
     }
 
     /// Replays the preset with the default seed.
-    pub fn replay(self) -> CliTrace {
+    pub(crate) fn replay(self) -> CliTrace {
         let lines: Vec<String> = self.script().iter().map(|l| (*l).to_owned()).collect();
         replay(DEFAULT_SEED, &lines).unwrap_or_else(|_| CliTrace {
             initial: Sandbox::new(DEFAULT_SEED),

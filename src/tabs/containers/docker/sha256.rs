@@ -7,22 +7,22 @@
 use std::fmt;
 
 /// The SHA-256 hash of `bytes`.
-pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+pub(super) fn sha256(bytes: &[u8]) -> [u8; 32] {
     <sha2::Sha256 as sha2::Digest>::digest(bytes).into()
 }
 
 /// A content digest as Docker prints it: `sha256:` and 64 lower-case hex digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Digest([u8; 32]);
+pub(crate) struct Digest([u8; 32]);
 
 impl Digest {
     /// The digest of `bytes`.
-    pub fn of(bytes: &[u8]) -> Self {
+    pub(super) fn of(bytes: &[u8]) -> Self {
         Self(sha256(bytes))
     }
 
     /// The digest of several parts, each length-prefixed so that different splits never collide.
-    pub fn of_parts(parts: &[&[u8]]) -> Self {
+    pub(super) fn of_parts(parts: &[&[u8]]) -> Self {
         let mut joined = Vec::new();
         for part in parts {
             joined.extend_from_slice(&(part.len() as u64).to_be_bytes());
@@ -32,7 +32,7 @@ impl Digest {
     }
 
     /// The 64 hex digits without the `sha256:` prefix (container ids are shown this way).
-    pub fn hex(&self) -> String {
+    pub(super) fn hex(&self) -> String {
         let mut out = String::with_capacity(64);
         for byte in self.0 {
             out.push_str(&format!("{byte:02x}"));
@@ -41,21 +41,21 @@ impl Digest {
     }
 
     /// The first 12 hex digits, Docker's short id.
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         let mut hex = self.hex();
         hex.truncate(12);
         hex
     }
 
     /// The first 8 bytes as a number, a deterministic seed derived from the digest.
-    pub fn seed(&self) -> u64 {
+    pub(super) fn seed(&self) -> u64 {
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(&self.0[..8]);
         u64::from_be_bytes(bytes)
     }
 
     /// Whether `prefix` (hex, optionally with `sha256:`) is a prefix of this digest.
-    pub fn matches_prefix(&self, prefix: &str) -> bool {
+    pub(super) fn matches_prefix(&self, prefix: &str) -> bool {
         let bare = prefix.strip_prefix("sha256:").unwrap_or(prefix);
         !bare.is_empty()
             && bare.chars().all(|c| c.is_ascii_hexdigit())

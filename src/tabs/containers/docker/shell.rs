@@ -8,14 +8,14 @@
 //! Input is bounded (length and nesting) so arbitrary text can never blow up.
 
 /// Longest line the sandbox accepts.
-pub const MAX_LINE_CHARS: usize = 4096;
+pub(super) const MAX_LINE_CHARS: usize = 4096;
 
 /// Deepest `$(...)` nesting accepted.
-pub const MAX_NESTING: usize = 8;
+pub(super) const MAX_NESTING: usize = 8;
 
 /// A parse error, worded like bash's where bash has a message.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ParseError {
+pub(crate) enum ParseError {
     /// The line is longer than [`MAX_LINE_CHARS`].
     #[error("input too long: {chars} characters (the sandbox accepts at most {MAX_LINE_CHARS})")]
     TooLong {
@@ -41,7 +41,7 @@ pub enum ParseError {
 
 /// One piece of a word.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum WordPart {
+pub(super) enum WordPart {
     /// Literal text.
     Literal(String),
     /// `$(...)`, with whether it stood inside double quotes (then it is not split).
@@ -62,32 +62,32 @@ pub enum WordPart {
 
 /// A word: parts that expand and join into zero or more arguments.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Word {
+pub(super) struct Word {
     /// The parts in order.
-    pub parts: Vec<WordPart>,
+    pub(super) parts: Vec<WordPart>,
 }
 
 /// An output redirection.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Redirect {
+pub(super) struct Redirect {
     /// `>>` rather than `>`.
-    pub append: bool,
+    pub(super) append: bool,
     /// The file.
-    pub target: Word,
+    pub(super) target: Word,
 }
 
 /// A command: words and redirections.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SimpleCommand {
+pub(super) struct SimpleCommand {
     /// Command name and arguments, unexpanded.
-    pub words: Vec<Word>,
+    pub(super) words: Vec<Word>,
     /// Output redirections, in order.
-    pub redirects: Vec<Redirect>,
+    pub(super) redirects: Vec<Redirect>,
 }
 
 /// How a command is joined to the one before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Connector {
+pub(super) enum Connector {
     /// First command, or after `;`: always runs.
     Always,
     /// After `&&`: runs if the previous one succeeded.
@@ -98,16 +98,21 @@ pub enum Connector {
 
 /// A parsed line: commands joined by connectors.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Script {
+pub(super) struct Script {
     /// `(connector to previous, command)` pairs.
-    pub commands: Vec<(Connector, SimpleCommand)>,
+    pub(super) commands: Vec<(Connector, SimpleCommand)>,
+}
+
+/// The error [`parse`] gives a line longer than [`MAX_LINE_CHARS`], before reading it.
+pub(crate) fn too_long(line: &str) -> Option<ParseError> {
+    let chars = line.chars().count();
+    (chars > MAX_LINE_CHARS).then_some(ParseError::TooLong { chars })
 }
 
 /// Parses one line.
-pub fn parse(line: &str) -> Result<Script, ParseError> {
-    let chars = line.chars().count();
-    if chars > MAX_LINE_CHARS {
-        return Err(ParseError::TooLong { chars });
+pub(super) fn parse(line: &str) -> Result<Script, ParseError> {
+    if let Some(err) = too_long(line) {
+        return Err(err);
     }
     let input: Vec<char> = line.chars().collect();
     let mut parser = Parser {
@@ -454,7 +459,7 @@ impl Parser<'_> {
 }
 
 /// Supplies what expansion needs: the output of substitutions and the values of variables.
-pub trait Expander {
+pub(super) trait Expander {
     /// Runs an inner script and returns its standard output.
     fn substitute(&mut self, script: &Script) -> String;
     /// The value of a variable (empty when unset).
@@ -463,7 +468,7 @@ pub trait Expander {
 
 /// Expands a word into arguments: quoted parts stay whole, unquoted substitutions and variables are
 /// split on whitespace (bash's field splitting with the default IFS).
-pub fn expand_word(word: &Word, expander: &mut dyn Expander) -> Vec<String> {
+pub(super) fn expand_word(word: &Word, expander: &mut dyn Expander) -> Vec<String> {
     let mut fields = Vec::new();
     let mut current = String::new();
     let mut started = false;
@@ -517,7 +522,7 @@ pub fn expand_word(word: &Word, expander: &mut dyn Expander) -> Vec<String> {
 
 #[cfg(test)]
 /// Quotes an argument so that [`parse`] reads it back as exactly one word with this text.
-pub fn quote(argument: &str) -> String {
+pub(super) fn quote(argument: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
     if !argument.is_empty() && argument.chars().all(safe) {
         argument.to_owned()

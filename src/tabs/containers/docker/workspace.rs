@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 /// The directory the sandbox shell starts in (its base name is compose's default project name).
-pub const HOME_DIR: &str = "/home/student/app";
+pub(super) const HOME_DIR: &str = "/home/student/app";
 
 /// The example Dockerfile.
-pub const DEFAULT_DOCKERFILE: &str = "FROM python:3.13-slim
+pub(crate) const DEFAULT_DOCKERFILE: &str = "FROM python:3.13-slim
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
@@ -22,17 +22,18 @@ CMD [\"python\", \"app.py\"]
 ";
 
 /// The example application: a tiny HTTP server from the standard library.
-pub const DEFAULT_APP_PY: &str = "from http.server import HTTPServer, SimpleHTTPRequestHandler
+pub(super) const DEFAULT_APP_PY: &str =
+    "from http.server import HTTPServer, SimpleHTTPRequestHandler
 
 print(\"serving on port 5000\", flush=True)
 HTTPServer((\"\", 5000), SimpleHTTPRequestHandler).serve_forever()
 ";
 
 /// The example requirements.
-pub const DEFAULT_REQUIREMENTS: &str = "requests==2.32.3\n";
+pub(super) const DEFAULT_REQUIREMENTS: &str = "requests==2.32.3\n";
 
 /// The example compose file: a web server, a cache, and a worker that ignores SIGTERM.
-pub const DEFAULT_COMPOSE: &str = "services:
+pub(super) const DEFAULT_COMPOSE: &str = "services:
   web:
     image: nginx:latest
     ports:
@@ -52,9 +53,9 @@ pub const DEFAULT_COMPOSE: &str = "services:
 
 /// A flat directory of text files (no sub-directories: enough for a build context).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Workspace {
+pub(crate) struct Workspace {
     /// File name -> content.
-    pub files: BTreeMap<String, String>,
+    pub(crate) files: BTreeMap<String, String>,
 }
 
 impl Default for Workspace {
@@ -75,7 +76,7 @@ impl Default for Workspace {
 
 /// Why a file name cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum WorkspaceError {
+pub(crate) enum WorkspaceError {
     /// Paths with directories are not modelled.
     #[error("{0}: only files directly in {HOME_DIR} exist in this sandbox")]
     NotFlat(String),
@@ -88,11 +89,11 @@ pub enum WorkspaceError {
 }
 
 /// Largest file the workspace keeps.
-pub const MAX_FILE_BYTES: usize = 64 * 1024;
+pub(super) const MAX_FILE_BYTES: usize = 64 * 1024;
 
 impl Workspace {
     /// Maps `name`, `./name` or `/home/student/app/name` to a file name.
-    pub fn resolve(&self, path: &str) -> Result<String, WorkspaceError> {
+    pub(crate) fn resolve(&self, path: &str) -> Result<String, WorkspaceError> {
         let home_prefix = format!("{HOME_DIR}/");
         let name = path
             .strip_prefix(&home_prefix)
@@ -105,7 +106,7 @@ impl Workspace {
     }
 
     /// Reads a file.
-    pub fn read(&self, path: &str) -> Result<&str, WorkspaceError> {
+    pub(super) fn read(&self, path: &str) -> Result<&str, WorkspaceError> {
         let name = self.resolve(path)?;
         self.files
             .get(&name)
@@ -114,7 +115,12 @@ impl Workspace {
     }
 
     /// Writes (or appends to) a file.
-    pub fn write(&mut self, path: &str, text: &str, append: bool) -> Result<(), WorkspaceError> {
+    pub(super) fn write(
+        &mut self,
+        path: &str,
+        text: &str,
+        append: bool,
+    ) -> Result<(), WorkspaceError> {
         let name = self.resolve(path)?;
         let entry = self.files.entry(name).or_default();
         let new_len = if append {

@@ -6,7 +6,7 @@
 
 /// A parsed YAML value.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Value {
+pub(super) enum Value {
     /// A mapping in file order.
     Map(Vec<(String, Value)>),
     /// A sequence.
@@ -19,7 +19,7 @@ pub enum Value {
 
 impl Value {
     /// The value under `key`, for maps.
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         match self {
             Self::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
@@ -27,7 +27,7 @@ impl Value {
     }
 
     /// The scalar text, if a scalar.
-    pub fn as_str(&self) -> Option<&str> {
+    pub(super) fn as_str(&self) -> Option<&str> {
         match self {
             Self::Scalar(text) => Some(text),
             _ => None,
@@ -38,11 +38,11 @@ impl Value {
 /// A YAML error with its 1-based line.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("yaml: line {line}: {message}")]
-pub struct YamlError {
+pub(super) struct YamlError {
     /// Line.
-    pub line: usize,
+    pub(super) line: usize,
     /// What is wrong.
-    pub message: String,
+    pub(super) message: String,
 }
 
 struct Line {
@@ -69,7 +69,7 @@ fn strip_comment(text: &str) -> &str {
 }
 
 /// Parses a document.
-pub fn parse(text: &str) -> Result<Value, YamlError> {
+pub(super) fn parse(text: &str) -> Result<Value, YamlError> {
     let mut lines = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let number = index + 1;

@@ -6,8 +6,8 @@
 //! Steps have stable slugs so scene links can address them; the namespace and cgroup steps link to
 //! those tabs' `docker-run` scenes.
 
-use crate::tabs::containers::docker::image::parse_reference;
-use crate::tabs::containers::docker::registry::Registry;
+use crate::tabs::containers::docker::Registry;
+use crate::tabs::containers::docker::parse_reference;
 
 /// Where these facts come from.
 pub const SOURCES: &[&str] = &[

@@ -87,11 +87,11 @@ impl View {
                 .iter()
                 .map(|p| p.slug())
                 .collect(),
-            Self::Cli => super::docker::script::CliPreset::ALL
+            Self::Cli => super::docker::CliPreset::ALL
                 .iter()
                 .map(|p| p.slug())
                 .collect(),
-            Self::Layers => super::docker::layers::LayersPreset::ALL
+            Self::Layers => super::docker::LayersPreset::ALL
                 .iter()
                 .map(|p| p.slug())
                 .collect(),

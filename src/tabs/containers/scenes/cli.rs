@@ -8,12 +8,12 @@
 use super::terminal::{self, History, TermRow};
 use super::{positioned_timeline, step_links, view_link};
 use crate::scene::{LinkError, SceneLink, check_keys};
-use crate::tabs::containers::docker::output::{OutputLine, Stream};
-use crate::tabs::containers::docker::sandbox::Sandbox;
-use crate::tabs::containers::docker::script::{
+use crate::tabs::containers::docker::Sandbox;
+use crate::tabs::containers::docker::too_long;
+use crate::tabs::containers::docker::{
     CliPreset, CliStep, CliTrace, DEFAULT_SEED, MAX_SCRIPT_LINES, replay, split_script,
 };
-use crate::tabs::containers::docker::shell::{self, MAX_LINE_CHARS};
+use crate::tabs::containers::docker::{OutputLine, Stream};
 use crate::tabs::containers::model::View;
 use crate::timeline::Timeline;
 
@@ -193,12 +193,8 @@ impl CliScene {
             return Typed::Blank;
         }
         self.history.push(line);
-        let chars = line.chars().count();
-        if chars > MAX_LINE_CHARS {
-            let reason = shell::parse(line).err().map_or_else(
-                || format!("input too long: {chars} characters"),
-                |err| err.to_string(),
-            );
+        if let Some(reason) = too_long(line) {
+            let chars = line.chars().count();
             let preview: String = line.chars().take(60).collect();
             self.refuse(vec![
                 OutputLine {
@@ -283,7 +279,7 @@ fn abbreviate(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tabs::containers::docker::container::ContainerState;
+    use crate::tabs::containers::docker::ContainerState;
 
     fn open(text: &str) -> Result<CliScene, LinkError> {
         CliScene::from_link(&SceneLink::parse(text).unwrap())

@@ -8,15 +8,15 @@
 use super::terminal::{self, TermRow};
 use super::{positioned_timeline, preset_param, step_links, view_link};
 use crate::scene::{LinkError, SceneLink, check_keys};
-use crate::tabs::containers::docker::builder::{self, BuildOptions};
-use crate::tabs::containers::docker::dockerfile::Keyword;
-use crate::tabs::containers::docker::engine::Engine;
-use crate::tabs::containers::docker::events::{Event, TimedEvent};
-use crate::tabs::containers::docker::layers::LayersPreset;
-use crate::tabs::containers::docker::output::Stream;
-use crate::tabs::containers::docker::script::CliTrace;
-use crate::tabs::containers::docker::sha256::Digest;
-use crate::tabs::containers::docker::workspace::Workspace;
+use crate::tabs::containers::docker::CliTrace;
+use crate::tabs::containers::docker::Digest;
+use crate::tabs::containers::docker::Engine;
+use crate::tabs::containers::docker::Keyword;
+use crate::tabs::containers::docker::LayersPreset;
+use crate::tabs::containers::docker::Stream;
+use crate::tabs::containers::docker::Workspace;
+use crate::tabs::containers::docker::{BuildOptions, build, context_files, tar_bytes};
+use crate::tabs::containers::docker::{Event, TimedEvent};
 use crate::tabs::containers::model::View;
 use crate::timeline::Timeline;
 
@@ -326,7 +326,7 @@ pub fn step_build(trace: &CliTrace, index: usize) -> Option<BuildSummary> {
         lines,
         image,
         error,
-        context_bytes: builder::tar_bytes(&builder::context_files(&before.workspace)),
+        context_bytes: tar_bytes(&context_files(&before.workspace)),
     })
 }
 
@@ -343,7 +343,7 @@ fn rebuild_after(trace: &CliTrace, step: usize, dockerfile: &str) -> Rebuild {
     workspace
         .files
         .insert("Dockerfile".to_owned(), dockerfile.to_owned());
-    let report = builder::build(
+    let report = build(
         &mut engine,
         &workspace,
         &BuildOptions {

@@ -6,8 +6,8 @@
 //! has the same height and the view only lays out the rows that are on screen. Streams are told apart by a gutter
 //! mark as well as by colour: `!` for standard error, `#` for the sandbox's own notes.
 
-use crate::tabs::containers::docker::output::{OutputLine, Stream};
-use crate::tabs::containers::docker::script::CliTrace;
+use crate::tabs::containers::docker::CliTrace;
+use crate::tabs::containers::docker::{OutputLine, Stream};
 
 /// What a row shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -200,7 +200,7 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tabs::containers::docker::script::{CliPreset, replay};
+    use crate::tabs::containers::docker::{CliPreset, replay};
 
     #[test]
     fn rows_echo_lines_mark_streams_and_wrap() {

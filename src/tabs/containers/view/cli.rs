@@ -10,8 +10,8 @@ use super::host::{self, Changes};
 use super::{captioned_canvas, split_h, step_caption, terminal};
 use crate::draw;
 use crate::draw::fit_text;
-use crate::tabs::containers::docker::humanize::human_duration;
-use crate::tabs::containers::docker::script::CliPreset;
+use crate::tabs::containers::docker::CliPreset;
+use crate::tabs::containers::docker::human_duration;
 use crate::tabs::containers::scenes::cli::{CliScene, CliSource};
 use crate::theme::Theme;
 

@@ -11,8 +11,8 @@ use super::host::{self, Changes};
 use super::{captioned_canvas, split_h, step_caption, tag};
 use crate::draw;
 use crate::draw::fit_text;
-use crate::tabs::containers::docker::humanize::human_size;
-use crate::tabs::containers::docker::layers::LayersPreset;
+use crate::tabs::containers::docker::LayersPreset;
+use crate::tabs::containers::docker::human_size;
 use crate::tabs::containers::scenes::layers::{BuildSource, BuildSummary, LayersScene};
 use crate::theme::{Role, Theme};
 

@@ -12,7 +12,7 @@ mod terminal;
 
 use egui::{Color32, Painter, Pos2, Rect, Vec2};
 
-use super::docker::container::ContainerState;
+use super::docker::ContainerState;
 use super::model::View;
 use crate::draw;
 use crate::theme::{Role, Theme};
