@@ -706,21 +706,7 @@ fn shell_script(
             last_status: status,
             substitution_used: false,
         };
-        let words: Vec<String> = command
-            .words
-            .iter()
-            .flat_map(|word| shell::expand_word(word, &mut expander))
-            .collect();
-        let targets: Vec<(bool, String)> = command
-            .redirects
-            .iter()
-            .map(|r| {
-                (
-                    r.append,
-                    shell::expand_word(&r.target, &mut expander).join(" "),
-                )
-            })
-            .collect();
+        let expanded = command.expand(&mut expander);
         if expander.substitution_used {
             stderr(
                 out,
@@ -730,6 +716,7 @@ fn shell_script(
             continue;
         }
         let mut inner = ProcessOutput::default();
+        let words = &expanded.words;
         status = match words.split_first() {
             None => 0,
             Some((first, rest)) => match first.as_str() {
@@ -751,10 +738,10 @@ fn shell_script(
                         2
                     }
                 }
-                "echo" | "true" | "false" | "pwd" => program(env, &words, cwd, &mut inner),
+                "echo" | "true" | "false" | "pwd" => program(env, words, cwd, &mut inner),
                 name => {
                     if env.resolve(name).is_some() {
-                        program(env, &words, cwd, &mut inner)
+                        program(env, words, cwd, &mut inner)
                     } else {
                         stderr(&mut inner, format!("{shell_name}: {name}: not found"));
                         127
@@ -768,23 +755,19 @@ fn shell_script(
             .lines
             .into_iter()
             .partition(|(stream, _)| *stream == LogStream::Stdout);
-        if let Some((append, target)) = targets.last() {
-            let path = layerfs::normalize(cwd, target);
+        if expanded.redirects.is_empty() {
+            let mut merged = produced;
+            merged.extend(errors);
+            out.lines.extend(merged);
+        } else {
             let text: String = produced
                 .iter()
                 .map(|(_, line)| format!("{line}\n"))
                 .collect();
-            // Like the shell, earlier redirections of one command create (or truncate) their files.
-            for (earlier_append, earlier) in &targets[..targets.len() - 1] {
-                let earlier_path = layerfs::normalize(cwd, earlier);
-                env.write(&earlier_path, "", *earlier_append, out);
-            }
-            env.write(&path, &text, *append, out);
+            expanded.write_stdout(&text, |file, text, append| {
+                env.write(&layerfs::normalize(cwd, file), text, append, out);
+            });
             out.lines.extend(errors);
-        } else {
-            let mut merged = produced;
-            merged.extend(errors);
-            out.lines.extend(merged);
         }
     }
     status

@@ -100,48 +100,30 @@ impl Sandbox {
             sandbox: self,
             side_output: Vec::new(),
         };
-        let words: Vec<String> = command
-            .words
-            .iter()
-            .flat_map(|word| shell::expand_word(word, &mut expander))
-            .collect();
-        let redirects: Vec<(bool, String)> = command
-            .redirects
-            .iter()
-            .map(|r| {
-                (
-                    r.append,
-                    shell::expand_word(&r.target, &mut expander).join(" "),
-                )
-            })
-            .collect();
+        let expanded = command.expand(&mut expander);
         let mut output = Output {
             lines: std::mem::take(&mut expander.side_output),
             exit_code: 0,
         };
-        let result = self.builtin(&words, clear);
-        match redirects.last() {
-            None => output.extend(result),
-            Some((append, target)) => {
-                let captured = result.stdout_text();
-                output.lines.extend(
-                    result
-                        .lines
-                        .into_iter()
-                        .filter(|line| line.stream != Stream::Stdout),
-                );
-                output.exit_code = result.exit_code;
-                for (earlier_append, earlier) in &redirects[..redirects.len() - 1] {
-                    if let Err(error) = self.workspace.write(earlier, "", *earlier_append) {
-                        output.err(format!("bash: {error}"));
-                        output.exit_code = 1;
-                    }
-                }
-                if let Err(error) = self.workspace.write(target, &captured, *append) {
+        let result = self.builtin(&expanded.words, clear);
+        if expanded.redirects.is_empty() {
+            output.extend(result);
+        } else {
+            let captured = result.stdout_text();
+            output.lines.extend(
+                result
+                    .lines
+                    .into_iter()
+                    .filter(|line| line.stream != Stream::Stdout),
+            );
+            output.exit_code = result.exit_code;
+            let workspace = &mut self.workspace;
+            expanded.write_stdout(&captured, |file, text, append| {
+                if let Err(error) = workspace.write(file, text, append) {
                     output.err(format!("bash: {error}"));
                     output.exit_code = 1;
                 }
-            }
+            });
         }
         output
     }

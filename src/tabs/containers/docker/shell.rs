@@ -466,9 +466,50 @@ pub(super) trait Expander {
     fn variable(&mut self, name: &str) -> String;
 }
 
+/// A command after expansion: its arguments, and its redirections as `(append, file)` in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Expanded {
+    /// Command name and arguments.
+    pub(super) words: Vec<String>,
+    /// `(>> rather than >, file)` per redirection.
+    pub(super) redirects: Vec<(bool, String)>,
+}
+
+impl SimpleCommand {
+    /// Expands the words, then the redirection targets (a target that splits into several words
+    /// is joined by spaces: the simulated file systems have no "ambiguous redirect").
+    pub(super) fn expand(&self, expander: &mut dyn Expander) -> Expanded {
+        let words = self
+            .words
+            .iter()
+            .flat_map(|word| expand_word(word, expander))
+            .collect();
+        let redirects = self
+            .redirects
+            .iter()
+            .map(|r| (r.append, expand_word(&r.target, expander).join(" ")))
+            .collect();
+        Expanded { words, redirects }
+    }
+}
+
+impl Expanded {
+    /// Sends `stdout` where the redirections say, through `write(file, text, append)`: like bash,
+    /// every redirection creates (or truncates) its file in order and only the last one receives
+    /// the output. Writes nothing when the command has no redirection.
+    pub(super) fn write_stdout(&self, stdout: &str, mut write: impl FnMut(&str, &str, bool)) {
+        if let Some(((append, target), earlier)) = self.redirects.split_last() {
+            for (earlier_append, earlier_target) in earlier {
+                write(earlier_target, "", *earlier_append);
+            }
+            write(target, stdout, *append);
+        }
+    }
+}
+
 /// Expands a word into arguments: quoted parts stay whole, unquoted substitutions and variables are
 /// split on whitespace (bash's field splitting with the default IFS).
-pub(super) fn expand_word(word: &Word, expander: &mut dyn Expander) -> Vec<String> {
+fn expand_word(word: &Word, expander: &mut dyn Expander) -> Vec<String> {
     let mut fields = Vec::new();
     let mut current = String::new();
     let mut started = false;
@@ -568,14 +609,38 @@ mod tests {
             .unwrap()
             .commands
             .iter()
-            .map(|(_, command)| {
-                command
-                    .words
-                    .iter()
-                    .flat_map(|w| expand_word(w, &mut Fake))
-                    .collect()
-            })
+            .map(|(_, command)| command.expand(&mut Fake).words)
             .collect()
+    }
+
+    #[test]
+    fn commands_expand_their_redirections_and_only_the_last_gets_stdout() {
+        let script = parse("echo hi > $(echo a b) >> \"$SPACED\" > last").unwrap();
+        let (_, command) = &script.commands[0];
+        let expanded = command.expand(&mut Fake);
+        assert_eq!(expanded.words, ["echo", "hi"]);
+        assert_eq!(
+            expanded.redirects,
+            [
+                (false, "a b".to_owned()),
+                (true, " x  y ".to_owned()),
+                (false, "last".to_owned())
+            ]
+        );
+        let mut writes = Vec::new();
+        expanded.write_stdout("hi\n", |file, text, append| {
+            writes.push((file.to_owned(), text.to_owned(), append));
+        });
+        assert_eq!(
+            writes,
+            [
+                ("a b".to_owned(), String::new(), false),
+                (" x  y ".to_owned(), String::new(), true),
+                ("last".to_owned(), "hi\n".to_owned(), false)
+            ]
+        );
+        let plain = parse("echo hi").unwrap().commands[0].1.expand(&mut Fake);
+        plain.write_stdout("hi\n", |_, _, _| panic!("no redirection, no write"));
     }
 
     #[test]
