@@ -18,9 +18,9 @@ use crate::tabs::containers::docker::DEFAULT_DOCKERFILE;
 use crate::tabs::containers::docker::LayersPreset;
 use crate::tabs::containers::docker::Sandbox;
 use crate::tabs::containers::docker::{DEFAULT_SEED, replay};
+use crate::tabs::containers::link::view_link;
 use crate::tabs::containers::model::View;
-use crate::tabs::containers::scenes::layers::{BuildSummary, rebuild_summary};
-use crate::tabs::containers::scenes::view_link;
+use crate::tabs::containers::model::layers_scene::{BuildSummary, rebuild_summary};
 
 /// "After this edit, which is the first step the cache cannot give?"
 pub const FIRST_REBUILT: Family = Family {

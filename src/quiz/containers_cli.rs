@@ -24,8 +24,8 @@ use crate::tabs::containers::docker::LayerPull;
 use crate::tabs::containers::docker::Sandbox;
 use crate::tabs::containers::docker::{DEFAULT_SEED, replay};
 use crate::tabs::containers::docker::{Event, TimedEvent};
+use crate::tabs::containers::link::view_link;
 use crate::tabs::containers::model::View;
-use crate::tabs::containers::scenes::view_link;
 
 /// "How does the container end after this stop or kill?"
 pub const STOP_OUTCOME: Family = Family {

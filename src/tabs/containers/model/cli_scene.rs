@@ -6,7 +6,6 @@
 //! scene becomes a script, so the link of a typed session replays it exactly.
 
 use super::terminal::{self, History, TermRow};
-use super::{positioned_timeline, step_links, view_link};
 use crate::scene::{LinkError, SceneLink, check_keys};
 use crate::tabs::containers::docker::Sandbox;
 use crate::tabs::containers::docker::too_long;
@@ -14,6 +13,7 @@ use crate::tabs::containers::docker::{
     CliPreset, CliStep, CliTrace, DEFAULT_SEED, MAX_SCRIPT_LINES, replay, split_script,
 };
 use crate::tabs::containers::docker::{OutputLine, Stream};
+use crate::tabs::containers::link::{positioned_timeline, preset_param, step_links, view_link};
 use crate::tabs::containers::model::View;
 use crate::timeline::Timeline;
 
@@ -126,12 +126,8 @@ impl CliScene {
                 (CliSource::Script, trace)
             }
             (_, None) => {
-                let preset = super::preset_param(
-                    link,
-                    CliPreset::ALL,
-                    CliPreset::slug,
-                    CliPreset::StopVsRm,
-                )?;
+                let preset =
+                    preset_param(link, CliPreset::ALL, CliPreset::slug, CliPreset::StopVsRm)?;
                 (CliSource::Preset(preset), preset.replay())
             }
         };

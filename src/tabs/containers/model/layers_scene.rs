@@ -6,7 +6,6 @@
 //! so far), so which steps the cache keeps is a pure function of the link.
 
 use super::terminal::{self, TermRow};
-use super::{positioned_timeline, preset_param, step_links, view_link};
 use crate::scene::{LinkError, SceneLink, check_keys};
 use crate::tabs::containers::docker::CliTrace;
 use crate::tabs::containers::docker::Digest;
@@ -17,6 +16,7 @@ use crate::tabs::containers::docker::Stream;
 use crate::tabs::containers::docker::Workspace;
 use crate::tabs::containers::docker::{BuildOptions, build, context_files, tar_bytes};
 use crate::tabs::containers::docker::{Event, TimedEvent};
+use crate::tabs::containers::link::{positioned_timeline, preset_param, step_links, view_link};
 use crate::tabs::containers::model::View;
 use crate::timeline::Timeline;
 

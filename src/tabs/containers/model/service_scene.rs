@@ -4,8 +4,8 @@
 //! Links: `containers/service-models?compare=iaas|paas|on-premises&select=<model>.<layer>`
 //! (for example `compare=iaas` or `select=iaas.os`).
 
-use super::view_link;
 use crate::scene::{LinkError, SceneLink, check_keys};
+use crate::tabs::containers::link::view_link;
 use crate::tabs::containers::model::View;
 use crate::tabs::containers::model::service_models::{ServiceModel, StackLayer};
 
