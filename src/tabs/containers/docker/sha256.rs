@@ -6,11 +6,6 @@
 
 use std::fmt;
 
-/// The SHA-256 hash of `bytes`.
-pub(super) fn sha256(bytes: &[u8]) -> [u8; 32] {
-    <sha2::Sha256 as sha2::Digest>::digest(bytes).into()
-}
-
 /// A content digest as Docker prints it: `sha256:` and 64 lower-case hex digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Digest([u8; 32]);
@@ -18,7 +13,7 @@ pub(crate) struct Digest([u8; 32]);
 impl Digest {
     /// The digest of `bytes`.
     pub(super) fn of(bytes: &[u8]) -> Self {
-        Self(sha256(bytes))
+        Self(<sha2::Sha256 as sha2::Digest>::digest(bytes).into())
     }
 
     /// The digest of several parts, each length-prefixed so that different splits never collide.

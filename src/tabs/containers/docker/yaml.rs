@@ -1,8 +1,10 @@
 //! A YAML subset, enough for compose files: block maps and lists by indentation, flow lists of
 //! scalars, quoted scalars and comments.
 //!
-//! The project allows no YAML crate, and a compose file a student edits needs only this much. Anything
-//! outside the subset (anchors, multi-line strings, flow maps) is an error that names its line.
+//! Hand-written because a compose file a student edits needs only this much and every error must
+//! name its line; anything outside the subset (anchors, multi-line strings, flow maps) is such an
+//! error. serde_yaml, the usual crate, is deprecated and keeps no positions; `marked-yaml` (on
+//! `yaml-rust2`, a mark on every node, string scalars) would fit and has not been tried here yet.
 
 /// A parsed YAML value.
 #[derive(Clone, Debug, PartialEq, Eq)]
