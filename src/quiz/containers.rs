@@ -20,7 +20,7 @@ use crate::tabs::containers::docker::Sandbox;
 use crate::tabs::containers::docker::{DEFAULT_SEED, replay};
 use crate::tabs::containers::link::view_link;
 use crate::tabs::containers::model::View;
-use crate::tabs::containers::model::layers_scene::{BuildSummary, rebuild_summary};
+use crate::tabs::containers::scene::layers::{BuildSummary, rebuild_summary};
 
 /// "After this edit, which is the first step the cache cannot give?"
 pub const FIRST_REBUILT: Family = Family {

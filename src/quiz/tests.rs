@@ -257,10 +257,8 @@ fn migration_answer(instance: &Instance) -> String {
 
 /// The build the layers view shows for a link, opened the way the tab opens it (a fresh replay
 /// of the preset, not the generators' cached one).
-fn layers_view_build(
-    link: &SceneLink,
-) -> crate::tabs::containers::model::layers_scene::BuildSummary {
-    let mut scene = crate::tabs::containers::model::layers_scene::LayersScene::from_link(link)
+fn layers_view_build(link: &SceneLink) -> crate::tabs::containers::scene::layers::BuildSummary {
+    let mut scene = crate::tabs::containers::scene::layers::LayersScene::from_link(link)
         .unwrap_or_else(|err| panic!("{link}: {err}"));
     let (_, summary, _) = scene.frame();
     let summary = summary.cloned().expect("the link shows a build");

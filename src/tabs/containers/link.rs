@@ -1,15 +1,15 @@
 //! The Containers tab's scene links: what every view's links share, and the stepped diagrams'.
 //!
-//! Each view's scene (in `model/`) is built from a link (`from_link` validates every key and value
+//! Each view's scene (in `scene/`) is built from a link (`from_link` validates every key and value
 //! and names the bad one) and printed back to one (`link`). What a view draws is a pure function of
 //! its scene and the timeline position: traces are replayed once when the scene is built, never per
 //! frame.
 //!
 //! Links: `containers/<view>?preset=<slug>&step=N|<slug>` for the architecture, immutable and
 //! microservices diagrams (read here for all three); the CLI, layers and service-models scenes
-//! read their own keys (`model/cli_scene.rs`, `model/layers_scene.rs`, `model/service_scene.rs`).
+//! read their own keys (`scene/cli.rs`, `scene/layers.rs`, `scene/service_models.rs`).
 
-use super::model::stepped::{PresetScene, SteppedPreset, marks};
+use super::scene::stepped::{PresetScene, SteppedPreset, marks};
 use crate::scene::{LinkError, SceneLink, check_keys};
 use crate::tabs::apply_position;
 use crate::timeline::Timeline;

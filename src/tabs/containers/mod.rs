@@ -9,16 +9,17 @@
 pub(crate) mod docker;
 pub(crate) mod link;
 pub mod model;
+pub(crate) mod scene;
 mod view;
 
 use model::View;
 use model::architecture::ArchitecturePreset;
-use model::cli_scene::CliScene;
 use model::immutable::ImmutablePreset;
-use model::layers_scene::LayersScene;
 use model::microservices::MicroPreset;
-use model::service_scene::ServiceScene;
-use model::stepped::PresetScene;
+use scene::cli::CliScene;
+use scene::layers::LayersScene;
+use scene::service_models::ServiceScene;
+use scene::stepped::PresetScene;
 
 use crate::scene::{LinkError, SceneLink};
 use crate::tabs::Tab;

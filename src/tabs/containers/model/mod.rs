@@ -18,15 +18,11 @@
 //!   [`service_models`].
 
 pub mod architecture;
-pub(crate) mod cli_scene;
 pub mod immutable;
-pub(crate) mod layers_scene;
 pub mod microservices;
 pub mod microservices_tradeoffs;
 pub mod service_models;
-pub(crate) mod service_scene;
 pub(crate) mod stepped;
-pub(crate) mod terminal;
 
 /// The views of the Containers tab (`containers/<view>` in scene links).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::architecture::ArchitecturePreset;
 use crate::tabs::containers::model::architecture::{ArchitectureStep, Component};
-use crate::tabs::containers::model::stepped::PresetScene;
+use crate::tabs::containers::scene::stepped::PresetScene;
 use crate::theme::{Role, Theme};
 
 /// The preset picker and the "copy the link to the other tab" button.

@@ -12,7 +12,7 @@ use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::docker::CliPreset;
 use crate::tabs::containers::docker::human_duration;
-use crate::tabs::containers::model::cli_scene::{CliScene, CliSource};
+use crate::tabs::containers::scene::cli::{CliScene, CliSource};
 use crate::theme::Theme;
 
 /// Preset picker and a fresh sandbox.

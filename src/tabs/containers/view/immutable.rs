@@ -13,7 +13,7 @@ use crate::tabs::containers::model::immutable::{
     FleetParams, FleetStep, ImmutablePreset, LOAD_CURVE_RPS, SOURCES, replicas_for,
     small_fix_cost_secs,
 };
-use crate::tabs::containers::model::stepped::PresetScene;
+use crate::tabs::containers::scene::stepped::PresetScene;
 use crate::theme::{Role, Theme};
 
 /// Fills for configurations A, B, C, ... (the letter is always written too).

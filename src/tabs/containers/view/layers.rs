@@ -13,7 +13,7 @@ use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::docker::LayersPreset;
 use crate::tabs::containers::docker::human_size;
-use crate::tabs::containers::model::layers_scene::{BuildSource, BuildSummary, LayersScene};
+use crate::tabs::containers::scene::layers::{BuildSource, BuildSummary, LayersScene};
 use crate::theme::{Role, Theme};
 
 /// The editor's accessible name.

@@ -14,7 +14,7 @@ use crate::tabs::containers::model::microservices::{
     Architecture, DATACENTER_ROUND_TRIP_NS, FUNCTION_CALL_NS, Hop, MicroPreset, MicroStep, Module,
     Request, SOURCES, format_ns, hops, latency_ns, memory_to_scale_mib, surviving_requests,
 };
-use crate::tabs::containers::model::stepped::PresetScene;
+use crate::tabs::containers::scene::stepped::PresetScene;
 use crate::theme::{Role, Theme};
 
 /// The preset picker.

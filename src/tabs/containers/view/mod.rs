@@ -14,7 +14,7 @@ use egui::{Color32, Painter, Pos2, Rect, Ui, Vec2};
 
 use super::docker::ContainerState;
 use super::model::View;
-use super::model::stepped::{PresetScene, SteppedPreset};
+use super::scene::stepped::{PresetScene, SteppedPreset};
 use crate::draw;
 use crate::theme::{Role, Theme};
 use crate::timeline::Timeline;
