@@ -1,7 +1,7 @@
 //! The proleptic Gregorian calendar: day numbers since 1970-01-01 and dates, both ways.
 //!
 //! Why one module: the review days (`review::time`) and the Docker sandbox's simulated clock
-//! (`tabs::containers::model::humanize`) both turn day numbers into dates. The conversions are
+//! (`tabs::containers::docker::humanize`) both turn day numbers into dates. The conversions are
 //! Howard Hinnant's `days_from_civil` / `civil_from_days` algorithms
 //! (<https://howardhinnant.github.io/date_algorithms.html>), exact for every date in range; a
 //! date crate would bring time zones and formatting neither user needs.

@@ -4,7 +4,7 @@
 //! The layer questions open the layers view's own scene (`LayersScene::from_link`) with an edited
 //! Dockerfile and read which lines the rebuild took from the cache: the same code draws the
 //! picture. The rule is the model's (Docker docs, "Docker build cache": a changed instruction
-//! invalidates it and every later step; `tabs::containers::model::builder::SOURCES`). The `ps`
+//! invalidates it and every later step; the sources in `tabs::containers::docker::builder`). The `ps`
 //! questions replay a drawn command script in the sandbox (`docker stop` only stops, `docker rm`
 //! removes; domain.md section 6, item 3).
 
@@ -13,14 +13,14 @@ use super::{Dice, Family, GenError, Instance, choices};
 use std::sync::OnceLock;
 
 use crate::scene::SceneLink;
+use crate::tabs::containers::docker::CliTrace;
+use crate::tabs::containers::docker::DEFAULT_DOCKERFILE;
+use crate::tabs::containers::docker::LayersPreset;
+use crate::tabs::containers::docker::Sandbox;
+use crate::tabs::containers::docker::{DEFAULT_SEED, replay};
+use crate::tabs::containers::link::view_link;
 use crate::tabs::containers::model::View;
-use crate::tabs::containers::model::layers::LayersPreset;
-use crate::tabs::containers::model::sandbox::Sandbox;
-use crate::tabs::containers::model::script::CliTrace;
-use crate::tabs::containers::model::script::{DEFAULT_SEED, replay};
-use crate::tabs::containers::model::workspace::DEFAULT_DOCKERFILE;
-use crate::tabs::containers::scenes::layers::{BuildSummary, rebuild_summary};
-use crate::tabs::containers::scenes::view_link;
+use crate::tabs::containers::scene::layers::{BuildSummary, rebuild_summary};
 
 /// "After this edit, which is the first step the cache cannot give?"
 pub const FIRST_REBUILT: Family = Family {

@@ -1,7 +1,7 @@
 //! Containers tab families played in the docker CLI sandbox: how a container ends after
 //! `docker stop` or `docker kill`, and which layers a pull finds already on the host.
 //!
-//! Both replay a drawn script in `tabs::containers::model::sandbox` and read the answer off
+//! Both replay a drawn script in `tabs::containers::docker::sandbox` and read the answer off
 //! what the engine did (its events and its pull report), so the CLI view's scene link shows the
 //! same terminal and diagram. The facts are the model's, with its sources:
 //! - Stop and kill (`model::program`, `model::engine::Engine::stop`): `docker stop` sends the
@@ -19,13 +19,13 @@ use std::sync::OnceLock;
 
 use super::{Dice, Family, GenError, Instance, choices};
 use crate::scene::SceneLink;
+use crate::tabs::containers::docker::Engine;
+use crate::tabs::containers::docker::LayerPull;
+use crate::tabs::containers::docker::Sandbox;
+use crate::tabs::containers::docker::{DEFAULT_SEED, replay};
+use crate::tabs::containers::docker::{Event, TimedEvent};
+use crate::tabs::containers::link::view_link;
 use crate::tabs::containers::model::View;
-use crate::tabs::containers::model::engine::Engine;
-use crate::tabs::containers::model::engine_images::LayerPull;
-use crate::tabs::containers::model::events::{Event, TimedEvent};
-use crate::tabs::containers::model::sandbox::Sandbox;
-use crate::tabs::containers::model::script::{DEFAULT_SEED, replay};
-use crate::tabs::containers::scenes::view_link;
 
 /// "How does the container end after this stop or kill?"
 pub const STOP_OUTCOME: Family = Family {

@@ -258,8 +258,8 @@ fn migration_answer(instance: &Instance) -> String {
 
 /// The build the layers view shows for a link, opened the way the tab opens it (a fresh replay
 /// of the preset, not the generators' cached one).
-fn layers_view_build(link: &SceneLink) -> crate::tabs::containers::scenes::layers::BuildSummary {
-    let mut scene = crate::tabs::containers::scenes::layers::LayersScene::from_link(link)
+fn layers_view_build(link: &SceneLink) -> crate::tabs::containers::scene::layers::BuildSummary {
+    let mut scene = crate::tabs::containers::scene::layers::LayersScene::from_link(link)
         .unwrap_or_else(|err| panic!("{link}: {err}"));
     let (_, summary, _) = scene.frame();
     let summary = summary.cloned().expect("the link shows a build");
@@ -268,7 +268,7 @@ fn layers_view_build(link: &SceneLink) -> crate::tabs::containers::scenes::layer
 }
 
 fn containers_answer(instance: &Instance) -> String {
-    use crate::tabs::containers::model::script::{DEFAULT_SEED, replay, split_script};
+    use crate::tabs::containers::docker::{DEFAULT_SEED, replay, split_script};
     match instance.family {
         "containers.first-rebuilt" => {
             super::containers::first_rebuilt_words(&layers_view_build(&instance.why))
@@ -545,7 +545,7 @@ fn quiz_me_prefers_the_scene_on_screen() {
 /// 1 has no handler for changes nothing.
 #[test]
 fn stop_outcomes_follow_signal_handling() {
-    use crate::tabs::containers::model::script::{DEFAULT_SEED, replay};
+    use crate::tabs::containers::docker::{DEFAULT_SEED, replay};
     let outcome = |run: &str, command: &str| {
         let lines = [
             format!("docker run -d --name app {run}"),

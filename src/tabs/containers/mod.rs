@@ -4,19 +4,22 @@
 //! Links: `containers/<view>?preset=...&step=N|<slug>` for every view but the sandbox's typed
 //! sessions, which are `containers/cli?script=<lines>&step=N`; see [`scenes`] for each view's keys.
 //! The default view is the architecture. Every view's scene is built from its link and drawn as a
-//! pure function of that scene and the timeline position; the models live in [`model`].
+//! pure function of that scene and the timeline position; the models live in [`model`], the Docker simulator in [`docker`] and the link parsing in [`link`].
 
+pub(crate) mod docker;
+pub(crate) mod link;
 pub mod model;
-pub(crate) mod scenes;
+pub(crate) mod scene;
 mod view;
 
 use model::View;
-use scenes::architecture::ArchitectureScene;
-use scenes::cli::CliScene;
-use scenes::immutable::ImmutableScene;
-use scenes::layers::LayersScene;
-use scenes::microservices::MicroScene;
-use scenes::service_models::ServiceScene;
+use model::architecture::ArchitecturePreset;
+use model::immutable::ImmutablePreset;
+use model::microservices::MicroPreset;
+use scene::cli::CliScene;
+use scene::layers::LayersScene;
+use scene::service_models::ServiceScene;
+use scene::stepped::PresetScene;
 
 use crate::scene::{LinkError, SceneLink};
 use crate::tabs::Tab;
@@ -28,11 +31,11 @@ use crate::timeline::Timeline;
 #[derive(Default)]
 pub struct ContainersTab {
     view: ActiveView,
-    architecture: ArchitectureScene,
+    architecture: PresetScene<ArchitecturePreset>,
     cli: Option<CliScene>,
     layers: Option<LayersScene>,
-    immutable: ImmutableScene,
-    micro: MicroScene,
+    immutable: PresetScene<ImmutablePreset>,
+    micro: PresetScene<MicroPreset>,
     service: ServiceScene,
     /// A link to another tab the student clicked (the namespaces or cgroups step), for the app.
     open_request: Option<String>,
@@ -74,7 +77,7 @@ impl ContainersTab {
 
 impl Tab for ContainersTab {
     fn id(&self) -> &'static str {
-        scenes::TAB_ID
+        link::TAB_ID
     }
 
     fn title(&self) -> &'static str {
@@ -95,11 +98,11 @@ impl Tab for ContainersTab {
             })?,
         };
         match view {
-            View::Architecture => self.architecture = ArchitectureScene::from_link(link)?,
+            View::Architecture => self.architecture = PresetScene::from_link(link)?,
             View::Cli => self.cli = Some(CliScene::from_link(link)?),
             View::Layers => self.layers = Some(LayersScene::from_link(link)?),
-            View::Immutable => self.immutable = ImmutableScene::from_link(link)?,
-            View::Microservices => self.micro = MicroScene::from_link(link)?,
+            View::Immutable => self.immutable = PresetScene::from_link(link)?,
+            View::Microservices => self.micro = PresetScene::from_link(link)?,
             View::ServiceModels => self.service = ServiceScene::from_link(link)?,
         }
         self.view = ActiveView(view);
@@ -124,11 +127,11 @@ impl Tab for ContainersTab {
     }
 
     fn scenes(&self) -> Vec<SceneLink> {
-        let mut links = ArchitectureScene::scenes();
+        let mut links = PresetScene::<ArchitecturePreset>::scenes();
         links.extend(CliScene::scenes());
         links.extend(LayersScene::scenes());
-        links.extend(ImmutableScene::scenes());
-        links.extend(MicroScene::scenes());
+        links.extend(PresetScene::<ImmutablePreset>::scenes());
+        links.extend(PresetScene::<MicroPreset>::scenes());
         links.extend(ServiceScene::scenes());
         links
     }

@@ -6,8 +6,8 @@
 //! Steps have stable slugs so scene links can address them; the namespace and cgroup steps link to
 //! those tabs' `docker-run` scenes.
 
-use super::image::parse_reference;
-use super::registry::Registry;
+use crate::tabs::containers::docker::Registry;
+use crate::tabs::containers::docker::parse_reference;
 
 /// Where these facts come from.
 pub const SOURCES: &[&str] = &[
@@ -252,6 +252,32 @@ pub fn docker_run_steps(image: &str, pull_needed: bool) -> Vec<ArchitectureStep>
         },
     ]);
     steps
+}
+
+impl super::stepped::SteppedPreset for ArchitecturePreset {
+    type Step = ArchitectureStep;
+    const VIEW: super::View = super::View::Architecture;
+    const DEFAULT: Self = Self::DockerRunNginx;
+
+    fn presets() -> &'static [Self] {
+        Self::ALL
+    }
+
+    fn preset_slug(self) -> &'static str {
+        self.slug()
+    }
+
+    fn preset_title(self) -> &'static str {
+        self.title()
+    }
+
+    fn run(self) -> Vec<ArchitectureStep> {
+        self.steps()
+    }
+
+    fn mark(step: &ArchitectureStep) -> (String, String) {
+        (step.slug.to_owned(), step.label.clone())
+    }
 }
 
 #[cfg(test)]

@@ -68,12 +68,20 @@ pub struct Server {
     pub patches: Vec<String>,
     /// Whether it serves traffic now.
     pub serving: bool,
+    /// Its configuration among the scenario's, numbered in order of first appearance: servers with
+    /// equal fingerprints have equal numbers (see [`Server::letter`]).
+    pub config: usize,
 }
 
 impl Server {
     /// A fingerprint of its configuration: servers with equal fingerprints are identical.
     pub fn fingerprint(&self) -> String {
         format!("{}+{}", self.version, self.patches.join("+"))
+    }
+
+    /// Its configuration's letter: "A", "B", ...
+    pub fn letter(&self) -> char {
+        char::from(b'A' + (self.config % 26) as u8)
     }
 }
 
@@ -144,11 +152,28 @@ impl ImmutablePreset {
 
     /// Runs the scenario.
     pub fn steps(self, params: &FleetParams) -> Vec<FleetStep> {
-        match self {
+        let mut steps = match self {
             Self::ReplaceFleet => replace_fleet(params),
             Self::PatchInPlace => patch_in_place(params),
             Self::Autoscale => autoscale(params),
-        }
+        };
+        number_configurations(&mut steps);
+        steps
+    }
+}
+
+/// Numbers every server's configuration in order of first appearance across the scenario.
+fn number_configurations(steps: &mut [FleetStep]) {
+    let mut prints: Vec<String> = Vec::new();
+    for server in steps.iter_mut().flat_map(|step| &mut step.servers) {
+        let print = server.fingerprint();
+        server.config = match prints.iter().position(|known| *known == print) {
+            Some(index) => index,
+            None => {
+                prints.push(print);
+                prints.len() - 1
+            }
+        };
     }
 }
 
@@ -158,6 +183,7 @@ fn replica(index: usize, version: &str) -> Server {
         version: version.to_owned(),
         patches: Vec::new(),
         serving: true,
+        config: 0,
     }
 }
 
@@ -276,6 +302,7 @@ fn patch_in_place(params: &FleetParams) -> Vec<FleetStep> {
             version: "app 1.0".to_owned(),
             patches: Vec::new(),
             serving: true,
+            config: 0,
         })
         .collect();
     let mut rec = Recorder {
@@ -428,6 +455,32 @@ pub fn small_fix_cost_secs(params: &FleetParams) -> (u32, u32) {
         + params.servers as u32 * (params.start_secs + params.health_check_secs);
     let in_place = params.servers as u32 * params.patch_secs;
     (immutable, in_place)
+}
+
+impl super::stepped::SteppedPreset for ImmutablePreset {
+    type Step = FleetStep;
+    const VIEW: super::View = super::View::Immutable;
+    const DEFAULT: Self = Self::ReplaceFleet;
+
+    fn presets() -> &'static [Self] {
+        Self::ALL
+    }
+
+    fn preset_slug(self) -> &'static str {
+        self.slug()
+    }
+
+    fn preset_title(self) -> &'static str {
+        self.title()
+    }
+
+    fn run(self) -> Vec<FleetStep> {
+        self.steps(&FleetParams::default())
+    }
+
+    fn mark(step: &FleetStep) -> (String, String) {
+        (step.slug.clone(), step.label.clone())
+    }
 }
 
 #[cfg(test)]

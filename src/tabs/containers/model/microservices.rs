@@ -530,6 +530,32 @@ fn service_fails() -> Vec<MicroStep> {
     ]
 }
 
+impl super::stepped::SteppedPreset for MicroPreset {
+    type Step = MicroStep;
+    const VIEW: super::View = super::View::Microservices;
+    const DEFAULT: Self = Self::Monolith;
+
+    fn presets() -> &'static [Self] {
+        Self::ALL
+    }
+
+    fn preset_slug(self) -> &'static str {
+        self.slug()
+    }
+
+    fn preset_title(self) -> &'static str {
+        self.title()
+    }
+
+    fn run(self) -> Vec<MicroStep> {
+        self.steps()
+    }
+
+    fn mark(step: &MicroStep) -> (String, String) {
+        (step.slug.clone(), step.label.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

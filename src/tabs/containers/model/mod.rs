@@ -18,40 +18,11 @@
 //!   [`service_models`].
 
 pub mod architecture;
-pub mod builder;
-pub mod cli;
-pub mod cli_containers;
-pub mod cli_images;
-pub mod cli_system;
-pub mod compose;
-pub mod container;
-pub mod dockerfile;
-pub mod engine;
-pub mod engine_images;
-pub mod engine_networks;
-pub mod errors;
-pub mod events;
-pub mod flags;
-pub mod humanize;
-pub mod image;
 pub mod immutable;
-pub mod incontainer;
-pub mod layerfs;
-pub mod layers;
 pub mod microservices;
 pub mod microservices_tradeoffs;
-pub mod names;
-pub mod network;
-pub mod output;
-pub mod program;
-pub mod registry;
-pub mod sandbox;
-pub mod script;
 pub mod service_models;
-pub mod sha256;
-pub mod shell;
-pub mod workspace;
-pub mod yaml;
+pub(crate) mod stepped;
 
 /// The views of the Containers tab (`containers/<view>` in scene links).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,8 +88,14 @@ impl View {
                 .iter()
                 .map(|p| p.slug())
                 .collect(),
-            Self::Cli => script::CliPreset::ALL.iter().map(|p| p.slug()).collect(),
-            Self::Layers => layers::LayersPreset::ALL.iter().map(|p| p.slug()).collect(),
+            Self::Cli => super::docker::CliPreset::ALL
+                .iter()
+                .map(|p| p.slug())
+                .collect(),
+            Self::Layers => super::docker::LayersPreset::ALL
+                .iter()
+                .map(|p| p.slug())
+                .collect(),
             Self::Immutable => immutable::ImmutablePreset::ALL
                 .iter()
                 .map(|p| p.slug())

@@ -9,22 +9,18 @@ use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 use super::{captioned_canvas, dashed_rect, ease, step_caption};
 use crate::draw;
 use crate::draw::fit_text;
+use crate::tabs::containers::model::architecture::ArchitecturePreset;
 use crate::tabs::containers::model::architecture::{ArchitectureStep, Component};
-use crate::tabs::containers::scenes::architecture::ArchitectureScene;
+use crate::tabs::containers::scene::stepped::PresetScene;
 use crate::theme::{Role, Theme};
 
 /// The preset picker and the "copy the link to the other tab" button.
-pub fn controls_ui(ui: &mut Ui, scene: &mut ArchitectureScene, open_request: &mut Option<String>) {
-    ui.label("Sequence");
-    for preset in crate::tabs::containers::model::architecture::ArchitecturePreset::ALL {
-        if ui
-            .selectable_label(scene.preset == *preset, preset.title())
-            .clicked()
-            && scene.preset != *preset
-        {
-            *scene = ArchitectureScene::new(*preset);
-        }
-    }
+pub fn controls_ui(
+    ui: &mut Ui,
+    scene: &mut PresetScene<ArchitecturePreset>,
+    open_request: &mut Option<String>,
+) {
+    super::preset_picker_ui(ui, "Sequence", scene);
     if let Some(link) = scene.current().and_then(|step| step.link) {
         ui.separator();
         let label = format!("Open in the {} tab →", tab_name(link));
@@ -149,7 +145,7 @@ fn status(steps: &[ArchitectureStep], current: usize, component: Component) -> (
 pub fn canvas_ui(
     ui: &mut Ui,
     theme: &Theme,
-    scene: &mut ArchitectureScene,
+    scene: &mut PresetScene<ArchitecturePreset>,
     open_request: &mut Option<String>,
 ) {
     let (painter, body) = captioned_canvas(

@@ -10,9 +10,9 @@ use super::host::{self, Changes};
 use super::{captioned_canvas, split_h, step_caption, terminal};
 use crate::draw;
 use crate::draw::fit_text;
-use crate::tabs::containers::model::humanize::human_duration;
-use crate::tabs::containers::model::script::CliPreset;
-use crate::tabs::containers::scenes::cli::{CliScene, CliSource};
+use crate::tabs::containers::docker::CliPreset;
+use crate::tabs::containers::docker::human_duration;
+use crate::tabs::containers::scene::cli::{CliScene, CliSource};
 use crate::theme::Theme;
 
 /// Preset picker and a fresh sandbox.
@@ -26,10 +26,9 @@ pub fn controls_ui(ui: &mut Ui, scene: &mut CliScene) {
             .clicked()
             && !selected
         {
-            let link = crate::tabs::containers::scenes::view_link(
-                crate::tabs::containers::model::View::Cli,
-            )
-            .with("preset", preset.slug());
+            let link =
+                crate::tabs::containers::link::view_link(crate::tabs::containers::model::View::Cli)
+                    .with("preset", preset.slug());
             if let Ok(fresh) = CliScene::from_link(&link) {
                 *scene = fresh;
             }

@@ -10,11 +10,11 @@ use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 use super::{container_state_style, dashed_rect, tag};
 use crate::draw;
 use crate::draw::fit_text;
-use crate::tabs::containers::model::container::Container;
-use crate::tabs::containers::model::engine::Engine;
-use crate::tabs::containers::model::events::{Event, TimedEvent};
-use crate::tabs::containers::model::humanize::human_size;
-use crate::tabs::containers::model::sha256::Digest;
+use crate::tabs::containers::docker::Container;
+use crate::tabs::containers::docker::Digest;
+use crate::tabs::containers::docker::Engine;
+use crate::tabs::containers::docker::human_size;
+use crate::tabs::containers::docker::{Event, TimedEvent};
 use crate::theme::{Role, Theme};
 
 /// The word for a container killed after ignoring the stop signal.
@@ -399,7 +399,7 @@ fn layer_row_ui(
     theme: &Theme,
     row: Rect,
     engine: &Engine,
-    layer: &crate::tabs::containers::model::image::Layer,
+    layer: &crate::tabs::containers::docker::Layer,
     changes: &Changes,
     layer_note: LayerNote<'_>,
     two_lines: bool,
@@ -551,7 +551,7 @@ fn container_ui(
 ) {
     let (fill, word) = container_state_style(theme, container.state);
     let state_word = match container.state {
-        crate::tabs::containers::model::container::ContainerState::Exited => {
+        crate::tabs::containers::docker::ContainerState::Exited => {
             format!("{word} ({})", container.exit_code)
         }
         _ => word.to_owned(),
@@ -644,7 +644,7 @@ fn container_ui(
                 .find(|(c, p, _)| *c == container.id && p == path)
                 .map_or(String::new(), |(_, _, what)| format!(" ({what} now)"));
             let kind = match entry {
-                crate::tabs::containers::model::image::FileEntry::Whiteout => "whiteout",
+                crate::tabs::containers::docker::FileEntry::Whiteout => "whiteout",
                 _ => "file",
             };
             format!("{kind} {path}{what}")
@@ -691,10 +691,7 @@ fn file_lines(container: &Container, changes: &Changes) -> Vec<(String, bool)> {
         .upper
         .iter()
         .map(|(path, entry)| {
-            let whiteout = matches!(
-                entry,
-                crate::tabs::containers::model::image::FileEntry::Whiteout
-            );
+            let whiteout = matches!(entry, crate::tabs::containers::docker::FileEntry::Whiteout);
             let what = changes
                 .files
                 .iter()

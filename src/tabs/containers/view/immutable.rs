@@ -13,7 +13,7 @@ use crate::tabs::containers::model::immutable::{
     FleetParams, FleetStep, ImmutablePreset, LOAD_CURVE_RPS, SOURCES, replicas_for,
     small_fix_cost_secs,
 };
-use crate::tabs::containers::scenes::immutable::ImmutableScene;
+use crate::tabs::containers::scene::stepped::PresetScene;
 use crate::theme::{Role, Theme};
 
 /// Fills for configurations A, B, C, ... (the letter is always written too).
@@ -27,27 +27,12 @@ const CONFIG_ROLES: [Role; 6] = [
 ];
 
 /// The preset picker.
-pub fn controls_ui(ui: &mut Ui, scene: &mut ImmutableScene) {
-    ui.label("Scenario");
-    for preset in ImmutablePreset::ALL {
-        if ui
-            .selectable_label(scene.preset == *preset, preset.title())
-            .clicked()
-            && scene.preset != *preset
-        {
-            let link = crate::tabs::containers::scenes::view_link(
-                crate::tabs::containers::model::View::Immutable,
-            )
-            .with("preset", preset.slug());
-            if let Ok(fresh) = ImmutableScene::from_link(&link) {
-                *scene = fresh;
-            }
-        }
-    }
+pub fn controls_ui(ui: &mut Ui, scene: &mut PresetScene<ImmutablePreset>) {
+    super::preset_picker_ui(ui, "Scenario", scene);
 }
 
 /// Draws the view.
-pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &ImmutableScene) {
+pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &PresetScene<ImmutablePreset>) {
     let (painter, body) = captioned_canvas(
         ui,
         theme,
@@ -73,7 +58,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &ImmutableScene) {
         _ => {
             let cost = Rect::from_min_size(rest.min, Vec2::new(rest.width(), layout.cost_height));
             let history = Rect::from_min_max(Pos2::new(rest.min.x, cost.max.y + GAP), rest.max);
-            cost_ui(&painter, theme, cost, &scene.params, scene.preset);
+            cost_ui(&painter, theme, cost, &FleetParams::default(), scene.preset);
             history_ui(&painter, theme, history, scene);
         }
     }
@@ -107,7 +92,7 @@ impl Layout {
         painter: &egui::Painter,
         theme: &Theme,
         body: Rect,
-        scene: &ImmutableScene,
+        scene: &PresetScene<ImmutablePreset>,
         step: &FleetStep,
     ) -> Self {
         let panel_chrome = theme.body_size * 1.4 + 20.0;
@@ -134,7 +119,7 @@ impl Layout {
             _ => {
                 let note_height = draw::text_height(
                     painter,
-                    &cost_note(&scene.params),
+                    &cost_note(&FleetParams::default()),
                     theme.small(),
                     body.width() - 16.0,
                 );
@@ -162,7 +147,7 @@ fn fleet_ui(
     painter: &egui::Painter,
     theme: &Theme,
     rect: Rect,
-    scene: &ImmutableScene,
+    scene: &PresetScene<ImmutablePreset>,
     step: &FleetStep,
 ) {
     let distinct = step.distinct_configurations();
@@ -200,14 +185,13 @@ fn fleet_ui(
             ),
             Vec2::new(width, height),
         );
-        let print = server.fingerprint();
-        let (config, letter) = scene.configuration_letter(&print);
+        let (config, letter) = (server.config, server.letter());
         let fill = theme.fill(CONFIG_ROLES[config % CONFIG_ROLES.len()]);
         let changed = previous.is_none_or(|p| {
             p.servers
                 .iter()
                 .find(|s| s.name == server.name)
-                .is_none_or(|s| s.fingerprint() != print)
+                .is_none_or(|s| s.config != server.config)
         }) && scene.timeline.step() > 0;
         let stroke = if changed {
             theme.thick(theme.accent)
@@ -423,8 +407,13 @@ fn cost_note(params: &FleetParams) -> String {
 }
 
 /// The autoscaler's load curve: one bar per step, the replicas it needs written above.
-fn load_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, scene: &ImmutableScene) {
-    let params = &scene.params;
+fn load_ui(
+    painter: &egui::Painter,
+    theme: &Theme,
+    rect: Rect,
+    scene: &PresetScene<ImmutablePreset>,
+) {
+    let params = &FleetParams::default();
     let heading = format!(
         "Load and replicas: one replica handles {} requests/s; the autoscaler keeps {} to {}",
         params.replica_capacity_rps, params.min_replicas, params.max_replicas
@@ -481,7 +470,12 @@ fn load_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, scene: &Immutable
 }
 
 /// The fleet's configurations step by step, up to the step shown: drift reads as letters spreading.
-fn history_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, scene: &ImmutableScene) {
+fn history_ui(
+    painter: &egui::Painter,
+    theme: &Theme,
+    rect: Rect,
+    scene: &PresetScene<ImmutablePreset>,
+) {
     if rect.height() < theme.body_size * 3.0 {
         return;
     }
@@ -516,7 +510,7 @@ fn history_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, scene: &Immuta
         let size = row - 3.0;
         let mut x = inner.min.x + name_width + time_width;
         for server in &step.servers {
-            let (config, letter) = scene.configuration_letter(&server.fingerprint());
+            let (config, letter) = (server.config, server.letter());
             let fill = theme.fill(CONFIG_ROLES[config % CONFIG_ROLES.len()]);
             let square = Rect::from_min_size(Pos2::new(x, y + 1.0), Vec2::new(size * 1.4, size));
             let stroke = if is_current {

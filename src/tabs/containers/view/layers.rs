@@ -11,9 +11,9 @@ use super::host::{self, Changes};
 use super::{captioned_canvas, split_h, step_caption, tag};
 use crate::draw;
 use crate::draw::fit_text;
-use crate::tabs::containers::model::humanize::human_size;
-use crate::tabs::containers::model::layers::LayersPreset;
-use crate::tabs::containers::scenes::layers::{BuildSource, BuildSummary, LayersScene};
+use crate::tabs::containers::docker::LayersPreset;
+use crate::tabs::containers::docker::human_size;
+use crate::tabs::containers::scene::layers::{BuildSource, BuildSummary, LayersScene};
 use crate::theme::{Role, Theme};
 
 /// The editor's accessible name.
@@ -30,7 +30,7 @@ pub fn controls_ui(ui: &mut Ui, scene: &mut LayersScene) {
             .clicked()
             && scene.preset != *preset
         {
-            let link = crate::tabs::containers::scenes::view_link(
+            let link = crate::tabs::containers::link::view_link(
                 crate::tabs::containers::model::View::Layers,
             )
             .with("preset", preset.slug());

@@ -14,27 +14,12 @@ use crate::tabs::containers::model::microservices::{
     Architecture, DATACENTER_ROUND_TRIP_NS, FUNCTION_CALL_NS, Hop, MicroPreset, MicroStep, Module,
     Request, SOURCES, format_ns, hops, latency_ns, memory_to_scale_mib, surviving_requests,
 };
-use crate::tabs::containers::scenes::microservices::MicroScene;
+use crate::tabs::containers::scene::stepped::PresetScene;
 use crate::theme::{Role, Theme};
 
 /// The preset picker.
-pub fn controls_ui(ui: &mut Ui, scene: &mut MicroScene) {
-    ui.label("Preset");
-    for preset in MicroPreset::ALL {
-        if ui
-            .selectable_label(scene.preset == *preset, preset.title())
-            .clicked()
-            && scene.preset != *preset
-        {
-            let link = crate::tabs::containers::scenes::view_link(
-                crate::tabs::containers::model::View::Microservices,
-            )
-            .with("preset", preset.slug());
-            if let Ok(fresh) = MicroScene::from_link(&link) {
-                *scene = fresh;
-            }
-        }
-    }
+pub fn controls_ui(ui: &mut Ui, scene: &mut PresetScene<MicroPreset>) {
+    super::preset_picker_ui(ui, "Preset", scene);
 }
 
 /// Where a module sits on a 3 x 3 grid (column, row).
@@ -50,7 +35,7 @@ fn cell(module: Module) -> (usize, usize) {
 }
 
 /// Draws the view.
-pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &MicroScene) {
+pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &PresetScene<MicroPreset>) {
     let (painter, body) = captioned_canvas(
         ui,
         theme,
@@ -90,7 +75,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &MicroScene) {
 }
 
 /// The hops of the request up to this step: (hop, is it the current one).
-fn step_path(scene: &MicroScene) -> Vec<(Hop, bool)> {
+fn step_path(scene: &PresetScene<MicroPreset>) -> Vec<(Hop, bool)> {
     let current = scene.timeline.step();
     scene.steps[..=current.min(scene.steps.len().saturating_sub(1))]
         .iter()

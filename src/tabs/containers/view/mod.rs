@@ -10,13 +10,28 @@ mod microservices_tradeoffs;
 pub mod service_models;
 mod terminal;
 
-use egui::{Color32, Painter, Pos2, Rect, Vec2};
+use egui::{Color32, Painter, Pos2, Rect, Ui, Vec2};
 
+use super::docker::ContainerState;
 use super::model::View;
-use super::model::container::ContainerState;
+use super::scene::stepped::{PresetScene, SteppedPreset};
 use crate::draw;
 use crate::theme::{Role, Theme};
 use crate::timeline::Timeline;
+
+/// The preset picker of a stepped diagram: picking another preset shows it from its first step.
+pub fn preset_picker_ui<P: SteppedPreset>(ui: &mut Ui, label: &str, scene: &mut PresetScene<P>) {
+    ui.label(label);
+    for preset in P::presets() {
+        if ui
+            .selectable_label(scene.preset == *preset, preset.preset_title())
+            .clicked()
+            && scene.preset != *preset
+        {
+            *scene = PresetScene::new(*preset);
+        }
+    }
+}
 
 /// The short name of a view in the view picker.
 pub fn view_name(view: View) -> &'static str {

@@ -13,7 +13,7 @@ use crate::draw::fit_text;
 use crate::tabs::containers::model::service_models::{
     Manager, SOURCES, ServiceModel, StackLayer, cell, differences, user_managed_halves,
 };
-use crate::tabs::containers::scenes::service_models::ServiceScene;
+use crate::tabs::containers::scene::service_models::ServiceScene;
 use crate::theme::{Role, Theme};
 
 /// The comparison picker and a button to clear the selection.

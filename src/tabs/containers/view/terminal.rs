@@ -8,8 +8,8 @@
 use egui::text::LayoutJob;
 use egui::{Color32, Key, Modifiers, Rect, TextFormat, Ui, Vec2};
 
-use crate::tabs::containers::scenes::cli::CliScene;
-use crate::tabs::containers::scenes::terminal::{RowKind, TermRow};
+use crate::tabs::containers::scene::cli::CliScene;
+use crate::tabs::containers::scene::terminal::{RowKind, TermRow};
 use crate::theme::{Role, Theme};
 
 /// The prompt's accessible name (the UI tests find it by this).
