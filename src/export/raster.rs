@@ -190,7 +190,8 @@ impl Gradients {
         let (ox, oy) = (x - self.origin.x, y - self.origin.y);
         let mut attrs = self.base;
         for ((value, dx), dy) in attrs.iter_mut().zip(self.dx).zip(self.dy) {
-            *value += dx * ox + dy * oy;
+            // Summed left to right, as before: `base + (dx * ox + dy * oy)` rounds differently.
+            *value = *value + dx * ox + dy * oy;
         }
         attrs
     }

@@ -268,16 +268,7 @@ fn cell_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, cell: Cell, done:
         }
         Cell::Cached => {
             let stroke = Stroke::new(theme.stroke_thin, theme.outline);
-            let corners = [
-                rect.left_top(),
-                rect.right_top(),
-                rect.right_bottom(),
-                rect.left_bottom(),
-                rect.left_top(),
-            ];
-            for pair in corners.windows(2) {
-                draw::dashed(painter, pair[0], pair[1], stroke, 4.0, 3.0);
-            }
+            draw::dashed_rect(painter, rect, stroke, (4.0, 3.0));
             if rect.height() >= theme.small_size {
                 draw::text_centered(painter, rect, "cached", theme.small(), theme.text_muted);
             }

@@ -66,7 +66,7 @@ impl World {
                         ),
                     ));
                 }
-                caller.ns[NsType::User.index()] = id;
+                *NsType::User.slot_mut(&mut caller.ns) = id;
                 caller.caps = true;
                 continue;
             }
@@ -95,7 +95,7 @@ impl World {
                     caller.pid_for_children = id;
                 }
                 NsType::Time => {
-                    caller.ns[NsType::Time.index()] = id;
+                    *NsType::Time.slot_mut(&mut caller.ns) = id;
                     caller.time_for_children = id;
                     if let Some(NsData::Time(offsets)) =
                         self.namespace_mut(id).map(|namespace| &mut namespace.data)
@@ -103,7 +103,7 @@ impl World {
                         offsets.frozen = true;
                     }
                 }
-                _ => caller.ns[kind.index()] = id,
+                _ => *kind.slot_mut(&mut caller.ns) = id,
             }
         }
         self.insert_process(caller);
@@ -146,7 +146,7 @@ impl World {
                     });
                 };
                 for kind in kinds.iter() {
-                    joins[kind.index()] = Some(process.ns(kind));
+                    *kind.slot_mut(&mut joins) = Some(process.ns(kind));
                 }
             }
             SetnsTarget::NetnsPath(name) => {
@@ -174,7 +174,7 @@ impl World {
                         ),
                     ));
                 }
-                joins[NsType::Net.index()] = Some(id);
+                *NsType::Net.slot_mut(&mut joins) = Some(id);
             }
         }
         Ok(joins)

@@ -162,6 +162,37 @@ impl NsType {
         }
     }
 
+    /// This type's slot of a per-type array (in [`NsType::index`] order). The array is taken
+    /// apart by a pattern, so no index can be out of range.
+    pub fn slot<T>(self, values: &[T; 8]) -> &T {
+        let [mnt, pid, net, ipc, uts, user, cgroup, time] = values;
+        match self {
+            Self::Mnt => mnt,
+            Self::Pid => pid,
+            Self::Net => net,
+            Self::Ipc => ipc,
+            Self::Uts => uts,
+            Self::User => user,
+            Self::Cgroup => cgroup,
+            Self::Time => time,
+        }
+    }
+
+    /// This type's slot of a per-type array, to change (see [`NsType::slot`]).
+    pub fn slot_mut<T>(self, values: &mut [T; 8]) -> &mut T {
+        let [mnt, pid, net, ipc, uts, user, cgroup, time] = values;
+        match self {
+            Self::Mnt => mnt,
+            Self::Pid => pid,
+            Self::Net => net,
+            Self::Ipc => ipc,
+            Self::Uts => uts,
+            Self::User => user,
+            Self::Cgroup => cgroup,
+            Self::Time => time,
+        }
+    }
+
     /// Position in [`Self::ALL`], used to index per-type arrays.
     pub fn index(self) -> usize {
         match self {
@@ -257,6 +288,16 @@ impl NsTypeSet {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_types_slot_is_the_one_at_its_index() {
+        let mut values: [usize; 8] = std::array::from_fn(|i| i);
+        for &kind in super::NsType::ALL {
+            assert_eq!(*kind.slot(&values), kind.index(), "{kind:?}");
+            *kind.slot_mut(&mut values) += 100;
+            assert_eq!(values[kind.index()], kind.index() + 100, "{kind:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -73,7 +73,7 @@ impl World {
         }
         self.check_others(&parent, creds, flags)?;
         let mut ns = parent.ns;
-        ns[NsType::User.index()] = creds.user_ns;
+        *NsType::User.slot_mut(&mut ns) = creds.user_ns;
         let mut child_pid_ns = parent.pid_for_children;
         for kind in CREATION_ORDER
             .into_iter()
@@ -84,16 +84,16 @@ impl World {
             if kind == NsType::Pid {
                 child_pid_ns = id;
             } else {
-                ns[kind.index()] = id;
+                *kind.slot_mut(&mut ns) = id;
             }
         }
-        ns[NsType::Pid.index()] = child_pid_ns;
+        *NsType::Pid.slot_mut(&mut ns) = child_pid_ns;
         // With CLONE_NEWTIME (clone3() only, Linux 6.3) the child starts in the new time
         // namespace (kernel timens_on_fork: the child's time_ns becomes time_ns_for_children),
         // whose offsets it inherits and freezes at once. Without it, the parent's
         // time_for_children.
         if !flags.contains(NsType::Time) {
-            ns[NsType::Time.index()] = parent.time_for_children;
+            *NsType::Time.slot_mut(&mut ns) = parent.time_for_children;
         }
         let child = self.spawn(&parent, ns, creds, command)?;
         effects.new_process = Some(child);
@@ -104,8 +104,8 @@ impl World {
     pub(super) fn do_fork(&mut self, pid: u32, command: Option<&str>) -> Result<Effects, Failure> {
         let parent = self.caller(pid)?.clone();
         let mut ns = parent.ns;
-        ns[NsType::Pid.index()] = parent.pid_for_children;
-        ns[NsType::Time.index()] = parent.time_for_children;
+        *NsType::Pid.slot_mut(&mut ns) = parent.pid_for_children;
+        *NsType::Time.slot_mut(&mut ns) = parent.time_for_children;
         let child = self.spawn(&parent, ns, Creds::of(&parent), command)?;
         Ok(Effects {
             new_process: Some(child),
@@ -121,7 +121,7 @@ impl World {
         if flags.contains(NsType::User) {
             let user_ns = self.create_user_ns(&caller)?;
             effects.new_namespaces.push(user_ns);
-            caller.ns[NsType::User.index()] = user_ns;
+            *NsType::User.slot_mut(&mut caller.ns) = user_ns;
             caller.caps = true;
         }
         let creds = Creds::of(&caller);
@@ -135,7 +135,7 @@ impl World {
             match kind {
                 NsType::Pid => caller.pid_for_children = id,
                 NsType::Time => caller.time_for_children = id,
-                _ => caller.ns[kind.index()] = id,
+                _ => *kind.slot_mut(&mut caller.ns) = id,
             }
         }
         self.insert_process(caller);
@@ -308,7 +308,7 @@ impl World {
         creds: Creds,
         command: Option<&str>,
     ) -> Result<u32, Failure> {
-        let target = ns[NsType::Pid.index()];
+        let target = *NsType::Pid.slot(&ns);
         if let NsData::Pid {
             init_exited: true, ..
         } = self.existing(target)?.data
@@ -342,7 +342,7 @@ impl World {
                 "PID namespace {target} is not connected to the initial one"
             )));
         };
-        let time = ns[NsType::Time.index()];
+        let time = *NsType::Time.slot(&ns);
         if let Some(NsData::Time(offsets)) = self
             .namespace_mut(time)
             .map(|namespace| &mut namespace.data)

@@ -92,7 +92,7 @@ pub struct Process {
 impl Process {
     /// The namespace of `kind` this process is in.
     pub fn ns(&self, kind: NsType) -> NsId {
-        self.ns[kind.index()]
+        *kind.slot(&self.ns)
     }
 
     /// Whether it still runs.

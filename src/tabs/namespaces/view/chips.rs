@@ -21,7 +21,13 @@ const SLOT_ROLES: [Role; 7] = [
 
 /// The fill of a namespace slot.
 pub fn slot_fill(theme: &Theme, slot: usize) -> Color32 {
-    theme.fill(SLOT_ROLES[slot % SLOT_ROLES.len()])
+    let [first, ..] = SLOT_ROLES;
+    theme.fill(
+        SLOT_ROLES
+            .get(slot % SLOT_ROLES.len())
+            .copied()
+            .unwrap_or(first),
+    )
 }
 
 /// How a chip is emphasised.

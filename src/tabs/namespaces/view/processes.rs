@@ -234,18 +234,8 @@ pub fn processes_ui(
 
 /// The outline of the step's caller: dashed, so it differs from the selection by shape too.
 fn dashed_rect(painter: &Painter, rect: Rect, theme: &Theme) {
-    let (dash, gap) = theme.dash(1);
     let stroke = Stroke::new(theme.stroke_thick, theme.outline);
-    let corners = [
-        rect.left_top(),
-        rect.right_top(),
-        rect.right_bottom(),
-        rect.left_bottom(),
-        rect.left_top(),
-    ];
-    for pair in corners.windows(2) {
-        draw::dashed(painter, pair[0], pair[1], stroke, dash, gap);
-    }
+    draw::dashed_rect(painter, rect, stroke, theme.dash(1));
 }
 
 struct RowGeometry {
