@@ -386,7 +386,8 @@ fn cards_on_the_idea_ui(
             .on_hover_text("Show this card's scene")
             .clicked()
         {
-            actions.push(PanelAction::ShowCard(card.id.clone()));
+            let key = super::CardKey::new(&reviewer.deck().meta.id, &card.id);
+            actions.push(PanelAction::ShowCard(key));
         }
     }
 }
