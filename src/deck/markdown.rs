@@ -165,12 +165,12 @@ pub fn decode_image_path(src: &str) -> String {
     let bytes = src.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(&here) = bytes.get(i) {
         let hex = bytes
             .get(i + 1..i + 3)
             .and_then(|pair| std::str::from_utf8(pair).ok())
             .and_then(|pair| u8::from_str_radix(pair, 16).ok());
-        match (bytes[i], hex) {
+        match (here, hex) {
             (b'%', Some(byte)) => {
                 out.push(byte);
                 i += 3;

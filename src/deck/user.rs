@@ -186,7 +186,10 @@ pub fn new_card_id(deck: &Deck, front: &str) -> String {
 /// when the deck has none. Returns the replaced card and its index, if there was one.
 pub fn put_card(deck: &mut Deck, card: Card, position: usize) -> Option<(usize, Card)> {
     match deck.cards.iter().position(|c| c.id == card.id) {
-        Some(index) => Some((index, std::mem::replace(&mut deck.cards[index], card))),
+        Some(index) => deck
+            .cards
+            .get_mut(index)
+            .map(|old| (index, std::mem::replace(old, card))),
         None => {
             let at = position.min(deck.cards.len());
             deck.cards.insert(at, card);

@@ -20,6 +20,58 @@ use super::{CardKey, Loaded, Reviewer, UndoStep};
 use crate::deck::user::{self, UserDeck};
 use crate::deck::{self, Card, Deck, DeckMeta};
 
+/// Why a card change (or a new deck) was not saved; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum CardChangeError {
+    /// No data folder, so no place for the user's decks and overrides.
+    #[error("Edits cannot be saved: no data folder was given.")]
+    NoDataFolder,
+    /// No data folder to create a deck in.
+    #[error("Decks cannot be created: no data folder was given.")]
+    NoFolderForDecks,
+    /// A new deck needs a name.
+    #[error("Give the deck a name.")]
+    NoName,
+    /// The deck is not one the panel reviews.
+    #[error("The deck {0:?} is not being reviewed.")]
+    NotReviewed(String),
+    /// Anki text or plain Q&A: read, never rewritten.
+    #[error(
+        "{} is not a virtscope deck (TOML), so the app does not rewrite it. Convert it with \
+         `virtscope deck import` to edit its cards.",
+        .0.display()
+    )]
+    NotNative(PathBuf),
+    /// The reviewed deck no longer has the card.
+    #[error("The deck no longer has the card {0:?}.")]
+    CardGone(String),
+    /// The deck file no longer has the card.
+    #[error("The deck file no longer has the card {0:?}.")]
+    CardGoneFromFile(String),
+    /// Built-in cards are never deleted.
+    #[error(
+        "Built-in cards cannot be deleted; suspend the card in the browser so it is not shown."
+    )]
+    BuiltinDelete,
+    /// Another program or window wrote the file since the app read it.
+    #[error(
+        "{} changed on disk since the app loaded it (another program or window wrote it). \
+         Nothing was saved and your text is kept: reload the deck to see the change, then \
+         save again.",
+        .0.display()
+    )]
+    ChangedOnDisk(PathBuf),
+    /// The changed card would not pass the deck check (the check's message).
+    #[error("{0}")]
+    Check(String),
+    /// Reading, parsing or writing the deck file failed.
+    #[error(transparent)]
+    Deck(#[from] deck::DeckError),
+    /// Loading the decks again failed.
+    #[error(transparent)]
+    Open(#[from] super::OpenDeckError),
+}
+
 /// The deck file a card change is written to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -72,28 +124,24 @@ impl Reviewer {
     }
 
     /// Where edits of the loaded deck's cards go, or why they cannot be saved.
-    pub fn edit_target(&self) -> Result<Target, String> {
+    pub fn edit_target(&self) -> Result<Target, CardChangeError> {
         self.target_of(&self.primary)
     }
 
     /// Where edits of the cards of the reviewed deck `deck_id` go, or why they cannot be saved.
-    pub fn edit_target_of(&self, deck_id: &str) -> Result<Target, String> {
+    pub fn edit_target_of(&self, deck_id: &str) -> Result<Target, CardChangeError> {
         let loaded = self
             .loaded_of(deck_id)
-            .ok_or_else(|| format!("The deck {deck_id:?} is not being reviewed."))?;
+            .ok_or_else(|| CardChangeError::NotReviewed(deck_id.to_owned()))?;
         self.target_of(loaded)
     }
 
-    fn target_of(&self, loaded: &Loaded) -> Result<Target, String> {
+    fn target_of(&self, loaded: &Loaded) -> Result<Target, CardChangeError> {
         match &loaded.path {
             None if self.data_dir.is_some() => Ok(Target::Builtin),
-            None => Err("Edits cannot be saved: no data folder was given.".to_owned()),
+            None => Err(CardChangeError::NoDataFolder),
             Some(path) if loaded.native => Ok(Target::File(path.clone())),
-            Some(path) => Err(format!(
-                "{} is not a virtscope deck (TOML), so the app does not rewrite it. Convert it \
-                 with `virtscope deck import` to edit its cards.",
-                path.display()
-            )),
+            Some(path) => Err(CardChangeError::NotNative(path.clone())),
         }
     }
 
@@ -112,17 +160,17 @@ impl Reviewer {
     }
 
     /// Creates an empty deck named `name` in the data folder and returns its file.
-    pub fn create_deck(&mut self, name: &str) -> Result<PathBuf, String> {
+    pub fn create_deck(&mut self, name: &str) -> Result<PathBuf, CardChangeError> {
         let Some(dir) = self.data_dir.clone() else {
-            return Err("Decks cannot be created: no data folder was given.".to_owned());
+            return Err(CardChangeError::NoFolderForDecks);
         };
         if name.trim().is_empty() {
-            return Err("Give the deck a name.".to_owned());
+            return Err(CardChangeError::NoName);
         }
         let builtin_id = deck::builtin().map(|d| d.meta.id).unwrap_or_default();
         let mut taken: Vec<&str> = self.user_decks.0.iter().map(|d| d.id.as_str()).collect();
         taken.push(&builtin_id);
-        let path = user::create_deck(&dir, name, &taken).map_err(|err| err.to_string())?;
+        let path = user::create_deck(&dir, name, &taken)?;
         self.reload_user_decks();
         Ok(path)
     }
@@ -150,7 +198,7 @@ impl Reviewer {
 
     /// Adds `card` (its id is made from the front) at the end of the deck file `path`, created
     /// as [`user::DEFAULT_DECK_NAME`] when it does not exist. Returns the new card's id.
-    pub fn add_card(&mut self, path: &Path, mut card: Card) -> Result<String, String> {
+    pub fn add_card(&mut self, path: &Path, mut card: Card) -> Result<String, CardChangeError> {
         let target = Target::File(path.to_owned());
         let mut id = String::new();
         let written = self.change_file(&target, |deck| {
@@ -166,10 +214,10 @@ impl Reviewer {
 
     /// Saves `card` in place of the card with its id in the reviewed deck `deck_id` (a built-in
     /// card: as an override with the same id).
-    pub fn save_card(&mut self, deck_id: &str, card: Card) -> Result<(), String> {
+    pub fn save_card(&mut self, deck_id: &str, card: Card) -> Result<(), CardChangeError> {
         let target = self.edit_target_of(deck_id)?;
         if self.card_in(&CardKey::new(deck_id, &card.id)).is_none() {
-            return Err(format!("The deck no longer has the card {:?}.", card.id));
+            return Err(CardChangeError::CardGone(card.id));
         }
         let id = card.id.clone();
         let mut before = None;
@@ -184,14 +232,10 @@ impl Reviewer {
     /// Deletes the card `card_id` of the reviewed deck `deck_id` from its file; its review log
     /// stays. Built-in cards cannot be deleted (the built-in deck is never changed): suspend
     /// them instead.
-    pub fn delete_card(&mut self, deck_id: &str, card_id: &str) -> Result<(), String> {
+    pub fn delete_card(&mut self, deck_id: &str, card_id: &str) -> Result<(), CardChangeError> {
         let target = self.edit_target_of(deck_id)?;
         if target == Target::Builtin {
-            return Err(
-                "Built-in cards cannot be deleted; suspend the card in the browser so \
-                        it is not shown."
-                    .to_owned(),
-            );
+            return Err(CardChangeError::BuiltinDelete);
         }
         let mut before = None;
         let written = self.change_file(&target, |deck| {
@@ -199,7 +243,7 @@ impl Reviewer {
             before
                 .as_ref()
                 .map(|_| ())
-                .ok_or_else(|| format!("The deck file no longer has the card {card_id:?}."))
+                .ok_or_else(|| CardChangeError::CardGoneFromFile(card_id.to_owned()))
         })?;
         self.push_card_undo(target, card_id.to_owned(), before, "deleting", written);
         self.reload_user_decks();
@@ -208,13 +252,13 @@ impl Reviewer {
 
     /// Loads the reviewed decks again from their files (after one changed on disk); the
     /// built-in deck reads its overrides again.
-    pub fn reload_deck(&mut self) -> Result<(), String> {
+    pub fn reload_deck(&mut self) -> Result<(), CardChangeError> {
         if self.all_decks {
             self.open_all_decks();
             return Ok(());
         }
         match self.primary.path.clone() {
-            Some(path) => self.open_deck(&path),
+            Some(path) => Ok(self.open_deck(&path)?),
             None => {
                 self.open_builtin();
                 Ok(())
@@ -311,16 +355,18 @@ impl Reviewer {
     /// Writes `written.text_before` back into `target`'s file when the file is still exactly
     /// what the change wrote; `Ok(false)` when it is not (or was created by the change), so the
     /// caller puts the card back instead.
-    fn restore_text(&mut self, target: &Target, written: &Written) -> Result<bool, String> {
+    fn restore_text(
+        &mut self,
+        target: &Target,
+        written: &Written,
+    ) -> Result<bool, CardChangeError> {
         let (path, _) = self.file_of(target)?;
-        let now = user::fingerprint(&path).map_err(|err| err.to_string())?;
+        let now = user::fingerprint(&path)?;
         if now != written.print_after || written.text_before.trim().is_empty() {
             return Ok(false);
         }
-        let deck = deck::parse_native(&written.text_before, &path.display().to_string())
-            .map_err(|err| err.to_string())?;
-        deck::io::write_atomic(&path, written.text_before.as_bytes())
-            .map_err(|err| err.to_string())?;
+        let deck = deck::parse_native(&written.text_before, &path.display().to_string())?;
+        deck::io::write_atomic(&path, written.text_before.as_bytes())?;
         self.show_change(
             target,
             deck,
@@ -335,24 +381,18 @@ impl Reviewer {
     fn change_file(
         &mut self,
         target: &Target,
-        change: impl FnOnce(&mut Deck) -> Result<(), String>,
-    ) -> Result<Written, String> {
+        change: impl FnOnce(&mut Deck) -> Result<(), CardChangeError>,
+    ) -> Result<Written, CardChangeError> {
         let (path, empty) = self.file_of(target)?;
         let held = self
             .loaded_index(target)
             .and_then(|index| self.loaded().nth(index))
             .map(|loaded| loaded.source_print);
-        let print = user::fingerprint(&path).map_err(|err| err.to_string())?;
+        let print = user::fingerprint(&path)?;
         if held.is_some_and(|held| held != print) {
-            return Err(format!(
-                "{} changed on disk since the app loaded it (another program or window wrote \
-                 it). Nothing was saved and your text is kept: reload the deck to see the \
-                 change, then save again.",
-                path.display()
-            ));
+            return Err(CardChangeError::ChangedOnDisk(path));
         }
-        let (original, text) =
-            user::read_for_change(&path, &empty).map_err(|err| err.to_string())?;
+        let (original, text) = user::read_for_change(&path, &empty)?;
         let mut deck = original.clone();
         let before: std::collections::HashMap<String, Card> = deck
             .cards
@@ -367,8 +407,7 @@ impl Reviewer {
             .cloned()
             .collect();
         check_cards(&deck.meta, changed)?;
-        let print =
-            user::write_change(&path, &text, &original, &deck).map_err(|err| err.to_string())?;
+        let print = user::write_change(&path, &text, &original, &deck)?;
         self.show_change(target, deck, print);
         Ok(Written {
             print_after: print,
@@ -398,14 +437,14 @@ impl Reviewer {
     }
 
     /// The file behind `target` and the deck it holds when it does not exist yet.
-    fn file_of(&self, target: &Target) -> Result<(PathBuf, DeckMeta), String> {
+    fn file_of(&self, target: &Target) -> Result<(PathBuf, DeckMeta), CardChangeError> {
         match target {
             Target::Builtin => {
                 let dir = self
                     .data_dir
                     .as_ref()
-                    .ok_or("Edits cannot be saved: no data folder was given.")?;
-                let builtin = deck::builtin().map_err(|err| err.to_string())?;
+                    .ok_or(CardChangeError::NoDataFolder)?;
+                let builtin = deck::builtin()?;
                 Ok((
                     dir.join(user::BUILTIN_OVERRIDES_FILE),
                     DeckMeta {
@@ -485,7 +524,7 @@ fn builtin_deck(data_dir: Option<&Path>) -> Result<(Deck, u64), deck::DeckError>
 
 /// Checks the changed cards as the deck check would (non-empty sides, tags, scene links), so a
 /// change the deck could not load with is refused before it is written.
-fn check_cards(meta: &DeckMeta, cards: Vec<Card>) -> Result<(), String> {
+fn check_cards(meta: &DeckMeta, cards: Vec<Card>) -> Result<(), CardChangeError> {
     if cards.is_empty() {
         return Ok(());
     }
@@ -507,7 +546,7 @@ fn check_cards(meta: &DeckMeta, cards: Vec<Card>) -> Result<(), String> {
         .iter()
         .find(|finding| finding.severity == deck::check::Severity::Error)
     {
-        Some(finding) => Err(finding.message.clone()),
+        Some(finding) => Err(CardChangeError::Check(finding.message.clone())),
         None => Ok(()),
     }
 }

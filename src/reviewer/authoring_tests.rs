@@ -142,6 +142,7 @@ fn a_built_in_card_edit_is_an_override_that_keeps_id_and_history() {
         reviewer
             .delete_card(&loaded_id(&reviewer), &id)
             .unwrap_err()
+            .to_string()
             .contains("suspend"),
         "built-in cards are not deleted"
     );
@@ -165,7 +166,8 @@ fn a_deck_file_changed_on_disk_is_not_overwritten_and_says_so() {
     card.back = "Mine.".to_owned();
     let message = reviewer
         .save_card(&loaded_id(&reviewer), card.clone())
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(
         message.contains("course.toml") && message.contains("changed on disk"),
         "{message}"
@@ -186,7 +188,10 @@ fn a_card_the_deck_check_would_refuse_is_not_written() {
     let dir = tempfile::tempdir().unwrap();
     let mut reviewer = reviewer_in(dir.path());
     let path = reviewer.default_add_deck().unwrap();
-    let message = reviewer.add_card(&path, new_card("  ", "A.")).unwrap_err();
+    let message = reviewer
+        .add_card(&path, new_card("  ", "A."))
+        .unwrap_err()
+        .to_string();
     assert!(message.contains("front is empty"), "{message}");
     let mut bad_link = new_card("Q?", "A.");
     bad_link.scene = Some("nosuchtab/view".to_owned());
@@ -203,6 +208,7 @@ fn without_a_data_folder_edits_say_why_they_cannot_be_saved() {
         reviewer
             .save_card(&loaded_id(&reviewer), card)
             .unwrap_err()
+            .to_string()
             .contains("no data folder")
     );
 }
@@ -215,7 +221,10 @@ fn a_deck_read_from_anki_text_is_not_rewritten() {
     std::fs::write(&text, "#separator:tab\nQ?\tA.\n").unwrap();
     reviewer.open_deck(&text).unwrap();
     let card = reviewer.deck().cards[0].clone();
-    let message = reviewer.save_card(&loaded_id(&reviewer), card).unwrap_err();
+    let message = reviewer
+        .save_card(&loaded_id(&reviewer), card)
+        .unwrap_err()
+        .to_string();
     assert!(
         message.contains("notes.txt") && message.contains("deck import"),
         "{message}"

@@ -255,9 +255,10 @@ fn browser_ui(
         row_height,
         rows.len(),
         |ui, range| {
+            let shown = rows.get(range).unwrap_or_default();
             // The question gets whatever the other columns of the rows on screen leave.
             let front_width = (available_width
-                - other_columns_width(ui, reviewer, decks, &rows[range.clone()], clock))
+                - other_columns_width(ui, reviewer, decks, shown, clock))
             .max(160.0);
             egui::Grid::new("browse-grid")
                 .striped(true)
@@ -270,7 +271,7 @@ fn browser_ui(
                         }
                     }
                     ui.end_row();
-                    for browse_row in &rows[range] {
+                    for browse_row in shown {
                         let card = card_of(reviewer, decks, browse_row);
                         let row = &browse_row.row;
                         let (deck_id, deck_name, loaded) =

@@ -211,16 +211,10 @@ fn editor_ui(
     let wide = ui.available_width() >= 640.0;
     if wide {
         ui.columns(2, |columns| {
-            fields_ui(
-                &mut columns[0],
-                theme,
-                state,
-                scene,
-                history,
-                to_tags,
-                actions,
-            );
-            preview_ui(&mut columns[1], theme, state);
+            if let [fields, preview] = columns {
+                fields_ui(fields, theme, state, scene, history, to_tags, actions);
+                preview_ui(preview, theme, state);
+            }
         });
     } else {
         fields_ui(ui, theme, state, scene, history, to_tags, actions);
@@ -309,7 +303,7 @@ fn deck_line_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, state: &mut
                             state.add_deck = Some(path);
                             state.say(format!("Created the deck {:?}.", name.trim()), false);
                         }
-                        Err(message) => state.say(message, true),
+                        Err(err) => state.say(err.to_string(), true),
                     }
                 }
             });
@@ -550,7 +544,7 @@ fn buttons_ui(
                             actions.push(EditorAction::Changed);
                             state.open = false;
                         }
-                        Err(message) => state.say(message, true),
+                        Err(err) => state.say(err.to_string(), true),
                     }
                 }
                 if ui.button("Keep it").clicked() {
@@ -568,7 +562,7 @@ fn buttons_ui(
                         false,
                     );
                 }
-                Err(message) => state.say(message, true),
+                Err(err) => state.say(err.to_string(), true),
             }
         }
         if ui.button("Close").clicked() {
@@ -610,7 +604,7 @@ fn save(reviewer: &mut Reviewer, state: &mut EditorState, actions: &mut Vec<Edit
                         .map_or_else(String::new, |d| d.name.clone());
                     state.say(format!("Added {front:?} to {deck}."), false);
                 }
-                Err(message) => state.say(message, true),
+                Err(err) => state.say(err.to_string(), true),
             }
         }
         Mode::Edit(deck_id, original) => {
@@ -624,7 +618,7 @@ fn save(reviewer: &mut Reviewer, state: &mut EditorState, actions: &mut Vec<Edit
                 }
                 Err(message) => {
                     state.offer_reload = reviewer.deck_changed_on_disk(&deck_id);
-                    state.say(message, true);
+                    state.say(message.to_string(), true);
                 }
             }
         }

@@ -31,7 +31,23 @@ use crate::review::zone::ZoneWatch;
 use crate::scene::SceneLink;
 use crate::tabs::{Landing, LinkChecker};
 
-pub use authoring::Target;
+pub use authoring::{CardChangeError, Target};
+
+/// Why a deck file was not loaded; the deck shown and all progress are unchanged.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenDeckError {
+    /// The file could not be read or parsed.
+    #[error(transparent)]
+    Read(#[from] deck::DeckError),
+    /// The deck check found errors: its summary and the first error.
+    #[error("{summary} {first}")]
+    Check {
+        /// The check's summary line.
+        summary: String,
+        /// The first error, with its file and line.
+        first: String,
+    },
+}
 
 /// Seconds without a change to review progress after which the answers are copied from the WAL
 /// into the database file (see [`Reviewer::checkpoint_when_idle`]).
@@ -190,14 +206,12 @@ impl Reviewer {
                 ));
                 Scheduler::new(SchedulerConfig::default(), offset)
             })
-            .or_else(|err| {
+            .unwrap_or_else(|err| {
                 notices.push(format!(
                     "The local time zone is unusable ({err}); days roll over in UTC."
                 ));
-                Scheduler::new(SchedulerConfig::default(), 0)
-            })
-            // The default settings are constants checked by the review module's tests.
-            .expect("the default scheduler settings are valid");
+                Scheduler::with_defaults(0)
+            });
         let (store, problem, backup) = match data_dir {
             None => (
                 None,
@@ -506,12 +520,11 @@ impl Reviewer {
 
     /// Loads a deck file. A deck that fails to parse or check leaves the current deck and all
     /// progress untouched and returns the message naming the file, line and problem.
-    pub fn open_deck(&mut self, path: &Path) -> Result<(), String> {
-        let text = deck::io::read_deck_file(path).map_err(|err| err.to_string())?;
+    pub fn open_deck(&mut self, path: &Path) -> Result<(), OpenDeckError> {
+        let text = deck::io::read_deck_file(path)?;
         let source_name = path.display().to_string();
         let format = deck::Format::detect(&source_name, &text);
-        let imported =
-            deck::import_text(&text, &source_name, format).map_err(|err| err.to_string())?;
+        let imported = deck::import_text(&text, &source_name, format)?;
         let report = deck::check_with_tabs(&imported.deck);
         if !report.is_ok() {
             let first = report
@@ -520,7 +533,10 @@ impl Reviewer {
                 .find(|finding| finding.severity == deck::check::Severity::Error)
                 .map(ToString::to_string)
                 .unwrap_or_default();
-            return Err(format!("{} {first}", report.summary_line()));
+            return Err(OpenDeckError::Check {
+                summary: report.summary_line(),
+                first,
+            });
         }
         self.primary = Loaded::new(
             imported.deck,
@@ -949,7 +965,7 @@ mod tests {
         let before = reviewer.deck().meta.id.clone();
         let bad = dir.path().join("bad.toml");
         std::fs::write(&bad, "format = \"virtscope-deck\"\nversion = 99\n").unwrap();
-        let message = reviewer.open_deck(&bad).unwrap_err();
+        let message = reviewer.open_deck(&bad).unwrap_err().to_string();
         assert!(message.contains("bad.toml"), "{message}");
         assert_eq!(reviewer.deck().meta.id, before);
         assert!(reviewer.deck_path().is_none());

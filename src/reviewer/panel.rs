@@ -144,7 +144,7 @@ fn new_deck_ui(ui: &mut Ui, reviewer: &mut Reviewer, state: &mut PanelState) {
                     state.show_new_deck = false;
                     open_path(reviewer, state, path);
                 }
-                Err(message) => state.open_message = Some(message),
+                Err(message) => state.open_message = Some(message.to_string()),
             }
         }
     });
