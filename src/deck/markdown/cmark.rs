@@ -226,20 +226,11 @@ fn inline_event(
 /// The text of an image's description, up to the image's end.
 fn alt_text(events: &mut Events<'_>) -> String {
     let mut alt = String::new();
-    let mut depth = 1_usize;
-    for (event, _) in events.by_ref() {
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth -= 1;
-                if depth == 0 {
-                    break;
-                }
-            }
-            Event::Text(text) | Event::Code(text) => alt.push_str(&text),
-            _ => {}
+    skip_with(events, |event| {
+        if let Event::Text(text) | Event::Code(text) = event {
+            alt.push_str(&text);
         }
-    }
+    });
     alt
 }
 
@@ -261,6 +252,12 @@ fn code_text(events: &mut Events<'_>) -> String {
 
 /// Skips the events of the container just started, up to and including its end.
 fn skip(events: &mut Events<'_>) {
+    skip_with(events, |_| {});
+}
+
+/// Skips the events of the container just started, up to and including its end, showing each
+/// one inside it to `inner`.
+fn skip_with(events: &mut Events<'_>, mut inner: impl FnMut(Event<'_>)) {
     let mut depth = 1_usize;
     for (event, _) in events.by_ref() {
         match event {
@@ -271,7 +268,7 @@ fn skip(events: &mut Events<'_>) {
                     return;
                 }
             }
-            _ => {}
+            event => inner(event),
         }
     }
 }
