@@ -468,23 +468,29 @@ fn import_apkg(
     }
 }
 
-fn store_anki_progress(cli: &Cli, import: &deck::apkg::ApkgImport) -> Result<String, String> {
-    let dir = data_dir(cli.data_dir.as_deref()).map_err(|err| err.0)?;
+/// Why Anki's scheduling could not be kept in the progress store (the import itself is written).
+#[derive(Debug, thiserror::Error)]
+enum ProgressImportError {
+    /// No data folder could be found.
+    #[error(transparent)]
+    DataDir(#[from] CliError),
+    /// The progress store could not be opened or written.
+    #[error(transparent)]
+    Store(#[from] crate::review::error::StoreError),
+}
+
+fn store_anki_progress(
+    cli: &Cli,
+    import: &deck::apkg::ApkgImport,
+) -> Result<String, ProgressImportError> {
+    let dir = data_dir(cli.data_dir.as_deref())?;
     let now = crate::reviewer::system_clock()();
-    let mut store = crate::review::store::Store::open(&dir, now)
-        .map_err(|err| err.to_string())?
-        .store;
+    let mut store = crate::review::store::Store::open(&dir, now)?.store;
     let offset = crate::review::store::local_utc_offset_secs(now).unwrap_or(0);
-    let scheduler = crate::review::scheduler::Scheduler::new(
-        crate::review::config::SchedulerConfig::default(),
-        offset,
-    )
-    .map_err(|err| err.to_string())?;
+    let scheduler = crate::review::scheduler::Scheduler::with_defaults(offset);
     let deck = &import.imported.deck;
     let ids: Vec<&str> = deck.cards.iter().map(|card| card.id.as_str()).collect();
-    let summary = store
-        .import_anki_progress(&scheduler, &deck.meta.id, &ids, &import.progress)
-        .map_err(|err| err.to_string())?;
+    let summary = store.import_anki_progress(&scheduler, &deck.meta.id, &ids, &import.progress)?;
     Ok(format!(
         "kept Anki's scheduling in {}: {} cards with FSRS memory states, {} suspended, {} already studied here left as they were",
         dir.display(),

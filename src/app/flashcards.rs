@@ -118,7 +118,7 @@ impl VirtscopeApp {
 
     fn apply_panel_action(&mut self, action: PanelAction) {
         match action {
-            PanelAction::ShowCard(card_id) => self.show_card(&card_id),
+            PanelAction::ShowCard(key) => self.show_card(&key),
             PanelAction::ShowScene(link) => self.open_link(&link),
             PanelAction::Browse => self.browser.open = true,
             PanelAction::Statistics => self.stats.open = true,
@@ -127,7 +127,7 @@ impl VirtscopeApp {
                 self.review_settings.show(&current);
             }
             PanelAction::AddCard => self.open_add_card(),
-            PanelAction::EditCard(card_id) => self.editor.open_edit(&self.reviewer, &card_id),
+            PanelAction::EditCard(key) => self.editor.open_edit(&self.reviewer, &key),
         }
         self.browser.invalidate();
         self.stats.invalidate();
@@ -168,14 +168,13 @@ impl VirtscopeApp {
             }
             Command::AddCard => self.open_add_card(),
             Command::EditCard => {
-                if let Some(current) = self.reviewer.current() {
-                    let card_id = current.card_id.clone();
-                    self.editor.open_edit(&self.reviewer, &card_id);
+                if let Some(key) = self.reviewer.current_key() {
+                    self.editor.open_edit(&self.reviewer, &key);
                 }
             }
             Command::ShowMe => {
-                if let Some(card_id) = self.reviewer.current().map(|c| c.card_id.clone()) {
-                    self.show_card(&card_id);
+                if let Some(key) = self.reviewer.current_key() {
+                    self.show_card(&key);
                 }
             }
             _ => {}

@@ -48,6 +48,8 @@ pub struct Settings {
     pub show_flashcards: bool,
     /// The deck file the student opened last; `None` for the built-in deck.
     pub deck_path: Option<PathBuf>,
+    /// Whether the panel reviews all decks at once (then `deck_path` is `None`).
+    pub all_decks: bool,
     /// Review scheduling: daily limits, desired retention, steps.
     pub review: crate::review::config::SchedulerConfig,
 }
@@ -60,6 +62,7 @@ impl Default for Settings {
             last_scene: None,
             show_flashcards: true,
             deck_path: None,
+            all_decks: false,
             review: crate::review::config::SchedulerConfig::default(),
         }
     }
@@ -145,12 +148,15 @@ impl VirtscopeApp {
             .clock
             .clone()
             .unwrap_or_else(crate::reviewer::system_clock);
-        let reviewer = Reviewer::new(
+        let mut reviewer = Reviewer::new(
             clock,
             launch.data_dir.as_deref(),
             settings.deck_path.as_deref(),
             settings.review.clone(),
         );
+        if settings.all_decks {
+            reviewer.open_all_decks();
+        }
         let pane = if settings.show_flashcards && reviewer.is_reviewing() {
             Pane::Flashcards
         } else {
@@ -818,6 +824,7 @@ impl eframe::App for VirtscopeApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.settings.last_scene = Some(self.current_link().to_string());
         self.settings.deck_path = self.reviewer.deck_path().map(ToOwned::to_owned);
+        self.settings.all_decks = self.reviewer.is_all_decks();
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
     }
 }

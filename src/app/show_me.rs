@@ -33,10 +33,10 @@ pub struct ShowMe {
 }
 
 impl VirtscopeApp {
-    /// Opens the scene of card `card_id` with its question kept in view. A card without a scene,
-    /// or whose link does not open, changes nothing (the status line says why).
-    pub(super) fn show_card(&mut self, card_id: &str) {
-        let Some(card) = self.reviewer.card(card_id) else {
+    /// Opens the scene of the card `key` with its question kept in view. A card without a
+    /// scene, or whose link does not open, changes nothing (the status line says why).
+    pub(super) fn show_card(&mut self, key: &crate::reviewer::CardKey) {
+        let Some(card) = self.reviewer.card_in(key) else {
             return;
         };
         let Some(link) = card.scene.as_deref().and_then(|s| SceneLink::parse(s).ok()) else {
@@ -49,7 +49,7 @@ impl VirtscopeApp {
         self.pane = Pane::Scene;
         if self.status.as_ref().is_none_or(|status| !status.is_error) {
             self.show_me = Some(ShowMe {
-                card_id: card_id.to_owned(),
+                card_id: key.card_id.clone(),
                 question,
                 link: self.current_link(),
                 found: vec![false; terms.len()],

@@ -319,3 +319,54 @@ fn the_memory_cards_are_added_at_the_end_and_link_to_their_steps() {
         assert!(lost.back.contains(fact), "{fact}");
     }
 }
+
+/// The blocks every Markdown side of the built-in deck and of the example in decks/README.md
+/// parses into, one card side a line, as the reviewer and the Anki export receive them.
+fn rendered_sides() -> String {
+    let mut decks = vec![deck()];
+    let example = README
+        .split("````toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("````").next())
+        .expect("decks/README.md has the example deck");
+    decks.push(parse_native(example, "decks/README.md").expect("the example parses"));
+    let mut out = String::new();
+    for deck in &decks {
+        for card in &deck.cards {
+            for (side, text) in [("front", &card.front), ("back", &card.back)] {
+                out.push_str(&format!(
+                    "{} {} {side}: {:?}\n",
+                    deck.meta.id,
+                    card.id,
+                    markdown::parse(text)
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Parsing with pulldown-cmark replaced a hand-written parser: every card side the project
+/// ships parses to the same blocks as before (`tests/golden/markdown-blocks.txt` was written by
+/// the hand-written parser). `UPDATE_GOLDEN=1` rewrites it after an intended change.
+#[test]
+fn every_shipped_card_side_parses_to_the_recorded_blocks() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/markdown-blocks.txt"
+    );
+    let rendered = rendered_sides();
+    assert_eq!(
+        rendered.lines().count(),
+        2 * (deck().cards.len() + 2),
+        "every side of the 90 cards and the example's two"
+    );
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(path, &rendered).unwrap();
+    }
+    let recorded = std::fs::read_to_string(path).unwrap();
+    for (now, before) in rendered.lines().zip(recorded.lines()) {
+        assert_eq!(now, before);
+    }
+    assert_eq!(rendered.lines().count(), recorded.lines().count());
+}

@@ -219,7 +219,7 @@ pub fn check(deck: &Deck, mut validate_link: impl FnMut(&str) -> LinkStatus) -> 
             let repeated = if let Some(seen) = &mut seen_tags {
                 !seen.insert(tag.as_str())
             } else {
-                card.tags[..i].contains(tag)
+                card.tags.iter().take(i).any(|earlier| earlier == tag)
             };
             if tag.is_empty() || tag.chars().any(char::is_whitespace) {
                 add(
@@ -284,7 +284,7 @@ fn shows_problems(shows: &[String], has_scene: bool) -> Vec<(Severity, String)> 
                     "`shows` term {term:?} is longer than {MAX_SHOWS_TERM_CHARS} characters: list the labels and values the scene paints, not sentences"
                 ),
             ));
-        } else if shows[..i].contains(term) {
+        } else if shows.iter().take(i).any(|earlier| earlier == term) {
             problems.push((
                 Severity::Warning,
                 format!("`shows` term {term:?} is repeated"),

@@ -61,7 +61,7 @@ fn read_deck_file_limited(path: &Path, limit_bytes: u64) -> Result<String, DeckE
 pub fn decode(bytes: Vec<u8>, source: &str) -> Result<String, DeckError> {
     let body = bytes.strip_prefix(UTF8_BOM.as_bytes()).unwrap_or(&bytes);
     if let Some(offset) = body.iter().position(|&b| b == 0) {
-        let line = body[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = body.iter().take(offset).filter(|&&b| b == b'\n').count() + 1;
         return Err(DeckError::Binary {
             at: Location::line(source, line),
             offset,
@@ -71,7 +71,7 @@ pub fn decode(bytes: Vec<u8>, source: &str) -> Result<String, DeckError> {
         Ok(text) => text,
         Err(error) => {
             let offset = error.valid_up_to();
-            let valid = String::from_utf8_lossy(&body[..offset]);
+            let valid = String::from_utf8_lossy(body.get(..offset).unwrap_or_default());
             return Err(DeckError::InvalidUtf8 {
                 at: Location::at_offset(source, &valid, offset),
                 offset,

@@ -1,13 +1,18 @@
 //! Light Markdown for card sides: paragraphs, bullet and numbered lists, fenced code blocks, and
 //! inline emphasis, strong, code and images (`![alt](path)`, a file beside the deck).
 //!
-//! Cards are short, so a full CommonMark parser would be weight without benefit; this covers what
-//! flashcards use, never fails (anything it does not recognise is text), and hands the renderer
-//! a flat list of blocks. Two deliberate differences from CommonMark, both because flashcard
-//! answers are written line by line:
-//! - a single line break inside a paragraph or list item is kept as [`Inline::LineBreak`]
-//!   (as GitHub comments do) instead of becoming a space;
-//! - emphasis does not nest: the text between `**` and `**` is plain text.
+//! The text is parsed by pulldown-cmark, the maintained CommonMark parser ([`cmark`] turns its
+//! events into these blocks); the reviewer (`reviewer/markdown_ui.rs`) and the Anki export
+//! (`deck/html.rs`) draw the blocks. The subset shown is the one decks/README.md documents:
+//! paragraphs, bullet and numbered lists, fenced code blocks, `*emphasis*`, `**strong**`,
+//! `` `code` `` and images. Two deliberate differences from CommonMark, because flashcard
+//! answers are written line by line: a single line break inside a paragraph or list item is
+//! kept as [`Inline::LineBreak`] (as GitHub comments do) instead of becoming a space, and
+//! emphasis does not nest (the text between `**` and `**` is shown as written). Everything else
+//! CommonMark knows (headings, block quotes, rules, links, HTML, indented code) is shown as the
+//! plain text it was written as, so parsing never fails and nothing typed disappears.
+
+mod cmark;
 
 /// A block of a card side.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,211 +60,66 @@ pub enum Inline {
 
 /// Parses a card side into blocks. Never fails: unrecognised syntax is text.
 pub fn parse(text: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut lines = text.lines().peekable();
-    while let Some(line) = lines.next() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        if let Some(language) = fence_language(line) {
-            let mut code = Vec::new();
-            for code_line in lines.by_ref() {
-                if fence_language(code_line).is_some() {
-                    break;
-                }
-                code.push(code_line);
-            }
-            blocks.push(Block::CodeBlock {
-                language: (!language.is_empty()).then(|| language.to_owned()),
-                code: code.join("\n"),
-            });
-        } else if let Some(first) = list_marker(line) {
-            let kind_is_numbered = first.number.is_some();
-            let mut items = vec![first.rest.to_owned()];
-            while let Some(&next) = lines.peek() {
-                if next.trim().is_empty() {
-                    // A blank line ends the list unless another item of the same kind follows.
-                    let mut ahead = lines.clone();
-                    ahead.next();
-                    let continues = ahead
-                        .peek()
-                        .and_then(|l| list_marker(l))
-                        .is_some_and(|m| m.number.is_some() == kind_is_numbered);
-                    if !continues {
-                        break;
-                    }
-                    lines.next();
-                } else if fence_language(next).is_some() {
-                    break;
-                } else if let Some(marker) = list_marker(next) {
-                    if marker.number.is_some() != kind_is_numbered {
-                        break;
-                    }
-                    items.push(marker.rest.to_owned());
-                    lines.next();
-                } else {
-                    // A continuation line of the current item.
-                    if let Some(item) = items.last_mut() {
-                        item.push('\n');
-                        item.push_str(next.trim());
-                    }
-                    lines.next();
-                }
-            }
-            blocks.push(Block::List {
-                start: first.number,
-                items: items.iter().map(|item| parse_inline(item)).collect(),
-            });
-        } else {
-            let mut paragraph = vec![line.trim()];
-            while let Some(&next) = lines.peek() {
-                if next.trim().is_empty()
-                    || fence_language(next).is_some()
-                    || list_marker(next).is_some()
-                {
-                    break;
-                }
-                paragraph.push(next.trim());
-                lines.next();
-            }
-            blocks.push(Block::Paragraph(parse_inline(&paragraph.join("\n"))));
-        }
-    }
-    blocks
+    cmark::parse(text)
 }
 
-/// The language after an opening or closing code fence (```` ``` ```` with optional
-/// indentation), or `None` when the line is not a fence.
-fn fence_language(line: &str) -> Option<&str> {
-    line.trim_start().strip_prefix("```").map(str::trim)
+/// Whether `line` opens or closes a code fence (```` ``` ```` with optional indentation).
+fn is_fence(line: &str) -> bool {
+    line.trim_start().starts_with("```")
 }
 
-/// A list item's marker: its number (for numbered lists) and the text after the marker.
-struct ListMarker<'a> {
-    number: Option<u64>,
-    rest: &'a str,
-}
-
-fn list_marker(line: &str) -> Option<ListMarker<'_>> {
+/// Whether `line` starts a list item: `- `, `* `, `+ `, or up to nine digits and `. ` or `) `,
+/// after optional indentation.
+fn is_list_item(line: &str) -> bool {
     let trimmed = line.trim_start();
-    for bullet in ["- ", "* ", "+ "] {
-        if let Some(rest) = trimmed.strip_prefix(bullet) {
-            return Some(ListMarker {
-                number: None,
-                rest: rest.trim(),
-            });
-        }
+    if ["- ", "* ", "+ "]
+        .iter()
+        .any(|bullet| trimmed.starts_with(bullet))
+    {
+        return true;
     }
     let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 9 {
-        return None;
-    }
-    let rest = &trimmed[digits..];
-    let rest = rest
-        .strip_prefix(". ")
-        .or_else(|| rest.strip_prefix(") "))?;
-    Some(ListMarker {
-        number: trimmed[..digits].parse().ok(),
-        rest: rest.trim(),
-    })
+    let rest = trimmed.get(digits..).unwrap_or_default();
+    (1..=9).contains(&digits) && (rest.starts_with(". ") || rest.starts_with(") "))
 }
 
-/// Parses inline spans: code, strong, emphasis, backslash escapes and line breaks.
+/// Parses inline spans (code, strong, emphasis, images, escapes, line breaks) of a text, its
+/// blocks joined by line breaks.
 pub fn parse_inline(text: &str) -> Vec<Inline> {
     let mut spans = Vec::new();
-    let mut plain = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let ch = chars[i];
-        match ch {
-            '\\' if chars.get(i + 1).is_some_and(|c| is_escapable(*c)) => {
-                plain.push(chars[i + 1]);
-                i += 2;
-            }
-            '\n' => {
-                flush(&mut plain, &mut spans);
-                spans.push(Inline::LineBreak);
-                i += 1;
-            }
-            '`' => match find_run(&chars, i + 1, &['`']) {
-                Some(end) => {
-                    flush(&mut plain, &mut spans);
-                    spans.push(Inline::Code(chars[i + 1..end].iter().collect()));
-                    i = end + 1;
-                }
-                None => {
-                    plain.push(ch);
-                    i += 1;
-                }
-            },
-            '!' | '*' | '_' => match if ch == '!' {
-                image(&chars, i)
-            } else {
-                delimited(&chars, i)
-            } {
-                Some((span, next)) => {
-                    flush(&mut plain, &mut spans);
-                    spans.push(span);
-                    i = next;
-                }
-                None => {
-                    plain.push(ch);
-                    i += 1;
-                }
-            },
-            _ => {
-                plain.push(ch);
-                i += 1;
-            }
+    // Paragraphs are trimmed; the white space at the text's ends is kept as written.
+    let first_line = text.lines().next().unwrap_or_default();
+    let lead = first_line
+        .strip_suffix(first_line.trim_start())
+        .unwrap_or_default();
+    let last_line = text.lines().last().unwrap_or_default();
+    let trail = last_line
+        .strip_prefix(last_line.trim_end())
+        .unwrap_or_default();
+    for block in parse(text) {
+        let inlines = match block {
+            Block::Paragraph(inlines) => inlines,
+            Block::List { items, .. } => items.into_iter().flatten().collect(),
+            Block::CodeBlock { code, .. } => vec![Inline::Text(code)],
+        };
+        if !spans.is_empty() {
+            spans.push(Inline::LineBreak);
+        }
+        spans.extend(inlines);
+    }
+    if !lead.is_empty() {
+        match spans.first_mut() {
+            Some(Inline::Text(text)) => text.insert_str(0, lead),
+            _ => spans.insert(0, Inline::Text(lead.to_owned())),
         }
     }
-    flush(&mut plain, &mut spans);
+    if !trail.is_empty() && lead != text {
+        match spans.last_mut() {
+            Some(Inline::Text(text)) => text.push_str(trail),
+            _ => spans.push(Inline::Text(trail.to_owned())),
+        }
+    }
     spans
-}
-
-fn is_escapable(ch: char) -> bool {
-    matches!(
-        ch,
-        '\\' | '`' | '*' | '_' | '#' | '-' | '+' | '.' | '!' | '[' | ']' | '(' | ')'
-    )
-}
-
-fn flush(plain: &mut String, spans: &mut Vec<Inline>) {
-    if !plain.is_empty() {
-        spans.push(Inline::Text(std::mem::take(plain)));
-    }
-}
-
-/// The index of the next occurrence of `pattern` at or after `from`, on the same line.
-fn find_run(chars: &[char], from: usize, pattern: &[char]) -> Option<usize> {
-    let mut j = from;
-    while j + pattern.len() <= chars.len() {
-        if chars[j] == '\n' {
-            return None;
-        }
-        if chars[j..j + pattern.len()] == *pattern {
-            return Some(j);
-        }
-        j += 1;
-    }
-    None
-}
-
-/// An image `![alt](src)` starting at `start` (the `!`), on one line, with no white space in
-/// `src`: the span and the index after its `)`.
-fn image(chars: &[char], start: usize) -> Option<(Inline, usize)> {
-    if chars.get(start + 1) != Some(&'[') {
-        return None;
-    }
-    let close_alt = find_run(chars, start + 2, &[']', '('])?;
-    let close = find_run(chars, close_alt + 2, &[')'])?;
-    let src: String = chars[close_alt + 2..close].iter().collect();
-    if src.is_empty() || src.contains(char::is_whitespace) {
-        return None;
-    }
-    let alt = chars[start + 2..close_alt].iter().collect();
-    Some((Inline::Image { alt, src }, close + 1))
 }
 
 /// The `src` of every image a card side shows, in order.
@@ -305,12 +165,12 @@ pub fn decode_image_path(src: &str) -> String {
     let bytes = src.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(&here) = bytes.get(i) {
         let hex = bytes
             .get(i + 1..i + 3)
             .and_then(|pair| std::str::from_utf8(pair).ok())
             .and_then(|pair| u8::from_str_radix(pair, 16).ok());
-        match (bytes[i], hex) {
+        match (here, hex) {
             (b'%', Some(byte)) => {
                 out.push(byte);
                 i += 3;
@@ -322,46 +182,6 @@ pub fn decode_image_path(src: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Emphasis or strong starting at `start` (a `*` or `_`): the span and the index after its
-/// closing delimiter, or `None` when the delimiter is literal (unmatched, followed by white space,
-/// or an `_` inside a word such as `cpu_max`).
-fn delimited(chars: &[char], start: usize) -> Option<(Inline, usize)> {
-    let mark = chars[start];
-    let double = chars.get(start + 1) == Some(&mark);
-    let width = if double { 2 } else { 1 };
-    let open_end = start + width;
-    let first_inner = *chars.get(open_end)?;
-    if first_inner.is_whitespace() || first_inner == mark {
-        return None;
-    }
-    let word_before = start > 0 && chars[start - 1].is_alphanumeric();
-    if mark == '_' && word_before {
-        return None;
-    }
-    let closing: Vec<char> = vec![mark; width];
-    let mut search = open_end;
-    loop {
-        let end = find_run(chars, search, &closing)?;
-        let before_close = chars[end - 1];
-        let after_close = chars.get(end + width).copied();
-        let word_after = after_close.is_some_and(char::is_alphanumeric);
-        let closes = end > open_end
-            && !before_close.is_whitespace()
-            && after_close != Some(mark)
-            && !(mark == '_' && word_after);
-        if closes {
-            let inner: String = chars[open_end..end].iter().collect();
-            let span = if double {
-                Inline::Strong(inner)
-            } else {
-                Inline::Emphasis(inner)
-            };
-            return Some((span, end + width));
-        }
-        search = end + 1;
-    }
 }
 
 /// A card side as one line of plain text, for lists and tables: the Markdown markers go, the
@@ -590,6 +410,43 @@ mod tests {
             let spans = parse_inline(&words);
             proptest::prop_assert_eq!(spans, vec![Inline::Text(words.clone())]);
         }
+    }
+
+    /// What CommonMark reads as other blocks or links is shown as written; a numbered item of
+    /// any number ends the paragraph above it; different list markers make one list.
+    #[test]
+    fn what_the_subset_does_not_show_stays_as_written() {
+        assert_eq!(
+            parse("# Title\n\n> quoted\n\nsee [the docs](https://x.org) &amp; more\n\n---"),
+            [
+                Block::Paragraph(vec![text("# Title")]),
+                Block::Paragraph(vec![text("> quoted")]),
+                Block::Paragraph(vec![text("see [the docs](https://x.org) &amp; more")]),
+                Block::Paragraph(vec![text("---")]),
+            ]
+        );
+        assert_eq!(
+            parse("Steps:\n2. second\n3) third\n- a\n* b"),
+            [
+                Block::Paragraph(vec![text("Steps:")]),
+                Block::List {
+                    start: Some(2),
+                    items: vec![vec![text("second")], vec![text("third")]],
+                },
+                Block::List {
+                    start: None,
+                    items: vec![vec![text("a")], vec![text("b")]],
+                },
+            ]
+        );
+        assert_eq!(
+            parse("- a\n  - nested\n- b"),
+            [Block::List {
+                start: None,
+                items: vec![vec![text("a")], vec![text("nested")], vec![text("b")]],
+            }]
+        );
+        assert_eq!(parse_inline(r"C:\\Users \$5"), [text(r"C:\Users \$5")]);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod anki;
 pub mod apkg;
 pub mod check;
 pub mod csv;
+pub mod edit;
 pub mod error;
 pub mod html;
 pub mod io;

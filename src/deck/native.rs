@@ -277,7 +277,11 @@ impl<'a> LineCounter<'a> {
             self.offset = 0;
             self.line = 1;
         }
-        let newlines = self.text.as_bytes()[self.offset..offset]
+        let newlines = self
+            .text
+            .as_bytes()
+            .get(self.offset..offset)
+            .unwrap_or_default()
             .iter()
             .filter(|&&b| b == b'\n')
             .count();

@@ -95,7 +95,7 @@ impl<'a> Reader<'a> {
     }
 
     fn rest(&self) -> &[u8] {
-        &self.bytes[self.pos..]
+        self.bytes.get(self.pos..).unwrap_or_default()
     }
 
     fn document(&mut self) -> Option<RawParts> {

@@ -106,32 +106,41 @@ pub fn create_deck(data_dir: &Path, name: &str, taken_ids: &[&str]) -> Result<Pa
     Ok(path)
 }
 
-/// Reads the deck at `path` for a change; a missing or empty file is `empty` (a new deck or no
-/// overrides yet).
-pub fn read_for_change(path: &Path, empty: &DeckMeta) -> Result<Deck, DeckError> {
+/// Reads the deck at `path` for a change, with the file's text (for [`write_change`]); a missing
+/// or empty file is `empty` (a new deck or no overrides yet).
+pub fn read_for_change(path: &Path, empty: &DeckMeta) -> Result<(Deck, String), DeckError> {
     let text = match std::fs::metadata(path) {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
         _ => super::io::read_deck_file(path)?,
     };
     if text.trim().is_empty() {
-        return Ok(Deck {
+        let deck = Deck {
             meta: empty.clone(),
             ..Deck::default()
-        });
+        };
+        return Ok((deck, text));
     }
-    parse_native(&text, &path.display().to_string())
+    let deck = parse_native(&text, &path.display().to_string())?;
+    Ok((deck, text))
 }
 
-/// Writes `deck` to `path` atomically in the native format; returns the new file's
+/// Writes the change from `before` to `after` into the deck file at `path`, whose text was
+/// `original` ([`read_for_change`]), atomically: only the changed cards' tables change, so the
+/// file's comments and layout stay ([`super::edit::rewrite_native`]). Returns the new file's
 /// [`fingerprint`].
-pub fn write_deck(path: &Path, deck: &Deck) -> Result<u64, DeckError> {
+pub fn write_change(
+    path: &Path,
+    original: &str,
+    before: &Deck,
+    after: &Deck,
+) -> Result<u64, DeckError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|source| DeckError::Write {
             path: dir.to_owned(),
             source,
         })?;
     }
-    let text = write_native(deck);
+    let text = super::edit::rewrite_native(original, &path.display().to_string(), before, after)?;
     super::io::write_atomic(path, text.as_bytes())?;
     Ok(fnv1a_64(text.as_bytes()))
 }
@@ -177,7 +186,10 @@ pub fn new_card_id(deck: &Deck, front: &str) -> String {
 /// when the deck has none. Returns the replaced card and its index, if there was one.
 pub fn put_card(deck: &mut Deck, card: Card, position: usize) -> Option<(usize, Card)> {
     match deck.cards.iter().position(|c| c.id == card.id) {
-        Some(index) => Some((index, std::mem::replace(&mut deck.cards[index], card))),
+        Some(index) => deck
+            .cards
+            .get_mut(index)
+            .map(|old| (index, std::mem::replace(old, card))),
         None => {
             let at = position.min(deck.cards.len());
             deck.cards.insert(at, card);
@@ -294,13 +306,14 @@ mod tests {
             name: "Edits".to_owned(),
             ..DeckMeta::default()
         };
-        let mut deck = read_for_change(&path, &meta).unwrap();
-        assert!(deck.cards.is_empty(), "no file yet: no overrides");
+        let (before, text) = read_for_change(&path, &meta).unwrap();
+        assert!(before.cards.is_empty(), "no file yet: no overrides");
+        let mut deck = before.clone();
         let mut edited = card("x", "Front");
         edited.note = Some("kept".to_owned());
         put_card(&mut deck, edited.clone(), 0);
-        let print = write_deck(&path, &deck).unwrap();
+        let print = write_change(&path, &text, &before, &deck).unwrap();
         assert_eq!(print, fingerprint(&path).unwrap());
-        assert_eq!(read_for_change(&path, &meta).unwrap().cards, vec![edited]);
+        assert_eq!(read_for_change(&path, &meta).unwrap().0.cards, vec![edited]);
     }
 }

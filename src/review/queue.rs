@@ -24,7 +24,7 @@ const LEARNING_SQL: &str = "SELECT card_id, due FROM cards
     AND suspended = 0 ORDER BY due, position";
 
 /// Review cards due today, within the limit (`cards_due` index).
-const REVIEWS_SQL: &str = "SELECT card_id FROM cards
+const REVIEWS_SQL: &str = "SELECT card_id, due FROM cards
     WHERE deck_id = ?1 AND phase = ?2 AND due <= ?3 AND position IS NOT NULL AND suspended = 0
     ORDER BY due, position LIMIT ?4";
 
@@ -96,6 +96,57 @@ fn count(value: i64) -> u32 {
     u32::try_from(value.max(0)).unwrap_or(u32::MAX)
 }
 
+/// One deck's part of today's queue, with the due times the merge of several decks orders by.
+#[derive(Default)]
+struct DeckPart {
+    /// (Re)learning cards due now, with their due time.
+    learning: Vec<(String, i64)>,
+    /// Reviews due today, most overdue first, with their due day.
+    reviews: Vec<(String, i64)>,
+    new: Vec<String>,
+    /// (Re)learning cards due later today within the learn-ahead limit, with their due time.
+    learn_ahead: Vec<(String, i64)>,
+    /// (Re)learning cards due before the day ends.
+    learning_count: u32,
+    next_learning_due_secs: Option<i64>,
+}
+
+/// A card of one of several decks: the deck's index in the list the queue was built for.
+pub type DeckCard = (usize, String);
+
+/// Today's queue over several decks at once ("All decks"), each card with its deck.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergedQueue {
+    /// (Re)learning cards due now, soonest first, whatever their deck.
+    pub learning: Vec<DeckCard>,
+    /// Review cards due today, most overdue first (ties in deck order), within the limits.
+    pub reviews: Vec<DeckCard>,
+    /// New cards deck by deck, each deck's in its order, within the limits.
+    pub new: Vec<DeckCard>,
+    /// (Re)learning cards due within the learn-ahead limit, soonest first.
+    pub learn_ahead: Vec<DeckCard>,
+    /// What is left today over all the decks.
+    pub counts: SessionCounts,
+}
+
+impl MergedQueue {
+    /// The card to show now, if any.
+    pub fn next_card(&self) -> Option<&DeckCard> {
+        self.learning
+            .first()
+            .or_else(|| self.reviews.first())
+            .or_else(|| self.new.first())
+            .or_else(|| self.learn_ahead.first())
+    }
+
+    /// Whether the queue holds `card_id` of the deck at `deck`.
+    pub fn contains(&self, deck: usize, card_id: &str) -> bool {
+        [&self.learning, &self.reviews, &self.new, &self.learn_ahead]
+            .iter()
+            .any(|list| list.iter().any(|(d, id)| *d == deck && id == card_id))
+    }
+}
+
 impl Store {
     /// Today's queue of `deck_id` at `now_secs`.
     pub fn today_queue(
@@ -105,16 +156,116 @@ impl Store {
         now_secs: i64,
     ) -> Result<TodayQueue, StoreError> {
         let config = scheduler.config();
-        let clock = scheduler.clock();
-        let today = clock.day(now_secs);
-        let day_start = clock.day_start_secs(today);
-        let day_end = clock.day_start_secs(today + 1);
-
+        let day_start = scheduler
+            .clock()
+            .day_start_secs(scheduler.clock().day(now_secs));
         let (new_done, reviews_done) = self.done_today(deck_id, day_start)?;
         let new_left = config.new_cards_per_day.saturating_sub(new_done);
         let reviews_left = config.reviews_per_day.saturating_sub(reviews_done);
+        let part = self.deck_part(scheduler, deck_id, now_secs, new_left, reviews_left)?;
+        let ids = |list: Vec<(String, i64)>| list.into_iter().map(|(id, _)| id).collect();
+        let counts = SessionCounts {
+            new: count(part.new.len() as i64),
+            learning: part.learning_count,
+            review: count(part.reviews.len() as i64),
+        };
+        Ok(TodayQueue {
+            learning: ids(part.learning),
+            reviews: ids(part.reviews),
+            new: part.new,
+            learn_ahead: ids(part.learn_ahead),
+            counts,
+            next_learning_due_secs: part.next_learning_due_secs,
+        })
+    }
 
-        let mut queue = TodayQueue::default();
+    /// Today's queue over `deck_ids` at once, with the daily limits applied as Anki applies them
+    /// when a parent deck is studied: each deck gives at most its own limit (what is left of it
+    /// after today's answers in that deck), and the selected whole at most the limit (what is
+    /// left after today's answers in all of them). Anki's manual (deck options, "Daily Limits"):
+    /// "the limits set on each subdeck control the maximum number of cards gathered from that
+    /// particular deck. The selected deck's limits control the total cards that will be shown."
+    /// Every deck shares the one set of review settings here, so both limits are the settings'.
+    /// Learning cards are not limited; new cards are gathered deck by deck in the order given
+    /// (Anki's default new-card gather order, "Deck"); reviews are sorted by due day across the
+    /// decks (Anki's default review order, by due date).
+    pub fn today_queue_of_decks(
+        &self,
+        scheduler: &Scheduler,
+        deck_ids: &[&str],
+        now_secs: i64,
+    ) -> Result<MergedQueue, StoreError> {
+        let config = scheduler.config();
+        let day_start = scheduler
+            .clock()
+            .day_start_secs(scheduler.clock().day(now_secs));
+        let mut done = Vec::with_capacity(deck_ids.len());
+        for deck_id in deck_ids {
+            done.push(self.done_today(deck_id, day_start)?);
+        }
+        let (new_done, reviews_done) = done.iter().fold((0_u32, 0_u32), |(n, r), (dn, dr)| {
+            (n.saturating_add(*dn), r.saturating_add(*dr))
+        });
+        let mut new_left = config.new_cards_per_day.saturating_sub(new_done);
+        let reviews_left = config.reviews_per_day.saturating_sub(reviews_done);
+        let mut queue = MergedQueue::default();
+        let mut learning = Vec::new();
+        let mut reviews = Vec::new();
+        let mut learn_ahead = Vec::new();
+        for (deck, (deck_id, (deck_new_done, deck_reviews_done))) in
+            deck_ids.iter().zip(&done).enumerate()
+        {
+            let deck_new = config
+                .new_cards_per_day
+                .saturating_sub(*deck_new_done)
+                .min(new_left);
+            let deck_reviews = config
+                .reviews_per_day
+                .saturating_sub(*deck_reviews_done)
+                .min(reviews_left);
+            let part = self.deck_part(scheduler, deck_id, now_secs, deck_new, deck_reviews)?;
+            new_left = new_left.saturating_sub(count(part.new.len() as i64));
+            queue.counts.learning = queue.counts.learning.saturating_add(part.learning_count);
+            let tagged = |list: Vec<(String, i64)>| {
+                list.into_iter()
+                    .map(move |(id, due)| (due, deck, id))
+                    .collect::<Vec<_>>()
+            };
+            learning.extend(tagged(part.learning));
+            reviews.extend(tagged(part.reviews));
+            learn_ahead.extend(tagged(part.learn_ahead));
+            queue.new.extend(part.new.into_iter().map(|id| (deck, id)));
+        }
+        // Stable sorts: equal due times keep deck order, and each deck's own order within it.
+        for list in [&mut learning, &mut reviews, &mut learn_ahead] {
+            list.sort_by_key(|(due, deck, _)| (*due, *deck));
+        }
+        reviews.truncate(usize::try_from(reviews_left).unwrap_or(usize::MAX));
+        let untag = |list: Vec<(i64, usize, String)>| {
+            list.into_iter().map(|(_, deck, id)| (deck, id)).collect()
+        };
+        queue.learning = untag(learning);
+        queue.reviews = untag(reviews);
+        queue.learn_ahead = untag(learn_ahead);
+        queue.counts.new = count(queue.new.len() as i64);
+        queue.counts.review = count(queue.reviews.len() as i64);
+        Ok(queue)
+    }
+
+    /// One deck's learning cards, and its reviews and new cards within the given limits.
+    fn deck_part(
+        &self,
+        scheduler: &Scheduler,
+        deck_id: &str,
+        now_secs: i64,
+        new_left: u32,
+        reviews_left: u32,
+    ) -> Result<DeckPart, StoreError> {
+        let config = scheduler.config();
+        let clock = scheduler.clock();
+        let today = clock.day(now_secs);
+        let day_end = clock.day_start_secs(today + 1);
+        let mut part = DeckPart::default();
         let learn_ahead_until = now_secs + i64::from(config.learn_ahead_secs);
         let mut learning = self.conn.prepare_cached(LEARNING_SQL)?;
         let rows = learning.query_map(
@@ -128,13 +279,13 @@ impl Store {
         )?;
         for row in rows {
             let (card_id, due_secs) = row?;
-            queue.counts.learning += 1;
+            part.learning_count += 1;
             if due_secs <= now_secs {
-                queue.learning.push(card_id);
+                part.learning.push((card_id, due_secs));
             } else {
-                queue.next_learning_due_secs.get_or_insert(due_secs);
+                part.next_learning_due_secs.get_or_insert(due_secs);
                 if due_secs <= learn_ahead_until {
-                    queue.learn_ahead.push(card_id);
+                    part.learn_ahead.push((card_id, due_secs));
                 }
             }
         }
@@ -142,18 +293,16 @@ impl Store {
         let mut reviews = self.conn.prepare_cached(REVIEWS_SQL)?;
         let rows = reviews.query_map(
             params![deck_id, Phase::Review.code(), today, reviews_left],
-            |row| row.get::<_, String>(0),
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)),
         )?;
-        queue.reviews = rows.collect::<Result<_, _>>()?;
-        queue.counts.review = count(queue.reviews.len() as i64);
+        part.reviews = rows.collect::<Result<_, _>>()?;
 
         let mut new = self.conn.prepare_cached(NEW_SQL)?;
         let rows = new.query_map(params![deck_id, Phase::New.code(), new_left], |row| {
             row.get::<_, String>(0)
         })?;
-        queue.new = rows.collect::<Result<_, _>>()?;
-        queue.counts.new = count(queue.new.len() as i64);
-        Ok(queue)
+        part.new = rows.collect::<Result<_, _>>()?;
+        Ok(part)
     }
 
     /// New cards introduced and review cards answered in `deck_id` since `day_start_secs`.
@@ -329,5 +478,77 @@ mod tests {
         store.sync_deck("deck", &["b"]).unwrap();
         let queue = store.today_queue(&scheduler, "deck", NOW_SECS).unwrap();
         assert_eq!(queue.new, ["b"]);
+    }
+
+    #[test]
+    fn several_decks_share_the_limits_and_each_keeps_its_own() {
+        let (_dir, mut store) = open_temp();
+        let scheduler = small_limits();
+        store.sync_deck("a", &deck(5)).unwrap();
+        store.sync_deck("b", &deck(5)).unwrap();
+        // Two of deck a's three new cards for today are used up while it is studied alone.
+        for id in ["c00", "c01"] {
+            store
+                .answer(&scheduler, "a", id, Rating::Easy, NOW_SECS, 0)
+                .unwrap();
+        }
+        let queue = store
+            .today_queue_of_decks(&scheduler, &["a", "b"], NOW_SECS)
+            .unwrap();
+        // The whole has 3 - 2 = 1 new card left; deck a gives it (deck order), b none.
+        assert_eq!(queue.new, [(0, "c02".to_owned())]);
+        assert_eq!(queue.counts.new, 1);
+        assert!(queue.contains(0, "c02") && !queue.contains(1, "c02"));
+
+        // The next day: a gives at most 3, and the whole at most 3, so b gives none.
+        let tomorrow = NOW_SECS + SECS_PER_DAY;
+        let queue = store
+            .today_queue_of_decks(&scheduler, &["a", "b"], tomorrow)
+            .unwrap();
+        assert_eq!(queue.new.iter().filter(|(d, _)| *d == 0).count(), 3);
+        assert_eq!(queue.counts.new, 3);
+        // In the other order, b's cards come first.
+        let queue = store
+            .today_queue_of_decks(&scheduler, &["b", "a"], tomorrow)
+            .unwrap();
+        assert_eq!(queue.next_card(), Some(&(0, "c00".to_owned())));
+    }
+
+    #[test]
+    fn reviews_of_several_decks_are_merged_by_due_day_within_the_limit() {
+        let (_dir, mut store) = open_temp();
+        let scheduler = small_limits();
+        store.sync_deck("a", &deck(2)).unwrap();
+        store.sync_deck("b", &deck(2)).unwrap();
+        // b's c00 was answered first, so it is the most overdue.
+        let answers = [
+            ("b", "c00", 40),
+            ("a", "c00", 35),
+            ("a", "c01", 30),
+            ("b", "c01", 25),
+        ];
+        for (deck_id, card, days_ago) in answers {
+            let at = NOW_SECS - days_ago * SECS_PER_DAY;
+            store
+                .answer(&scheduler, deck_id, card, Rating::Easy, at, 0)
+                .unwrap();
+        }
+        let queue = store
+            .today_queue_of_decks(&scheduler, &["a", "b"], NOW_SECS)
+            .unwrap();
+        // Four are due; the review limit of 2 applies to the whole, most overdue first.
+        assert_eq!(
+            queue.reviews,
+            [(1, "c00".to_owned()), (0, "c00".to_owned())]
+        );
+        assert_eq!(queue.counts.review, 2);
+        // One deck alone gives the same as `today_queue`.
+        let alone = store
+            .today_queue_of_decks(&scheduler, &["a"], NOW_SECS)
+            .unwrap();
+        let single = store.today_queue(&scheduler, "a", NOW_SECS).unwrap();
+        let ids: Vec<String> = alone.reviews.into_iter().map(|(_, id)| id).collect();
+        assert_eq!(ids, single.reviews);
+        assert_eq!(alone.counts, single.counts);
     }
 }

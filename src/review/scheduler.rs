@@ -26,6 +26,17 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
+    /// The default settings with FSRS's default parameters: nothing to validate, so it cannot
+    /// fail (the fallback when the saved settings or the zone are unusable).
+    pub fn with_defaults(utc_offset_secs: i32) -> Self {
+        let config = SchedulerConfig::default();
+        Self {
+            clock: DayClock::new(config.rollover_hour, utc_offset_secs),
+            fsrs: fsrs::FSRS::default(),
+            config,
+        }
+    }
+
     /// Checks `config` and builds the scheduler for a zone `utc_offset_secs` ahead of UTC (see
     /// [`super::store::local_utc_offset_secs`]).
     pub fn new(config: SchedulerConfig, utc_offset_secs: i32) -> Result<Self, ConfigError> {

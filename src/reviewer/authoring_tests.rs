@@ -19,6 +19,11 @@ fn reviewer_in(dir: &Path) -> Reviewer {
     )
 }
 
+/// The id of the deck the reviewer shows.
+fn loaded_id(reviewer: &Reviewer) -> String {
+    reviewer.deck().meta.id.clone()
+}
+
 fn new_card(front: &str, back: &str) -> Card {
     Card {
         front: front.to_owned(),
@@ -65,7 +70,7 @@ fn a_card_added_to_a_new_deck_is_reviewed_edited_undone_and_deleted_with_its_log
 
     let mut edited = reviewer.card(&id).unwrap().clone();
     edited.back = "Root and non-root operation.".to_owned();
-    reviewer.save_card(edited).unwrap();
+    reviewer.save_card(&loaded_id(&reviewer), edited).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("Root and non-root operation."), "{text}");
     assert_eq!(
@@ -91,7 +96,7 @@ fn a_card_added_to_a_new_deck_is_reviewed_edited_undone_and_deleted_with_its_log
         "undoing an edit leaves the answer"
     );
 
-    reviewer.delete_card(&id).unwrap();
+    reviewer.delete_card(&loaded_id(&reviewer), &id).unwrap();
     assert!(reviewer.card(&id).is_none());
     assert_eq!(log_rows(dir.path(), &id), 1, "the review log is kept");
     reviewer.undo();
@@ -113,7 +118,9 @@ fn a_built_in_card_edit_is_an_override_that_keeps_id_and_history() {
     let mut card = reviewer.card(&id).unwrap().clone();
     let note = card.note.clone();
     card.back = format!("{}\n\nMy own words.", card.back);
-    reviewer.save_card(card.clone()).unwrap();
+    reviewer
+        .save_card(&loaded_id(&reviewer), card.clone())
+        .unwrap();
     assert_eq!(reviewer.card(&id).unwrap(), &card);
     assert_eq!(reviewer.card(&id).unwrap().note, note, "the note is kept");
     assert_eq!(reviewer.deck().meta.id, deck::builtin().unwrap().meta.id);
@@ -132,7 +139,11 @@ fn a_built_in_card_edit_is_an_override_that_keeps_id_and_history() {
         "the override loads"
     );
     assert!(
-        reviewer.delete_card(&id).unwrap_err().contains("suspend"),
+        reviewer
+            .delete_card(&loaded_id(&reviewer), &id)
+            .unwrap_err()
+            .to_string()
+            .contains("suspend"),
         "built-in cards are not deleted"
     );
     reviewer.undo();
@@ -150,10 +161,13 @@ fn a_deck_file_changed_on_disk_is_not_overwritten_and_says_so() {
         .unwrap()
         .replace("A.", "Their answer.");
     std::fs::write(&path, &theirs).unwrap();
-    assert!(reviewer.deck_changed_on_disk());
+    assert!(reviewer.deck_changed_on_disk(&loaded_id(&reviewer)));
     let mut card = reviewer.card(&id).unwrap().clone();
     card.back = "Mine.".to_owned();
-    let message = reviewer.save_card(card.clone()).unwrap_err();
+    let message = reviewer
+        .save_card(&loaded_id(&reviewer), card.clone())
+        .unwrap_err()
+        .to_string();
     assert!(
         message.contains("course.toml") && message.contains("changed on disk"),
         "{message}"
@@ -165,7 +179,7 @@ fn a_deck_file_changed_on_disk_is_not_overwritten_and_says_so() {
     );
     reviewer.reload_deck().unwrap();
     assert_eq!(reviewer.card(&id).unwrap().back, "Their answer.");
-    reviewer.save_card(card).unwrap();
+    reviewer.save_card(&loaded_id(&reviewer), card).unwrap();
     assert_eq!(reviewer.card(&id).unwrap().back, "Mine.");
 }
 
@@ -174,7 +188,10 @@ fn a_card_the_deck_check_would_refuse_is_not_written() {
     let dir = tempfile::tempdir().unwrap();
     let mut reviewer = reviewer_in(dir.path());
     let path = reviewer.default_add_deck().unwrap();
-    let message = reviewer.add_card(&path, new_card("  ", "A.")).unwrap_err();
+    let message = reviewer
+        .add_card(&path, new_card("  ", "A."))
+        .unwrap_err()
+        .to_string();
     assert!(message.contains("front is empty"), "{message}");
     let mut bad_link = new_card("Q?", "A.");
     bad_link.scene = Some("nosuchtab/view".to_owned());
@@ -189,8 +206,9 @@ fn without_a_data_folder_edits_say_why_they_cannot_be_saved() {
     let card = reviewer.deck().cards[0].clone();
     assert!(
         reviewer
-            .save_card(card)
+            .save_card(&loaded_id(&reviewer), card)
             .unwrap_err()
+            .to_string()
             .contains("no data folder")
     );
 }
@@ -203,7 +221,10 @@ fn a_deck_read_from_anki_text_is_not_rewritten() {
     std::fs::write(&text, "#separator:tab\nQ?\tA.\n").unwrap();
     reviewer.open_deck(&text).unwrap();
     let card = reviewer.deck().cards[0].clone();
-    let message = reviewer.save_card(card).unwrap_err();
+    let message = reviewer
+        .save_card(&loaded_id(&reviewer), card)
+        .unwrap_err()
+        .to_string();
     assert!(
         message.contains("notes.txt") && message.contains("deck import"),
         "{message}"

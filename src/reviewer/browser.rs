@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use egui::{RichText, Ui};
 
-use super::Reviewer;
 use super::panel::PanelAction;
+use super::{CardKey, Reviewer};
 use crate::deck::markdown::plain_text;
 use crate::deck::{Card, Deck};
 use crate::review::cards::{BrowseSort, ProgressRow};
@@ -34,7 +34,7 @@ pub struct BrowserState {
 struct BrowsedDeck {
     id: String,
     name: String,
-    /// The cards of a deck other than the loaded one, by id; `None` for the loaded deck, whose
+    /// The cards of a deck the panel does not review, by id; `None` for a reviewed deck, whose
     /// cards the reviewer holds.
     other: Option<HashMap<String, Card>>,
 }
@@ -82,29 +82,35 @@ fn matches(query: &str, deck: (&str, &str), front: &str, back: &str, tags: &[Str
     })
 }
 
-/// The progress rows of the loaded deck, then of every other deck ([`Reviewer::other_decks`]);
-/// a card of another deck that was never opened in the app has no row yet and is listed as new.
+/// The progress rows of the reviewed decks (one, or all in "All decks"), then of every other
+/// deck ([`Reviewer::other_decks`]); a card of another deck that was never opened in the app
+/// has no row yet and is listed as new.
 fn load_rows(
     reviewer: &Reviewer,
     sort: BrowseSort,
 ) -> Result<(Vec<BrowsedDeck>, Vec<BrowseRow>), String> {
     let store = reviewer.store().ok_or("Review progress is unavailable.")?;
     let clock = reviewer.scheduler().clock();
-    let loaded = reviewer.deck();
-    let mut decks = vec![BrowsedDeck {
-        id: loaded.meta.id.clone(),
-        name: loaded.meta.name.clone(),
-        other: None,
-    }];
     let read = |id: &str| {
         store
             .progress_rows(id, sort, clock)
             .map_err(|err| format!("Cannot read progress: {err}"))
     };
-    let mut rows: Vec<BrowseRow> = read(&loaded.meta.id)?
-        .into_iter()
-        .map(|row| BrowseRow { deck: 0, row })
-        .collect();
+    let mut decks = Vec::new();
+    let mut rows: Vec<BrowseRow> = Vec::new();
+    for loaded in reviewer.decks() {
+        let deck = decks.len();
+        rows.extend(
+            read(&loaded.meta.id)?
+                .into_iter()
+                .map(|row| BrowseRow { deck, row }),
+        );
+        decks.push(BrowsedDeck {
+            id: loaded.meta.id.clone(),
+            name: loaded.meta.name.clone(),
+            other: None,
+        });
+    }
     for Deck { meta, cards, .. } in reviewer.other_decks() {
         let deck = decks.len();
         let mut known = read(&meta.id)?;
@@ -135,8 +141,9 @@ fn card_of<'a>(
     decks: &'a [BrowsedDeck],
     row: &BrowseRow,
 ) -> Option<&'a Card> {
-    match decks.get(row.deck)?.other.as_ref() {
-        None => reviewer.card(&row.row.card_id),
+    let deck = decks.get(row.deck)?;
+    match deck.other.as_ref() {
+        None => reviewer.card_in(&CardKey::new(&deck.id, &row.row.card_id)),
         Some(cards) => cards.get(&row.row.card_id),
     }
 }
@@ -248,9 +255,10 @@ fn browser_ui(
         row_height,
         rows.len(),
         |ui, range| {
+            let shown = rows.get(range).unwrap_or_default();
             // The question gets whatever the other columns of the rows on screen leave.
             let front_width = (available_width
-                - other_columns_width(ui, reviewer, decks, &rows[range.clone()], clock))
+                - other_columns_width(ui, reviewer, decks, shown, clock))
             .max(160.0);
             egui::Grid::new("browse-grid")
                 .striped(true)
@@ -263,7 +271,7 @@ fn browser_ui(
                         }
                     }
                     ui.end_row();
-                    for browse_row in &rows[range] {
+                    for browse_row in shown {
                         let card = card_of(reviewer, decks, browse_row);
                         let row = &browse_row.row;
                         let (deck_id, deck_name, loaded) =
@@ -318,15 +326,16 @@ fn browser_ui(
                                     Some((deck_id.to_owned(), row.card_id.clone(), Change::Reset));
                             }
                             // Cards of other decks are edited and shown from their deck (the
-                            // panel's Deck menu), where the reviewer holds them.
+                            // panel's Deck menu, or All decks), where the reviewer holds them.
+                            let key = CardKey::new(deck_id, &row.card_id);
                             if loaded && card.is_some() && ui.small_button("Edit").clicked() {
-                                actions.push(PanelAction::EditCard(row.card_id.clone()));
+                                actions.push(PanelAction::EditCard(key.clone()));
                             }
                             if loaded
                                 && card.is_some_and(|c| c.scene.is_some())
                                 && ui.small_button("Scene").clicked()
                             {
-                                actions.push(PanelAction::ShowCard(row.card_id.clone()));
+                                actions.push(PanelAction::ShowCard(key));
                             }
                         });
                         ui.end_row();

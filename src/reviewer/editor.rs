@@ -11,8 +11,8 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
-use super::Reviewer;
 use super::markdown_ui::markdown_ui;
+use super::{CardKey, Reviewer};
 use crate::deck::markdown::plain_text;
 use crate::deck::{Card, LinkStatus};
 use crate::scene::SceneLink;
@@ -33,13 +33,13 @@ const ITALIC_KEY: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, K
 const TAGS_KEY: KeyboardShortcut =
     KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::T);
 
-/// Adding a new card or editing one of the loaded deck.
+/// Adding a new card or editing one of a reviewed deck.
 #[derive(Clone, Debug, PartialEq)]
 enum Mode {
     Add,
-    /// The card as it was when the editor opened (its id, note and anything else the editor does
-    /// not show are kept).
-    Edit(Card),
+    /// The card's deck and the card as it was when the editor opened (its id, note and anything
+    /// else the editor does not show are kept).
+    Edit(String, Card),
 }
 
 /// The editor window's state: the fields survive a failed save, a closed window does not.
@@ -114,9 +114,9 @@ impl EditorState {
         };
     }
 
-    /// Opens the window on the loaded deck's card `card_id`.
-    pub fn open_edit(&mut self, reviewer: &Reviewer, card_id: &str) {
-        let Some(card) = reviewer.card(card_id).cloned() else {
+    /// Opens the window on the card `key` of a reviewed deck.
+    pub fn open_edit(&mut self, reviewer: &Reviewer, key: &CardKey) {
+        let Some(card) = reviewer.card_in(key).cloned() else {
             return;
         };
         *self = Self {
@@ -125,7 +125,7 @@ impl EditorState {
             back: card.back.clone(),
             tags: card.tags.join(" "),
             scene: card.scene.clone().unwrap_or_default(),
-            mode: Mode::Edit(card),
+            mode: Mode::Edit(key.deck_id.clone(), card),
             focus_front: true,
             ..Self::default()
         };
@@ -176,7 +176,7 @@ pub fn editor_window(
     }
     let title = match state.mode {
         Mode::Add => "Add card",
-        Mode::Edit(_) => "Edit card",
+        Mode::Edit(..) => "Edit card",
     };
     let mut open = true;
     crate::dialog::centered_window(ctx, title)
@@ -211,16 +211,10 @@ fn editor_ui(
     let wide = ui.available_width() >= 640.0;
     if wide {
         ui.columns(2, |columns| {
-            fields_ui(
-                &mut columns[0],
-                theme,
-                state,
-                scene,
-                history,
-                to_tags,
-                actions,
-            );
-            preview_ui(&mut columns[1], theme, state);
+            if let [fields, preview] = columns {
+                fields_ui(fields, theme, state, scene, history, to_tags, actions);
+                preview_ui(preview, theme, state);
+            }
         });
     } else {
         fields_ui(ui, theme, state, scene, history, to_tags, actions);
@@ -234,18 +228,18 @@ fn editor_ui(
 /// Which deck the card goes to (Add), or which deck it is in (Edit).
 fn deck_line_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, state: &mut EditorState) {
     match &state.mode {
-        Mode::Edit(_) => {
-            let text = if reviewer.is_builtin() {
+        Mode::Edit(deck_id, _) => {
+            let name = reviewer.deck_name(deck_id).unwrap_or(deck_id.as_str());
+            let text = if reviewer.is_builtin_deck(deck_id) {
                 format!(
-                    "Deck: {} (built in: your edit is kept in your data folder and the card \
-                     keeps its id and review history)",
-                    reviewer.deck().meta.name
+                    "Deck: {name} (built in: your edit is kept in your data folder and the card \
+                     keeps its id and review history)"
                 )
             } else {
-                format!("Deck: {}", reviewer.deck().meta.name)
+                format!("Deck: {name}")
             };
             ui.label(RichText::new(text).color(theme.text_muted));
-            if let Mode::Edit(card) = &state.mode
+            if let Mode::Edit(_, card) = &state.mode
                 && !card.shows.is_empty()
             {
                 ui.label(
@@ -309,7 +303,7 @@ fn deck_line_ui(ui: &mut Ui, theme: &Theme, reviewer: &mut Reviewer, state: &mut
                             state.add_deck = Some(path);
                             state.say(format!("Created the deck {:?}.", name.trim()), false);
                         }
-                        Err(message) => state.say(message, true),
+                        Err(err) => state.say(err.to_string(), true),
                     }
                 }
             });
@@ -525,7 +519,7 @@ fn buttons_ui(
     ui.horizontal_wrapped(|ui| {
         let (title, hover) = match state.mode {
             Mode::Add => ("Add", "Add the card and start the next one (Ctrl+Enter)"),
-            Mode::Edit(_) => ("Save", "Save the card (Ctrl+Enter)"),
+            Mode::Edit(..) => ("Save", "Save the card (Ctrl+Enter)"),
         };
         let shortcut = ui.ctx().format_shortcut(&ADD_KEY);
         if ui
@@ -536,21 +530,21 @@ fn buttons_ui(
         {
             save(reviewer, state, actions);
         }
-        if let Mode::Edit(card) = &state.mode {
-            let id = card.id.clone();
-            if !reviewer.is_builtin() && ui.button("Delete…").clicked() {
+        if let Mode::Edit(deck_id, card) = &state.mode {
+            let key = CardKey::new(deck_id, &card.id);
+            if !reviewer.is_builtin_deck(deck_id) && ui.button("Delete…").clicked() {
                 state.confirm_delete = true;
             }
             if state.confirm_delete {
                 ui.label("Delete this card? Its review history is kept.");
                 if ui.button("Delete").clicked() {
                     state.confirm_delete = false;
-                    match reviewer.delete_card(&id) {
+                    match reviewer.delete_card(&key.deck_id, &key.card_id) {
                         Ok(()) => {
                             actions.push(EditorAction::Changed);
                             state.open = false;
                         }
-                        Err(message) => state.say(message, true),
+                        Err(err) => state.say(err.to_string(), true),
                     }
                 }
                 if ui.button("Keep it").clicked() {
@@ -568,7 +562,7 @@ fn buttons_ui(
                         false,
                     );
                 }
-                Err(message) => state.say(message, true),
+                Err(err) => state.say(err.to_string(), true),
             }
         }
         if ui.button("Close").clicked() {
@@ -610,21 +604,21 @@ fn save(reviewer: &mut Reviewer, state: &mut EditorState, actions: &mut Vec<Edit
                         .map_or_else(String::new, |d| d.name.clone());
                     state.say(format!("Added {front:?} to {deck}."), false);
                 }
-                Err(message) => state.say(message, true),
+                Err(err) => state.say(err.to_string(), true),
             }
         }
-        Mode::Edit(original) => {
+        Mode::Edit(deck_id, original) => {
             let card = state.card(original);
-            match reviewer.save_card(card.clone()) {
+            match reviewer.save_card(&deck_id, card.clone()) {
                 Ok(()) => {
                     actions.push(EditorAction::Changed);
-                    state.mode = Mode::Edit(card);
+                    state.mode = Mode::Edit(deck_id, card);
                     state.offer_reload = false;
                     state.say("Saved.", false);
                 }
                 Err(message) => {
-                    state.offer_reload = reviewer.deck_changed_on_disk();
-                    state.say(message, true);
+                    state.offer_reload = reviewer.deck_changed_on_disk(&deck_id);
+                    state.say(message.to_string(), true);
                 }
             }
         }

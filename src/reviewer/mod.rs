@@ -31,7 +31,23 @@ use crate::review::zone::ZoneWatch;
 use crate::scene::SceneLink;
 use crate::tabs::{Landing, LinkChecker};
 
-pub use authoring::Target;
+pub use authoring::{CardChangeError, Target};
+
+/// Why a deck file was not loaded; the deck shown and all progress are unchanged.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenDeckError {
+    /// The file could not be read or parsed.
+    #[error(transparent)]
+    Read(#[from] deck::DeckError),
+    /// The deck check found errors: its summary and the first error.
+    #[error("{summary} {first}")]
+    Check {
+        /// The check's summary line.
+        summary: String,
+        /// The first error, with its file and line.
+        first: String,
+    },
+}
 
 /// Seconds without a change to review progress after which the answers are copied from the WAL
 /// into the database file (see [`Reviewer::checkpoint_when_idle`]).
@@ -51,9 +67,31 @@ pub fn system_clock() -> Clock {
     })
 }
 
+/// A card of one of the reviewed decks: two decks may use the same card id, so a card is named
+/// by both (progress is stored under both too).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CardKey {
+    /// The deck's id.
+    pub deck_id: String,
+    /// The card's id in that deck.
+    pub card_id: String,
+}
+
+impl CardKey {
+    /// The card `card_id` of the deck `deck_id`.
+    pub fn new(deck_id: &str, card_id: &str) -> Self {
+        Self {
+            deck_id: deck_id.to_owned(),
+            card_id: card_id.to_owned(),
+        }
+    }
+}
+
 /// The card being reviewed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Current {
+    /// The id of its deck (in "All decks", any of them).
+    pub deck_id: String,
     /// Its id in the deck.
     pub card_id: String,
     /// Whether the answer side is shown.
@@ -72,6 +110,49 @@ enum UndoStep {
     Card(Box<authoring::CardUndo>),
 }
 
+/// One deck the reviewer reviews: its cards, the file edits of them go to, and what the panel
+/// looks up in it every frame.
+struct Loaded {
+    deck: Deck,
+    /// The file it came from; `None` for the built-in deck (edits go to the overrides).
+    path: Option<PathBuf>,
+    /// Whether the file is in the native format (so the app may rewrite it).
+    native: bool,
+    /// The fingerprint of the deck's file (or of the overrides, for the built-in deck) when it
+    /// was loaded or last written: a different one on disk means another writer.
+    source_print: u64,
+    index: HashMap<String, usize>,
+    /// Where each card's scene link lands, worked out once per deck on first use (the panel
+    /// matches them every frame).
+    landings: OnceCell<Vec<Option<Landing>>>,
+}
+
+impl Loaded {
+    fn new(deck: Deck, path: Option<PathBuf>, native: bool, source_print: u64) -> Self {
+        Self {
+            index: index_of(&deck),
+            landings: OnceCell::new(),
+            deck,
+            path,
+            native,
+            source_print,
+        }
+    }
+
+    fn card(&self, card_id: &str) -> Option<&Card> {
+        self.index
+            .get(card_id)
+            .and_then(|&i| self.deck.cards.get(i))
+    }
+
+    /// Replaces the deck's cards (after a change written to its file).
+    fn set_deck(&mut self, deck: Deck) {
+        self.index = index_of(&deck);
+        self.landings = OnceCell::new();
+        self.deck = deck;
+    }
+}
+
 /// The reviewer's whole state.
 pub struct Reviewer {
     clock: Clock,
@@ -79,24 +160,19 @@ pub struct Reviewer {
     problem: Option<String>,
     notices: Vec<String>,
     scheduler: Scheduler,
-    deck: Deck,
-    deck_path: Option<PathBuf>,
-    /// Whether the loaded deck's file is in the native format (so the app may rewrite it).
-    deck_native: bool,
+    /// The deck the panel reviews; in "All decks", the built-in deck.
+    primary: Loaded,
+    /// In "All decks", the user's decks in the data folder, in the deck menu's order.
+    others: Vec<Loaded>,
+    /// Whether the panel reviews every deck at once.
+    all_decks: bool,
     /// The data folder: the user's decks and the overrides of built-in cards.
     data_dir: Option<PathBuf>,
-    /// The fingerprint of the loaded deck's file (or of the overrides, for the built-in deck)
-    /// when it was loaded or last written: a different one on disk means another writer.
-    source_print: u64,
     /// The user's decks in the data folder and the files that could not be read.
     user_decks: (Vec<deck::user::UserDeck>, Vec<String>),
     /// The built-in deck's name, for the deck menu (read once, not per frame).
     builtin_name: String,
     undo_steps: Vec<UndoStep>,
-    index: HashMap<String, usize>,
-    /// Where each card's scene link lands, worked out once per deck on first use (the panel
-    /// matches them every frame).
-    landings: OnceCell<Vec<Option<Landing>>>,
     counts: SessionCounts,
     current: Option<Current>,
     session_start_secs: i64,
@@ -130,14 +206,12 @@ impl Reviewer {
                 ));
                 Scheduler::new(SchedulerConfig::default(), offset)
             })
-            .or_else(|err| {
+            .unwrap_or_else(|err| {
                 notices.push(format!(
                     "The local time zone is unusable ({err}); days roll over in UTC."
                 ));
-                Scheduler::new(SchedulerConfig::default(), 0)
-            })
-            // The default settings are constants checked by the review module's tests.
-            .expect("the default scheduler settings are valid");
+                Scheduler::with_defaults(0)
+            });
         let (store, problem, backup) = match data_dir {
             None => (
                 None,
@@ -165,13 +239,10 @@ impl Reviewer {
             problem,
             notices,
             scheduler,
-            index: HashMap::new(),
-            landings: OnceCell::new(),
-            deck: Deck::default(),
-            deck_path: None,
-            deck_native: false,
+            primary: Loaded::new(Deck::default(), None, false, 0),
+            others: Vec::new(),
+            all_decks: false,
             data_dir: data_dir.map(Path::to_owned),
-            source_print: 0,
             user_decks: (Vec::new(), Vec::new()),
             builtin_name: String::new(),
             undo_steps: Vec::new(),
@@ -184,10 +255,8 @@ impl Reviewer {
             zone,
         };
         let builtin = reviewer.builtin_with_overrides();
-        reviewer.builtin_name.clone_from(&builtin.meta.name);
-        reviewer.index = index_of(&builtin);
-        reviewer.landings = OnceCell::new();
-        reviewer.deck = builtin;
+        reviewer.builtin_name.clone_from(&builtin.deck.meta.name);
+        reviewer.primary = builtin;
         reviewer.reload_user_decks();
         if let Some(path) = deck_path
             && let Err(message) = reviewer.open_deck(path)
@@ -200,14 +269,41 @@ impl Reviewer {
         reviewer
     }
 
-    /// The loaded deck.
+    /// The loaded deck (in "All decks", the built-in deck; [`Self::decks`] lists them all).
     pub fn deck(&self) -> &Deck {
-        &self.deck
+        &self.primary.deck
     }
 
-    /// The file the deck came from; `None` for the built-in deck.
+    /// Every deck the panel reviews: the loaded one, or in "All decks" the built-in deck and
+    /// the user's decks.
+    pub fn decks(&self) -> impl Iterator<Item = &Deck> {
+        self.loaded().map(|loaded| &loaded.deck)
+    }
+
+    /// Whether the panel reviews every deck at once.
+    pub fn is_all_decks(&self) -> bool {
+        self.all_decks
+    }
+
+    /// The file the deck came from; `None` for the built-in deck and in "All decks".
     pub fn deck_path(&self) -> Option<&Path> {
-        self.deck_path.as_deref()
+        self.primary.path.as_deref()
+    }
+
+    fn loaded(&self) -> impl Iterator<Item = &Loaded> {
+        std::iter::once(&self.primary).chain(&self.others)
+    }
+
+    fn loaded_of(&self, deck_id: &str) -> Option<&Loaded> {
+        self.loaded().find(|loaded| loaded.deck.meta.id == deck_id)
+    }
+
+    /// The loaded deck at `index` in [`Self::decks`]' order.
+    fn loaded_at_mut(&mut self, index: usize) -> Option<&mut Loaded> {
+        match index.checked_sub(1) {
+            None => Some(&mut self.primary),
+            Some(other) => self.others.get_mut(other),
+        }
     }
 
     /// Why progress cannot be saved, if it cannot.
@@ -240,11 +336,26 @@ impl Reviewer {
         self.answered_this_session
     }
 
-    /// A card of the loaded deck by id.
+    /// A card of the loaded deck by id (in "All decks", of the built-in deck).
     pub fn card(&self, card_id: &str) -> Option<&Card> {
-        self.index
-            .get(card_id)
-            .and_then(|&i| self.deck.cards.get(i))
+        self.primary.card(card_id)
+    }
+
+    /// A card of any reviewed deck.
+    pub fn card_in(&self, key: &CardKey) -> Option<&Card> {
+        self.loaded_of(&key.deck_id)?.card(&key.card_id)
+    }
+
+    /// The name of the reviewed deck with id `deck_id`.
+    pub fn deck_name(&self, deck_id: &str) -> Option<&str> {
+        self.loaded_of(deck_id)
+            .map(|loaded| loaded.deck.meta.name.as_str())
+    }
+
+    /// The card under review and its deck, when it is a deck card (not a quiz).
+    pub fn current_key(&self) -> Option<CardKey> {
+        let current = self.current.as_ref()?;
+        Some(CardKey::new(&current.deck_id, &current.card_id))
     }
 
     /// The progress store, when it is open.
@@ -344,7 +455,7 @@ impl Reviewer {
         let duration_ms = u32::try_from(elapsed_ms).unwrap_or(0);
         match store.answer(
             &self.scheduler,
-            &self.deck.meta.id,
+            &current.deck_id,
             &current.card_id,
             rating,
             now,
@@ -381,12 +492,13 @@ impl Reviewer {
         match store.undo_last(self.session_start_secs) {
             Ok(Some(undone)) => {
                 self.answered_this_session = self.answered_this_session.saturating_sub(1);
-                let card_id = undone.entry.card_id.clone();
+                let key = CardKey::new(&undone.entry.deck_id, &undone.entry.card_id);
                 self.refresh();
                 // A quiz card comes back unanswered: it is answered by a choice, not a grade.
-                let quiz = crate::quiz::family_of_card(&card_id).is_some();
-                if quiz || self.index.contains_key(&card_id) {
-                    self.show_card(&card_id, !quiz);
+                let quiz = crate::quiz::family_of_card(&key.card_id).is_some();
+                let reviewed = self.loaded_of(&key.deck_id).is_some();
+                if reviewed && (quiz || self.card_in(&key).is_some()) {
+                    self.show_card(&key, !quiz);
                 }
             }
             Ok(None) => self
@@ -402,18 +514,17 @@ impl Reviewer {
         if let Some((family, seed)) = self.current_quiz() {
             return family.instance(seed).ok().map(|instance| instance.at);
         }
-        let card = self.card(&self.current.as_ref()?.card_id)?;
+        let card = self.card_in(&self.current_key()?)?;
         SceneLink::parse(card.scene.as_deref()?).ok()
     }
 
     /// Loads a deck file. A deck that fails to parse or check leaves the current deck and all
     /// progress untouched and returns the message naming the file, line and problem.
-    pub fn open_deck(&mut self, path: &Path) -> Result<(), String> {
-        let text = deck::io::read_deck_file(path).map_err(|err| err.to_string())?;
+    pub fn open_deck(&mut self, path: &Path) -> Result<(), OpenDeckError> {
+        let text = deck::io::read_deck_file(path)?;
         let source_name = path.display().to_string();
         let format = deck::Format::detect(&source_name, &text);
-        let imported =
-            deck::import_text(&text, &source_name, format).map_err(|err| err.to_string())?;
+        let imported = deck::import_text(&text, &source_name, format)?;
         let report = deck::check_with_tabs(&imported.deck);
         if !report.is_ok() {
             let first = report
@@ -422,14 +533,19 @@ impl Reviewer {
                 .find(|finding| finding.severity == deck::check::Severity::Error)
                 .map(ToString::to_string)
                 .unwrap_or_default();
-            return Err(format!("{} {first}", report.summary_line()));
+            return Err(OpenDeckError::Check {
+                summary: report.summary_line(),
+                first,
+            });
         }
-        self.index = index_of(&imported.deck);
-        self.landings = OnceCell::new();
-        self.deck = imported.deck;
-        self.deck_path = Some(path.to_owned());
-        self.deck_native = format == deck::Format::Native;
-        self.source_print = deck::model::fnv1a_64(text.as_bytes());
+        self.primary = Loaded::new(
+            imported.deck,
+            Some(path.to_owned()),
+            format == deck::Format::Native,
+            deck::model::fnv1a_64(text.as_bytes()),
+        );
+        self.others.clear();
+        self.all_decks = false;
         self.current = None;
         self.sync_and_refresh();
         Ok(())
@@ -437,12 +553,34 @@ impl Reviewer {
 
     /// Goes back to the built-in deck.
     pub fn open_builtin(&mut self) {
-        let deck = self.builtin_with_overrides();
-        self.index = index_of(&deck);
-        self.landings = OnceCell::new();
-        self.deck = deck;
-        self.deck_path = None;
-        self.deck_native = false;
+        self.primary = self.builtin_with_overrides();
+        self.others.clear();
+        self.all_decks = false;
+        self.current = None;
+        self.sync_and_refresh();
+    }
+
+    /// Reviews every deck at once: the built-in deck and each of the user's decks in the data
+    /// folder, their due cards in one queue ([`Store::today_queue_of_decks`]). A deck file that
+    /// cannot be read is left out with a notice naming it; the others are reviewed.
+    pub fn open_all_decks(&mut self) {
+        self.reload_user_decks();
+        self.primary = self.builtin_with_overrides();
+        self.others = self
+            .user_decks
+            .0
+            .clone()
+            .into_iter()
+            .filter_map(|listed| match read_user_deck(&listed.path) {
+                Ok(loaded) => Some(loaded),
+                Err(err) => {
+                    self.notices
+                        .push(format!("{err}; this deck is left out of All decks."));
+                    None
+                }
+            })
+            .collect();
+        self.all_decks = true;
         self.current = None;
         self.sync_and_refresh();
     }
@@ -451,14 +589,20 @@ impl Reviewer {
     /// scene (tab, view, preset or selection and every other key, as the tab prints it) and, if
     /// the link names a step or time, on the same step or between the same two events
     /// ([`Landing::shows`]).
-    pub fn cards_for_scene(&self, here: &Landing) -> Vec<&Card> {
-        let landings = self.landings.get_or_init(|| landings_of(&self.deck));
-        self.deck
-            .cards
-            .iter()
-            .zip(landings)
-            .filter(|(_, card)| card.as_ref().is_some_and(|card| here.shows(card)))
-            .map(|(card, _)| card)
+    /// In "All decks", every deck's cards, each with its deck's id.
+    pub fn cards_for_scene(&self, here: &Landing) -> Vec<(&str, &Card)> {
+        self.loaded()
+            .flat_map(|loaded| {
+                let landings = loaded.landings.get_or_init(|| landings_of(&loaded.deck));
+                let deck_id = loaded.deck.meta.id.as_str();
+                loaded
+                    .deck
+                    .cards
+                    .iter()
+                    .zip(landings)
+                    .filter(|(_, card)| card.as_ref().is_some_and(|card| here.shows(card)))
+                    .map(move |(card, _)| (deck_id, card))
+            })
             .collect()
     }
 
@@ -545,16 +689,23 @@ impl Reviewer {
             return;
         };
         let now = (self.clock)();
-        match store.today_queue(&self.scheduler, &self.deck.meta.id, now) {
+        let ids = self.queue_order();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        match store.today_queue_of_decks(&self.scheduler, &ids, now) {
             Ok(queue) => {
                 self.counts = queue.counts;
-                let keep = self
-                    .current
-                    .as_ref()
-                    .is_some_and(|current| queue_contains(&queue, &current.card_id));
+                let in_queue = |current: &Current| {
+                    ids.iter()
+                        .position(|id| *id == current.deck_id)
+                        .is_some_and(|deck| queue.contains(deck, &current.card_id))
+                };
+                let keep = self.current.as_ref().is_some_and(in_queue);
+                let next = queue
+                    .next_card()
+                    .and_then(|(deck, card_id)| Some(CardKey::new(ids.get(*deck)?, card_id)));
                 if !keep {
                     self.current = None;
-                    if let Some(next) = queue.next_card().map(str::to_owned) {
+                    if let Some(next) = next {
                         self.show_card(&next, false);
                     }
                 }
@@ -563,12 +714,21 @@ impl Reviewer {
         }
     }
 
-    fn show_card(&mut self, card_id: &str, revealed: bool) {
+    /// The reviewed decks' ids in the order their new cards are gathered: by name, as Anki's
+    /// deck list sorts them and its default new-card gather order ("Deck") walks them.
+    fn queue_order(&self) -> Vec<String> {
+        let mut decks: Vec<&Deck> = self.decks().collect();
+        decks.sort_by_cached_key(|deck| (deck.meta.name.to_lowercase(), deck.meta.id.clone()));
+        decks.into_iter().map(|deck| deck.meta.id.clone()).collect()
+    }
+
+    fn show_card(&mut self, key: &CardKey, revealed: bool) {
         let now = self.now_secs();
         let Some(store) = &self.store else {
             return;
         };
-        let labels = match store.next_states(&self.scheduler, &self.deck.meta.id, card_id, now) {
+        let CardKey { deck_id, card_id } = key;
+        let labels = match store.next_states(&self.scheduler, deck_id, card_id, now) {
             Ok(next) => self.scheduler.button_labels(&next),
             Err(err) => {
                 self.notices
@@ -577,7 +737,8 @@ impl Reviewer {
             }
         };
         self.current = Some(Current {
-            card_id: card_id.to_owned(),
+            deck_id: deck_id.clone(),
+            card_id: card_id.clone(),
             revealed,
             shown_at_secs: now,
             labels,
@@ -586,16 +747,15 @@ impl Reviewer {
 
     fn sync_and_refresh(&mut self) {
         if let Some(store) = &mut self.store {
-            let ids: Vec<&str> = self
-                .deck
-                .cards
-                .iter()
-                .map(|card| card.id.as_str())
-                .collect();
-            // Quiz families are cards too, placed after the first card on their idea.
-            let ids = crate::quiz::with_quizzes(&ids);
-            if let Err(err) = store.sync_deck(&self.deck.meta.id, &ids) {
-                self.problem = Some(format!("Cannot record the deck's cards: {err}"));
+            let decks =
+                std::iter::once(&self.primary.deck).chain(self.others.iter().map(|l| &l.deck));
+            for deck in decks {
+                let ids: Vec<&str> = deck.cards.iter().map(|card| card.id.as_str()).collect();
+                // Quiz families are cards too, placed after the first card on their idea.
+                let ids = crate::quiz::with_quizzes(&ids);
+                if let Err(err) = store.sync_deck(&deck.meta.id, &ids) {
+                    self.problem = Some(format!("Cannot record the deck's cards: {err}"));
+                }
             }
         }
         self.refresh();
@@ -604,15 +764,12 @@ impl Reviewer {
     }
 }
 
-fn queue_contains(queue: &crate::review::queue::TodayQueue, card_id: &str) -> bool {
-    [
-        &queue.learning,
-        &queue.reviews,
-        &queue.new,
-        &queue.learn_ahead,
-    ]
-    .iter()
-    .any(|list| list.iter().any(|id| id == card_id))
+/// One of the user's deck files, read for "All decks".
+fn read_user_deck(path: &Path) -> Result<Loaded, deck::DeckError> {
+    let text = deck::io::read_deck_file(path)?;
+    let deck = deck::parse_native(&text, &path.display().to_string())?;
+    let print = deck::model::fnv1a_64(text.as_bytes());
+    Ok(Loaded::new(deck, Some(path.to_owned()), true, print))
 }
 
 /// Where each card's link lands, each distinct link opened once.
@@ -808,7 +965,7 @@ mod tests {
         let before = reviewer.deck().meta.id.clone();
         let bad = dir.path().join("bad.toml");
         std::fs::write(&bad, "format = \"virtscope-deck\"\nversion = 99\n").unwrap();
-        let message = reviewer.open_deck(&bad).unwrap_err();
+        let message = reviewer.open_deck(&bad).unwrap_err().to_string();
         assert!(message.contains("bad.toml"), "{message}");
         assert_eq!(reviewer.deck().meta.id, before);
         assert!(reviewer.deck_path().is_none());
@@ -823,7 +980,7 @@ mod tests {
             reviewer
                 .cards_for_scene(landing)
                 .iter()
-                .map(|card| card.id.clone())
+                .map(|(_, card)| card.id.clone())
                 .collect()
         };
         for card in &reviewer.deck().cards {

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use egui::{RichText, Ui};
 
-use super::Reviewer;
 use super::markdown_ui::markdown_ui;
 use super::quiz_ui::{self, QuizState};
+use super::{CardKey, Reviewer};
 use crate::deck::markdown::plain_text;
 use crate::review::rating::Rating;
 use crate::scene::SceneLink;
@@ -18,7 +18,7 @@ use crate::theme::{Role, Theme};
 #[derive(Clone, Debug, PartialEq)]
 pub enum PanelAction {
     /// Show this card's scene in the main area, with the card's question kept in view ("Show me").
-    ShowCard(String),
+    ShowCard(CardKey),
     /// Show this scene in the main area: a quiz's question or the step that shows why.
     ShowScene(SceneLink),
     /// Open the card browser.
@@ -29,8 +29,8 @@ pub enum PanelAction {
     Settings,
     /// Open the Add card window.
     AddCard,
-    /// Open the Edit card window on this card of the loaded deck.
-    EditCard(String),
+    /// Open the Edit card window on this card of a reviewed deck.
+    EditCard(CardKey),
 }
 
 /// UI state of the panel that is not review state.
@@ -43,7 +43,7 @@ pub struct PanelState {
     /// Why the last "Open deck…" did nothing or failed.
     pub open_message: Option<String>,
     /// The linked card whose answer is expanded in "Cards about this scene".
-    pub expanded: Option<String>,
+    pub expanded: Option<CardKey>,
     /// Quiz questions: the due quiz card's instance, practice, the last outcome.
     pub quiz: QuizState,
     /// Whether the new-deck field is shown.
@@ -52,31 +52,57 @@ pub struct PanelState {
     pub new_deck_name: String,
 }
 
-/// The deck the panel reviews: the built-in deck or one of the user's (their files in the data
-/// folder, and the deck opened from elsewhere).
+/// What the deck menu chooses: every deck at once, the built-in deck, or a deck file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum DeckChoice {
+    All,
+    Builtin,
+    File(PathBuf),
+}
+
+/// The title of the "All decks" entry of the deck menu.
+pub const ALL_DECKS: &str = "All decks";
+
+/// The deck the panel reviews: all of them, the built-in deck or one of the user's (their files
+/// in the data folder, and the deck opened from elsewhere).
 fn deck_choice_ui(ui: &mut Ui, reviewer: &mut Reviewer, state: &mut PanelState) {
     let builtin_name = reviewer.builtin_name().to_owned();
-    let loaded = reviewer.deck_path().map(ToOwned::to_owned);
+    let loaded = match reviewer.deck_path() {
+        _ if reviewer.is_all_decks() => DeckChoice::All,
+        None => DeckChoice::Builtin,
+        Some(path) => DeckChoice::File(path.to_owned()),
+    };
     let mut choice = loaded.clone();
     let label = ui.label("Deck");
+    let selected = if reviewer.is_all_decks() {
+        ALL_DECKS.to_owned()
+    } else {
+        reviewer.deck().meta.name.clone()
+    };
     egui::ComboBox::from_id_salt("panel-deck")
-        .selected_text(&reviewer.deck().meta.name)
+        .selected_text(selected)
         .truncate()
         .show_ui(ui, |ui| {
-            ui.selectable_value(&mut choice, None, format!("{builtin_name} (built in)"));
+            ui.selectable_value(&mut choice, DeckChoice::All, ALL_DECKS)
+                .on_hover_text("Review the due cards of every deck in one queue");
+            ui.selectable_value(
+                &mut choice,
+                DeckChoice::Builtin,
+                format!("{builtin_name} (built in)"),
+            );
             let (decks, problems) = reviewer.user_decks();
             for deck in decks {
                 ui.selectable_value(
                     &mut choice,
-                    Some(deck.path.clone()),
+                    DeckChoice::File(deck.path.clone()),
                     format!("{} ({} cards)", deck.name, deck.cards),
                 );
             }
-            if let Some(path) = &loaded
+            if let DeckChoice::File(path) = &loaded
                 && !decks.iter().any(|d| &d.path == path)
             {
                 let name = reviewer.deck().meta.name.clone();
-                ui.selectable_value(&mut choice, Some(path.clone()), name);
+                ui.selectable_value(&mut choice, loaded.clone(), name);
             }
             for problem in problems {
                 ui.label(format!("⚠ {problem}"));
@@ -87,11 +113,15 @@ fn deck_choice_ui(ui: &mut Ui, reviewer: &mut Reviewer, state: &mut PanelState) 
         .on_hover_text("Which deck the panel reviews");
     if choice != loaded {
         match choice {
-            None => {
+            DeckChoice::All => {
+                reviewer.open_all_decks();
+                state.open_message = None;
+            }
+            DeckChoice::Builtin => {
                 reviewer.open_builtin();
                 state.open_message = None;
             }
-            Some(path) => open_path(reviewer, state, path),
+            DeckChoice::File(path) => open_path(reviewer, state, path),
         }
     }
 }
@@ -114,7 +144,7 @@ fn new_deck_ui(ui: &mut Ui, reviewer: &mut Reviewer, state: &mut PanelState) {
                     state.show_new_deck = false;
                     open_path(reviewer, state, path);
                 }
-                Err(message) => state.open_message = Some(message),
+                Err(message) => state.open_message = Some(message.to_string()),
             }
         }
     });
@@ -321,9 +351,20 @@ fn card_ui(
         }
         return;
     }
-    let Some(card) = reviewer.card(&current.card_id).cloned() else {
+    let key = CardKey::new(&current.deck_id, &current.card_id);
+    let Some(card) = reviewer.card_in(&key).cloned() else {
         return;
     };
+    if reviewer.is_all_decks()
+        && let Some(deck) = reviewer.deck_name(&key.deck_id)
+    {
+        ui.label(
+            RichText::new(format!("Deck: {deck}"))
+                .color(theme.text_muted)
+                .small(),
+        )
+        .on_hover_text("The deck this card is from");
+    }
     markdown_ui(ui, theme, &card.front, size);
     if current.revealed {
         ui.separator();
@@ -368,14 +409,14 @@ fn card_ui(
         if let Some(link) = link
             && show.on_hover_text(link.to_string()).clicked()
         {
-            actions.push(PanelAction::ShowCard(current.card_id.clone()));
+            actions.push(PanelAction::ShowCard(key.clone()));
         }
         if ui
             .add(egui::Button::new("Edit").shortcut_text("e"))
             .on_hover_text("Edit this card")
             .clicked()
         {
-            actions.push(PanelAction::EditCard(current.card_id.clone()));
+            actions.push(PanelAction::EditCard(key.clone()));
         }
         let undo_hover = if reviewer.undo_is_card_change() {
             "Undo the last card change"
@@ -414,17 +455,19 @@ fn linked_cards_ui(
         .id_salt("linked-cards")
         .max_height(ui.available_height().max(80.0))
         .show(ui, |ui| {
-            for card in cards {
-                let expanded = state.expanded.as_deref() == Some(card.id.as_str());
+            let all_decks = reviewer.is_all_decks();
+            for (deck_id, card) in cards {
+                let key = CardKey::new(deck_id, &card.id);
+                let expanded = state.expanded.as_ref() == Some(&key);
                 let marker = if expanded { "▾" } else { "▸" };
-                let response =
-                    ui.selectable_label(expanded, format!("{marker} {}", plain_text(&card.front)));
+                let front = plain_text(&card.front);
+                let text = match reviewer.deck_name(deck_id).filter(|_| all_decks) {
+                    Some(deck) => format!("{marker} {front} ({deck})"),
+                    None => format!("{marker} {front}"),
+                };
+                let response = ui.selectable_label(expanded, text);
                 if response.clicked() {
-                    state.expanded = if expanded {
-                        None
-                    } else {
-                        Some(card.id.clone())
-                    };
+                    state.expanded = if expanded { None } else { Some(key.clone()) };
                 }
                 if expanded {
                     egui::Frame::NONE
@@ -443,10 +486,10 @@ fn linked_cards_ui(
                             if card.scene.is_some()
                                 && ui.small_button("Show this card's scene").clicked()
                             {
-                                actions.push(PanelAction::ShowCard(card.id.clone()));
+                                actions.push(PanelAction::ShowCard(key.clone()));
                             }
                             if ui.small_button("Edit").clicked() {
-                                actions.push(PanelAction::EditCard(card.id.clone()));
+                                actions.push(PanelAction::EditCard(key.clone()));
                             }
                         });
                 }

@@ -97,10 +97,11 @@ impl QuizState {
             self.baselines.push((instance.family, instance.seed, value));
             return None;
         };
-        if self.baselines[index].2 == value {
+        let baseline = self.baselines.get_mut(index)?;
+        if baseline.2 == value {
             return None;
         }
-        self.baselines[index].2.clone_from(&value);
+        baseline.2.clone_from(&value);
         // A value no choice has (the scene opened at the question's step, another layer) is
         // not an answer; one that several choices share asks for a choice below.
         let value = value?;
@@ -386,7 +387,8 @@ fn cards_on_the_idea_ui(
             .on_hover_text("Show this card's scene")
             .clicked()
         {
-            actions.push(PanelAction::ShowCard(card.id.clone()));
+            let key = super::CardKey::new(&reviewer.deck().meta.id, &card.id);
+            actions.push(PanelAction::ShowCard(key));
         }
     }
 }

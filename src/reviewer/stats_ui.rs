@@ -127,7 +127,10 @@ fn snapshot_ui(ui: &mut Ui, theme: &Theme, snapshot: &Snapshot) {
             .reviews
             .iter()
             .map(|day| {
-                let value = [day.learning, day.review, day.relearning][kind];
+                let value = [day.learning, day.review, day.relearning]
+                    .get(kind)
+                    .copied()
+                    .unwrap_or_default();
                 Bar::new(f64::from(day.day_offset), f64::from(value)).width(0.8)
             })
             .collect();

@@ -131,23 +131,59 @@ pub struct Read {
     pub notices: Vec<String>,
 }
 
+/// Why a package's collection cannot be read (the package's file is named by the caller).
+#[derive(Debug, thiserror::Error)]
+pub enum CollectionError {
+    /// SQLite itself failed (opening an in-memory database, registering the collation).
+    #[error("{0}")]
+    Sqlite(rusqlite::Error),
+    /// The bytes are not an SQLite database.
+    #[error("its collection is not an SQLite database ({0})")]
+    NotSqlite(rusqlite::Error),
+    /// A table Anki always has is missing or unreadable.
+    #[error("its collection cannot be read ({0})")]
+    Corrupt(#[from] rusqlite::Error),
+    /// A schema version this virtscope does not read.
+    #[error(
+        "its collection has schema version {0}, which virtscope does not read (it reads Anki's \
+         schemas 11 to 18)"
+    )]
+    Schema(i64),
+    /// The note types of a legacy collection are not JSON.
+    #[error("its note types are not valid JSON ({0})")]
+    NotetypesJson(serde_json::Error),
+    /// The decks of a legacy collection are not JSON.
+    #[error("its decks are not valid JSON ({0})")]
+    DecksJson(serde_json::Error),
+    /// A note names a note type the collection lacks.
+    #[error("note {note_id} uses note type {notetype_id}, which the collection does not have")]
+    MissingNotetype {
+        /// The note's id.
+        note_id: i64,
+        /// The note type it names.
+        notetype_id: i64,
+    },
+}
+
 /// Opens SQLite bytes read-only in memory.
-pub fn open(mut bytes: Vec<u8>) -> Result<Connection, String> {
-    let not_sqlite =
-        |err: rusqlite::Error| format!("its collection is not an SQLite database ({err})");
+pub fn open(mut bytes: Vec<u8>) -> Result<Connection, CollectionError> {
+    let not_sqlite = CollectionError::NotSqlite;
     // Anki keeps its collection in WAL mode (header bytes 18 and 19 are 2), which an in-memory
     // database cannot open; 1 and 1 mean the rollback journal, and the pages are the same.
-    if bytes.len() >= 100 && bytes.starts_with(b"SQLite format 3\0") && bytes[18..20] == [2, 2] {
-        bytes[18] = 1;
-        bytes[19] = 1;
+    if bytes.len() >= 100
+        && bytes.starts_with(b"SQLite format 3\0")
+        && let Some(versions) = bytes.get_mut(18..20)
+        && versions == [2, 2]
+    {
+        versions.copy_from_slice(&[1, 1]);
     }
-    let mut conn = Connection::open_in_memory().map_err(|err| err.to_string())?;
+    let mut conn = Connection::open_in_memory().map_err(CollectionError::Sqlite)?;
     // Anki's tables of fields, templates and note types are indexed by name under its own
     // case-insensitive collation, which SQLite must know to read them at all.
     conn.create_collation("unicase", |a: &str, b: &str| {
         a.to_lowercase().cmp(&b.to_lowercase())
     })
-    .map_err(|err| err.to_string())?;
+    .map_err(CollectionError::Sqlite)?;
     conn.deserialize_read_exact(MAIN_DB, bytes.as_slice(), bytes.len(), true)
         .map_err(not_sqlite)?;
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
@@ -162,18 +198,15 @@ pub fn open(mut bytes: Vec<u8>) -> Result<Connection, String> {
 pub fn read(
     conn: &Connection,
     field_to_text: &mut dyn FnMut(&str) -> String,
-) -> Result<Read, String> {
-    let corrupt = |err: rusqlite::Error| format!("its collection cannot be read ({err})");
+) -> Result<Read, CollectionError> {
+    let corrupt = CollectionError::Corrupt;
     let (version, crt_secs): (i64, i64) = conn
         .query_row("SELECT ver, crt FROM col", [], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })
         .map_err(corrupt)?;
     if !SCHEMAS.contains(&version) {
-        return Err(format!(
-            "its collection has schema version {version}, which virtscope does not read \
-             (it reads Anki's schemas 11 to 18)"
-        ));
+        return Err(CollectionError::Schema(version));
     }
     let (notetypes, decks) = if version < 15 {
         json_notetypes_and_decks(conn)?
@@ -213,9 +246,10 @@ pub fn read(
         let (note_id, guid, notetype_id, tags, fields) = row.map_err(corrupt)?;
         let fields: Vec<&str> = fields.split(FIELD_SEPARATOR).collect();
         let Some(notetype) = notetypes.get(&notetype_id) else {
-            return Err(format!(
-                "note {note_id} uses note type {notetype_id}, which the collection does not have"
-            ));
+            return Err(CollectionError::MissingNotetype {
+                note_id,
+                notetype_id,
+            });
         };
         let note = NoteParts::new(notetype, &fields, &tags, field_to_text);
         let cards = cards_by_note.get(&note_id).unwrap_or(&empty);
@@ -463,16 +497,16 @@ fn last_reviews(conn: &Connection) -> rusqlite::Result<HashMap<i64, i64>> {
 
 type NotetypesAndDecks = (HashMap<i64, Notetype>, HashMap<i64, String>);
 
-fn json_notetypes_and_decks(conn: &Connection) -> Result<NotetypesAndDecks, String> {
+fn json_notetypes_and_decks(conn: &Connection) -> Result<NotetypesAndDecks, CollectionError> {
     let (models, decks): (String, String) = conn
         .query_row("SELECT models, decks FROM col", [], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })
-        .map_err(|err| format!("its collection cannot be read ({err})"))?;
-    let models: HashMap<String, JsonNotetype> = serde_json::from_str(&models)
-        .map_err(|err| format!("its note types are not valid JSON ({err})"))?;
-    let decks: HashMap<String, JsonDeck> = serde_json::from_str(&decks)
-        .map_err(|err| format!("its decks are not valid JSON ({err})"))?;
+        .map_err(CollectionError::Corrupt)?;
+    let models: HashMap<String, JsonNotetype> =
+        serde_json::from_str(&models).map_err(CollectionError::NotetypesJson)?;
+    let decks: HashMap<String, JsonDeck> =
+        serde_json::from_str(&decks).map_err(CollectionError::DecksJson)?;
     let notetypes = models
         .into_iter()
         .filter_map(|(id, model)| {
@@ -585,9 +619,11 @@ fn shape_of(question: &str, answer: &str, fields: &[String]) -> Option<Shape> {
         let Some(i) = index(&reference.name) else {
             continue;
         };
-        let special = ["scene", "note", "shows"]
-            .iter()
-            .any(|s| fields[i].eq_ignore_ascii_case(s));
+        let special = fields.get(i).is_some_and(|field| {
+            ["scene", "note", "shows"]
+                .iter()
+                .any(|s| field.eq_ignore_ascii_case(s))
+        });
         if i != front && !special && !back.contains(&i) {
             back.push(i);
         }

@@ -133,7 +133,7 @@ pub fn read_apkg(path: &Path, deck_file: &Path, limits: Limits) -> Result<ApkgIm
     let mut package = package::open(path, limits).map_err(|err| fail(err.to_string()))?;
     let collection_bytes = package.collection().map_err(|err| fail(err.to_string()))?;
     let media = package.media().map_err(|err| fail(err.to_string()))?;
-    let conn = collection::open(collection_bytes).map_err(fail)?;
+    let conn = collection::open(collection_bytes).map_err(|err| fail(err.to_string()))?;
 
     let folder = media_folder_name(deck_file);
     let shown: RefCell<BTreeSet<String>> = RefCell::default();
@@ -142,7 +142,7 @@ pub fn read_apkg(path: &Path, deck_file: &Path, limits: Limits) -> Result<ApkgIm
         format!("{folder}/{}", image_path(name))
     };
     let mut field_to_text = |html: &str| super::html::html_to_markdown(html, &image);
-    let read = collection::read(&conn, &mut field_to_text).map_err(fail)?;
+    let read = collection::read(&conn, &mut field_to_text).map_err(|err| fail(err.to_string()))?;
 
     let at = Location::file(&source);
     let mut warnings: Vec<Warning> = read
@@ -361,10 +361,10 @@ pub fn export_apkg(
     }
     report.media = packed.len();
     let image_src = |src: &str| names.get(src).cloned().unwrap_or_else(|| src.to_owned());
-    let bytes = write::package_bytes(deck, &packed, &image_src, now_secs).map_err(|problem| {
+    let bytes = write::package_bytes(deck, &packed, &image_src, now_secs).map_err(|err| {
         DeckError::Package {
             at: Location::file(&out.display().to_string()),
-            problem,
+            problem: err.to_string(),
         }
     })?;
     super::io::write_atomic(out, &bytes)?;
@@ -382,13 +382,21 @@ fn numbered(name: &str, n: u32) -> String {
     }
 }
 
+/// Why a media file a card shows cannot be packed.
+#[derive(Debug, thiserror::Error)]
+enum MediaFileError {
+    /// Larger than a media file may be.
+    #[error("it is larger than the {} a media file may have", units::bytes(*.0))]
+    TooLarge(u64),
+    /// Not a regular file, or unreadable.
+    #[error("{0}")]
+    Read(crate::files::ReadLimitedError),
+}
+
 /// The bytes of the regular file at `path`, at most `limit` of them, or why not.
-fn read_media_file(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+fn read_media_file(path: &Path, limit: u64) -> Result<Vec<u8>, MediaFileError> {
     crate::files::read_limited(path, limit).map_err(|err| match err {
-        crate::files::ReadLimitedError::TooLarge { .. } => format!(
-            "it is larger than the {} a media file may have",
-            units::bytes(limit)
-        ),
-        other => other.to_string(),
+        crate::files::ReadLimitedError::TooLarge { .. } => MediaFileError::TooLarge(limit),
+        other => MediaFileError::Read(other),
     })
 }

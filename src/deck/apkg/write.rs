@@ -57,6 +57,20 @@ pub struct PackedMedia {
     pub bytes: Vec<u8>,
 }
 
+/// Why a package could not be built in memory (writing it to its file is the caller's).
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// Building the collection in SQLite failed.
+    #[error("{0}")]
+    Collection(#[from] rusqlite::Error),
+    /// The zip writer failed.
+    #[error("{0}")]
+    Zip(#[from] zip::result::ZipError),
+    /// Writing into the zip failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
 /// The package's bytes: `collection.anki21`, the media files `0`, `1`, ... and the JSON `media`
 /// map. `image_src` gives the package name of an image path written in a card.
 pub fn package_bytes(
@@ -64,13 +78,13 @@ pub fn package_bytes(
     media: &[PackedMedia],
     image_src: &dyn Fn(&str) -> String,
     now_secs: i64,
-) -> Result<Vec<u8>, String> {
-    let collection = collection_bytes(deck, image_src, now_secs).map_err(|err| err.to_string())?;
+) -> Result<Vec<u8>, PackError> {
+    let collection = collection_bytes(deck, image_src, now_secs)?;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
-    let io = |err: std::io::Error| err.to_string();
-    let zip_error = |err: zip::result::ZipError| err.to_string();
+    let io = PackError::Io;
+    let zip_error = PackError::Zip;
     zip.start_file("collection.anki21", deflated)
         .map_err(zip_error)?;
     zip.write_all(&collection).map_err(io)?;
