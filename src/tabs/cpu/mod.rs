@@ -225,7 +225,9 @@ impl Tab for CpuTab {
             if let Ok(data) = RunData::on_cpu(Mode::TrapEmulate, program, true) {
                 let mut steps = data.named_steps(Mode::TrapEmulate);
                 steps.extend(
-                    (0..data.trace.len()).filter(|i| data.trace.steps[*i].slug == "emulate"),
+                    (data.trace.steps.iter().enumerate())
+                        .filter(|(_, step)| step.slug == "emulate")
+                        .map(|(index, _)| index),
                 );
                 steps.sort_unstable();
                 steps.dedup();

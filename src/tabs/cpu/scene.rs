@@ -8,7 +8,7 @@
 use super::link::CpuScene;
 use super::model::cost::ModeTotal;
 use super::model::slowdown::{self, Line, MemoryInputs, Workload};
-use super::model::trace::ListingRef;
+use super::model::trace::{ListingRef, Step};
 use super::model::{
     CostModel, Mode, Program, RunError, Trace, lockstep, program_totals, run_on_cpu,
 };
@@ -117,9 +117,7 @@ impl RunData {
 
     /// The index of the last step at or before `index` with this slug.
     pub fn last_before(&self, index: usize, slug: &str) -> Option<usize> {
-        self.trace.steps[..=index.min(self.trace.len().saturating_sub(1))]
-            .iter()
-            .rposition(|step| step.slug == slug)
+        (self.trace.steps.iter().take(index.saturating_add(1))).rposition(|step| step.slug == slug)
     }
 
     /// The steps listed as scenes: the first, the last, and the first step of each of the mode's
@@ -211,8 +209,14 @@ impl CompareData {
         self.rows
             .iter()
             .map(|row| {
-                let step_a = &self.a.trace.steps[row[0]];
-                let step_b = &self.b.trace.steps[row[1]];
+                let [a, b] = *row;
+                // Rows are built from the two traces, so both steps exist; an empty mark keeps
+                // the list aligned with the rows if one ever did not.
+                let (Some(step_a), Some(step_b)) =
+                    (self.a.trace.steps.get(a), self.b.trace.steps.get(b))
+                else {
+                    return (String::new(), String::new());
+                };
                 let moved_a = previous.is_none_or(|p| p[0] != row[0]);
                 let moved_b = previous.is_none_or(|p| p[1] != row[1]);
                 previous = Some(*row);
@@ -237,7 +241,9 @@ impl CompareData {
     /// The first row where either side reaches a step with this slug.
     pub fn row_of_slug(&self, slug: &str) -> Option<usize> {
         self.rows.iter().position(|row| {
-            self.a.trace.steps[row[0]].slug == slug || self.b.trace.steps[row[1]].slug == slug
+            let [a, b] = *row;
+            let is = |step: Option<&Step>| step.is_some_and(|step| step.slug == slug);
+            is(self.a.trace.steps.get(a)) || is(self.b.trace.steps.get(b))
         })
     }
 }

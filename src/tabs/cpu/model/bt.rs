@@ -114,23 +114,22 @@ fn translate_instr(instr: &Instr) -> (OpKind, String) {
 }
 
 impl Machine<'_> {
-    /// The translated block and op the guest's next kernel instruction runs from, if it is the one
-    /// expected after the previous op.
-    pub(super) fn bt_position(&self) -> Option<(usize, usize)> {
+    /// The translated block and op (with its kind) the guest's next kernel instruction runs
+    /// from, if it is the one expected after the previous op.
+    pub(super) fn bt_position(&self) -> Option<(usize, usize, OpKind)> {
         let (block, op) = self.bt_at?;
         let translated = self.blocks.get(block)?.ops.get(op)?;
-        (translated.guest_line == self.pc.line).then_some((block, op))
+        (translated.guest_line == self.pc.line).then_some((block, op, translated.kind))
     }
 
     /// One binary-translation step in guest-kernel code.
     pub(super) fn bt_step(&mut self) -> Result<(), RunError> {
-        let Some((block, op)) = self.bt_position() else {
+        let Some((block, op, kind)) = self.bt_position() else {
             self.bt_enter_block();
             return Ok(());
         };
         let at = self.pc;
         let instr = self.fetch()?;
-        let kind = self.blocks[block].ops[op].kind;
         self.bt_at = Some((block, op + 1));
         let cursor = Cursor {
             listing: ListingRef::Translated(block),

@@ -235,7 +235,7 @@ impl Machine<'_> {
     /// Where the guest's next instruction is shown: in the translation cache if it runs from there.
     pub(super) fn guest_cursor(&self) -> Cursor {
         match self.bt_position() {
-            Some((block, op)) if self.mode == Mode::BinaryTranslation => Cursor {
+            Some((block, op, _)) if self.mode == Mode::BinaryTranslation => Cursor {
                 listing: ListingRef::Translated(block),
                 line: op,
             },

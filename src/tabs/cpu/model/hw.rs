@@ -42,12 +42,12 @@ impl Machine<'_> {
 
     /// A register's value.
     pub(super) fn reg(&self, reg: Reg) -> u32 {
-        self.regs.general[reg.index()]
+        *reg.slot(&self.regs.general)
     }
 
     /// Sets a register.
     pub(super) fn set_reg(&mut self, reg: Reg, value: u32) {
-        self.regs.general[reg.index()] = value;
+        *reg.slot_mut(&mut self.regs.general) = value;
     }
 
     /// A source operand's value.

@@ -44,6 +44,29 @@ impl Reg {
         }
     }
 
+    /// This register's slot of a register file (in index order); the file is taken apart by a
+    /// pattern, so no index can be out of range.
+    pub fn slot<T>(self, file: &[T; 4]) -> &T {
+        let [r0, r1, r2, r3] = file;
+        match self {
+            Self::R0 => r0,
+            Self::R1 => r1,
+            Self::R2 => r2,
+            Self::R3 => r3,
+        }
+    }
+
+    /// This register's slot, to change (see [`Reg::slot`]).
+    pub fn slot_mut<T>(self, file: &mut [T; 4]) -> &mut T {
+        let [r0, r1, r2, r3] = file;
+        match self {
+            Self::R0 => r0,
+            Self::R1 => r1,
+            Self::R2 => r2,
+            Self::R3 => r3,
+        }
+    }
+
     /// Assembly name (`r0` ...).
     pub fn name(self) -> &'static str {
         match self {
@@ -424,7 +447,7 @@ impl Instr {
     pub fn store_address(&self, regs: &[u32; 4]) -> Option<u32> {
         match self {
             Self::Store(Addr::Abs(addr), _) => Some(*addr),
-            Self::Store(Addr::Reg(reg), _) => Some(regs[reg.index()]),
+            Self::Store(Addr::Reg(reg), _) => Some(*reg.slot(regs)),
             _ => None,
         }
     }

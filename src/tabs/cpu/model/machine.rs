@@ -178,7 +178,10 @@ impl<'c> Machine<'c> {
             umip,
         };
         if mode == Mode::Paravirt {
-            machine.mem[EVT_MASK_ADDR as usize] = u32::from(!guest.if_flag);
+            // The shared-info page's event mask word: inside the memory the machine was built with.
+            if let Some(mask) = machine.mem.get_mut(EVT_MASK_ADDR as usize) {
+                *mask = u32::from(!guest.if_flag);
+            }
         }
         machine.leave_vmm();
         machine

@@ -351,13 +351,13 @@ impl Trace {
     /// The bytes the disk had received after a step.
     pub fn disk_at(&self, index: usize) -> &[u8] {
         let len = self.step(index).map_or(0, |step| step.state.disk_bytes);
-        &self.disk[..len.min(self.disk.len())]
+        self.disk.get(..len).unwrap_or(&self.disk)
     }
 
     /// The translation cache after a step.
     pub fn blocks_at(&self, index: usize) -> &[TranslatedBlock] {
         let len = self.step(index).map_or(0, |step| step.state.tc_blocks);
-        &self.blocks[..len.min(self.blocks.len())]
+        self.blocks.get(..len).unwrap_or(&self.blocks)
     }
 
     /// The text lines of a listing, for display beside the cursor.

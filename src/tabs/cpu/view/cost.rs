@@ -340,11 +340,12 @@ fn end_labels_ui(
         })
         .collect();
     labels.sort_by(|a, b| a.0.total_cmp(&b.0));
-    for index in 1..labels.len() {
-        let previous = labels[index - 1].1;
-        if labels[index].1 < previous + spacing {
-            labels[index].1 = previous + spacing;
+    let mut previous: Option<f32> = None;
+    for label in &mut labels {
+        if let Some(previous) = previous {
+            label.1 = label.1.max(previous + spacing);
         }
+        previous = Some(label.1);
     }
     let overflow = labels
         .last()

@@ -53,13 +53,10 @@ pub fn lanes_ui(
     let heights = lane_heights(wanted, row, header_min, bands.height());
     let mut y = bands.min.y;
     let mut anchors = [0.0; 4];
-    for (index, lane) in Lane::ALL.iter().enumerate() {
-        let band = Rect::from_min_size(
-            Pos2::new(bands.min.x, y),
-            Vec2::new(bands.width(), heights[index]),
-        );
-        anchors[index] = band.center().y;
-        y += heights[index] + GAP;
+    for ((lane, height), anchor) in Lane::ALL.iter().zip(heights).zip(&mut anchors) {
+        let band = Rect::from_min_size(Pos2::new(bands.min.x, y), Vec2::new(bands.width(), height));
+        *anchor = band.center().y;
+        y += height + GAP;
         let running = step.lane == *lane;
         let header = Rect::from_min_max(band.min, Pos2::new(band.min.x + header_width, band.max.y));
         let body = Rect::from_min_max(
@@ -97,7 +94,7 @@ pub fn lanes_ui(
             }
         };
         if let Some(y) = shown.anchor_y {
-            anchors[index] = y;
+            *anchor = y;
         }
         if let Some((line_rect, text)) = shown.current {
             label_region(ui, line_rect, (prefix, "current"), || {
@@ -107,10 +104,9 @@ pub fn lanes_ui(
     }
     if let Some(transfer) = step.transfer {
         let lane_y = |lane: Lane| {
-            Lane::ALL
-                .iter()
-                .position(|l| *l == lane)
-                .map_or(gutter.center().y, |index| anchors[index])
+            (Lane::ALL.iter().zip(anchors))
+                .find(|(l, _)| **l == lane)
+                .map_or(gutter.center().y, |(_, y)| y)
         };
         transfer_ui(
             ui,
@@ -309,10 +305,9 @@ fn header_font(painter: &Painter, theme: &Theme, name: &str, inner_width: f32) -
 /// Lane heights that fill `available`: as wanted when they fit, else the tallest are cut first
 /// (never below a lane's header).
 fn lane_heights(wanted_rows: [f32; 4], row: f32, header_min: [f32; 4], available: f32) -> [f32; 4] {
-    let mut wanted = [0.0; 4];
-    for index in 0..4 {
-        wanted[index] = (wanted_rows[index] * row + 8.0).max(header_min[index]);
-    }
+    let wanted = per_lane(wanted_rows, header_min, |rows, header| {
+        (rows * row + 8.0).max(header)
+    });
     let room = available - GAP * 3.0;
     let total: f32 = wanted.iter().sum();
     if total <= room {
@@ -327,19 +322,27 @@ fn lane_heights(wanted_rows: [f32; 4], row: f32, header_min: [f32; 4], available
     let (mut low, mut high) = (0.0, wanted.iter().copied().fold(0.0, f32::max));
     for _ in 0..30 {
         let cap = (low + high) / 2.0;
-        let used: f32 = (0..4).map(|i| wanted[i].min(cap).max(floors[i])).sum();
+        let used: f32 = per_lane(wanted, floors, |want, floor| want.min(cap).max(floor))
+            .iter()
+            .sum();
         if used > room {
             high = cap;
         } else {
             low = cap;
         }
     }
-    let mut capped = [0.0; 4];
-    for index in 0..4 {
-        capped[index] = wanted[index].min(low).max(floors[index]);
-    }
+    let capped = per_lane(wanted, floors, |want, floor| want.min(low).max(floor));
     let extra = ((room - capped.iter().sum::<f32>()) / 4.0).max(0.0);
     capped.map(|height| height + extra)
+}
+
+/// `combine` applied lane by lane to two per-lane arrays.
+fn per_lane(a: [f32; 4], b: [f32; 4], combine: impl Fn(f32, f32) -> f32) -> [f32; 4] {
+    let mut out = [0.0; 4];
+    for ((out, a), b) in out.iter_mut().zip(a).zip(b) {
+        *out = combine(a, b);
+    }
+    out
 }
 
 fn header_ui(
@@ -476,9 +479,11 @@ fn listing_ui<'a>(
     // Outlines first, one per line over all of its rows on screen.
     let mut offset = start;
     while offset < end {
-        let line = rows[offset].0;
+        let Some(line) = rows.get(offset).map(|row| row.0) else {
+            break;
+        };
         let last = (offset..end)
-            .take_while(|at| rows[*at].0 == line)
+            .take_while(|at| rows.get(*at).is_some_and(|row| row.0 == line))
             .last()
             .unwrap_or(offset);
         let line_rect = row_rect(offset).union(row_rect(last));
@@ -586,7 +591,9 @@ fn kernel_ui<'a>(
     step_index: usize,
     row: f32,
 ) -> Shown<'a> {
-    let step = &data.trace.steps[step_index];
+    let Some(step) = data.trace.steps.get(step_index) else {
+        return Shown::default();
+    };
     let in_kernel = step.guest_at.space == super::super::model::cpu::Space::Kernel;
     let runs_source = step.lane == Lane::GuestKernel && step.cursor.listing == ListingRef::Kernel;
     if data.mode() != Mode::BinaryTranslation {
@@ -737,7 +744,7 @@ fn culprit(data: &RunData, step_index: usize) -> Option<(usize, &'static str)> {
     }
     let popf = data.last_before(step_index, "popf")?;
     Some((
-        data.trace.steps[popf].guest_at.line,
+        data.trace.steps.get(popf)?.guest_at.line,
         "popf: no trap, IF never restored",
     ))
 }
@@ -801,8 +808,8 @@ fn vmm_ui<'a>(
     let room = body.max.y - title.max.y;
     let total: f32 = galleys.iter().map(|galley| galley.size().y).sum();
     let mut start = 0;
-    while total - galleys[..start].iter().map(|g| g.size().y).sum::<f32>() > room && start < current
-    {
+    let above = |start: usize| galleys.iter().take(start).map(|g| g.size().y).sum::<f32>();
+    while total - above(start) > room && start < current {
         start += 1;
     }
     let mut shown = Shown::default();

@@ -84,7 +84,7 @@ pub fn state_ui(
     let row_height = theme.small_size * 1.65;
     let clipped = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
     let columns = [0.0, 0.36, 0.64, 0.72];
-    let x = |index: usize| rect.min.x + rect.width() * columns[index];
+    let x = |index: usize| rect.min.x + rect.width() * columns.get(index).copied().unwrap_or(0.0);
     let mut y = rect.min.y;
     let heading = draw::text_wrapped(
         &clipped,
@@ -413,7 +413,9 @@ pub fn counters_line_ui(
     let parts: Vec<String> = items
         .iter()
         .enumerate()
-        .filter(|(index, _)| *index == 0 || last.is_some_and(|last| last[*index].1 > 0))
+        .filter(|(index, _)| {
+            *index == 0 || last.is_some_and(|last| last.get(*index).is_some_and(|item| item.1 > 0))
+        })
         .map(|(_, (name, value, before))| {
             let delta = value.saturating_sub(*before);
             if delta > 0 {
@@ -654,8 +656,9 @@ pub fn round_trip_ui(
     let uniform = widths.iter().all(|width| *width <= equal);
     let mut x = rect.min.x;
     let mut y = heading.max.y + 2.0;
-    for (index, (slug, name)) in chips.iter().enumerate() {
-        let width = if uniform { equal } else { widths[index] };
+    let numbered = chips.iter().enumerate().zip(&widths).zip(&texts);
+    for (((index, (slug, name)), &own_width), text) in numbered {
+        let width = if uniform { equal } else { own_width };
         if x + width > rect.max.x + 0.5 && x > rect.min.x {
             x = rect.min.x;
             y += height + gap;
@@ -672,7 +675,7 @@ pub fn round_trip_ui(
         clipped.text(
             chip.center(),
             Align2::CENTER_CENTER,
-            &texts[index],
+            text,
             theme.small(),
             theme.text_on(fill),
         );

@@ -192,7 +192,7 @@ impl Machine {
                     frames.len() - 1
                 }
             };
-            let root = machine.roots[usize::from(space)];
+            let root = machine.root_of(space);
             let gpa = machine.data_frame(frame as u64);
             machine.guest.map(root, page, gpa, large, true);
         }
@@ -248,10 +248,17 @@ impl Machine {
         }
     }
 
+    /// The guest's root table of `space` (every space but the child's is the parent's, as in
+    /// [`space_name`]).
+    fn root_of(&self, space: u8) -> usize {
+        let [parent, child] = self.roots;
+        if space == CHILD { child } else { parent }
+    }
+
     /// The VMM fills the shadow entry for `addr` from the guest's table and its own map; returns
     /// whether the guest maps the address.
     fn sync_shadow(&mut self, space: u8, addr: u64) -> bool {
-        let Some(gpa) = self.guest.translate(self.roots[usize::from(space)], addr) else {
+        let Some(gpa) = self.guest.translate(self.root_of(space), addr) else {
             return false;
         };
         let Some(hpa) = self.nested.translate(self.nested_root, gpa) else {
@@ -436,7 +443,7 @@ impl Machine {
 
     /// One hardware walk for `addr` in this mode, pushed as steps.
     fn walk(&mut self, addr: u64) -> Walk {
-        let root = self.roots[usize::from(self.space)];
+        let root = self.root_of(self.space);
         let walk = match self.mode {
             Mode::Native => {
                 let guest = std::mem::replace(&mut self.guest, Tables::new(0, 0));
@@ -500,7 +507,7 @@ impl Machine {
 
     fn write_pte(&mut self, space: u8, addr: u64, change: PteChange) {
         self.counters.pte_writes += 1;
-        let root = self.roots[usize::from(space)];
+        let root = self.root_of(space);
         let what = match change {
             PteChange::Map(frame) => {
                 let gpa = self.data_frame(frame);

@@ -104,29 +104,36 @@ impl Tables {
         let mut table = root;
         for level in (leaf_level + 1..=self.levels).rev() {
             let slot = index(addr, level);
-            table = match self.tables[table].entries.get(&slot) {
+            let existing = self.tables.get(table).and_then(|t| t.entries.get(&slot));
+            table = match existing {
                 Some(Next::Table(next)) => *next,
                 _ => {
                     let next = self.add_table(level - 1);
-                    self.tables[table].entries.insert(slot, Next::Table(next));
+                    self.insert(table, slot, Next::Table(next));
                     next
                 }
             };
         }
-        self.tables[table].entries.insert(
-            index(addr, leaf_level),
-            Next::Page {
-                frame,
-                large,
-                writable,
-            },
-        );
+        let page = Next::Page {
+            frame,
+            large,
+            writable,
+        };
+        self.insert(table, index(addr, leaf_level), page);
+    }
+
+    /// Sets one entry of a table that `add_table` made (every table number the walks follow).
+    fn insert(&mut self, table: usize, slot: u16, next: Next) {
+        if let Some(table) = self.tables.get_mut(table) {
+            table.entries.insert(slot, next);
+        }
     }
 
     /// Removes the leaf entry for `addr` (the tables above stay); true if there was one.
     pub fn unmap(&mut self, root: usize, addr: u64) -> bool {
         match self.leaf_slot(root, addr) {
-            Some((table, slot)) => self.tables[table].entries.remove(&slot).is_some(),
+            Some((table, slot)) => (self.tables.get_mut(table))
+                .is_some_and(|table| table.entries.remove(&slot).is_some()),
             None => false,
         }
     }
@@ -136,7 +143,7 @@ impl Tables {
         let Some((table, slot)) = self.leaf_slot(root, addr) else {
             return false;
         };
-        match self.tables[table].entries.get_mut(&slot) {
+        match (self.tables.get_mut(table)).and_then(|table| table.entries.get_mut(&slot)) {
             Some(Next::Page { writable, .. }) => {
                 *writable = false;
                 true
@@ -150,7 +157,7 @@ impl Tables {
         let mut table = root;
         for level in (1..=self.levels).rev() {
             let slot = index(addr, level);
-            match self.tables[table].entries.get(&slot)? {
+            match self.tables.get(table)?.entries.get(&slot)? {
                 Next::Table(next) => table = *next,
                 Next::Page { .. } => return Some((table, slot)),
             }
@@ -163,7 +170,7 @@ impl Tables {
     pub fn translate(&self, root: usize, addr: u64) -> Option<u64> {
         let mut table = root;
         for level in (1..=self.levels).rev() {
-            match self.tables[table].entries.get(&index(addr, level))? {
+            match self.tables.get(table)?.entries.get(&index(addr, level))? {
                 Next::Table(next) => table = *next,
                 Next::Page { frame, large, .. } => {
                     let offset = if *large {

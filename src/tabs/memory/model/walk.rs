@@ -110,13 +110,12 @@ impl Walk {
 
     /// Marks every cell still unused as skipped, except the data row's guest-entry cell.
     fn finish(&mut self, two_d: bool) {
-        for row in 0..self.rows {
-            for col in 0..self.cols {
-                let data_row_entry = two_d && row + 1 == self.rows && col + 1 == self.cols;
-                let at = usize::from(row) * usize::from(self.cols) + usize::from(col);
-                if self.cells[at] == Cell::Unused && !data_row_entry {
-                    self.cells[at] = Cell::Skipped;
-                }
+        // Cells are rows x cols, row by row: the data row's guest entry is the last cell.
+        let last = self.cells.len().checked_sub(1);
+        for (at, cell) in self.cells.iter_mut().enumerate() {
+            let data_row_entry = two_d && Some(at) == last;
+            if *cell == Cell::Unused && !data_row_entry {
+                *cell = Cell::Skipped;
             }
         }
     }
@@ -165,7 +164,10 @@ fn walk_tables(
         }
     }
     loop {
-        let at = &tables.tables[table];
+        let Some(at) = tables.tables.get(table) else {
+            walk.missing_level = Some(level);
+            return None;
+        };
         walk.read(dim, level, at.addr, addr, row, col_of(level));
         match at.entries.get(&index(addr, level)) {
             None => {
@@ -283,7 +285,12 @@ pub fn walk_two_d(
     }
     let data_gpa = loop {
         let row = row_of(level);
-        let table_gpa = guest.tables[table].addr;
+        let Some(guest_table) = guest.tables.get(table) else {
+            walk.missing_level = Some(level);
+            walk.finish(true);
+            return walk;
+        };
+        let table_gpa = guest_table.addr;
         let Some((table_hpa, _)) = nested_translate(
             nested,
             nested_root,
@@ -297,7 +304,7 @@ pub fn walk_two_d(
             return walk;
         };
         walk.read(Dim::Guest, level, table_hpa, gva, row, m);
-        match guest.tables[table].entries.get(&index(gva, level)) {
+        match guest_table.entries.get(&index(gva, level)) {
             None => {
                 walk.missing_level = Some(level);
                 walk.finish(true);

@@ -106,8 +106,10 @@ pub fn canvas_ui(
 /// The walk to draw at `step` and how many of its references are done: the walk in progress, or
 /// the last one finished.
 fn shown_walk(trace: &Trace, step: usize) -> Option<(&Walk, usize)> {
-    trace.steps[..=step]
+    trace
+        .steps
         .iter()
+        .take(step.saturating_add(1))
         .rev()
         .find_map(|step| step.walk)
         .and_then(|(index, done)| trace.walks.get(index).map(|walk| (walk, done)))
@@ -406,8 +408,10 @@ fn tlb_ui(
     trace: &Trace,
     step: usize,
 ) -> f32 {
+    let Some(now) = trace.steps.get(step) else {
+        return rect.top();
+    };
     let clipped = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
-    let now = &trace.steps[step];
     let mut y = heading(
         &clipped,
         theme,
