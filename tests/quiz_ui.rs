@@ -15,6 +15,7 @@ use virtscope::app::{Launch, Settings, VirtscopeApp};
 use virtscope::quiz::{Instance, cli::letter};
 use virtscope::review::answer::LogAction;
 use virtscope::review::rating::Rating;
+use virtscope::theme::ThemeKind;
 
 /// 2025-03-10 10:00 UTC, far from the 04:00 local rollover in any time zone near UTC.
 const NOW: i64 = 1_741_600_800;
@@ -60,7 +61,8 @@ fn history(harness: &Harness<'_, VirtscopeApp>, card_id: &str) -> Vec<LogAction>
 
 /// Clicks Undo: the quiz's answer leaves its history and the quiz card is current again.
 fn undo_brings_the_quiz_back(harness: &mut Harness<'_, VirtscopeApp>, card_id: &str) {
-    harness.get_by_label_contains("Undo").click();
+    // The panel's Undo (shortcut u), not a tab's own (the cgroups controls have one).
+    harness.get_by_label("Undo u").click();
     harness.run();
     assert!(
         history(harness, card_id).is_empty(),
@@ -244,6 +246,64 @@ fn practise_this_under_a_card_asks_its_family() {
     assert!(asked, "a question of the card's family is shown");
 }
 
+/// The app with room for every new card today, its progress in `data_dir`, the clock at `now`,
+/// in `theme` at `size`.
+fn picture_harness(
+    data_dir: &Path,
+    now: i64,
+    theme: ThemeKind,
+    size: egui::Vec2,
+) -> Harness<'static, VirtscopeApp> {
+    let mut settings = Settings::default();
+    settings.review.new_cards_per_day = 200;
+    settings.theme = theme;
+    let launch = Launch {
+        data_dir: Some(data_dir.to_owned()),
+        clock: Some(Arc::new(move || now)),
+        ..Launch::default()
+    };
+    let app = VirtscopeApp::new(settings, launch);
+    let mut harness = Harness::builder()
+        .with_size(size)
+        .build_ui_state(|ui, app: &mut VirtscopeApp| app.ui_content(ui), app);
+    harness.run();
+    harness
+}
+
+/// Clicks the widget labelled `label` after scrolling it into view (on a small screen it may be
+/// below the panel's fold).
+fn scroll_and_click(harness: &mut Harness<'_, VirtscopeApp>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    harness.run();
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
+/// Grades deck cards Good and answers other quizzes rightly until `family_id`'s quiz is the
+/// current card (it comes after the deck cards on its idea); returns its instance.
+fn until_family_is_due(harness: &mut Harness<'_, VirtscopeApp>, family_id: &str) -> Instance {
+    for _ in 0..400 {
+        match harness.state().reviewer().current_quiz() {
+            Some((family, seed)) if family.id == family_id => {
+                return family.instance(seed).expect("generates");
+            }
+            Some((family, seed)) => {
+                let other = family.instance(seed).expect("generates");
+                scroll_and_click(harness, &choice_label(&other, other.answer));
+            }
+            None => grade_good(harness),
+        }
+    }
+    panic!(
+        "{family_id} did not come due; current {:?}",
+        harness
+            .state()
+            .reviewer()
+            .current()
+            .map(|c| c.card_id.clone())
+    );
+}
+
 /// Answering on the picture: the Overview's next-hop quiz comes due (after the deck cards on its
 /// idea, so the day allows more new cards), the student opens its scene and clicks the layer the
 /// write reaches next; the rating is recorded, the scene plays forward to the hop, and Undo takes
@@ -252,32 +312,13 @@ fn practise_this_under_a_card_asks_its_family() {
 fn a_quiz_card_is_answered_by_clicking_the_layer_on_the_picture() {
     use virtscope::tabs::overview::model::{StackKind, stack};
     let dir = tempfile::tempdir().unwrap();
-    let mut settings = Settings::default();
-    settings.review.new_cards_per_day = 200;
-    let launch = Launch {
-        data_dir: Some(dir.path().to_owned()),
-        clock: Some(Arc::new(|| NOW)),
-        ..Launch::default()
-    };
-    let mut harness = common::app_harness(settings, launch);
-    let mut due = None;
-    for _ in 0..200 {
-        match harness.state().reviewer().current_quiz() {
-            Some((family, seed)) if family.id == "overview.next-hop" => {
-                due = Some(family.instance(seed).expect("generates"));
-                break;
-            }
-            Some((family, seed)) => {
-                let other = family.instance(seed).expect("generates");
-                harness
-                    .get_by_label(&choice_label(&other, other.answer))
-                    .click();
-                harness.run();
-            }
-            None => grade_good(&mut harness),
-        }
-    }
-    let instance = due.expect("the next-hop quiz comes due");
+    let mut harness = picture_harness(
+        dir.path(),
+        NOW,
+        ThemeKind::Light,
+        egui::vec2(1600.0, 1000.0),
+    );
+    let instance = until_family_is_due(&mut harness, "overview.next-hop");
     let card_id = format!("quiz:{}", instance.family);
     harness.get_by_label_contains("Answer on the picture: click the layer");
     harness.get_by_label("Show the scene").click();
@@ -313,4 +354,74 @@ fn a_quiz_card_is_answered_by_clicking_the_layer_on_the_picture() {
     harness.get_by_label_contains("✔ Right · rated Easy");
 
     undo_brings_the_quiz_back(&mut harness, &card_id);
+}
+
+/// The first clock time from `NOW` whose oom-victim instance (the seed is the time the card is
+/// shown) kills a process, so that the right answer is in the picture.
+fn a_time_that_kills() -> i64 {
+    let family = virtscope::quiz::family("cgroups.oom-victim").expect("the family");
+    (NOW..NOW + 200)
+        .find(|now| {
+            let instance = family.instance(now.unsigned_abs()).expect("generates");
+            instance.pick.as_ref().expect("a picture answer").values[instance.answer].is_some()
+        })
+        .expect("some seed kills a process")
+}
+
+/// Answering on the picture in the cgroups simulation, on a 1280x720 projector: the OOM-victim
+/// quiz comes due, the student opens its scene and clicks the process the OOM killer kills in
+/// the table of groups; the rating is recorded, the scene plays forward to the kill, and Undo
+/// takes it back. A click on a process the killer spares rates Again.
+#[test]
+fn the_oom_victim_is_answered_by_clicking_the_process_on_the_picture() {
+    let now = a_time_that_kills();
+    for (right, theme, size) in [
+        (true, ThemeKind::Light, egui::vec2(1600.0, 1000.0)),
+        (false, ThemeKind::Light, egui::vec2(1600.0, 1000.0)),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut harness = picture_harness(dir.path(), now, theme, size);
+        let instance = until_family_is_due(&mut harness, "cgroups.oom-victim");
+        let card_id = format!("quiz:{}", instance.family);
+        harness.get_by_label_contains("Answer on the picture: click the process");
+        scroll_and_click(&mut harness, "Show the scene");
+        assert_eq!(harness.state().current_link(), instance.at);
+
+        let pick = instance.pick.as_ref().expect("a picture answer");
+        let chosen = if right {
+            instance.answer
+        } else {
+            (0..instance.choices.len())
+                .find(|index| *index != instance.answer && pick.values[*index].is_some())
+                .expect("a process the killer spares")
+        };
+        let pid = pick.values[chosen].as_deref().expect("in the picture");
+        // The chip reads "<comm> (<pid>)"; the choice reads "PID <pid> (<comm>)".
+        let comm = instance.choices[chosen]
+            .split_once('(')
+            .and_then(|(_, rest)| rest.strip_suffix(')'))
+            .expect("a command name");
+        harness
+            .get_by_label(&format!("process {comm} ({pid})"))
+            .click();
+        harness.run();
+        let (rating, mark) = if right {
+            (Rating::Easy, "✔ Right · rated Easy")
+        } else {
+            (Rating::Again, "Not quite · rated Again")
+        };
+        assert_eq!(
+            history(&harness, &card_id),
+            [LogAction::Answer(rating)],
+            "the click on {comm} answers"
+        );
+        assert_eq!(
+            harness.state().current_link(),
+            instance.why,
+            "the scene plays forward to the kill"
+        );
+        harness.get_by_label_contains(mark);
+
+        undo_brings_the_quiz_back(&mut harness, &card_id);
+    }
 }

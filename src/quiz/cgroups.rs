@@ -7,7 +7,7 @@
 //! weights share among busy siblings, `cpu.max` caps, `memory.high` throttles and never calls
 //! the OOM killer, `memory.max` does and the victim is the task with the most anonymous memory.
 
-use super::{Dice, Family, GenError, Instance, choices, neighbours};
+use super::{Dice, Family, GenError, Instance, Pick, choices, neighbours};
 use crate::scene::SceneLink;
 use crate::tabs::cgroups::link::{SceneKey, View, base};
 use crate::tabs::cgroups::model::sim::MemoryVerdict;
@@ -109,8 +109,14 @@ pub(crate) fn first_victim(verdict: &MemoryVerdict) -> Option<(String, f64)> {
         .map(|kill| (format!("PID {} ({})", kill.pid, kill.comm), kill.time_secs))
 }
 
+/// The memory-leak preset's `memory.max` on /leaky, in MiB (a test reads it off the preset).
+pub(crate) const LEAKY_LIMIT_MIB: u64 = 100;
+
+/// The simulation's length in seconds (`SimConfig::default`), which the "nobody" choice names.
+const SHOWN_SECS: u64 = 10;
+
 /// What the question offers when nobody is killed.
-const NOBODY: &str = "Nobody: the cgroup never reaches memory.max in the 10 s shown";
+pub(crate) const NOBODY: &str = "Nobody: the cgroup never reaches memory.max in the 10 s shown";
 
 fn oom_victim(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(OOM_VICTIM.id, seed);
@@ -122,8 +128,23 @@ fn oom_victim(seed: u64) -> Result<Instance, GenError> {
     // The memory-leak preset: leaky (301) and sidecar (302) share /leaky with a 100M limit.
     let rates = [0, 5, 10, 20, 30];
     let held = [0, 10, 30, 50, 70];
-    let (leak_a, hold_a) = (megabytes(&mut dice, &rates), megabytes(&mut dice, &held));
-    let (leak_b, hold_b) = (megabytes(&mut dice, &rates), megabytes(&mut dice, &held));
+    let leak_a = megabytes(&mut dice, &rates);
+    let hold_a = megabytes(&mut dice, &held);
+    // The two start below the limit between them: a group's usage never stands above
+    // memory.max, since the charge that would cross it reclaims or invokes the OOM killer first
+    // (cgroup-v2.rst, memory.max; domain.md section 3). A scene starting above it would teach
+    // "nobody is killed" of a group over its limit.
+    let fits: Vec<u64> = held
+        .iter()
+        .copied()
+        .filter(|mib| hold_a + mib < LEAKY_LIMIT_MIB)
+        .collect();
+    let hold_b = megabytes(&mut dice, &fits);
+    // Nor may they end exactly at the limit when the run ends: usage that reaches memory.max
+    // at the last sample is killed just after the scene, and "never reaches" would be untrue.
+    let exact = |leak_b: u64| hold_a + hold_b + SHOWN_SECS * (leak_a + leak_b) == LEAKY_LIMIT_MIB;
+    let rates_b: Vec<u64> = rates.iter().copied().filter(|leak| !exact(*leak)).collect();
+    let leak_b = megabytes(&mut dice, &rates_b);
     let load = |pid: u32, leak: u64, hold: u64| {
         let mut words = format!("load {pid} idle");
         if leak > 0 {
@@ -150,6 +171,17 @@ fn oom_victim(seed: u64) -> Result<Instance, GenError> {
         .collect();
     distractors.push(NOBODY.to_owned());
     let (choices, answer_index) = choices(&mut dice, answer, distractors)?;
+    // A click on a process in the simulation's table of groups sets `pid=`; "nobody" is not
+    // in the picture.
+    let values = choices
+        .iter()
+        .map(|choice| {
+            processes
+                .iter()
+                .find(|(pid, comm)| *choice == format!("PID {pid} ({comm})"))
+                .map(|(pid, _)| pid.to_string())
+        })
+        .collect();
     let describe = |pid: u32, comm: &str, leak: u64, hold: u64| {
         format!("{comm} (PID {pid}) starts holding {hold} MiB and allocates {leak} MiB/s more")
     };
@@ -169,8 +201,8 @@ fn oom_victim(seed: u64) -> Result<Instance, GenError> {
         family: OOM_VICTIM.id,
         seed,
         question: format!(
-            "Under cgroup v{}, /leaky has a 100 MiB memory limit. {}; {}. Which process does \
-             the OOM killer kill first?",
+            "Under cgroup v{}, /leaky has a {LEAKY_LIMIT_MIB} MiB memory limit. {}; {}. Which \
+             process does the OOM killer kill first?",
             version.slug(),
             describe(301, "leaky", leak_a, hold_a),
             describe(302, "sidecar", leak_b, hold_b)
@@ -180,7 +212,11 @@ fn oom_victim(seed: u64) -> Result<Instance, GenError> {
         explanation,
         at: sim_link(&scene_key, Some(select), 0.0),
         why: sim_link(&scene_key, Some(select), at_secs.unwrap_or(10.0)),
-        pick: None,
+        pick: Some(Pick {
+            key: "pid",
+            values,
+            what: "the process the OOM killer kills, in the table of groups",
+        }),
     })
 }
 

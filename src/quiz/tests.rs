@@ -178,6 +178,27 @@ fn full_verdict(
     }
 }
 
+/// "Nobody is killed" is true only of a group whose `memory.current` stays below its
+/// `memory.max` in every sample (domain.md section 3: reaching memory.max invokes the OOM killer).
+fn never_reaches_max(trace: &crate::tabs::cgroups::model::SimTrace, select: &str) {
+    let path = select.rsplit(':').next().unwrap_or(select);
+    let group = (0..trace.groups().len())
+        .find(|&group| {
+            let g = &trace.groups()[group];
+            g.path.as_str() == path && g.memory_max_bytes.is_some()
+        })
+        .expect("the limited group");
+    let max = trace.groups()[group].memory_max_bytes.expect("a limit");
+    for index in 0..trace.sample_count() {
+        let used = trace.sample(index, group).memory_bytes;
+        assert!(
+            used < max,
+            "{select} holds {used} B of its {max} B limit at {:.2} s, yet nobody is killed",
+            trace.sample_time_secs(index)
+        );
+    }
+}
+
 fn cgroups_answer(instance: &Instance) -> String {
     use crate::tabs::cgroups::link::SceneKey;
     let key = SceneKey::parse(&instance.why).expect("a cgroups link");
@@ -206,7 +227,10 @@ fn cgroups_answer(instance: &Instance) -> String {
                 assert!((at - t).abs() < 1e-6, "why shows the kill");
                 victim
             }
-            None => instance.right().to_owned(),
+            None => {
+                never_reaches_max(&sim, select);
+                super::cgroups::NOBODY.to_owned()
+            }
         },
         "cgroups.weight-share" => {
             let from = if t > 5.0 { 6.0 } else { 1.0 };
@@ -594,4 +618,49 @@ fn pulls_find_shared_base_layers() {
     }
     assert_eq!(shared_layers("alpine", "redis").expect("pulls").0, 0);
     assert_eq!(shared_layers("hello-world", "busybox").expect("pulls").0, 0);
+}
+
+/// The oom-victim question states the memory-leak preset's limit: the figure it quotes is the
+/// preset's `memory.max` on /leaky, in both versions.
+#[test]
+fn the_oom_question_quotes_the_presets_limit() {
+    use crate::tabs::cgroups::link::SceneKey;
+    use crate::tabs::cgroups::model::{CgroupVersion, Preset};
+    for version in [CgroupVersion::V2, CgroupVersion::V1] {
+        let trace = SceneKey::preset(Preset::MemoryLeak, version)
+            .scene()
+            .simulate()
+            .expect("simulates");
+        let limits: Vec<u64> = trace
+            .groups()
+            .iter()
+            .filter(|g| g.path.as_str() == "/leaky")
+            .filter_map(|g| g.memory_max_bytes)
+            .collect();
+        assert_eq!(
+            limits,
+            [super::cgroups::LEAKY_LIMIT_MIB * 1024 * 1024],
+            "{version:?}"
+        );
+    }
+}
+
+/// "Nobody is killed" only of a group that stays under its limit: over many seeds (enough that
+/// every pair of starting sizes comes up with no leak), each such answer is checked against the
+/// whole simulation.
+#[test]
+fn oom_nobody_only_under_the_limit() {
+    let family = super::cgroups::OOM_VICTIM;
+    let mut nobody = 0;
+    for seed in 0..400 {
+        let instance = family.instance(seed).expect("generates");
+        if instance.right() != super::cgroups::NOBODY {
+            continue;
+        }
+        nobody += 1;
+        let key = crate::tabs::cgroups::link::SceneKey::parse(&instance.why).expect("a link");
+        let trace = key.scene().simulate().expect("simulates");
+        never_reaches_max(&trace, instance.why.get("select").expect("a selection"));
+    }
+    assert!(nobody > 0, "some seeds kill nobody");
 }

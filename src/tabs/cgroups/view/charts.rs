@@ -9,7 +9,7 @@ use egui_plot::PlotPoint;
 use super::outline::short_name;
 use crate::tabs::cgroups::link::NodeRef;
 use crate::tabs::cgroups::model::sim::SimGroup;
-use crate::tabs::cgroups::model::{Controller, SimTrace, State};
+use crate::tabs::cgroups::model::{Controller, Pid, SimTrace, State};
 
 /// At most this many groups are plotted; limited groups come first.
 pub const MAX_SERIES: usize = 6;
@@ -38,8 +38,8 @@ pub struct Series {
     pub name: String,
     /// The last path component, shortened (`docker-3f4e…e2f.scope`), for labels in the charts.
     pub short: String,
-    /// Processes in the group at the start, e.g. `job-a (101)`.
-    pub processes: String,
+    /// Processes in the group at the start: pid and command name.
+    pub processes: Vec<(Pid, String)>,
     /// Its limits as the run used them.
     pub limits: SimGroup,
     /// CPU share in percent of all CPUs.
@@ -297,9 +297,8 @@ fn series(trace: &SimTrace, state: &State, group: usize) -> Option<Series> {
                 .get(g.hierarchy)
                 .is_some_and(|path| path.is_within(&g.path))
         })
-        .map(|p| format!("{} ({})", p.comm, p.pid))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .map(|p| (p.pid, p.comm.clone()))
+        .collect();
     let mut cpu_pct = Vec::new();
     let mut throttled_ms = Vec::new();
     let mut memory_mib = Vec::new();

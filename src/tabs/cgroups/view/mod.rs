@@ -3,6 +3,7 @@
 //! (the outline of a step, the chart series), computed once per step or run.
 
 pub(super) mod charts;
+pub(super) mod chips;
 pub(super) mod controls;
 pub(super) mod live;
 pub(super) mod outline;

@@ -2,7 +2,7 @@
 //! counts over the simulated seconds, with the limits as labelled dashed lines, the events
 //! (OOM kill, fork refused, throttling) as labelled vertical lines, and a "now" line at t; beside
 //! them a table of the plotted groups that is also the legend (line sample, name) and shows each
-//! group's counters at t.
+//! group's counters at t and its processes as chips a click selects (`pid=`).
 
 use egui::{
     Align, Align2, Color32, Layout, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, UiBuilder, Vec2,
@@ -10,9 +10,10 @@ use egui::{
 use egui_plot::{HLine, Line, LineStyle, Plot, PlotPoints, PlotTransform, VLine};
 
 use super::charts::{ChartData, ChartKind, Series, limit_lines};
+use super::chips;
 use crate::draw;
 use crate::tabs::cgroups::link::NodeRef;
-use crate::tabs::cgroups::model::SimTrace;
+use crate::tabs::cgroups::model::{Pid, SimTrace};
 use crate::tabs::cgroups::{Action, CgroupsTab};
 use crate::theme::{Role, Theme};
 use crate::units;
@@ -106,7 +107,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Action
         data,
         &view.trace,
         t,
-        selected.as_ref(),
+        (selected.as_ref(), tab.pid),
         &mut actions,
     );
     let charts = Rect::from_min_max(
@@ -372,7 +373,7 @@ fn table_ui(
     data: &ChartData,
     trace: &SimTrace,
     t: f64,
-    selected: Option<&NodeRef>,
+    (selected, pid): (Option<&NodeRef>, Option<Pid>),
     actions: &mut Vec<Action>,
 ) {
     painter.rect(rect, 6.0, theme.surface, theme.thin(), StrokeKind::Inside);
@@ -422,6 +423,27 @@ fn table_ui(
             inner.width() - sample_width - 6.0,
         );
         y = name.max.y;
+        let text_left = inner.min.x + sample_width + 6.0;
+        let text_width = inner.width() - sample_width - 6.0;
+        if !series.processes.is_empty() {
+            let started = draw::text_wrapped(
+                &clip,
+                Pos2::new(text_left, y),
+                "started with",
+                theme.small(),
+                theme.text_muted,
+                text_width,
+            );
+            y = started.max.y + 2.0;
+        }
+        let chips = chips::layout(
+            &clip,
+            theme,
+            &series.processes,
+            Pos2::new(text_left, y),
+            text_width,
+        );
+        y = chips::bottom(&chips).map_or(y, |bottom| bottom + 2.0);
         for line in series_lines(series, &data.charts, trace, index) {
             let used = draw::text_wrapped(
                 &clip,
@@ -448,6 +470,8 @@ fn table_ui(
                 (!is_selected).then(|| series.node.clone()),
             ));
         }
+        // After the row, so that a chip takes the clicks on it rather than the row under it.
+        chips::chips_ui(ui, &clip, theme, (i, chips), pid, actions);
         y += theme.small_size * 0.8;
     }
 }
@@ -462,9 +486,6 @@ fn series_lines(
     let sample = trace.sample(index, series.group);
     let limits = &series.limits;
     let mut lines = Vec::new();
-    if !series.processes.is_empty() {
-        lines.push(format!("started with {}", series.processes));
-    }
     let shows = |kind: ChartKind| series.reports(kind) && charts.contains(&kind);
     if shows(ChartKind::Cpu) {
         let mut line = format!("CPU {:.0}%", trace.cpu_share_pct(index, series.group));
