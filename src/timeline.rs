@@ -153,7 +153,7 @@ impl Timeline {
 
     /// The current playback speed factor (0.25x-4x).
     pub fn speed(&self) -> f64 {
-        SPEEDS[self.speed_index]
+        SPEEDS.get(self.speed_index).copied().unwrap_or(1.0)
     }
 
     /// Index of the last mark at or before the position (0 if there are no marks).

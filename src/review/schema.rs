@@ -98,7 +98,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    for sql in &MIGRATIONS[start..] {
+    for sql in MIGRATIONS.get(start..).unwrap_or_default() {
         tx.execute_batch(sql)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

@@ -362,7 +362,13 @@ impl CardSchedule {
         };
         let is_review = matches!(self.state, CardState::Review(_));
         let outcome = |rating: Rating| {
-            let (state, interval) = transitions[usize::from(rating.number() - 1)];
+            let [again, hard, good, easy] = transitions;
+            let (state, interval) = match rating {
+                Rating::Again => again,
+                Rating::Hard => hard,
+                Rating::Good => good,
+                Rating::Easy => easy,
+            };
             let lapsed = is_review && rating == Rating::Again;
             Outcome {
                 schedule: Self {

@@ -145,7 +145,9 @@ fn write_states_and_log(
                 break;
             }
             let pick = usize::try_from(rng.next_u64() % answered_rows.len() as u64).unwrap_or(0);
-            let (row_id, state) = answered_rows[pick];
+            let Some(&(row_id, state)) = answered_rows.get(pick) else {
+                break;
+            };
             let time_secs = oldest + span_secs * row / rows_total;
             let rating = if rng.unit() < 0.12 {
                 1

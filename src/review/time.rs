@@ -100,7 +100,11 @@ pub fn parse_utc_file_stamp(stamp: &str) -> Option<i64> {
         (16, b'-'),
         (19, b'Z'),
     ];
-    if bytes.len() != 20 || separators.iter().any(|&(at, byte)| bytes[at] != byte) {
+    if bytes.len() != 20
+        || separators
+            .iter()
+            .any(|&(at, byte)| bytes.get(at) != Some(&byte))
+    {
         return None;
     }
     let number = |range: std::ops::Range<usize>| stamp.get(range)?.parse::<u32>().ok();

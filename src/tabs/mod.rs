@@ -141,14 +141,13 @@ impl LinkChecker {
     }
 
     fn open(&mut self, link: &SceneLink) -> Result<(), LinkError> {
-        let index = match self.tabs.iter().position(|tab| tab.id() == link.tab) {
-            Some(index) => index,
-            None => {
-                self.tabs.push(new_tab(&link.tab)?);
-                self.tabs.len() - 1
-            }
-        };
-        self.tabs[index].open(link)
+        if let Some(tab) = self.tabs.iter_mut().find(|tab| tab.id() == link.tab) {
+            return tab.open(link);
+        }
+        let mut tab = new_tab(&link.tab)?;
+        let opened = tab.open(link);
+        self.tabs.push(tab);
+        opened
     }
 }
 

@@ -118,8 +118,7 @@ impl LiveCgroup {
     pub fn descendants(&self) -> Vec<&LiveCgroup> {
         let mut out = vec![self];
         let mut next = 0;
-        while next < out.len() {
-            let node = out[next];
+        while let Some(&node) = out.get(next) {
             out.extend(node.children.iter());
             next += 1;
         }

@@ -165,6 +165,9 @@ impl SceneTrace {
     }
 
     /// Step `index`, clamped to the last one.
+    // In range: the trace is built starting from its "start" step (`SceneTrace::new`), and
+    // nothing removes steps, so `last` is a valid index.
+    #[allow(clippy::indexing_slicing)]
     pub fn step(&self, index: usize) -> &Step {
         let last = self.steps.len().saturating_sub(1);
         &self.steps[index.min(last)]
