@@ -78,26 +78,31 @@ fn round_counts(counts: PageCounts, pages: u64) -> [u64; 4] {
     }
     let scaled = raw.map(|c| c * pages as f64 / sum);
     let mut out = scaled.map(|c| (c.floor() as u64).min(pages));
-    let mut remainders = [0, 1, 2, 3].map(|i| scaled[i] - out[i] as f64);
+    let mut remainders = scaled;
+    for (r, o) in remainders.iter_mut().zip(&out) {
+        *r -= *o as f64;
+    }
+    // Largest remainder first; on a tie the earlier state wins.
     while out.iter().sum::<u64>() < pages {
-        let mut best = 0;
-        for i in 1..4 {
-            if remainders[i] > remainders[best] {
-                best = i;
-            }
-        }
-        out[best] += 1;
-        remainders[best] = f64::NEG_INFINITY;
+        let best = out
+            .iter_mut()
+            .zip(remainders.iter_mut())
+            .reduce(|best, next| if *next.1 > *best.1 { next } else { best });
+        let Some((count, remainder)) = best else {
+            break;
+        };
+        *count += 1;
+        *remainder = f64::NEG_INFINITY;
     }
     // Floating error can overshoot by a page at most; trim the largest state.
     while out.iter().sum::<u64>() > pages {
-        let mut largest = 0;
-        for i in 1..4 {
-            if out[i] > out[largest] {
-                largest = i;
-            }
-        }
-        out[largest] -= 1;
+        let largest = out
+            .iter_mut()
+            .reduce(|largest, next| if *next > *largest { next } else { largest });
+        let Some(largest) = largest else {
+            break;
+        };
+        *largest -= 1;
     }
     out
 }

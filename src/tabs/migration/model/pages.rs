@@ -40,14 +40,21 @@ pub(super) struct Run {
     pub hot: bool,
 }
 
+/// One hot extent, with the hot pages of the extents before it (so a count is one lookup).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Extent {
+    start_page: u64,
+    len_pages: u64,
+    /// Hot pages in the extents before this one.
+    hot_before: u64,
+}
+
 /// The hot/cold layout of guest memory: sorted, disjoint hot extents.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct PageLayout {
     total_pages: u64,
-    /// `(start_page, len_pages)` of each hot extent, sorted by start.
-    extents: Vec<(u64, u64)>,
-    /// `hot_before_extent[i]`: hot pages in the extents before extent `i`.
-    hot_before_extent: Vec<u64>,
+    /// The hot extents, sorted by start.
+    extents: Vec<Extent>,
     /// Alternating hot and cold runs covering memory.
     runs: Vec<Run>,
 }
@@ -60,7 +67,6 @@ impl PageLayout {
         let count = MAX_HOT_EXTENTS.min(hot_pages);
         let mut rng = SplitMix64::new(seed);
         let mut extents = Vec::new();
-        let mut hot_before_extent = Vec::new();
         let mut slot_start = 0;
         let mut hot_so_far = 0;
         for i in 0..count {
@@ -68,8 +74,11 @@ impl PageLayout {
             let slot_len = total_pages / count + u64::from(i < total_pages % count);
             let len = hot_pages / count + u64::from(i < hot_pages % count);
             let offset = rng.next_u64() % (slot_len - len + 1);
-            extents.push((slot_start + offset, len));
-            hot_before_extent.push(hot_so_far);
+            extents.push(Extent {
+                start_page: slot_start + offset,
+                len_pages: len,
+                hot_before: hot_so_far,
+            });
             hot_so_far += len;
             slot_start += slot_len;
         }
@@ -77,7 +86,6 @@ impl PageLayout {
         Self {
             total_pages,
             extents,
-            hot_before_extent,
             runs,
         }
     }
@@ -89,18 +97,18 @@ impl PageLayout {
 
     /// Hot pages (the writable working set).
     pub(super) fn hot_pages(&self) -> u64 {
-        self.extents.iter().map(|(_, len)| len).sum()
+        self.extents.iter().map(|e| e.len_pages).sum()
     }
 
     /// Hot pages in `[0, page)`.
     pub(super) fn hot_before(&self, page: u64) -> u64 {
         // Index of the first extent starting at or after `page`.
-        let i = self.extents.partition_point(|&(start, _)| start < page);
-        if i == 0 {
+        // The last extent starting before `page`; none means no hot page lies below it.
+        let i = self.extents.partition_point(|e| e.start_page < page);
+        let Some(e) = i.checked_sub(1).and_then(|j| self.extents.get(j)) else {
             return 0;
-        }
-        let (start, len) = self.extents[i - 1];
-        self.hot_before_extent[i - 1] + len.min(page - start)
+        };
+        e.hot_before + e.len_pages.min(page - e.start_page)
     }
 
     /// Hot pages in `[lo, hi)`.
@@ -125,14 +133,13 @@ impl PageLayout {
         let page = page.clamp(0.0, self.total_pages as f64);
         let whole = page.floor() as u64;
         let frac = page - whole as f64;
-        let i = self.extents.partition_point(|&(start, _)| start <= whole);
-        if i == 0 {
+        let i = self.extents.partition_point(|e| e.start_page <= whole);
+        let Some(e) = i.checked_sub(1).and_then(|j| self.extents.get(j)) else {
             return 0.0;
-        }
-        let (start, len) = self.extents[i - 1];
-        let inside = whole - start;
-        let partial = if inside < len { frac } else { 0.0 };
-        (self.hot_before_extent[i - 1] + len.min(inside)) as f64 + partial
+        };
+        let inside = whole - e.start_page;
+        let partial = if inside < e.len_pages { frac } else { 0.0 };
+        (e.hot_before + e.len_pages.min(inside)) as f64 + partial
     }
 
     /// Splits the `hot` hot pages of `[lo, hi)` at the real address `at`: (below, above).
@@ -172,7 +179,7 @@ impl PageLayout {
     ) -> f64 {
         let mut left = pages.max(0.0);
         let first = self.runs.partition_point(|r| (r.end_page as f64) <= from);
-        for run in &self.runs[first..] {
+        for run in self.runs.iter().skip(first) {
             let lo = from.max(run.start_page as f64);
             let hi = run.end_page as f64;
             let density = if run.hot { hot_density } else { cold_density };
@@ -186,10 +193,15 @@ impl PageLayout {
     }
 }
 
-fn runs_of(total_pages: u64, extents: &[(u64, u64)]) -> Vec<Run> {
+fn runs_of(total_pages: u64, extents: &[Extent]) -> Vec<Run> {
     let mut runs = Vec::with_capacity(2 * extents.len() + 1);
     let mut at = 0;
-    for &(start, len) in extents {
+    for &Extent {
+        start_page: start,
+        len_pages: len,
+        ..
+    } in extents
+    {
         if len == 0 {
             continue;
         }

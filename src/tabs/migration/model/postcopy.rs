@@ -259,6 +259,10 @@ pub(super) fn run(params: &Params, layout: &PageLayout) -> ModeRun {
 }
 
 impl PostCopyTrace {
+    fn first(&self) -> Step {
+        self.steps.first().copied().unwrap_or_default()
+    }
+
     fn last(&self) -> Step {
         self.steps.last().copied().unwrap_or_default()
     }
@@ -270,13 +274,10 @@ impl PostCopyTrace {
     /// The step state at `t`, interpolated (clamped to the run).
     fn step_at(&self, t: f64) -> Step {
         let i = self.steps.partition_point(|s| s.end_secs <= t);
-        if i == 0 {
-            return self.steps[0];
-        }
-        if i >= self.steps.len() {
-            return self.last();
-        }
-        let (a, b) = (&self.steps[i - 1], &self.steps[i]);
+        let Some([a, b]) = i.checked_sub(1).and_then(|j| self.steps.get(j..=i)) else {
+            // Before the first step (i = 0) or after the last (i = len).
+            return if i == 0 { self.first() } else { self.last() };
+        };
         let span = b.end_secs - a.end_secs;
         let f = if span > 0.0 {
             (t - a.end_secs) / span
@@ -289,13 +290,10 @@ impl PostCopyTrace {
     /// The step state when the push reached address `page`.
     fn step_passing(&self, page: f64) -> Step {
         let i = self.steps.partition_point(|s| s.pointer_pages < page);
-        if i == 0 {
-            return self.steps[0];
-        }
-        if i >= self.steps.len() {
-            return self.last();
-        }
-        let (a, b) = (&self.steps[i - 1], &self.steps[i]);
+        let Some([a, b]) = i.checked_sub(1).and_then(|j| self.steps.get(j..=i)) else {
+            // Before the first step (i = 0) or after the last (i = len).
+            return if i == 0 { self.first() } else { self.last() };
+        };
         let span = b.pointer_pages - a.pointer_pages;
         let f = if span > 0.0 {
             (page - a.pointer_pages) / span
@@ -472,10 +470,11 @@ impl PostCopyTrace {
             }
         };
         let mut samples = Vec::new();
-        let mut i = 0;
-        while i + 1 < self.steps.len() {
-            let j = (i + group).min(self.steps.len() - 1);
-            let (a, b) = (&self.steps[i], &self.steps[j]);
+        let Some((mut a, rest)) = self.steps.split_first() else {
+            return samples;
+        };
+        // Each sample spans from the previous boundary to the last step of the next group.
+        for b in rest.chunks(group).filter_map(<[Step]>::last) {
             let secs = b.end_secs - a.end_secs;
             samples.push(NetSample {
                 start_secs: a.end_secs,
@@ -484,7 +483,7 @@ impl PostCopyTrace {
                 fault_mib_s: to_mib_s(b.faults - a.faults, secs),
                 prepage_mib_s: to_mib_s(b.prepaged - a.prepaged, secs),
             });
-            i = j;
+            a = b;
         }
         samples
     }

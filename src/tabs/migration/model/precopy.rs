@@ -130,7 +130,9 @@ pub(super) fn run(params: &Params, layout: &PageLayout) -> ModeRun {
         let can_still_throttle = params.autoconverge && throttle.pct < MAX_PCT;
         let stalled = !can_still_throttle
             && rounds.len() >= STALL_ROUNDS
-            && remaining >= (1.0 - STALL_SHARE) * rounds[rounds.len() + 1 - STALL_ROUNDS].pages();
+            && rounds
+                .get(rounds.len() + 1 - STALL_ROUNDS)
+                .is_some_and(|r| remaining >= (1.0 - STALL_SHARE) * r.pages());
         let after = AfterRound {
             round: rounds.len() as u32,
             sent_pages: sent,
@@ -467,13 +469,14 @@ impl PreCopyTrace {
         } else {
             t
         };
+        let in_round = if t < self.precopy_end_secs || self.unconverged {
+            self.round_at(t)
+        } else {
+            None
+        };
+        // Round 0 always runs, so `None` means the final stop-and-copy.
         let (set_hot, set_cold, elapsed, rate_pages_s, throttle, first_round, paused) =
-            if t < self.precopy_end_secs || self.unconverged {
-                let i = self
-                    .rounds
-                    .partition_point(|r| r.start_secs <= t)
-                    .saturating_sub(1);
-                let round = &self.rounds[i];
+            if let Some((i, round)) = in_round {
                 (
                     round.hot_pages,
                     round.cold_pages,
@@ -512,6 +515,16 @@ impl PreCopyTrace {
         }
     }
 
+    /// The round running at `t` (the first round before it starts) and its index; `None` only
+    /// when no round ran.
+    fn round_at(&self, t: f64) -> Option<(usize, &RoundTrace)> {
+        let i = self
+            .rounds
+            .partition_point(|r| r.start_secs <= t)
+            .saturating_sub(1);
+        self.rounds.get(i).map(|r| (i, r))
+    }
+
     /// Progress at `t` for [`super::timeline::MigrationTimeline::state_at`].
     pub(super) fn progress_at(&self, layout: &PageLayout, t: f64) -> Progress {
         let pages = self.snapshot(layout, t).part(
@@ -538,11 +551,7 @@ impl PreCopyTrace {
         let state_sent = (copy_bytes - final_bytes).clamp(0.0, self.state_bytes);
         let pages_sent = rounds_before + final_pages;
         let throttle_pct = if t_sent < self.precopy_end_secs {
-            let i = self
-                .rounds
-                .partition_point(|r| r.start_secs <= t_sent)
-                .saturating_sub(1);
-            self.rounds[i].throttle.pct
+            self.round_at(t_sent).map_or(0, |(_, r)| r.throttle.pct)
         } else {
             0
         };

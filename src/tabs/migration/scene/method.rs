@@ -27,7 +27,7 @@ pub struct Simulation {
 impl Simulation {
     /// Simulates what `scene` shows.
     pub fn run(scene: &Scene) -> Result<Self, ParamError> {
-        let (timelines, marks) = match scene.view {
+        let (timelines, marks, chart) = match scene.view {
             View::Method(mode) => {
                 let timeline = simulate(&scene.params, mode)?;
                 let marks = timeline
@@ -35,7 +35,8 @@ impl Simulation {
                     .iter()
                     .map(|e| Mark::new(e.at_secs, e.slug.clone(), e.label.clone()))
                     .collect();
-                (vec![timeline], marks)
+                let chart = LaneChart::method(&timeline);
+                (vec![timeline], marks, chart)
             }
             View::Compare => {
                 let timelines = Mode::ALL
@@ -54,14 +55,11 @@ impl Simulation {
                         })
                     })
                     .collect();
-                (timelines, marks)
+                let chart = LaneChart::compare(&timelines);
+                (timelines, marks, chart)
             }
         };
         let end_secs = timelines.iter().map(|tl| tl.end_secs).fold(0.0, f64::max);
-        let chart = match scene.view {
-            View::Method(_) => LaneChart::method(&timelines[0]),
-            View::Compare => LaneChart::compare(&timelines),
-        };
         Ok(Self {
             timelines,
             chart,

@@ -113,7 +113,8 @@ pub fn method_canvas_ui(
     let rect = ui.available_rect_before_wrap();
     ui.allocate_rect(rect, egui::Sense::hover());
     let painter = ui.painter_at(rect);
-    let tl = &sim.timelines[0];
+    // A method's simulation holds exactly its one timeline.
+    let tl = sim.timelines.first()?;
     let state = tl.state_at(now_secs);
     let caption = &tl.phase_at(now_secs).label;
     let content = header_ui(

@@ -17,21 +17,15 @@ pub fn rounds_text(bars: &[Bar]) -> String {
         .filter(|b| b.kind == BarKind::PreCopyRound)
         .map(|b| (b.round.unwrap_or(0), bytes_approx(b.bytes)))
         .collect();
-    let mut i = 0;
-    while i < rounds.len() {
-        let (first, size) = &rounds[i];
-        let mut j = i;
-        while j + 1 < rounds.len() && rounds[j + 1].1 == *size {
-            j += 1;
-        }
-        if j > i + 1 {
-            parts.push(format!("R{first}-R{} {size} each", rounds[j].0));
+    // Three or more equal rounds in a row fold into one part.
+    for run in rounds.chunk_by(|a, b| a.1 == b.1) {
+        if let [(first, size), _, .., (last, _)] = run {
+            parts.push(format!("R{first}-R{last} {size} each"));
         } else {
-            for (round, size) in &rounds[i..=j] {
+            for (round, size) in run {
                 parts.push(format!("R{round} {size}"));
             }
         }
-        i = j + 1;
     }
     // QEMU's rules have no round cap, so hundreds of rounds are possible: keep the first and
     // last few.

@@ -241,19 +241,22 @@ pub struct Consolidation {
 
 /// First-fit decreasing of `loads` onto hosts filled to `target`, then one spare host.
 pub fn place(loads: &[f64], target: f64) -> Placement {
-    let mut order: Vec<usize> = (0..loads.len()).collect();
-    order.sort_by(|&a, &b| loads[b].total_cmp(&loads[a]));
-    let mut hosts: Vec<Vec<usize>> = Vec::new();
-    let fits = |vms: &Vec<usize>, w: usize| {
-        (vms.iter().map(|&v| loads[v]).sum::<f64>() + loads[w]) * (1.0 + VIRTUALIZATION_OVERHEAD)
-            <= target
-    };
-    for w in order {
-        match hosts.iter_mut().find(|vms| fits(vms, w)) {
-            Some(vms) => vms.push(w),
-            None => hosts.push(vec![w]),
+    // (workload, load), biggest first; the sort is stable, so equal loads keep their order.
+    let mut order: Vec<(usize, f64)> = loads.iter().copied().enumerate().collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1));
+    // Each host's VMs with the sum of their loads, added in placement order.
+    let mut filled: Vec<(Vec<usize>, f64)> = Vec::new();
+    let fits = |sum: f64, load: f64| (sum + load) * (1.0 + VIRTUALIZATION_OVERHEAD) <= target;
+    for (w, load) in order {
+        match filled.iter_mut().find(|(_, sum)| fits(*sum, load)) {
+            Some((vms, sum)) => {
+                vms.push(w);
+                *sum += load;
+            }
+            None => filled.push((vec![w], load)),
         }
     }
+    let mut hosts: Vec<Vec<usize>> = filled.into_iter().map(|(vms, _)| vms).collect();
     let mut states = vec![HostState::Running; hosts.len()];
     hosts.push(Vec::new());
     states.push(HostState::Spare);
