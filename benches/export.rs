@@ -3,6 +3,9 @@
 //! 2x PNG (`virtscope export --all`). Budgets: SVG under 20 ms, 4x PNG under 300 ms, the GIF
 //! under 5 s, all scenes under 10 s (release, 2 cores).
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use virtscope::export::{self, ExportOptions};
 use virtscope::scene::SceneLink;

@@ -3,6 +3,9 @@
 //! the GPU. Budget: median under 1 ms per tab (release). Every tab is measured on its default
 //! scene and on its heaviest views (charts, comparisons, the live view of this machine).
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};

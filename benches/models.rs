@@ -8,6 +8,9 @@
 //! - simulating 100 cgroups with 1,000 tasks for 10,000 steps: < 100 ms
 //! - simulating the migration of a 64 GiB VM (16 M pages), each method: < 200 ms
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -3,6 +3,9 @@
 //! Each iteration generates a new seed's instance, so the figure includes the model runs the
 //! family needs (traces, simulations, rebuilds) for the question and its distractors.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use virtscope::quiz::FAMILIES;
 

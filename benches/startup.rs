@@ -3,6 +3,9 @@
 //! until it exits is measured (so it includes opening the window, the GPU surface on the software
 //! rasterizer, the first frame and shutting down). Without a display the benchmark is skipped.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 

@@ -3,6 +3,9 @@
 //! each edit written to that card's own file (the user's deck file, or the override of a
 //! built-in card) and nothing else, undo restoring each, and the choice kept across restarts.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::HashMap;

@@ -1,6 +1,9 @@
 //! The app shell driven headlessly through egui_kittest: tabs, keys, timeline, history, links,
 //! persistence and idleness. Widgets are found by their accessible role and label.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use std::collections::HashMap;
 
 use egui::accesskit::Role;

@@ -4,6 +4,9 @@
 //!
 //! `UPDATE_ASSETS=1 cargo test --test assets` rewrites the PNGs from the SVGs.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use virtscope::assets::APP_ID;

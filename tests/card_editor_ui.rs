@@ -3,6 +3,9 @@
 //! browser; keys typed in the editor's fields stay in the fields. Files live in a temporary data
 //! folder; the clock is fixed.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

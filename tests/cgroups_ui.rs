@@ -2,6 +2,9 @@
 //! limit (and having a bad value refused with its errno), running the simulation to the OOM kill,
 //! v1's one-cgroup-per-hierarchy rule on screen, the live view, and every deck link to the tab.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;

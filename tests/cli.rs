@@ -1,5 +1,8 @@
 //! The real `virtscope` binary: subcommands, exit codes and one-line errors.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -1,6 +1,9 @@
 //! The Containers tab driven through the real app with egui_kittest: typing in the sandbox, the
 //! `docker run` animation, the layers rebuild, every other view, and every deck link to the tab.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;

@@ -2,6 +2,9 @@
 //! programs by their labels, stepping, the popf program losing its tick under trap-and-emulate, the
 //! comparison and cost views, and every deck link to the tab.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};

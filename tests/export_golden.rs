@@ -4,6 +4,9 @@
 //! Run with `UPDATE_GOLDEN=1 cargo test --test export_golden` to rewrite the files after an
 //! intended visual change, then look at the new PNG before committing it.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 

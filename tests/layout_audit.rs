@@ -6,6 +6,9 @@
 //! Check some scenes only while working on them: `VIRTSCOPE_AUDIT=cpu/cost cargo test --test
 //! layout_audit` audits the links containing any of the comma-separated words.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::time::Instant;
 

@@ -2,6 +2,9 @@
 //! their labels, stepping a two-dimensional walk reference by reference, exits counted under
 //! shadow paging and none under EPT, the TLB, and every deck link to the tab.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;

@@ -1,6 +1,9 @@
 //! The Migration tab driven through the real app with egui_kittest: sliders, modes, the
 //! comparison, stepping and scrubbing, and the deck's links. Widgets are found by role and label.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use egui::accesskit::Role;
 use egui::{Key, Vec2};
 use egui_kittest::Harness;

@@ -2,6 +2,9 @@
 //! process by its accessible label, unshare with a flag from the toolbar, watch the trees and
 //! the link change, step through, and open the live view of this machine.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;

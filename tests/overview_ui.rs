@@ -2,6 +2,9 @@
 //! power and consolidation views, moving a facility slider, and stepping through consolidation.
 //! Widgets and canvas regions are found by role and label.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
 

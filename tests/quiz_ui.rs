@@ -3,6 +3,9 @@
 //! rating is recorded, and Undo takes it back; "Practise this" and "Quiz me" ask unscheduled
 //! questions. Progress lives in a temporary data folder; the clock is fixed.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

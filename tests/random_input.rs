@@ -15,6 +15,9 @@
 //! the last two frames showed them (they must not have moved), and after a frame whose input
 //! cannot have moved them (no scrolling, resizing, zooming, panel, dialog or presentation key).
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::VecDeque;

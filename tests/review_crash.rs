@@ -7,6 +7,9 @@
 //! is in the database, that each card's state is the one its newest log row says (the state and
 //! its log row were written together), and that `PRAGMA integrity_check` finds nothing.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};

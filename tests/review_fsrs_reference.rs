@@ -11,6 +11,9 @@
 //! - the scheduled interval: equal in seconds, except where Anki's ordering rule applies (a review
 //!   card's Good is at least Hard + 1 day, Easy at least Good + 1 day), which py-fsrs does not have.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use serde_json::Value;
 use virtscope::review::config::SchedulerConfig;
 use virtscope::review::rating::Rating;

@@ -2,6 +2,9 @@
 //! undo, "Show me", keys by focus, coming back the next day, the browser, statistics and a bad
 //! deck. Progress lives in a temporary data folder; the clock is fixed.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

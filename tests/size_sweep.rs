@@ -7,6 +7,9 @@
 //! rasterizing), so this is also what `virtscope export` and the window draw. One test per size
 //! lets the test harness spread them over the cores.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use std::time::Instant;
 
 use virtscope::export::{Capturer, ExportOptions, VECTOR_PIXELS_PER_POINT};

@@ -1,5 +1,8 @@
 //! Shared by the benchmarks: drive the whole app headlessly, one frame at a time.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use virtscope::app::{Launch, Settings, VirtscopeApp};
 use virtscope::scene::SceneLink;
 

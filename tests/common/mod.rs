@@ -1,6 +1,9 @@
 //! What the UI suites share: the real app in a kittest harness, sized like a maximised desktop
 //! window, and the scene link it shows. Each suite uses the part it needs, so the rest of this
 //! module is unused in that suite's crate.
+
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use egui_kittest::Harness;

@@ -48,6 +48,8 @@ pub struct MigrationTab {
 }
 
 impl Default for MigrationTab {
+    // The default preset is a constant that the model's tests simulate, so this cannot fail.
+    #[allow(clippy::expect_used)]
     fn default() -> Self {
         let scene = Scene::default();
         let sim = Simulation::run(&scene).expect("the default preset is valid");

@@ -17,6 +17,11 @@
 //!
 //! The VMs, their loads, sizes and write rates are illustrative.
 
+// Not yet converted to checked indexing (issue 21 stays open for it): 33 index expressions over the hosts and VMs.
+// The rest of the crate denies `clippy::indexing_slicing` (Cargo.toml's [lints]); this module
+// is the recorded debt.
+#![allow(clippy::indexing_slicing)]
+
 use super::{Mode, Params, Preset, Summary, simulate};
 
 /// A host above this CPU load is overloaded (illustrative threshold, as cluster balancers use).

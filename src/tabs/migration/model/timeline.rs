@@ -340,6 +340,9 @@ pub fn state_at(params: &Params, mode: Mode, t_secs: f64) -> Result<VmState, Par
 
 impl MigrationTimeline {
     /// The phase at `t` (clamped to the timeline; at a boundary, the later phase).
+    // In range: `simulate` builds every timeline with at least its running phase, and the index
+    // is clamped to the last phase.
+    #[allow(clippy::indexing_slicing)]
     pub fn phase_at(&self, t_secs: f64) -> &Phase {
         let t = self.clamp(t_secs);
         let i = self.phases.partition_point(|p| p.start_secs <= t);

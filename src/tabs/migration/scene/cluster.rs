@@ -24,8 +24,9 @@ pub struct ClusterScene {
 }
 
 impl Default for ClusterScene {
+    // The cluster's VMs are constants whose migrations the model's tests run, so this cannot fail.
+    #[allow(clippy::expect_used)]
     fn default() -> Self {
-        // The cluster's VMs are constants whose migrations the model's tests run.
         Self::new(Reason::LoadBalancing).expect("the built-in cluster migrates")
     }
 }

@@ -2,6 +2,11 @@
 //! step with the pre-copy model's numbers, the three reasons to migrate (the current one
 //! emphasised) and the migrations done so far.
 
+// Not yet converted to checked indexing (issue 21 stays open for it): 12 index expressions over the hosts.
+// The rest of the crate denies `clippy::indexing_slicing` (Cargo.toml's [lints]); this module
+// is the recorded debt.
+#![allow(clippy::indexing_slicing)]
+
 use crate::units::{bytes_approx, duration_secs};
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 

@@ -8,6 +8,9 @@
 //! sh -c 'sleep 30 & sleep 30 & wait'`, owns namespaces nobody else uses: there the counts, the
 //! parents and the owners must match exactly.
 
+// Test code: an unwrap, expect or index that fails is a failed test, which is what it should be.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::process::{Child, Command, Stdio};

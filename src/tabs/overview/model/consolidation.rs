@@ -16,6 +16,11 @@
 //! the prices and the administration cost are illustrative; the 12-18 % utilisation they average
 //! to is NRDC's (2014).
 
+// Not yet converted to checked indexing (issue 21 stays open for it): 19 index expressions over hosts, loads and workloads.
+// The rest of the crate denies `clippy::indexing_slicing` (Cargo.toml's [lints]); this module
+// is the recorded debt.
+#![allow(clippy::indexing_slicing)]
+
 use super::power::{
     AVERAGE_PUE_2023, HOST_TARGET_UTILISATION, ServerPower, VIRTUALIZATION_OVERHEAD,
 };
