@@ -326,6 +326,18 @@ pub struct Move {
     pub summary: Summary,
 }
 
+impl Move {
+    /// `vm` moving live from `from` to `to`, as the pre-copy model simulates it.
+    fn simulated(vm: VmId, from: HostId, to: HostId) -> Result<Self, ClusterError> {
+        Ok(Self {
+            vm,
+            from,
+            to,
+            summary: migrate(&vm.vm())?,
+        })
+    }
+}
+
 /// One step of a preset.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClusterStep {
@@ -497,12 +509,7 @@ fn load_balancing(start: Cluster) -> Result<Vec<ClusterStep>, ClusterError> {
     let Some(to) = start.best_target(overloaded, vm.vm().cpu_pct) else {
         return Ok(steps);
     };
-    let change = Move {
-        vm,
-        from: overloaded,
-        to,
-        summary: migrate(&vm.vm())?,
-    };
+    let change = Move::simulated(vm, overloaded, to)?;
     steps.push(step(
         "choose",
         format!(
@@ -577,12 +584,7 @@ fn evacuation(
             continue;
         };
         index += 1;
-        let change = Move {
-            vm,
-            from: host,
-            to,
-            summary: migrate(&vm.vm())?,
-        };
+        let change = Move::simulated(vm, host, to)?;
         steps.push(step(
             &format!("migrate-{index}"),
             describe_move(&change),
@@ -594,20 +596,21 @@ fn evacuation(
         done.push(change);
     }
     let total: f64 = done.iter().map(|change| change.summary.total_secs).sum();
-    let worst = done
-        .iter()
-        .map(|change| change.summary.downtime_secs)
-        .fold(0.0, f64::max);
+    let worst = crate::units::duration_secs(
+        done.iter()
+            .map(|change| change.summary.downtime_secs)
+            .fold(0.0, f64::max),
+    );
+    let emptied = format!(
+        "{name} is empty after {} of migrations",
+        crate::units::duration_secs(total)
+    );
     let left = cluster.host(host).vms.len();
     match health {
         Health::Failing => {
             steps.push(step(
                 "evacuated",
-                format!(
-                    "{name} is empty after {} of migrations; no VM paused longer than {}",
-                    crate::units::duration_secs(total),
-                    crate::units::duration_secs(worst)
-                ),
+                format!("{emptied}; no VM paused longer than {worst}"),
                 &cluster,
                 None,
                 &done,
@@ -627,9 +630,7 @@ fn evacuation(
         _ => steps.push(step(
             "empty",
             format!(
-                "{name} is empty after {} of migrations and can be rebooted; its VMs kept running throughout (no pause longer than {})",
-                crate::units::duration_secs(total),
-                crate::units::duration_secs(worst)
+                "{emptied} and can be rebooted; its VMs kept running throughout (no pause longer than {worst})"
             ),
             &cluster,
             None,
