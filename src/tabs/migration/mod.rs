@@ -48,11 +48,19 @@ pub struct MigrationTab {
 }
 
 impl Default for MigrationTab {
-    // The default preset is a constant that the model's tests simulate, so this cannot fail.
-    #[allow(clippy::expect_used)]
     fn default() -> Self {
-        let scene = Scene::default();
-        let sim = Simulation::run(&scene).expect("the default preset is valid");
+        Self::with_scene(Scene::default())
+    }
+}
+
+impl MigrationTab {
+    /// The tab showing `scene`. A scene the model refuses (the default preset never is: the
+    /// model's tests simulate it) leaves the canvas empty and says why in the controls.
+    fn with_scene(scene: Scene) -> Self {
+        let (sim, error) = match Simulation::run(&scene) {
+            Ok(sim) => (sim, None),
+            Err(err) => (Simulation::empty(), Some(err.to_string())),
+        };
         let timeline = sim.timeline();
         Self {
             scene,
@@ -60,14 +68,12 @@ impl Default for MigrationTab {
             timeline,
             generation: 0,
             grid: view::grid::GridCache::default(),
-            error: None,
+            error,
             cluster: None,
             show_cluster: false,
         }
     }
-}
 
-impl MigrationTab {
     /// Shows `scene`, keeping the position (clamped) and the playback state.
     fn set_scene(&mut self, scene: Scene) {
         match Simulation::run(&scene) {
@@ -327,6 +333,24 @@ mod tests {
                 .iter()
                 .any(|s| s.to_string() == "migration?mode=pre-copy&preset=worked-example&t=42.5")
         );
+    }
+
+    #[test]
+    fn a_scene_the_model_refuses_opens_empty_with_the_reason() {
+        let mut scene = Scene::default();
+        scene.params.bandwidth_mib_s = -5.0;
+        let mut tab = MigrationTab::with_scene(scene);
+        assert!(tab.sim.timelines.is_empty());
+        assert!(tab.error.as_deref().unwrap().contains("bandwidth_mib_s"));
+        let ctx = egui::Context::default();
+        let theme = Theme::new(crate::theme::ThemeKind::Light);
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| tab.canvas_ui(ui, &theme));
+        output.textures_delta.clear();
+        let texts = output
+            .shapes
+            .iter()
+            .filter(|clipped| matches!(clipped.shape, egui::epaint::Shape::Text(_)));
+        assert_eq!(texts.count(), 0, "no timeline, nothing to write");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 use super::link::{CONSOLIDATION_VIEW, DEFAULT_FLEET, POWER_VIEW, TAB, parse_power, print_power};
 use crate::scene::{LinkError, SceneLink, check_keys};
 use crate::tabs::apply_position;
+use crate::tabs::migration::model::cluster::ClusterError;
 use crate::tabs::overview::model::consolidation::{self, Consolidation};
 use crate::tabs::overview::model::power::{self, Facility, Fleet, PowerModel, PowerStage};
 use crate::timeline::Timeline;
@@ -80,23 +81,25 @@ impl PowerScene {
 
 /// The consolidation view's state: the story (computed once) and its steps.
 pub struct ConsolidationScene {
-    /// The model's story.
-    pub story: Consolidation,
-    /// One mark per step.
+    /// The model's story, or why it could not be computed (the canvas then says why).
+    pub story: Result<Consolidation, ClusterError>,
+    /// One mark per step (none when there is no story).
     pub timeline: Timeline,
 }
 
 impl Default for ConsolidationScene {
-    // `consolidation()` reads only the constant WORKLOADS, so it returns the same on every run;
-    // the model's tests run it (and its every step), so this cannot fail in a build that passed.
-    #[allow(clippy::expect_used)]
     fn default() -> Self {
-        let story = consolidation::consolidation().expect("the built-in workloads migrate");
-        let marks = story
-            .steps
-            .iter()
-            .map(|step| (step.slug.to_owned(), step.caption.clone()))
-            .collect();
+        let story = consolidation::consolidation();
+        let marks = story.as_ref().map_or_else(
+            |_| Vec::new(),
+            |story| {
+                story
+                    .steps
+                    .iter()
+                    .map(|step| (step.slug.to_owned(), step.caption.clone()))
+                    .collect()
+            },
+        );
         Self {
             story,
             timeline: Timeline::steps(marks),
@@ -128,7 +131,7 @@ impl ConsolidationScene {
 
     /// The step shown.
     pub fn current(&self) -> Option<&consolidation::ConsolidationStep> {
-        self.story.steps.get(self.timeline.step())
+        self.story.as_ref().ok()?.steps.get(self.timeline.step())
     }
 
     /// Every step.

@@ -17,17 +17,12 @@
 //!
 //! The VMs, their loads, sizes and write rates are illustrative.
 
-// Not yet converted to checked indexing (issue 21 stays open for it): 33 index expressions over the hosts and VMs.
-// The rest of the crate denies `clippy::indexing_slicing` (Cargo.toml's [lints]); this module
-// is the recorded debt.
-#![allow(clippy::indexing_slicing)]
-
 use super::{Mode, Params, Preset, Summary, simulate};
 
 /// A host above this CPU load is overloaded (illustrative threshold, as cluster balancers use).
 pub const OVERLOAD_PCT: f64 = 80.0;
 
-/// A VM of the cluster.
+/// A VM's numbers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Vm {
     /// Its name.
@@ -40,6 +35,98 @@ pub struct Vm {
     pub dirty_mib_s: f64,
     /// Its share of one host's CPU, in percent.
     pub cpu_pct: f64,
+}
+
+/// One of the cluster's seven VMs. The cluster is a fixed cast, so a VM is named by a variant,
+/// not by a position in a list: no id can name a VM that is not there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VmId {
+    /// The web server.
+    Web,
+    /// The database.
+    Db,
+    /// The cache.
+    Cache,
+    /// The mail server.
+    Mail,
+    /// The build server.
+    Build,
+    /// The wiki.
+    Wiki,
+    /// The DNS server.
+    Dns,
+}
+
+impl VmId {
+    /// Every VM, in the order the cluster first places them.
+    pub const ALL: [Self; 7] = [
+        Self::Web,
+        Self::Db,
+        Self::Cache,
+        Self::Mail,
+        Self::Build,
+        Self::Wiki,
+        Self::Dns,
+    ];
+
+    /// The VM's numbers (illustrative): memory, working set, write rate, CPU share.
+    pub fn vm(self) -> Vm {
+        match self {
+            Self::Web => vm("web", 4.0, 512.0, 40.0, 40.0),
+            Self::Db => vm("db", 16.0, 2048.0, 60.0, 35.0),
+            Self::Cache => vm("cache", 8.0, 1024.0, 30.0, 20.0),
+            Self::Mail => vm("mail", 2.0, 64.0, 2.0, 20.0),
+            Self::Build => vm("build", 4.0, 256.0, 20.0, 20.0),
+            Self::Wiki => vm("wiki", 2.0, 64.0, 1.0, 10.0),
+            Self::Dns => vm("dns", 1.0, 16.0, 0.5, 10.0),
+        }
+    }
+}
+
+/// One of the cluster's three hosts; like [`VmId`], a variant rather than an index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HostId {
+    /// The first host (overloaded at the start).
+    A,
+    /// The second host (serviced in the maintenance preset).
+    B,
+    /// The third host (failing in the fault-tolerance preset).
+    C,
+}
+
+impl HostId {
+    /// Every host, left to right.
+    pub const ALL: [Self; 3] = [Self::A, Self::B, Self::C];
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::A => "host A",
+            Self::B => "host B",
+            Self::C => "host C",
+        }
+    }
+
+    /// This host's slot of a per-host array (in [`Self::ALL`] order), taken apart by a pattern
+    /// so no index can be out of range.
+    fn slot<T>(self, values: &[T; 3]) -> &T {
+        let [a, b, c] = values;
+        match self {
+            Self::A => a,
+            Self::B => b,
+            Self::C => c,
+        }
+    }
+
+    /// This host's slot, to change (see [`Self::slot`]).
+    fn slot_mut<T>(self, values: &mut [T; 3]) -> &mut T {
+        let [a, b, c] = values;
+        match self {
+            Self::A => a,
+            Self::B => b,
+            Self::C => c,
+        }
+    }
 }
 
 /// A host's condition.
@@ -67,70 +154,114 @@ impl Health {
     }
 }
 
-/// A physical host and the VMs it runs (indices into [`Cluster::vms`]).
+/// A physical host and the VMs it runs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Host {
-    /// Its name.
-    pub name: &'static str,
+    /// Which host.
+    pub id: HostId,
     /// Its condition.
     pub health: Health,
-    /// The VMs on it.
-    pub vms: Vec<usize>,
+    /// The VMs on it, in the order they arrived.
+    pub vms: Vec<VmId>,
 }
 
-/// The cluster at one moment.
+impl Host {
+    /// Its name.
+    pub fn name(&self) -> &'static str {
+        self.id.name()
+    }
+
+    /// Its CPU load, in percent.
+    pub fn load_pct(&self) -> f64 {
+        // A fold from +0.0: an empty host must not print as "-0 %".
+        self.vms.iter().fold(0.0, |sum, vm| sum + vm.vm().cpu_pct)
+    }
+}
+
+/// The cluster at one moment: every host, each with its VMs. Only [`initial_cluster`] builds
+/// one, and a step only moves VMs or changes a host's health, so every VM is on exactly one host.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cluster {
-    /// Every VM.
-    pub vms: Vec<Vm>,
-    /// Every host.
-    pub hosts: Vec<Host>,
+    /// The hosts in [`HostId::ALL`] order.
+    hosts: [Host; 3],
 }
 
 impl Cluster {
+    /// Every host, left to right.
+    pub fn hosts(&self) -> &[Host; 3] {
+        &self.hosts
+    }
+
+    /// Host `id`.
+    pub fn host(&self, id: HostId) -> &Host {
+        id.slot(&self.hosts)
+    }
+
     /// The CPU load of host `host`, in percent.
-    pub fn load_pct(&self, host: usize) -> f64 {
-        // A fold from +0.0: an empty host must not print as "-0 %".
-        self.hosts[host]
-            .vms
-            .iter()
-            .fold(0.0, |sum, &vm| sum + self.vms[vm].cpu_pct)
+    pub fn load_pct(&self, host: HostId) -> f64 {
+        self.host(host).load_pct()
     }
 
     /// Where VM `vm` runs.
-    pub fn host_of(&self, vm: usize) -> Option<usize> {
-        self.hosts.iter().position(|host| host.vms.contains(&vm))
+    pub fn host_of(&self, vm: VmId) -> Option<HostId> {
+        self.hosts
+            .iter()
+            .find(|host| host.vms.contains(&vm))
+            .map(|host| host.id)
     }
 
     /// The least loaded healthy host other than `except` that has room for `cpu_pct` without
     /// going over [`OVERLOAD_PCT`].
-    pub fn best_target(&self, except: usize, cpu_pct: f64) -> Option<usize> {
-        (0..self.hosts.len())
-            .filter(|&host| host != except && self.hosts[host].health == Health::Ok)
-            .filter(|&host| self.load_pct(host) + cpu_pct <= OVERLOAD_PCT)
-            .min_by(|&a, &b| self.load_pct(a).total_cmp(&self.load_pct(b)))
+    pub fn best_target(&self, except: HostId, cpu_pct: f64) -> Option<HostId> {
+        self.hosts
+            .iter()
+            .filter(|host| host.id != except && host.health == Health::Ok)
+            .filter(|host| host.load_pct() + cpu_pct <= OVERLOAD_PCT)
+            .min_by(|a, b| a.load_pct().total_cmp(&b.load_pct()))
+            .map(|host| host.id)
     }
 
     /// The VM to move off overloaded `host`: of those whose departure brings it to the
     /// threshold or under and that fit elsewhere, the one with the least memory to copy.
-    pub fn vm_to_shed(&self, host: usize) -> Option<usize> {
-        let load = self.load_pct(host);
-        self.hosts[host]
-            .vms
+    pub fn vm_to_shed(&self, host: HostId) -> Option<VmId> {
+        let host = self.host(host);
+        let load = host.load_pct();
+        host.vms
             .iter()
             .copied()
-            .filter(|&vm| load - self.vms[vm].cpu_pct <= OVERLOAD_PCT)
-            .filter(|&vm| self.best_target(host, self.vms[vm].cpu_pct).is_some())
-            .min_by(|&a, &b| self.vms[a].memory_gib.total_cmp(&self.vms[b].memory_gib))
+            .filter(|vm| load - vm.vm().cpu_pct <= OVERLOAD_PCT)
+            .filter(|vm| self.best_target(host.id, vm.vm().cpu_pct).is_some())
+            .min_by(|a, b| a.vm().memory_gib.total_cmp(&b.vm().memory_gib))
     }
 
-    fn moved(&self, vm: usize, to: usize) -> Self {
+    /// The most loaded host (the last of equals, as `max_by` picks).
+    fn busiest(&self) -> HostId {
+        self.hosts
+            .iter()
+            .max_by(|a, b| a.load_pct().total_cmp(&b.load_pct()))
+            .map_or(HostId::A, |host| host.id)
+    }
+
+    /// The least loaded host (the first of equals, as `min_by` picks).
+    fn quietest(&self) -> HostId {
+        self.hosts
+            .iter()
+            .min_by(|a, b| a.load_pct().total_cmp(&b.load_pct()))
+            .map_or(HostId::A, |host| host.id)
+    }
+
+    fn moved(&self, vm: VmId, to: HostId) -> Self {
         let mut next = self.clone();
         for host in &mut next.hosts {
             host.vms.retain(|&other| other != vm);
         }
-        next.hosts[to].vms.push(vm);
+        to.slot_mut(&mut next.hosts).vms.push(vm);
         next
+    }
+
+    fn with_health(mut self, host: HostId, health: Health) -> Self {
+        host.slot_mut(&mut self.hosts).health = health;
+        self
     }
 }
 
@@ -186,13 +317,25 @@ impl Reason {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Move {
     /// The VM.
-    pub vm: usize,
+    pub vm: VmId,
     /// The source host.
-    pub from: usize,
+    pub from: HostId,
     /// The destination host.
-    pub to: usize,
+    pub to: HostId,
     /// The simulated pre-copy migration.
     pub summary: Summary,
+}
+
+impl Move {
+    /// `vm` moving live from `from` to `to`, as the pre-copy model simulates it.
+    fn simulated(vm: VmId, from: HostId, to: HostId) -> Result<Self, ClusterError> {
+        Ok(Self {
+            vm,
+            from,
+            to,
+            summary: migrate(&vm.vm())?,
+        })
+    }
 }
 
 /// One step of a preset.
@@ -243,25 +386,16 @@ fn vm(name: &'static str, memory_gib: f64, wss_mib: f64, dirty_mib_s: f64, cpu_p
 
 /// The cluster load balancing starts from: host A overloaded, C quiet.
 pub fn initial_cluster() -> Cluster {
-    let host = |name, vms: Vec<usize>| Host {
-        name,
+    let host = |id, vms: Vec<VmId>| Host {
+        id,
         health: Health::Ok,
         vms,
     };
     Cluster {
-        vms: vec![
-            vm("web", 4.0, 512.0, 40.0, 40.0),
-            vm("db", 16.0, 2048.0, 60.0, 35.0),
-            vm("cache", 8.0, 1024.0, 30.0, 20.0),
-            vm("mail", 2.0, 64.0, 2.0, 20.0),
-            vm("build", 4.0, 256.0, 20.0, 20.0),
-            vm("wiki", 2.0, 64.0, 1.0, 10.0),
-            vm("dns", 1.0, 16.0, 0.5, 10.0),
-        ],
-        hosts: vec![
-            host("host A", vec![0, 1, 2]),
-            host("host B", vec![3, 4]),
-            host("host C", vec![5, 6]),
+        hosts: [
+            host(HostId::A, vec![VmId::Web, VmId::Db, VmId::Cache]),
+            host(HostId::B, vec![VmId::Mail, VmId::Build]),
+            host(HostId::C, vec![VmId::Wiki, VmId::Dns]),
         ],
     }
 }
@@ -280,17 +414,10 @@ pub fn outcome(reason: Reason) -> Result<String, ClusterError> {
         .fold(0.0, f64::max);
     Ok(match reason {
         Reason::LoadBalancing => {
-            let host = (0..first.cluster.hosts.len())
-                .max_by(|&a, &b| {
-                    first
-                        .cluster
-                        .load_pct(a)
-                        .total_cmp(&first.cluster.load_pct(b))
-                })
-                .unwrap_or(0);
+            let host = first.cluster.busiest();
             format!(
                 "{} {:.0} % → {:.0} % CPU, paused {}",
-                first.cluster.hosts[host].name,
+                host.name(),
                 first.cluster.load_pct(host),
                 last.cluster.load_pct(host),
                 crate::units::duration_secs(pauses)
@@ -299,13 +426,13 @@ pub fn outcome(reason: Reason) -> Result<String, ClusterError> {
         Reason::Maintenance | Reason::FaultTolerance => {
             let host = last
                 .cluster
-                .hosts
+                .hosts()
                 .iter()
-                .position(|h| h.health != Health::Ok)
-                .unwrap_or(0);
+                .find(|h| h.health != Health::Ok)
+                .map_or(HostId::A, |h| h.id);
             format!(
                 "{} emptied by {} migrations, no VM lost, paused ≤ {}",
-                last.cluster.hosts[host].name,
+                host.name(),
                 last.done.len(),
                 crate::units::duration_secs(pauses)
             )
@@ -322,8 +449,8 @@ pub fn steps(reason: Reason) -> Result<Vec<ClusterStep>, ClusterError> {
         .map_or_else(initial_cluster, |step| step.cluster.clone());
     match reason {
         Reason::LoadBalancing => Ok(balancing),
-        Reason::Maintenance => evacuation(balanced, 1, Health::Maintenance),
-        Reason::FaultTolerance => evacuation(balanced, 2, Health::Failing),
+        Reason::Maintenance => evacuation(balanced, HostId::B, Health::Maintenance),
+        Reason::FaultTolerance => evacuation(balanced, HostId::C, Health::Failing),
     }
 }
 
@@ -344,14 +471,14 @@ fn step(
 }
 
 /// `4.0 GiB web`-style names with the model's numbers.
-fn describe_move(cluster: &Cluster, change: &Move) -> String {
-    let vm = &cluster.vms[change.vm];
+fn describe_move(change: &Move) -> String {
+    let vm = change.vm.vm();
     format!(
         "{} ({} GiB) moves live from {} to {}: pre-copy takes {} in {} and sends {}; the VM is paused for only {}",
         vm.name,
         vm.memory_gib,
-        cluster.hosts[change.from].name,
-        cluster.hosts[change.to].name,
+        change.from.name(),
+        change.to.name(),
         crate::units::duration_secs(change.summary.total_secs),
         rounds(change.summary.rounds),
         crate::units::bytes_approx(change.summary.total_bytes),
@@ -360,18 +487,17 @@ fn describe_move(cluster: &Cluster, change: &Move) -> String {
 }
 
 fn load_balancing(start: Cluster) -> Result<Vec<ClusterStep>, ClusterError> {
-    let overloaded = (0..start.hosts.len())
-        .max_by(|&a, &b| start.load_pct(a).total_cmp(&start.load_pct(b)))
-        .unwrap_or(0);
+    let overloaded = start.busiest();
+    let idle = start.quietest();
     let mut steps = vec![step(
         "overloaded",
         format!(
             "{} runs at {:.0} % CPU, over the {:.0} % threshold: its VMs slow each other down while {} idles at {:.0} %",
-            start.hosts[overloaded].name,
+            overloaded.name(),
             start.load_pct(overloaded),
             OVERLOAD_PCT,
-            start.hosts[2].name,
-            start.load_pct(2)
+            idle.name(),
+            start.load_pct(idle)
         ),
         &start,
         None,
@@ -380,24 +506,19 @@ fn load_balancing(start: Cluster) -> Result<Vec<ClusterStep>, ClusterError> {
     let Some(vm) = start.vm_to_shed(overloaded) else {
         return Ok(steps);
     };
-    let Some(to) = start.best_target(overloaded, start.vms[vm].cpu_pct) else {
+    let Some(to) = start.best_target(overloaded, vm.vm().cpu_pct) else {
         return Ok(steps);
     };
-    let change = Move {
-        vm,
-        from: overloaded,
-        to,
-        summary: migrate(&start.vms[vm])?,
-    };
+    let change = Move::simulated(vm, overloaded, to)?;
     steps.push(step(
         "choose",
         format!(
             "The balancer picks {}: moving it brings {} under {:.0} % with the least memory to copy ({} GiB), to the least loaded host, {}",
-            start.vms[vm].name,
-            start.hosts[overloaded].name,
+            vm.vm().name,
+            overloaded.name(),
             OVERLOAD_PCT,
-            start.vms[vm].memory_gib,
-            start.hosts[to].name
+            vm.vm().memory_gib,
+            to.name()
         ),
         &start,
         None,
@@ -405,14 +526,16 @@ fn load_balancing(start: Cluster) -> Result<Vec<ClusterStep>, ClusterError> {
     ));
     steps.push(step(
         "migrate",
-        describe_move(&start, &change),
+        describe_move(&change),
         &start,
         Some(change.clone()),
         &[],
     ));
     let after = start.moved(vm, to);
-    let loads: Vec<String> = (0..after.hosts.len())
-        .map(|host| format!("{} {:.0} %", after.hosts[host].name, after.load_pct(host)))
+    let loads: Vec<String> = after
+        .hosts()
+        .iter()
+        .map(|host| format!("{} {:.0} %", host.name(), host.load_pct()))
         .collect();
     steps.push(step(
         "balanced",
@@ -431,13 +554,13 @@ fn load_balancing(start: Cluster) -> Result<Vec<ClusterStep>, ClusterError> {
 /// Empties host `host`, marked `health` (maintenance or failing), one VM at a time, each to the
 /// least loaded host with room; the failing host then fails.
 fn evacuation(
-    mut cluster: Cluster,
-    host: usize,
+    cluster: Cluster,
+    host: HostId,
     health: Health,
 ) -> Result<Vec<ClusterStep>, ClusterError> {
-    cluster.hosts[host].health = health;
-    let name = cluster.hosts[host].name;
-    let count = cluster.hosts[host].vms.len();
+    let mut cluster = cluster.with_health(host, health);
+    let name = host.name();
+    let count = cluster.host(host).vms.len();
     let first = match health {
         Health::Failing => format!(
             "{name}'s health monitoring reports rising corrected memory errors, a sign its memory will fail: its {count} VMs must leave while it still runs"
@@ -454,22 +577,17 @@ fn evacuation(
     let mut done: Vec<Move> = Vec::new();
     let mut index = 0;
     // Largest first, so the big VMs find room while there is most of it.
-    let mut order = cluster.hosts[host].vms.clone();
-    order.sort_by(|&a, &b| cluster.vms[b].cpu_pct.total_cmp(&cluster.vms[a].cpu_pct));
+    let mut order = cluster.host(host).vms.clone();
+    order.sort_by(|a, b| b.vm().cpu_pct.total_cmp(&a.vm().cpu_pct));
     for vm in order {
-        let Some(to) = cluster.best_target(host, cluster.vms[vm].cpu_pct) else {
+        let Some(to) = cluster.best_target(host, vm.vm().cpu_pct) else {
             continue;
         };
         index += 1;
-        let change = Move {
-            vm,
-            from: host,
-            to,
-            summary: migrate(&cluster.vms[vm])?,
-        };
+        let change = Move::simulated(vm, host, to)?;
         steps.push(step(
             &format!("migrate-{index}"),
-            describe_move(&cluster, &change),
+            describe_move(&change),
             &cluster,
             Some(change.clone()),
             &done,
@@ -478,25 +596,26 @@ fn evacuation(
         done.push(change);
     }
     let total: f64 = done.iter().map(|change| change.summary.total_secs).sum();
-    let worst = done
-        .iter()
-        .map(|change| change.summary.downtime_secs)
-        .fold(0.0, f64::max);
-    let left = cluster.hosts[host].vms.len();
+    let worst = crate::units::duration_secs(
+        done.iter()
+            .map(|change| change.summary.downtime_secs)
+            .fold(0.0, f64::max),
+    );
+    let emptied = format!(
+        "{name} is empty after {} of migrations",
+        crate::units::duration_secs(total)
+    );
+    let left = cluster.host(host).vms.len();
     match health {
         Health::Failing => {
             steps.push(step(
                 "evacuated",
-                format!(
-                    "{name} is empty after {} of migrations; no VM paused longer than {}",
-                    crate::units::duration_secs(total),
-                    crate::units::duration_secs(worst)
-                ),
+                format!("{emptied}; no VM paused longer than {worst}"),
                 &cluster,
                 None,
                 &done,
             ));
-            cluster.hosts[host].health = Health::Failed;
+            let cluster = cluster.with_health(host, Health::Failed);
             steps.push(step(
                 "failed",
                 format!(
@@ -511,9 +630,7 @@ fn evacuation(
         _ => steps.push(step(
             "empty",
             format!(
-                "{name} is empty after {} of migrations and can be rebooted; its VMs kept running throughout (no pause longer than {})",
-                crate::units::duration_secs(total),
-                crate::units::duration_secs(worst)
+                "{emptied} and can be rebooted; its VMs kept running throughout (no pause longer than {worst})"
             ),
             &cluster,
             None,
@@ -533,23 +650,17 @@ mod tests {
         let slugs: Vec<&str> = steps.iter().map(|s| s.slug.as_str()).collect();
         assert_eq!(slugs, ["overloaded", "choose", "migrate", "balanced"]);
         let start = &steps[0].cluster;
-        assert!(start.load_pct(0) > OVERLOAD_PCT);
+        assert!(start.load_pct(HostId::A) > OVERLOAD_PCT);
+        assert!(steps[0].caption.contains("host C idles at 20 %"));
         let change = steps[2].moving.clone().unwrap();
-        assert_eq!(
-            start.vms[change.vm].name, "web",
-            "4 GiB: cheaper than db or cache"
-        );
-        assert_eq!(
-            start.hosts[change.to].name, "host C",
-            "the least loaded host"
-        );
+        assert_eq!(change.vm, VmId::Web, "4 GiB: cheaper than db or cache");
+        assert_eq!(change.to, HostId::C, "the least loaded host");
         let end = &steps[3].cluster;
-        for host in 0..end.hosts.len() {
-            assert!(end.load_pct(host) <= OVERLOAD_PCT, "{host}");
+        for host in end.hosts() {
+            assert!(host.load_pct() <= OVERLOAD_PCT, "{host:?}");
         }
-        let total_before: f64 = (0..3).map(|h| start.load_pct(h)).sum();
-        let total_after: f64 = (0..3).map(|h| end.load_pct(h)).sum();
-        assert_eq!(total_before, total_after, "the work is moved, not dropped");
+        let total = |cluster: &Cluster| -> f64 { cluster.hosts().iter().map(Host::load_pct).sum() };
+        assert_eq!(total(start), total(end), "the work is moved, not dropped");
     }
 
     /// Each move's numbers are the pre-copy model's for that VM: a live migration, so the pause
@@ -558,12 +669,32 @@ mod tests {
     fn each_move_is_a_simulated_live_migration() {
         let steps = steps(Reason::LoadBalancing).unwrap();
         let change = steps[2].moving.clone().unwrap();
-        let vm = &steps[0].cluster.vms[change.vm];
-        assert_eq!(change.summary, migrate(vm).unwrap());
+        let vm = change.vm.vm();
+        assert_eq!(change.summary, migrate(&vm).unwrap());
         assert_eq!(change.summary.mode, Mode::PreCopy);
         assert!(change.summary.downtime_secs < 1.0, "{:?}", change.summary);
         assert!(change.summary.total_secs > 10.0 * change.summary.downtime_secs);
         assert!(change.summary.total_bytes >= vm.memory_gib * 1024.0 * 1024.0 * 1024.0);
+    }
+
+    /// Every VM is on exactly one host at every step of every preset.
+    #[test]
+    fn no_step_loses_or_doubles_a_vm() {
+        for reason in Reason::ALL {
+            for step in steps(reason).unwrap() {
+                let mut placed: Vec<VmId> = step
+                    .cluster
+                    .hosts()
+                    .iter()
+                    .flat_map(|h| h.vms.iter().copied())
+                    .collect();
+                placed.sort_by_key(|vm| VmId::ALL.iter().position(|other| other == vm));
+                assert_eq!(placed, VmId::ALL, "{reason:?} {}", step.slug);
+                for host in step.cluster.hosts() {
+                    assert_eq!(step.cluster.host(host.id), host, "hosts in HostId order");
+                }
+            }
+        }
     }
 
     #[test]
@@ -571,12 +702,11 @@ mod tests {
         let steps = steps(Reason::Maintenance).unwrap();
         let end = &steps.last().unwrap().cluster;
         assert_eq!(steps.last().unwrap().slug, "empty");
-        assert!(end.hosts[1].vms.is_empty());
-        assert_eq!(end.hosts[1].health, Health::Maintenance);
-        let placed: usize = end.hosts.iter().map(|h| h.vms.len()).sum();
-        assert_eq!(placed, end.vms.len());
-        for host in 0..end.hosts.len() {
-            assert!(end.load_pct(host) <= OVERLOAD_PCT.max(end.load_pct(0)));
+        assert!(end.host(HostId::B).vms.is_empty());
+        assert_eq!(end.host(HostId::B).health, Health::Maintenance);
+        let limit = OVERLOAD_PCT.max(end.load_pct(HostId::A));
+        for host in end.hosts() {
+            assert!(host.load_pct() <= limit);
         }
         assert_eq!(steps.last().unwrap().done.len(), 2);
     }
@@ -588,13 +718,31 @@ mod tests {
         assert_eq!(slugs.first(), Some(&"warning"));
         assert_eq!(slugs.last(), Some(&"failed"));
         let failed = &steps.last().unwrap().cluster;
-        assert_eq!(failed.hosts[2].health, Health::Failed);
+        assert_eq!(failed.host(HostId::C).health, Health::Failed);
         assert!(
-            failed.hosts[2].vms.is_empty(),
+            failed.host(HostId::C).vms.is_empty(),
             "no VM was on it when it failed"
         );
-        let placed: usize = failed.hosts.iter().map(|h| h.vms.len()).sum();
-        assert_eq!(placed, failed.vms.len());
+        assert_eq!(failed.host_of(VmId::Wiki).map(HostId::name), Some("host A"));
+    }
+
+    #[test]
+    fn outcomes_name_the_host_each_use_case_relieved() {
+        assert!(
+            outcome(Reason::LoadBalancing)
+                .unwrap()
+                .starts_with("host A 95 % → 55 % CPU")
+        );
+        assert!(
+            outcome(Reason::Maintenance)
+                .unwrap()
+                .starts_with("host B emptied by 2 migrations")
+        );
+        assert!(
+            outcome(Reason::FaultTolerance)
+                .unwrap()
+                .starts_with("host C emptied by 3 migrations")
+        );
     }
 
     #[test]

@@ -21,13 +21,14 @@ pub struct ClusterScene {
     pub timeline: Timeline,
     /// What each use case's preset achieves, in [`Reason::ALL`] order.
     pub outcomes: Vec<String>,
+    /// Why the preset could not be simulated (then it has no steps and the canvas says why).
+    pub error: Option<String>,
 }
 
 impl Default for ClusterScene {
-    // The cluster's VMs are constants whose migrations the model's tests run, so this cannot fail.
-    #[allow(clippy::expect_used)]
     fn default() -> Self {
-        Self::new(Reason::LoadBalancing).expect("the built-in cluster migrates")
+        Self::new(Reason::LoadBalancing)
+            .unwrap_or_else(|err| Self::failed(Reason::LoadBalancing, &err))
     }
 }
 
@@ -44,7 +45,22 @@ impl ClusterScene {
             steps,
             timeline,
             outcomes,
+            error: None,
         })
+    }
+
+    /// The preset for `reason` when the model could not simulate one of its migrations.
+    fn failed(reason: Reason, err: &cluster::ClusterError) -> Self {
+        Self {
+            reason,
+            steps: Vec::new(),
+            timeline: Timeline::steps(Vec::new()),
+            outcomes: Vec::new(),
+            error: Some(format!(
+                "The {} preset could not be simulated: {err}",
+                reason.slug()
+            )),
+        }
     }
 
     /// Reads `preset` and `step`; errors name the bad key or value.
@@ -70,11 +86,9 @@ impl ClusterScene {
         Ok(scene)
     }
 
-    /// Shows another use case from its first step.
+    /// Shows another use case from its first step (or why it cannot be shown).
     pub fn set_reason(&mut self, reason: Reason) {
-        if let Ok(scene) = Self::new(reason) {
-            *self = scene;
-        }
+        *self = Self::new(reason).unwrap_or_else(|err| Self::failed(reason, &err));
     }
 
     /// The canonical link.

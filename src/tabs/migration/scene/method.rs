@@ -68,6 +68,16 @@ impl Simulation {
         })
     }
 
+    /// No timelines: what a tab shows while its scene cannot be simulated (it draws nothing).
+    pub fn empty() -> Self {
+        Self {
+            timelines: Vec::new(),
+            chart: LaneChart::compare(&[]),
+            end_secs: 0.0,
+            marks: Vec::new(),
+        }
+    }
+
     /// A fresh playback timeline over this simulation.
     pub fn timeline(&self) -> Timeline {
         Timeline::seconds(self.end_secs, self.marks.clone(), PLAYBACK_SECS)

@@ -2,17 +2,12 @@
 //! step with the pre-copy model's numbers, the three reasons to migrate (the current one
 //! emphasised) and the migrations done so far.
 
-// Not yet converted to checked indexing (issue 21 stays open for it): 12 index expressions over the hosts.
-// The rest of the crate denies `clippy::indexing_slicing` (Cargo.toml's [lints]); this module
-// is the recorded debt.
-#![allow(clippy::indexing_slicing)]
-
 use crate::units::{bytes_approx, duration_secs};
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
 use crate::draw;
 use crate::tabs::migration::model::cluster::{
-    Cluster, ClusterStep, Health, Move, OVERLOAD_PCT, Reason, rounds,
+    ClusterStep, Health, Move, OVERLOAD_PCT, Reason, rounds,
 };
 use crate::tabs::migration::scene::cluster::ClusterScene;
 use crate::theme::{Role, Theme};
@@ -32,19 +27,19 @@ pub fn controls_ui(ui: &mut Ui, scene: &mut ClusterScene) {
     }
 }
 
+/// Where the view's numbers come from.
+const SOURCES: &str = "Each move is a pre-copy live migration simulated by this tab's model at QEMU's default 128 MiB/s (Clark et al., NSDI 2005, name these uses: fault management, load balancing, maintenance); the VMs, their loads and write rates are illustrative";
+
 /// Draws the view.
 pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &ClusterScene) {
+    let title = format!("Why VMs are migrated: {}", scene.reason.title());
     let Some(step) = scene.current() else {
+        // The model could not simulate the preset: the caption says why, where the picture was.
+        let error = scene.error.as_deref().unwrap_or_default();
+        draw::split_canvas(ui, theme, &title, error, SOURCES, 0.62);
         return;
     };
-    let canvas = draw::split_canvas(
-        ui,
-        theme,
-        &format!("Why VMs are migrated: {}", scene.reason.title()),
-        &step.caption,
-        "Each move is a pre-copy live migration simulated by this tab's model at QEMU's default 128 MiB/s (Clark et al., NSDI 2005, name these uses: fault management, load balancing, maintenance); the VMs, their loads and write rates are illustrative",
-        0.62,
-    );
+    let canvas = draw::split_canvas(ui, theme, &title, &step.caption, SOURCES, 0.62);
     let (painter, theme) = (&canvas.painter, &canvas.theme);
     hosts_ui(ui, painter, theme, canvas.main, step);
     reasons_ui(painter, theme, canvas.side, scene, step);
@@ -62,15 +57,22 @@ fn health_role(health: Health) -> Role {
 /// The hosts side by side.
 fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &ClusterStep) {
     let cluster = &step.cluster;
-    let count = cluster.hosts.len().max(1);
+    let count = cluster.hosts().len().max(1);
     let gap = 14.0;
     let width = (rect.width() - gap * (count as f32 - 1.0)) / count as f32;
-    let slots = cluster.hosts.iter().map(|h| h.vms.len()).max().unwrap_or(0) + 1;
+    let slots = cluster
+        .hosts()
+        .iter()
+        .map(|h| h.vms.len())
+        .max()
+        .unwrap_or(0)
+        + 1;
     let vm_height = theme.body_size * 3.0;
     let height = (theme.body_size * 5.2 + slots as f32 * (vm_height + 6.0)).min(rect.height());
-    let mut vm_rects = vec![Rect::NOTHING; cluster.vms.len()];
-    let mut landing = vec![Rect::NOTHING; count];
-    for (index, host) in cluster.hosts.iter().enumerate() {
+    // Where the moving VM is drawn and the free slot it lands in, found while drawing.
+    let mut leaving = None;
+    let mut landing = None;
+    for (index, host) in cluster.hosts().iter().enumerate() {
         let host_rect = Rect::from_min_size(
             Pos2::new(rect.min.x + index as f32 * (width + gap), rect.min.y),
             Vec2::new(width, height),
@@ -79,7 +81,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
         let involved = step
             .moving
             .as_ref()
-            .is_some_and(|m| m.from == index || m.to == index);
+            .is_some_and(|m| m.from == host.id || m.to == host.id);
         let stroke = if involved || host.health != Health::Ok {
             theme.thick(theme.outline)
         } else {
@@ -91,7 +93,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             painter,
             inner.min,
             Align2::LEFT_TOP,
-            host.name,
+            host.name(),
             theme.body(),
             theme.text,
             inner.width(),
@@ -112,7 +114,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
                 theme.small_size * 1.1,
             ),
         );
-        load_bar_ui(painter, theme, bar, cluster.load_pct(index));
+        load_bar_ui(painter, theme, bar, host.load_pct());
         let vm_area = Rect::from_min_max(Pos2::new(inner.min.x, bar.max.y + 10.0), inner.max);
         let slot = |n: usize| {
             Rect::from_min_size(
@@ -120,29 +122,33 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
                 Vec2::new(vm_area.width(), vm_height),
             )
         };
-        landing[index] = slot(host.vms.len());
+        if step.moving.as_ref().is_some_and(|m| m.to == host.id) {
+            landing = Some(slot(host.vms.len()));
+        }
         for (n, &vm) in host.vms.iter().enumerate() {
             let vm_rect = slot(n);
+            let info = vm.vm();
             draw::hit_region(
                 ui,
                 vm_rect,
                 egui::Id::unique(("cluster-vm", vm)),
                 &format!(
                     "VM {} on {}: {} GiB, {:.0} % CPU",
-                    cluster.vms[vm].name,
-                    host.name,
-                    cluster.vms[vm].memory_gib,
-                    cluster.vms[vm].cpu_pct
+                    info.name,
+                    host.name(),
+                    info.memory_gib,
+                    info.cpu_pct
                 ),
             );
-            vm_rects[vm] = vm_rect;
             let moving = step.moving.as_ref().is_some_and(|m| m.vm == vm);
+            if moving {
+                leaving = Some(vm_rect);
+            }
             let stroke = if moving {
                 theme.thick(theme.accent)
             } else {
                 theme.thin()
             };
-            let info = &cluster.vms[vm];
             draw::labelled_box(
                 painter,
                 theme,
@@ -157,15 +163,8 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             );
         }
     }
-    if let Some(change) = &step.moving {
-        migration_arrow_ui(
-            painter,
-            theme,
-            cluster,
-            change,
-            vm_rects[change.vm],
-            landing[change.to],
-        );
+    if let (Some(change), Some(from), Some(to)) = (&step.moving, leaving, landing) {
+        migration_arrow_ui(painter, theme, change, from, to);
     }
 }
 
@@ -208,14 +207,7 @@ fn load_bar_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, load_pct: f64
 }
 
 /// The VM's path to its landing slot, with the model's numbers.
-fn migration_arrow_ui(
-    painter: &egui::Painter,
-    theme: &Theme,
-    cluster: &Cluster,
-    change: &Move,
-    from: Rect,
-    to: Rect,
-) {
+fn migration_arrow_ui(painter: &egui::Painter, theme: &Theme, change: &Move, from: Rect, to: Rect) {
     draw::dashed_rect(
         painter,
         to,
@@ -225,7 +217,7 @@ fn migration_arrow_ui(
     draw::text_centered(
         painter,
         to,
-        &format!("{} arriving", cluster.vms[change.vm].name),
+        &format!("{} arriving", change.vm.vm().name),
         theme.small(),
         theme.text,
     );
@@ -313,12 +305,10 @@ fn reasons_ui(
             inner.width(),
         );
     }
-    let cluster = &step.cluster;
     for (change, under_way) in moves {
         if y + theme.small_size * 2.6 > inner.max.y {
             break;
         }
-        let vm = &cluster.vms[change.vm];
         let first = draw::fit_text(
             painter,
             Pos2::new(inner.min.x, y),
@@ -326,9 +316,9 @@ fn reasons_ui(
             &format!(
                 "{}{}: {} → {}",
                 if under_way { "▶ " } else { "✔ " },
-                vm.name,
-                cluster.hosts[change.from].name,
-                cluster.hosts[change.to].name
+                change.vm.vm().name,
+                change.from.name(),
+                change.to.name()
             ),
             theme.small(),
             theme.text,

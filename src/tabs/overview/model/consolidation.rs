@@ -16,11 +16,6 @@
 //! the prices and the administration cost are illustrative; the 12-18 % utilisation they average
 //! to is NRDC's (2014).
 
-// Not yet converted to checked indexing (issue 21 stays open for it): 19 index expressions over hosts, loads and workloads.
-// The rest of the crate denies `clippy::indexing_slicing` (Cargo.toml's [lints]); this module
-// is the recorded debt.
-#![allow(clippy::indexing_slicing)]
-
 use super::power::{
     AVERAGE_PUE_2023, HOST_TARGET_UTILISATION, ServerPower, VIRTUALIZATION_OVERHEAD,
 };
@@ -62,19 +57,63 @@ const fn workload(name: &'static str, os: &'static str, load: f64, memory_gib: f
     }
 }
 
-/// The ten workloads (illustrative), averaging about 13 % utilisation.
-pub const WORKLOADS: [Workload; 10] = [
-    workload("mail", "Windows Server", 0.12, 8.0),
-    workload("web", "Linux", 0.18, 4.0),
-    workload("db", "Linux", 0.25, 16.0),
-    workload("files", "Windows Server", 0.08, 4.0),
-    workload("erp", "Windows Server", 0.15, 8.0),
-    workload("build", "Linux", 0.20, 8.0),
-    workload("dns", "FreeBSD", 0.05, 1.0),
-    workload("wiki", "Linux", 0.10, 2.0),
-    workload("monitor", "Linux", 0.12, 4.0),
-    workload("legacy", "Windows 2008", 0.06, 2.0),
-];
+/// One of the ten workloads. They are a fixed cast, so each is a variant rather than a position
+/// in a list: no id can name a workload that is not there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WorkloadId {
+    /// The mail server.
+    Mail,
+    /// The web server.
+    Web,
+    /// The database.
+    Db,
+    /// The file server.
+    Files,
+    /// The ERP system.
+    Erp,
+    /// The build server.
+    Build,
+    /// The DNS server.
+    Dns,
+    /// The wiki.
+    Wiki,
+    /// The monitoring server.
+    Monitor,
+    /// The legacy application on an old OS.
+    Legacy,
+}
+
+impl WorkloadId {
+    /// The ten, in the order of the servers they ran on.
+    pub const ALL: [Self; 10] = [
+        Self::Mail,
+        Self::Web,
+        Self::Db,
+        Self::Files,
+        Self::Erp,
+        Self::Build,
+        Self::Dns,
+        Self::Wiki,
+        Self::Monitor,
+        Self::Legacy,
+    ];
+
+    /// The workload (illustrative), averaging about 13 % utilisation.
+    pub const fn workload(self) -> Workload {
+        match self {
+            Self::Mail => workload("mail", "Windows Server", 0.12, 8.0),
+            Self::Web => workload("web", "Linux", 0.18, 4.0),
+            Self::Db => workload("db", "Linux", 0.25, 16.0),
+            Self::Files => workload("files", "Windows Server", 0.08, 4.0),
+            Self::Erp => workload("erp", "Windows Server", 0.15, 8.0),
+            Self::Build => workload("build", "Linux", 0.20, 8.0),
+            Self::Dns => workload("dns", "FreeBSD", 0.05, 1.0),
+            Self::Wiki => workload("wiki", "Linux", 0.10, 2.0),
+            Self::Monitor => workload("monitor", "Linux", 0.12, 4.0),
+            Self::Legacy => workload("legacy", "Windows 2008", 0.06, 2.0),
+        }
+    }
+}
 
 /// A host's role in the story.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,52 +163,143 @@ impl Benefit {
     }
 }
 
-/// The consolidated cluster at one step.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Placement {
-    /// The workloads' loads now (one grows in the management step).
-    pub loads: Vec<f64>,
-    /// For each host, the workloads it runs as VMs.
-    pub hosts: Vec<Vec<usize>>,
-    /// Each host's role.
-    pub states: Vec<HostState>,
+/// A workload running as a VM, with its load now (one grows in the management step).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Vm {
+    /// Which workload.
+    pub id: WorkloadId,
+    /// Its CPU load now, as a share of one server (0..1).
+    pub load: f64,
 }
 
-impl Placement {
-    /// Host `host`'s utilisation, virtualization overhead included.
-    pub fn utilisation(&self, host: usize) -> f64 {
+impl Vm {
+    /// Workload `id` at its usual load.
+    pub const fn new(id: WorkloadId) -> Self {
+        Self {
+            id,
+            load: id.workload().load,
+        }
+    }
+}
+
+/// A host's position in its [`Placement`] (drawn as "Host 1", "Host 2", ...). Only a placement
+/// hands them out, and every lookup by one is a `get`: an id that names no host finds nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HostId(usize);
+
+impl HostId {
+    /// The number the host is shown with, from 1.
+    pub fn number(self) -> usize {
+        self.0 + 1
+    }
+}
+
+/// A virtualization host: its role and the VMs it runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Host {
+    /// Its role.
+    pub state: HostState,
+    /// Its VMs, in the order they were placed.
+    pub vms: Vec<Vm>,
+}
+
+impl Host {
+    /// Its utilisation, virtualization overhead included.
+    pub fn utilisation(&self) -> f64 {
         // A fold from +0.0: an empty host's sum must not print as "-0 %".
-        self.hosts[host]
-            .iter()
-            .fold(0.0, |sum, &w| sum + self.loads[w])
-            * (1.0 + VIRTUALIZATION_OVERHEAD)
+        self.vms.iter().fold(0.0, |sum, vm| sum + vm.load) * (1.0 + VIRTUALIZATION_OVERHEAD)
     }
 
-    /// The distinct OSes host `host`'s VMs run, sorted (none for a host that does not exist).
-    pub fn oses(&self, host: usize) -> Vec<&'static str> {
-        let mut oses: Vec<&'static str> = self
-            .hosts
-            .get(host)
-            .into_iter()
-            .flatten()
-            .filter_map(|&w| WORKLOADS.get(w).map(|workload| workload.os))
-            .collect();
+    /// The distinct OSes its VMs run, sorted.
+    pub fn oses(&self) -> Vec<&'static str> {
+        let mut oses: Vec<&'static str> = self.vms.iter().map(|vm| vm.id.workload().os).collect();
         oses.sort_unstable();
         oses.dedup();
         oses
     }
 
-    fn host_of(&self, workload: usize) -> Option<usize> {
-        self.hosts.iter().position(|vms| vms.contains(&workload))
+    /// Whether it runs workload `id`.
+    pub fn runs(&self, id: WorkloadId) -> bool {
+        self.vms.iter().any(|vm| vm.id == id)
+    }
+}
+
+/// The consolidated cluster at one step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placement {
+    /// The hosts, the spare last.
+    hosts: Vec<Host>,
+}
+
+impl Placement {
+    /// Every host with its id, left to right.
+    pub fn hosts(&self) -> impl ExactSizeIterator<Item = (HostId, &Host)> {
+        self.hosts
+            .iter()
+            .enumerate()
+            .map(|(index, host)| (HostId(index), host))
     }
 
-    fn moved(&self, workload: usize, to: usize) -> Self {
+    /// Host `id`, if this placement has it.
+    pub fn host(&self, id: HostId) -> Option<&Host> {
+        self.hosts.get(id.0)
+    }
+
+    /// The hosts that run VMs (not the spare, not one in maintenance).
+    fn running(&self) -> impl Iterator<Item = (HostId, &Host)> {
+        self.hosts()
+            .filter(|(_, host)| host.state == HostState::Running)
+    }
+
+    /// Where workload `id` runs.
+    pub fn host_of(&self, id: WorkloadId) -> Option<HostId> {
+        self.hosts()
+            .find(|(_, host)| host.runs(id))
+            .map(|(host_id, _)| host_id)
+    }
+
+    /// The same placement with workload `id`'s load raised by `more`.
+    fn grown(&self, id: WorkloadId, more: f64) -> Self {
         let mut next = self.clone();
-        for vms in &mut next.hosts {
-            vms.retain(|&w| w != workload);
+        for vm in next.hosts.iter_mut().flat_map(|host| &mut host.vms) {
+            if vm.id == id {
+                vm.load += more;
+            }
         }
-        next.hosts[to].push(workload);
         next
+    }
+
+    /// The same placement with workload `id` moved live to host `to` (a host this placement
+    /// does not have receives nothing, and then nothing moves).
+    fn moved(&self, id: WorkloadId, to: HostId) -> Self {
+        let mut next = self.clone();
+        let Some(vm) = self
+            .hosts
+            .iter()
+            .flat_map(|host| &host.vms)
+            .find(|vm| vm.id == id)
+            .copied()
+        else {
+            return next;
+        };
+        for host in &mut next.hosts {
+            host.vms.retain(|other| other.id != id);
+        }
+        match next.hosts.get_mut(to.0) {
+            Some(host) => {
+                host.vms.push(vm);
+                next
+            }
+            None => self.clone(),
+        }
+    }
+
+    /// The same placement with host `id` in `state`.
+    fn with_state(mut self, id: HostId, state: HostState) -> Self {
+        if let Some(host) = self.hosts.get_mut(id.0) {
+            host.state = state;
+        }
+        self
     }
 }
 
@@ -225,12 +355,45 @@ pub struct ConsolidationStep {
     pub benefit: Option<Benefit>,
     /// The cluster (absent before consolidation).
     pub placement: Option<Placement>,
-    /// A live migration under way: workload, from host, to host, the model's result.
-    pub moving: Option<(usize, usize, usize, Summary)>,
+    /// A live migration under way.
+    pub moving: Option<Migration>,
     /// A VM whose kernel crashed.
-    pub crashed: Option<usize>,
+    pub crashed: Option<WorkloadId>,
     /// The closing step: every benefit is shown at once.
     pub summary: bool,
+}
+
+impl ConsolidationStep {
+    /// A step that shows `placement` (nothing moving, nothing crashed, not the summary).
+    fn showing(
+        slug: &'static str,
+        caption: String,
+        benefit: Option<Benefit>,
+        placement: Option<Placement>,
+    ) -> Self {
+        Self {
+            slug,
+            caption,
+            benefit,
+            placement,
+            moving: None,
+            crashed: None,
+            summary: false,
+        }
+    }
+}
+
+/// A live migration of one workload's VM, with the Migration tab's pre-copy result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Migration {
+    /// The workload that moves.
+    pub workload: WorkloadId,
+    /// The host it leaves.
+    pub from: HostId,
+    /// The host it goes to.
+    pub to: HostId,
+    /// The simulated migration.
+    pub summary: Summary,
 }
 
 /// The whole story, computed once.
@@ -244,37 +407,42 @@ pub struct Consolidation {
     pub steps: Vec<ConsolidationStep>,
 }
 
-/// First-fit decreasing of `loads` onto hosts filled to `target`, then one spare host.
-pub fn place(loads: &[f64], target: f64) -> Placement {
-    // (workload, load), biggest first; the sort is stable, so equal loads keep their order.
-    let mut order: Vec<(usize, f64)> = loads.iter().copied().enumerate().collect();
-    order.sort_by(|a, b| b.1.total_cmp(&a.1));
+/// First-fit decreasing of `vms` onto hosts filled to `target`, then one spare host.
+pub fn place(vms: &[Vm], target: f64) -> Placement {
+    // Biggest first; the sort is stable, so equal loads keep their order.
+    let mut order = vms.to_vec();
+    order.sort_by(|a, b| b.load.total_cmp(&a.load));
     // Each host's VMs with the sum of their loads, added in placement order.
-    let mut filled: Vec<(Vec<usize>, f64)> = Vec::new();
+    let mut filled: Vec<(Vec<Vm>, f64)> = Vec::new();
     let fits = |sum: f64, load: f64| (sum + load) * (1.0 + VIRTUALIZATION_OVERHEAD) <= target;
-    for (w, load) in order {
-        match filled.iter_mut().find(|(_, sum)| fits(*sum, load)) {
+    for vm in order {
+        match filled.iter_mut().find(|(_, sum)| fits(*sum, vm.load)) {
             Some((vms, sum)) => {
-                vms.push(w);
-                *sum += load;
+                vms.push(vm);
+                *sum += vm.load;
             }
-            None => filled.push((vec![w], load)),
+            None => filled.push((vec![vm], vm.load)),
         }
     }
-    let mut hosts: Vec<Vec<usize>> = filled.into_iter().map(|(vms, _)| vms).collect();
-    let mut states = vec![HostState::Running; hosts.len()];
-    hosts.push(Vec::new());
-    states.push(HostState::Spare);
-    Placement {
-        loads: loads.to_vec(),
-        hosts,
-        states,
-    }
+    let spare = Host {
+        state: HostState::Spare,
+        vms: Vec::new(),
+    };
+    let hosts = filled
+        .into_iter()
+        .map(|(vms, _)| Host {
+            state: HostState::Running,
+            vms,
+        })
+        .chain([spare])
+        .collect();
+    Placement { hosts }
 }
 
 /// Simulates moving `workload` live (the Migration tab's pre-copy model; writes are assumed
 /// modest: a quarter of its memory is its working set, rewritten at 10 MiB/s).
-fn migrate(workload: &Workload) -> Result<Summary, ClusterError> {
+fn migrate(workload: WorkloadId) -> Result<Summary, ClusterError> {
+    let workload = workload.workload();
     cluster::migrate(&cluster::Vm {
         name: workload.name,
         memory_gib: workload.memory_gib,
@@ -284,35 +452,43 @@ fn migrate(workload: &Workload) -> Result<Summary, ClusterError> {
     })
 }
 
-/// The story for [`WORKLOADS`].
+/// The story for the ten workloads of [`WorkloadId::ALL`].
 pub fn consolidation() -> Result<Consolidation, ClusterError> {
-    let loads: Vec<f64> = WORKLOADS.iter().map(|w| w.load).collect();
-    let before = costs(&loads, SERVER_PRICE_USD);
-    let placed = place(&loads, HOST_TARGET_UTILISATION);
-    let utilisations: Vec<f64> = (0..placed.hosts.len())
-        .map(|h| placed.utilisation(h))
-        .collect();
+    let [
+        before_slug,
+        consolidate_slug,
+        oses_slug,
+        costs_slug,
+        rebalance_slug,
+        maintenance_slug,
+        isolation_slug,
+        summary_slug,
+    ] = STEPS;
+    let vms = WorkloadId::ALL.map(Vm::new);
+    let before = costs(&vms.map(|vm| vm.load), SERVER_PRICE_USD);
+    let placed = place(&vms, HOST_TARGET_UTILISATION);
+    let utilisations: Vec<f64> = placed.hosts().map(|(_, host)| host.utilisation()).collect();
     let after = costs(&utilisations, HOST_PRICE_USD);
-    let running = placed.hosts.len() - 1;
-    let spare = placed.hosts.len() - 1;
+    let running = placed.running().count();
+    let spare = placed
+        .hosts()
+        .find(|(_, host)| host.state == HostState::Spare)
+        .map_or(HostId(0), |(id, _)| id);
     let mut steps = vec![
-        ConsolidationStep {
-            slug: STEPS[0],
-            caption: format!(
+        ConsolidationStep::showing(
+            before_slug,
+            format!(
                 "{} servers, one workload and one OS each, average {:.0} % busy: {} machines to buy, power and look after",
                 before.machines,
                 before.utilisation * 100.0,
                 before.machines
             ),
-            benefit: None,
-            placement: None,
-            moving: None,
-            crashed: None,
-            summary: false,
-        },
-        ConsolidationStep {
-            slug: STEPS[1],
-            caption: format!(
+            None,
+            None,
+        ),
+        ConsolidationStep::showing(
+            consolidate_slug,
+            format!(
                 "The same workloads as VMs on {running} hosts filled to at most {:.0} %, plus 1 spare: {} machines instead of {}, the busy ones at {:.0} % instead of {:.0} %",
                 HOST_TARGET_UTILISATION * 100.0,
                 after.machines,
@@ -320,153 +496,148 @@ pub fn consolidation() -> Result<Consolidation, ClusterError> {
                 after.utilisation * 100.0,
                 before.utilisation * 100.0
             ),
-            benefit: Some(Benefit::Consolidation),
-            placement: Some(placed.clone()),
-            moving: None,
-            crashed: None,
-            summary: false,
-        },
+            Some(Benefit::Consolidation),
+            Some(placed.clone()),
+        ),
     ];
-    let mixed = (0..running)
-        .max_by_key(|&h| placed.oses(h).len())
-        .unwrap_or(0);
-    let oses = placed.oses(mixed);
-    steps.push(ConsolidationStep {
-        slug: STEPS[2],
-        caption: format!(
+    let (mixed, oses) = placed
+        .running()
+        .max_by_key(|(_, host)| host.oses().len())
+        .map_or((HostId(0), Vec::new()), |(id, host)| (id, host.oses()));
+    steps.push(ConsolidationStep::showing(
+        oses_slug,
+        format!(
             "Host {} runs {} side by side: each VM boots its own OS and kernel on the same hardware",
-            mixed + 1,
+            mixed.number(),
             oses.join(", ")
         ),
-        benefit: Some(Benefit::DifferentOses),
-        placement: Some(placed.clone()),
-        moving: None,
-        crashed: None,
-        summary: false,
-    });
-    steps.push(ConsolidationStep {
-        slug: STEPS[3],
-        caption: format!(
+        Some(Benefit::DifferentOses),
+        Some(placed.clone()),
+    ));
+    steps.push(ConsolidationStep::showing(
+        costs_slug,
+        format!(
             "Hardware (CAPEX) ${:.0}k → ${:.0}k; power at PUE {AVERAGE_PUE_2023} and upkeep (OPEX) ${:.1}k → ${:.1}k a year",
             before.capex_usd / 1000.0,
             after.capex_usd / 1000.0,
             before.opex_usd_year / 1000.0,
             after.opex_usd_year / 1000.0
         ),
-        benefit: Some(Benefit::Consolidation),
-        placement: Some(placed.clone()),
-        moving: None,
-        crashed: None,
-        summary: false,
-    });
+        Some(Benefit::Consolidation),
+        Some(placed.clone()),
+    ));
 
     // Management: the busiest host's biggest VM grows past the target; the smallest VM that
     // brings the host back under it moves live to the least loaded running host.
-    let busiest = (0..running)
-        .max_by(|&a, &b| placed.utilisation(a).total_cmp(&placed.utilisation(b)))
-        .unwrap_or(0);
-    let grower = placed.hosts[busiest]
+    let (busiest, busiest_vms) = placed
+        .running()
+        .max_by(|(_, a), (_, b)| a.utilisation().total_cmp(&b.utilisation()))
+        .map_or((HostId(0), &[][..]), |(id, host)| (id, host.vms.as_slice()));
+    let grower = busiest_vms
         .iter()
-        .copied()
-        .max_by(|&a, &b| loads[a].total_cmp(&loads[b]))
-        .unwrap_or(0);
-    let mut grown = placed.clone();
-    grown.loads[grower] += 0.2;
-    let quietest = (0..running)
-        .filter(|&h| h != busiest)
-        .min_by(|&a, &b| grown.utilisation(a).total_cmp(&grown.utilisation(b)))
-        .unwrap_or(spare);
-    let shed = grown.hosts[busiest]
+        .max_by(|a, b| a.load.total_cmp(&b.load))
+        .map_or(WorkloadId::Mail, |vm| vm.id);
+    let grown = placed.grown(grower, 0.2);
+    let grown_busiest = grown.host(busiest).map_or(0.0, Host::utilisation);
+    let quietest = grown
+        .running()
+        .filter(|(id, _)| *id != busiest)
+        .min_by(|(_, a), (_, b)| a.utilisation().total_cmp(&b.utilisation()))
+        .map_or(spare, |(id, _)| id);
+    let shed = busiest_vms
         .iter()
-        .copied()
-        .filter(|&w| w != grower)
-        .min_by(|&a, &b| WORKLOADS[a].memory_gib.total_cmp(&WORKLOADS[b].memory_gib))
+        .map(|vm| vm.id)
+        .filter(|&id| id != grower)
+        .min_by(|a, b| a.workload().memory_gib.total_cmp(&b.workload().memory_gib))
         .unwrap_or(grower);
-    let summary = migrate(&WORKLOADS[shed])?;
+    let summary = migrate(shed)?;
     steps.push(ConsolidationStep {
-        slug: STEPS[4],
-        caption: format!(
-            "{} grows and host {} reaches {:.0} %: from one console, {} moves live to host {} in {} with a {} pause",
-            WORKLOADS[grower].name,
-            busiest + 1,
-            grown.utilisation(busiest) * 100.0,
-            WORKLOADS[shed].name,
-            quietest + 1,
-            cluster_secs(summary.total_secs),
-            cluster_secs(summary.downtime_secs)
-        ),
-        benefit: Some(Benefit::Management),
-        placement: Some(grown.clone()),
-        moving: Some((shed, busiest, quietest, summary)),
-        crashed: None,
-        summary: false,
+        moving: Some(Migration {
+            workload: shed,
+            from: busiest,
+            to: quietest,
+            summary: summary.clone(),
+        }),
+        ..ConsolidationStep::showing(
+            rebalance_slug,
+            format!(
+                "{} grows and host {} reaches {:.0} %: from one console, {} moves live to host {} in {} with a {} pause",
+                grower.workload().name,
+                busiest.number(),
+                grown_busiest * 100.0,
+                shed.workload().name,
+                quietest.number(),
+                cluster_secs(summary.total_secs),
+                cluster_secs(summary.downtime_secs)
+            ),
+            Some(Benefit::Management),
+            Some(grown.clone()),
+        )
     });
     let balanced = grown.moved(shed, quietest);
 
     // Availability: a host is emptied onto the spare for maintenance.
-    let serviced = (0..running)
-        .find(|&h| h != busiest && h != quietest)
-        .unwrap_or(0);
+    let (serviced, serviced_vms) = balanced
+        .running()
+        .find(|(id, _)| *id != busiest && *id != quietest)
+        .map_or((HostId(0), &[][..]), |(id, host)| (id, host.vms.as_slice()));
     let mut maintenance = balanced.clone();
     let mut total_secs = 0.0;
     let mut worst_pause: f64 = 0.0;
-    for w in balanced.hosts[serviced].clone() {
-        let summary = migrate(&WORKLOADS[w])?;
+    for vm in serviced_vms {
+        let summary = migrate(vm.id)?;
         total_secs += summary.total_secs;
         worst_pause = worst_pause.max(summary.downtime_secs);
-        maintenance = maintenance.moved(w, spare);
+        maintenance = maintenance.moved(vm.id, spare);
     }
-    maintenance.states[serviced] = HostState::Maintenance;
-    maintenance.states[spare] = HostState::Running;
-    steps.push(ConsolidationStep {
-        slug: STEPS[5],
-        caption: format!(
+    let maintenance = maintenance
+        .with_state(serviced, HostState::Maintenance)
+        .with_state(spare, HostState::Running);
+    steps.push(ConsolidationStep::showing(
+        maintenance_slug,
+        format!(
             "Host {} needs new firmware: its {} VMs move live to the spare in {}, none paused over {}, and it is serviced while they run",
-            serviced + 1,
-            balanced.hosts[serviced].len(),
+            serviced.number(),
+            serviced_vms.len(),
             cluster_secs(total_secs),
             cluster_secs(worst_pause)
         ),
-        benefit: Some(Benefit::Availability),
-        placement: Some(maintenance.clone()),
-        moving: None,
-        crashed: None,
-        summary: false,
-    });
+        Some(Benefit::Availability),
+        Some(maintenance.clone()),
+    ));
 
     // Isolation: the legacy VM's kernel crashes; its neighbours keep running.
-    let legacy = WORKLOADS
-        .iter()
-        .position(|w| w.name == "legacy")
-        .unwrap_or(0);
-    let host = maintenance.host_of(legacy).unwrap_or(0);
-    let neighbours = maintenance.hosts[host].len().saturating_sub(1);
-    let isolation_placement = maintenance.clone();
+    let legacy = WorkloadId::Legacy;
+    let host = maintenance.host_of(legacy).unwrap_or(HostId(0));
+    let neighbours = maintenance
+        .host(host)
+        .map_or(0, |host| host.vms.len().saturating_sub(1));
     steps.push(ConsolidationStep {
-        slug: STEPS[6],
-        caption: format!(
-            "The legacy VM's kernel crashes: its {neighbours} neighbours on host {} keep running, because each VM has its own kernel and memory behind the hypervisor",
-            host + 1
-        ),
-        benefit: Some(Benefit::Isolation),
-        placement: Some(maintenance),
-        moving: None,
         crashed: Some(legacy),
-        summary: false,
+        ..ConsolidationStep::showing(
+            isolation_slug,
+            format!(
+                "The legacy VM's kernel crashes: its {neighbours} neighbours on host {} keep running, because each VM has its own kernel and memory behind the hypervisor",
+                host.number()
+            ),
+            Some(Benefit::Isolation),
+            Some(maintenance.clone()),
+        )
     });
     steps.push(ConsolidationStep {
-        slug: STEPS[7],
-        caption: format!(
-            "Five benefits, each an outcome above: {} OSes on one host, {} machines instead of {}, a live rebalance, a host serviced without downtime, a crash kept inside its VM",
-            oses.len(),
-            after.machines,
-            before.machines
-        ),
-        benefit: None,
-        placement: Some(isolation_placement),
-        moving: None,
         crashed: Some(legacy),
         summary: true,
+        ..ConsolidationStep::showing(
+            summary_slug,
+            format!(
+                "Five benefits, each an outcome above: {} OSes on one host, {} machines instead of {}, a live rebalance, a host serviced without downtime, a crash kept inside its VM",
+                oses.len(),
+                after.machines,
+                before.machines
+            ),
+            None,
+            Some(maintenance),
+        )
     });
     Ok(Consolidation {
         before,
@@ -485,27 +656,43 @@ mod tests {
 
     #[test]
     fn the_workloads_average_what_nrdc_measured() {
-        let average = WORKLOADS.iter().map(|w| w.load).sum::<f64>() / WORKLOADS.len() as f64;
+        let loads = WorkloadId::ALL.map(|id| id.workload().load);
+        let average = loads.iter().sum::<f64>() / loads.len() as f64;
         assert!((0.12..=0.18).contains(&average), "{average}");
     }
 
     #[test]
     fn placement_keeps_every_workload_under_the_target_with_one_spare() {
-        let loads: Vec<f64> = WORKLOADS.iter().map(|w| w.load).collect();
-        let placed = place(&loads, HOST_TARGET_UTILISATION);
-        let mut all: Vec<usize> = placed.hosts.iter().flatten().copied().collect();
-        all.sort_unstable();
-        assert_eq!(all, (0..WORKLOADS.len()).collect::<Vec<_>>());
-        for host in 0..placed.hosts.len() {
-            assert!(placed.utilisation(host) <= HOST_TARGET_UTILISATION + 1e-9);
+        let placed = place(&WorkloadId::ALL.map(Vm::new), HOST_TARGET_UTILISATION);
+        for id in WorkloadId::ALL {
+            let hosts = placed.hosts().filter(|(_, host)| host.runs(id)).count();
+            assert_eq!(hosts, 1, "{id:?} is on exactly one host");
         }
-        assert_eq!(placed.states.last(), Some(&HostState::Spare));
-        assert!(placed.hosts.last().is_some_and(Vec::is_empty));
+        for (_, host) in placed.hosts() {
+            assert!(host.utilisation() <= HOST_TARGET_UTILISATION + 1e-9);
+        }
+        let (_, last) = placed.hosts().last().unwrap();
+        assert_eq!(last.state, HostState::Spare);
+        assert!(last.vms.is_empty());
         assert_eq!(
-            placed.hosts.len(),
+            placed.hosts().len(),
             4,
             "3 hosts carry 1.31 servers of work, plus a spare"
         );
+    }
+
+    #[test]
+    fn a_move_to_a_host_the_placement_lacks_changes_nothing() {
+        let vms = WorkloadId::ALL.map(Vm::new);
+        let placed = place(&vms, HOST_TARGET_UTILISATION);
+        // An id from another placement with more hosts: at a tiny target every VM gets its own.
+        let crowded = place(&vms, 0.01);
+        let (far, _) = crowded.hosts().last().unwrap();
+        assert_eq!(far.number(), 11, "ten hosts and the spare");
+        assert!(placed.host(far).is_none());
+        assert_eq!(placed.moved(WorkloadId::Dns, far), placed);
+        let (near, _) = placed.hosts().last().unwrap();
+        assert_ne!(placed.moved(WorkloadId::Dns, near), placed);
     }
 
     #[test]
@@ -535,19 +722,22 @@ mod tests {
     fn rebalancing_and_maintenance_move_vms_without_losing_any() {
         let story = consolidation().unwrap();
         let rebalance = &story.steps[4];
-        let (_, from, to, summary) = rebalance.moving.clone().unwrap();
-        assert_ne!(from, to);
+        let migration = rebalance.moving.clone().unwrap();
+        assert_ne!(migration.from, migration.to);
+        let summary = migration.summary;
         assert!(summary.downtime_secs < 1.0, "a live migration: {summary:?}");
         let maintenance = story.steps[5].placement.clone().unwrap();
-        let serviced = maintenance
-            .states
-            .iter()
-            .position(|s| *s == HostState::Maintenance)
+        let (_, serviced) = maintenance
+            .hosts()
+            .find(|(_, host)| host.state == HostState::Maintenance)
             .unwrap();
-        assert!(maintenance.hosts[serviced].is_empty());
+        assert!(serviced.vms.is_empty());
         assert_eq!(
-            maintenance.hosts.iter().map(Vec::len).sum::<usize>(),
-            WORKLOADS.len()
+            maintenance
+                .hosts()
+                .map(|(_, host)| host.vms.len())
+                .sum::<usize>(),
+            WorkloadId::ALL.len()
         );
     }
 
@@ -564,7 +754,7 @@ mod tests {
         let placement = crash.placement.clone().unwrap();
         let host = placement.host_of(crashed).unwrap();
         assert!(
-            placement.hosts[host].len() > 1,
+            placement.host(host).unwrap().vms.len() > 1,
             "it has neighbours to keep running"
         );
     }

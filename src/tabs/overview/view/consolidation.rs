@@ -7,7 +7,8 @@ use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
 use crate::draw;
 use crate::tabs::overview::model::consolidation::{
-    Benefit, Consolidation, ConsolidationStep, Costs, HostState, SOURCES, WORKLOADS,
+    Benefit, Consolidation, ConsolidationStep, Costs, HostId, HostState, Placement, SOURCES,
+    WorkloadId,
 };
 use crate::tabs::overview::model::power::ServerPower;
 use crate::tabs::overview::scene::ConsolidationScene;
@@ -15,17 +16,22 @@ use crate::theme::{Role, Theme};
 
 /// Draws the view.
 pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &ConsolidationScene) {
+    let title = "Server consolidation: what virtualization brings";
+    let sources = format!("Sources: {SOURCES}");
+    let story = match &scene.story {
+        Ok(story) => story,
+        Err(err) => {
+            // The model could not simulate a migration: the caption says why, where the
+            // picture was.
+            let caption = format!("The consolidation could not be simulated: {err}");
+            draw::split_canvas(ui, theme, title, &caption, &sources, 0.6);
+            return;
+        }
+    };
     let Some(step) = scene.current() else {
         return;
     };
-    let canvas = draw::split_canvas(
-        ui,
-        theme,
-        "Server consolidation: what virtualization brings",
-        &step.caption,
-        &format!("Sources: {SOURCES}"),
-        0.6,
-    );
+    let canvas = draw::split_canvas(ui, theme, title, &step.caption, &sources, 0.6);
     let (painter, theme) = (&canvas.painter, &canvas.theme);
     match &step.placement {
         None => servers_ui(ui, painter, theme, canvas.main),
@@ -35,7 +41,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &ConsolidationScene) {
         painter,
         theme,
         canvas.side,
-        &scene.story,
+        story,
         step,
         scene.timeline.step(),
     );
@@ -80,14 +86,15 @@ fn servers_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect) {
     );
     let area = Rect::from_min_max(Pos2::new(rect.min.x, heading.max.y + 8.0), rect.max);
     let columns = 5;
-    let rows = WORKLOADS.len().div_ceil(columns);
+    let rows = WorkloadId::ALL.len().div_ceil(columns);
     let gap = 10.0;
     let cell = Vec2::new(
         (area.width() - gap * (columns as f32 - 1.0)) / columns as f32,
         ((area.height() - gap * (rows as f32 - 1.0)) / rows as f32).min(theme.body_size * 8.0),
     );
     let server = ServerPower::default();
-    for (index, workload) in WORKLOADS.iter().enumerate() {
+    for (index, id) in WorkloadId::ALL.into_iter().enumerate() {
+        let workload = id.workload();
         let (col, row) = (index % columns, index / columns);
         let box_rect = Rect::from_min_size(
             area.min + Vec2::new(col as f32 * (cell.x + gap), row as f32 * (cell.y + gap)),
@@ -163,9 +170,8 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
         rect.width(),
     );
     let slots = placement
-        .hosts
-        .iter()
-        .map(Vec::len)
+        .hosts()
+        .map(|(_, host)| host.vms.len())
         .max()
         .unwrap_or(0)
         .max(4)
@@ -182,22 +188,23 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
                 .min(rect.max.y - before_height - theme.small_size * 2.0),
         ),
     );
-    let count = placement.hosts.len().max(1);
+    let count = placement.hosts().len().max(1);
     let gap = 12.0;
     let width = (area.width() - gap * (count as f32 - 1.0)) / count as f32;
-    let mut vm_rects = vec![Rect::NOTHING; WORKLOADS.len()];
-    let mut free_slots = Vec::with_capacity(count);
+    // Where the moving VM is drawn and the free slot it lands in, found while drawing.
+    let mut leaving = None;
+    let mut landing = None;
     let mixed_host = if step.benefit == Some(Benefit::DifferentOses) {
         most_mixed(placement)
     } else {
         None
     };
-    for (host, (vms, &state)) in placement.hosts.iter().zip(&placement.states).enumerate() {
+    for (index, (id, host)) in placement.hosts().enumerate() {
         let host_rect = Rect::from_min_size(
-            Pos2::new(area.min.x + host as f32 * (width + gap), area.min.y),
+            Pos2::new(area.min.x + index as f32 * (width + gap), area.min.y),
             Vec2::new(width, area.height()),
         );
-        let stroke = if mixed_host == Some(host) {
+        let stroke = if mixed_host == Some(id) {
             theme.thick(theme.accent)
         } else {
             theme.thin()
@@ -210,7 +217,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             egui::StrokeKind::Inside,
         );
         let inner = host_rect.shrink(6.0);
-        let word = match state {
+        let word = match host.state {
             HostState::Running => "hypervisor",
             HostState::Spare => "spare (N+1)",
             HostState::Maintenance => "maintenance",
@@ -219,7 +226,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             painter,
             inner.min,
             Align2::LEFT_TOP,
-            &format!("Host {} · {word}", host + 1),
+            &format!("Host {} · {word}", id.number()),
             theme.body(),
             theme.text,
             inner.width(),
@@ -228,7 +235,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             Pos2::new(inner.min.x, title.max.y + 4.0),
             Vec2::new(inner.width() - theme.small_size * 3.2, theme.small_size),
         );
-        utilisation_ui(painter, theme, bar, placement.utilisation(host));
+        utilisation_ui(painter, theme, bar, host.utilisation());
         // VMs stacked under the bar.
         let vm_area = Rect::from_min_max(Pos2::new(inner.min.x, bar.max.y + 8.0), inner.max);
         let vm_height = ((vm_area.height() - 6.0 * (slots as f32 - 1.0)) / slots as f32)
@@ -242,23 +249,29 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
                 Vec2::new(vm_area.width(), vm_height),
             )
         };
-        free_slots.push(slot_rect(vms.len()));
-        for (slot, &workload) in vms.iter().enumerate() {
-            let Some(vm) = WORKLOADS.get(workload) else {
-                continue;
-            };
+        if step.moving.as_ref().is_some_and(|m| m.to == id) {
+            landing = Some(slot_rect(host.vms.len()));
+        }
+        let neighbour_crashed = step.crashed.is_some_and(|crashed| host.runs(crashed));
+        for (slot, vm) in host.vms.iter().enumerate() {
+            let workload = vm.id.workload();
             let vm_rect = slot_rect(slot);
             draw::hit_region(
                 ui,
                 vm_rect,
-                egui::Id::unique(("consolidation-vm", workload)),
-                &format!("VM {} ({}) on host {}", vm.name, vm.os, host + 1),
+                egui::Id::unique(("consolidation-vm", vm.id)),
+                &format!(
+                    "VM {} ({}) on host {}",
+                    workload.name,
+                    workload.os,
+                    id.number()
+                ),
             );
-            if let Some(rect) = vm_rects.get_mut(workload) {
-                *rect = vm_rect;
+            let crashed = step.crashed == Some(vm.id);
+            let moving = step.moving.as_ref().is_some_and(|m| m.workload == vm.id);
+            if moving {
+                leaving = Some(vm_rect);
             }
-            let crashed = step.crashed == Some(workload);
-            let moving = step.moving.as_ref().is_some_and(|m| m.0 == workload);
             let fill = if crashed {
                 theme.fill(Role::Bad)
             } else {
@@ -271,10 +284,10 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             };
             let status = if crashed {
                 "✖ kernel panic".to_owned()
-            } else if step.crashed.is_some() && vms.contains(&step.crashed.unwrap_or(usize::MAX)) {
-                format!("✔ running · {}", vm.os)
+            } else if neighbour_crashed {
+                format!("✔ running · {}", workload.os)
             } else {
-                vm.os.to_owned()
+                workload.os.to_owned()
             };
             draw::labelled_box(
                 painter,
@@ -282,21 +295,15 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
                 vm_rect,
                 fill,
                 stroke,
-                &format!("VM {}", vm.name),
+                &format!("VM {}", workload.name),
                 Some(&status),
             );
         }
     }
     // The live migration of the step.
-    let moving = step.moving.as_ref().and_then(|(workload, _, to, summary)| {
-        Some((
-            vm_rects.get(*workload)?,
-            free_slots.get(*to)?,
-            WORKLOADS.get(*workload)?,
-            summary,
-        ))
-    });
-    if let Some((&from_rect, &landing, vm, summary)) = moving {
+    if let (Some(migration), Some(from_rect), Some(landing)) = (&step.moving, leaving, landing) {
+        let name = migration.workload.workload().name;
+        let summary = &migration.summary;
         draw::dashed_rect(
             painter,
             landing,
@@ -306,7 +313,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
         draw::text_centered(
             painter,
             landing,
-            &format!("{} arriving", vm.name),
+            &format!("{name} arriving"),
             theme.small(),
             theme.text,
         );
@@ -322,8 +329,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             Pos2::new(area.min.x, area.max.y + 6.0),
             Align2::LEFT_TOP,
             format!(
-                "live migration of {}: {} in all, paused {} (pre-copy model)",
-                vm.name,
+                "live migration of {name}: {} in all, paused {} (pre-copy model)",
                 duration_secs(summary.total_secs),
                 duration_secs(summary.downtime_secs)
             ),
@@ -344,7 +350,10 @@ fn before_strip_ui(painter: &egui::Painter, theme: &Theme, rect: Rect) {
         painter,
         rect.min,
         Align2::LEFT_TOP,
-        &format!("Before: {} servers, one workload each", WORKLOADS.len()),
+        &format!(
+            "Before: {} servers, one workload each",
+            WorkloadId::ALL.len()
+        ),
         theme.small(),
         theme.text_muted,
         rect.width(),
@@ -352,15 +361,17 @@ fn before_strip_ui(painter: &egui::Painter, theme: &Theme, rect: Rect) {
     let gap = 6.0;
     // One row when every name fits its cell, otherwise two rows of five.
     let one_row = (rect.width() - gap * 9.0) / 10.0 >= theme.body_size * 4.5;
+    let servers = WorkloadId::ALL.len();
     let per_row = if one_row {
-        WORKLOADS.len()
+        servers
     } else {
-        WORKLOADS.len().div_ceil(2)
+        servers.div_ceil(2)
     };
-    let rows = WORKLOADS.len().div_ceil(per_row);
+    let rows = servers.div_ceil(per_row);
     let width = (rect.width() - gap * (per_row as f32 - 1.0)) / per_row as f32;
     let height = (rect.max.y - heading.max.y - 4.0 - gap * (rows as f32 - 1.0)) / rows as f32;
-    for (index, workload) in WORKLOADS.iter().enumerate() {
+    for (index, id) in WorkloadId::ALL.into_iter().enumerate() {
+        let workload = id.workload();
         let (col, row) = (index % per_row, index / per_row);
         let cell = Rect::from_min_size(
             Pos2::new(
@@ -382,8 +393,11 @@ fn before_strip_ui(painter: &egui::Painter, theme: &Theme, rect: Rect) {
 }
 
 /// The running host whose VMs run the most different OSes.
-fn most_mixed(placement: &crate::tabs::overview::model::consolidation::Placement) -> Option<usize> {
-    (0..placement.hosts.len()).max_by_key(|&host| placement.oses(host).len())
+fn most_mixed(placement: &Placement) -> Option<HostId> {
+    placement
+        .hosts()
+        .max_by_key(|(_, host)| host.oses().len())
+        .map(|(id, _)| id)
 }
 
 /// A row of the cost table: its name and how it reads a [`Costs`].
@@ -523,9 +537,9 @@ fn outcome(story: &Consolidation, benefit: Benefit) -> String {
         Benefit::DifferentOses => step(benefit)
             .and_then(|s| s.placement.as_ref())
             .and_then(|placement| {
-                let host = most_mixed(placement)?;
-                let oses = placement.oses(host);
-                Some(format!("host {}: {}", host + 1, oses.join(" + ")))
+                let id = most_mixed(placement)?;
+                let oses = placement.host(id)?.oses();
+                Some(format!("host {}: {}", id.number(), oses.join(" + ")))
             })
             .unwrap_or_default(),
         Benefit::Consolidation => format!(
@@ -537,29 +551,32 @@ fn outcome(story: &Consolidation, benefit: Benefit) -> String {
         ),
         Benefit::Management => step(benefit)
             .and_then(|s| s.moving.as_ref())
-            .and_then(|(w, _, to, summary)| {
-                Some(format!(
+            .map(|migration| {
+                format!(
                     "{} rebalanced to host {}, paused {}",
-                    WORKLOADS.get(*w)?.name,
-                    to + 1,
-                    duration_secs(summary.downtime_secs)
-                ))
+                    migration.workload.workload().name,
+                    migration.to.number(),
+                    duration_secs(migration.summary.downtime_secs)
+                )
             })
             .unwrap_or_default(),
         Benefit::Availability => step(benefit)
             .and_then(|s| s.placement.as_ref())
-            .and_then(|p| p.states.iter().position(|s| *s == HostState::Maintenance))
-            .map(|host| format!("host {} serviced, its VMs kept running", host + 1))
+            .and_then(|p| {
+                p.hosts()
+                    .find(|(_, host)| host.state == HostState::Maintenance)
+            })
+            .map(|(id, _)| format!("host {} serviced, its VMs kept running", id.number()))
             .unwrap_or_default(),
         Benefit::Isolation => step(benefit)
             .and_then(|s| s.crashed.map(|w| (s, w)))
             .and_then(|(s, w)| {
                 let placement = s.placement.as_ref()?;
-                let vms = placement.hosts.iter().find(|vms| vms.contains(&w))?;
+                let host = placement.host(placement.host_of(w)?)?;
                 Some(format!(
                     "{} crashed, {} neighbours running",
-                    WORKLOADS.get(w)?.name,
-                    vms.len().saturating_sub(1)
+                    w.workload().name,
+                    host.vms.len().saturating_sub(1)
                 ))
             })
             .unwrap_or_default(),
