@@ -14,8 +14,10 @@ use egui::{
 use crate::theme::Theme;
 
 mod panels;
+mod route;
 
 pub use panels::{ListItem, SplitCanvas, item_list_ui, panel, split_canvas, surface};
+pub use route::HostMove;
 /// `value` kept within `min..=max`, for layout bounds computed from the space a scene was given.
 /// Unlike `f32::clamp`, which panics when `min > max`, a range that has crossed (a label wider
 /// than its band, a box narrower than its margins) gives its middle: the thing is centred on the

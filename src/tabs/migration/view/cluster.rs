@@ -69,9 +69,11 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
         + 1;
     let vm_height = theme.body_size * 3.0;
     let height = (theme.body_size * 5.2 + slots as f32 * (vm_height + 6.0)).min(rect.height());
-    // Where the moving VM is drawn and the free slot it lands in, found while drawing.
+    // Where the moving VM is drawn and the free slot it lands in (each with its host), and the
+    // row every host keeps free below its VMs, found while drawing.
     let mut leaving = None;
     let mut landing = None;
+    let mut lane_y = rect.max.y;
     for (index, host) in cluster.hosts().iter().enumerate() {
         let host_rect = Rect::from_min_size(
             Pos2::new(rect.min.x + index as f32 * (width + gap), rect.min.y),
@@ -122,8 +124,9 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
                 Vec2::new(vm_area.width(), vm_height),
             )
         };
+        lane_y = slot(slots - 1).center().y;
         if step.moving.as_ref().is_some_and(|m| m.to == host.id) {
-            landing = Some(slot(host.vms.len()));
+            landing = Some((slot(host.vms.len()), host_rect, fill));
         }
         for (n, &vm) in host.vms.iter().enumerate() {
             let vm_rect = slot(n);
@@ -142,7 +145,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             );
             let moving = step.moving.as_ref().is_some_and(|m| m.vm == vm);
             if moving {
-                leaving = Some(vm_rect);
+                leaving = Some((vm_rect, host_rect));
             }
             let stroke = if moving {
                 theme.thick(theme.accent)
@@ -163,8 +166,18 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             );
         }
     }
-    if let (Some(change), Some(from), Some(to)) = (&step.moving, leaving, landing) {
-        migration_arrow_ui(painter, theme, change, from, to);
+    if let (Some(change), Some((from, from_host)), Some((to, to_host, host_fill))) =
+        (&step.moving, leaving, landing)
+    {
+        let route = draw::HostMove {
+            from,
+            from_host,
+            landing: to,
+            to_host,
+            gap,
+            lane_y,
+        };
+        migration_arrow_ui(painter, theme, change, &route, host_fill);
     }
 }
 
@@ -206,50 +219,34 @@ fn load_bar_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, load_pct: f64
     );
 }
 
-/// The VM's path to its landing slot, with the model's numbers.
-fn migration_arrow_ui(painter: &egui::Painter, theme: &Theme, change: &Move, from: Rect, to: Rect) {
+/// The VM's path to its landing slot, which carries the model's numbers.
+fn migration_arrow_ui(
+    painter: &egui::Painter,
+    theme: &Theme,
+    change: &Move,
+    route: &draw::HostMove,
+    host_fill: egui::Color32,
+) {
+    draw::labelled_box(
+        painter,
+        theme,
+        route.landing,
+        host_fill,
+        Stroke::NONE,
+        &format!("{} arriving", change.vm.vm().name),
+        Some(&format!(
+            "live {} · paused {}",
+            duration_secs(change.summary.total_secs),
+            duration_secs(change.summary.downtime_secs)
+        )),
+    );
     draw::dashed_rect(
         painter,
-        to,
+        route.landing,
         Stroke::new(theme.stroke_thick, theme.accent),
         theme.dash(1),
     );
-    draw::text_centered(
-        painter,
-        to,
-        &format!("{} arriving", change.vm.vm().name),
-        theme.small(),
-        theme.text,
-    );
-    let (start, end) = if to.center().x > from.center().x {
-        (from.right_center(), to.left_center())
-    } else {
-        (from.left_center(), to.right_center())
-    };
-    draw::arrow(
-        painter,
-        start,
-        end,
-        Stroke::new(theme.stroke_thick * 1.4, theme.accent),
-    );
-    let label = format!(
-        "live: {} · paused {}",
-        duration_secs(change.summary.total_secs),
-        duration_secs(change.summary.downtime_secs)
-    );
-    let galley = painter.layout_no_wrap(label, theme.small(), theme.text);
-    let label_rect = Rect::from_min_size(
-        Pos2::new(to.center().x - galley.size().x / 2.0 - 3.0, to.max.y + 4.0),
-        galley.size() + Vec2::splat(6.0),
-    );
-    painter.rect(
-        label_rect,
-        3.0,
-        theme.surface,
-        theme.thin(),
-        egui::StrokeKind::Inside,
-    );
-    painter.galley(label_rect.min + Vec2::splat(3.0), galley, theme.text);
+    route.arrow(painter, Stroke::new(theme.stroke_thick * 1.4, theme.accent));
 }
 
 /// The three reasons with the current one emphasised, then this scenario's migrations.

@@ -191,9 +191,11 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
     let count = placement.hosts().len().max(1);
     let gap = 12.0;
     let width = (area.width() - gap * (count as f32 - 1.0)) / count as f32;
-    // Where the moving VM is drawn and the free slot it lands in, found while drawing.
+    // Where the moving VM is drawn and the free slot it lands in (each with its host), and the
+    // row every host keeps free below its VMs, found while drawing.
     let mut leaving = None;
     let mut landing = None;
+    let mut lane_y = area.max.y;
     let mixed_host = if step.benefit == Some(Benefit::DifferentOses) {
         most_mixed(placement)
     } else {
@@ -249,8 +251,9 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
                 Vec2::new(vm_area.width(), vm_height),
             )
         };
+        lane_y = slot_rect(slots - 1).center().y;
         if step.moving.as_ref().is_some_and(|m| m.to == id) {
-            landing = Some(slot_rect(host.vms.len()));
+            landing = Some((slot_rect(host.vms.len()), host_rect));
         }
         let neighbour_crashed = step.crashed.is_some_and(|crashed| host.runs(crashed));
         for (slot, vm) in host.vms.iter().enumerate() {
@@ -270,7 +273,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             let crashed = step.crashed == Some(vm.id);
             let moving = step.moving.as_ref().is_some_and(|m| m.workload == vm.id);
             if moving {
-                leaving = Some(vm_rect);
+                leaving = Some((vm_rect, host_rect));
             }
             let fill = if crashed {
                 theme.fill(Role::Bad)
@@ -301,7 +304,9 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
         }
     }
     // The live migration of the step.
-    if let (Some(migration), Some(from_rect), Some(landing)) = (&step.moving, leaving, landing) {
+    if let (Some(migration), Some((from, from_host)), Some((landing, to_host))) =
+        (&step.moving, leaving, landing)
+    {
         let name = migration.workload.workload().name;
         let summary = &migration.summary;
         draw::dashed_rect(
@@ -317,14 +322,15 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             theme.small(),
             theme.text,
         );
-        let start = Pos2::new(from_rect.max.x, from_rect.center().y);
-        let end = Pos2::new(landing.min.x, landing.center().y);
-        draw::arrow(
-            painter,
-            start,
-            end,
-            Stroke::new(theme.stroke_thick * 1.4, theme.accent),
-        );
+        draw::HostMove {
+            from,
+            from_host,
+            landing,
+            to_host,
+            gap,
+            lane_y,
+        }
+        .arrow(painter, Stroke::new(theme.stroke_thick * 1.4, theme.accent));
         painter.text(
             Pos2::new(area.min.x, area.max.y + 6.0),
             Align2::LEFT_TOP,
