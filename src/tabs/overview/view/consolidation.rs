@@ -285,12 +285,14 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
             } else {
                 theme.thin()
             };
+            // A neighbour of the crashed VM says only that it still runs: with its OS too, the
+            // line wraps in a projector-sized box and the text shrinks into one run-on line.
             let status = if crashed {
-                "✖ kernel panic".to_owned()
+                "✖ kernel panic"
             } else if neighbour_crashed {
-                format!("✔ running · {}", workload.os)
+                "✔ still running"
             } else {
-                workload.os.to_owned()
+                workload.os
             };
             draw::labelled_box(
                 painter,
@@ -299,7 +301,7 @@ fn hosts_ui(ui: &Ui, painter: &egui::Painter, theme: &Theme, rect: Rect, step: &
                 fill,
                 stroke,
                 &format!("VM {}", workload.name),
-                Some(&status),
+                Some(status),
             );
         }
     }
