@@ -279,8 +279,7 @@ mod tests {
     }
 
     fn state(sandbox: &Sandbox, name: &str) -> ContainerState {
-        let index = sandbox.engine.find_container(name).unwrap();
-        sandbox.engine.containers[index].state
+        sandbox.engine.find_container(name).unwrap().state
     }
 
     #[test]
@@ -346,8 +345,7 @@ mod tests {
         );
         assert_eq!(out.exit_code, 0);
         assert_eq!(out.texts().last().map(|s| s.len()), Some(64));
-        let index = sb.engine.find_container("web").unwrap();
-        let web = &sb.engine.containers[index];
+        let web = sb.engine.find_container("web").unwrap();
         assert_eq!(web.limits.nano_cpus, 500_000_000);
         assert_eq!(web.limits.memory_bytes, 256 << 20);
         assert_eq!(web.ports[0].host_port, 8080);
@@ -530,8 +528,7 @@ mod tests {
             "Error response from daemon: cannot remove container \"/web\": container is running: stop the container before removing or force remove"
         );
         run(&mut sb, "docker kill web");
-        let index = sb.engine.find_container("web").unwrap();
-        assert_eq!(sb.engine.containers[index].exit_code, 137);
+        assert_eq!(sb.engine.find_container("web").unwrap().exit_code, 137);
         let out = run(&mut sb, "docker kill web");
         assert!(
             first(&out)

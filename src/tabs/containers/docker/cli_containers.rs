@@ -202,8 +202,8 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
     }
     let remove_on_exit = parsed.on("rm");
     if container.state.has_process() {
-        if remove_on_exit && let Ok(index) = context.engine.find_container(&id.hex()) {
-            context.engine.containers[index].auto_remove = true;
+        if remove_on_exit && let Ok(container) = context.engine.find_container_mut(&id.hex()) {
+            container.auto_remove = true;
         }
         if spec.tty && spec.interactive {
             output.note(format!(
@@ -437,15 +437,17 @@ pub(super) fn rm(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 /// `docker logs [--tail N] [-t]`.
 pub(super) fn logs(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
-    let name = &parsed.positionals[0];
-    let index = match context.engine.find_container(name) {
-        Ok(index) => index,
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(name) = parsed.positionals.first() else {
+        return output;
+    };
+    let logs = match context.engine.find_container(name) {
+        Ok(container) => &container.logs,
         Err(error) => {
             daemon_error(&mut output, error);
             return output;
         }
     };
-    let logs = &context.engine.containers[index].logs;
     let skip = match parsed.last("tail") {
         None | Some("all") => 0,
         Some(text) => match text.parse::<usize>() {
@@ -459,7 +461,7 @@ pub(super) fn logs(context: &mut Context<'_>, parsed: &Parsed) -> Output {
             }
         },
     };
-    for line in &logs[skip..] {
+    for line in logs.iter().skip(skip) {
         let stream = match line.stream {
             LogStream::Stdout => Stream::Stdout,
             LogStream::Stderr => Stream::Stderr,
@@ -489,17 +491,19 @@ pub(super) fn exec(context: &mut Context<'_>, parsed: &Parsed) -> Output {
         None => return output,
     };
     let interactive_shell = parsed.on("interactive")
-        && argv.len() == 1
         && matches!(
-            argv[0].rsplit('/').next(),
-            Some("sh" | "bash" | "ash" | "python" | "python3")
+            argv.as_slice(),
+            [program] if matches!(
+                program.rsplit('/').next(),
+                Some("sh" | "bash" | "ash" | "python" | "python3")
+            )
         );
     if interactive_shell {
         let running = context
             .engine
             .find_container(&name)
             .ok()
-            .map(|i| context.engine.containers[i].state == ContainerState::Running);
+            .map(|c| c.state == ContainerState::Running);
         if running == Some(true) {
             output.note(format!(
                 "(sandbox) interactive shells are not simulated; run one command at a time, e.g. docker exec {name} ls /"
@@ -535,14 +539,17 @@ pub(super) fn exec(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 pub(super) fn diff(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let engine = &*context.engine;
-    let index = match engine.find_container(&parsed.positionals[0]) {
-        Ok(index) => index,
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(name) = parsed.positionals.first() else {
+        return output;
+    };
+    let container = match engine.find_container(name) {
+        Ok(container) => container,
         Err(error) => {
             daemon_error(&mut output, error);
             return output;
         }
     };
-    let container = &engine.containers[index];
     let lower = engine.container_layers(container);
     let view = UnionView {
         lower: &lower,

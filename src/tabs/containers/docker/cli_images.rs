@@ -59,9 +59,11 @@ pub(super) fn images(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     if parsed.on("quiet") {
         let mut seen = Vec::new();
         for row in rows {
-            if !seen.contains(&row[2]) {
-                output.out(row[2].clone());
-                seen.push(row[2].clone());
+            if let [_, _, id, ..] = row.as_slice()
+                && !seen.contains(id)
+            {
+                output.out(id.clone());
+                seen.push(id.clone());
             }
         }
         return output;
@@ -75,7 +77,10 @@ pub(super) fn images(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 /// `docker pull`.
 pub(crate) fn pull(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
-    let name = &parsed.positionals[0];
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(name) = parsed.positionals.first() else {
+        return output;
+    };
     let reference = match parse_reference(name) {
         Ok(reference) => reference,
         Err(error) => {
@@ -127,7 +132,10 @@ pub(super) fn rmi(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 /// `docker build [-t TAG] [-f FILE] [--no-cache] PATH`.
 pub(crate) fn build(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
-    let path = &parsed.positionals[0];
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(path) = parsed.positionals.first() else {
+        return output;
+    };
     if path != "." && path != "./" && path != HOME_DIR {
         output.err(format!(
             "unable to prepare context: path \"{path}\" not found"
@@ -167,7 +175,10 @@ pub(crate) fn build(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 pub(super) fn history(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let engine = &*context.engine;
-    let name = &parsed.positionals[0];
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(name) = parsed.positionals.first() else {
+        return output;
+    };
     let Some(image) = engine.images.lookup(name) else {
         let shown = parse_reference(name).map_or(name.clone(), |r| r.full());
         daemon_error(&mut output, format!("No such image: {shown}"));
@@ -211,7 +222,9 @@ pub(super) fn history(context: &mut Context<'_>, parsed: &Parsed) -> Output {
         .collect();
     if parsed.on("quiet") {
         for row in rows {
-            output.out(row[0].clone());
+            if let Some(id) = row.into_iter().next() {
+                output.out(id);
+            }
         }
         return output;
     }
@@ -227,7 +240,10 @@ pub(super) fn history(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 /// `docker tag SOURCE TARGET`.
 pub(super) fn tag(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
-    let (source, target) = (&parsed.positionals[0], &parsed.positionals[1]);
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let [source, target] = parsed.positionals.as_slice() else {
+        return output;
+    };
     let Some(id) = context.engine.images.lookup(source).map(|i| i.id) else {
         let shown = parse_reference(source).map_or(source.clone(), |r| r.full());
         daemon_error(&mut output, format!("No such image: {shown}"));
@@ -250,7 +266,10 @@ pub(super) fn tag(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 /// `docker push`: shows what would be uploaded, then the registry's refusal (no login).
 pub(super) fn push(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
-    let name = &parsed.positionals[0];
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(name) = parsed.positionals.first() else {
+        return output;
+    };
     let reference = match parse_reference(name) {
         Ok(reference) => reference,
         Err(error) => {

@@ -579,8 +579,8 @@ pub(super) fn inspect(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut found = Vec::new();
     let mut missing = Vec::new();
     for name in &parsed.positionals {
-        if let Ok(index) = engine.find_container(name) {
-            found.push(container_json(&engine.containers[index]));
+        if let Ok(container) = engine.find_container(name) {
+            found.push(container_json(container));
         } else if let Some(image) = engine.images.lookup(name) {
             found.push(image_json(
                 image,
@@ -650,7 +650,11 @@ pub(super) fn network_create(context: &mut Context<'_>, parsed: &Parsed) -> Outp
         );
         return output;
     }
-    match context.engine.create_network(&parsed.positionals[0], None) {
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(name) = parsed.positionals.first() else {
+        return output;
+    };
+    match context.engine.create_network(name, None) {
         Ok(id) => output.out(id.hex()),
         Err(error) => daemon_error(&mut output, error),
     }
@@ -695,10 +699,9 @@ pub(super) fn compose(context: &mut Context<'_>, parsed: &Parsed) -> Output {
             return output;
         }
     };
-    if !sub_parsed.positionals.is_empty() {
+    if let Some(service) = sub_parsed.positionals.first() {
         output.err(format!(
-            "no such service: {} (the sandbox runs all services of the file)",
-            sub_parsed.positionals[0]
+            "no such service: {service} (the sandbox runs all services of the file)"
         ));
         output.exit_code = 1;
         return output;

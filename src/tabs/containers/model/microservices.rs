@@ -11,7 +11,7 @@
 use super::microservices_tradeoffs::Tradeoffs;
 
 /// Where the numbers come from.
-pub const SOURCES: &[&str] = &[
+pub const SOURCES: [&str; 3] = [
     "Jeff Dean, 'Latency numbers every programmer should know' (Peter Norvig's 'Teach Yourself Programming in Ten Years' has a similar table): round trip within the same datacenter ~500,000 ns; main memory reference ~100 ns; L1 cache reference ~0.5 ns (orders of magnitude, circa 2010 hardware)",
     "In-process call cost: a few ns to well under a microsecond, taken here as 100 ns (order of a main-memory reference)",
     "Memory per module and the 1 ms database query are illustrative assumptions",

@@ -267,8 +267,10 @@ impl LayersScene {
             .steps
             .get(step)
             .map_or(&[][..], |s| s.events.as_slice());
-        let build = self.builds[..(step + 1).min(self.builds.len())]
+        let build = self
+            .builds
             .iter()
+            .take(step.saturating_add(1))
             .rev()
             .find_map(Option::as_ref);
         (&self.trace.state_at(step).engine, build, events)

@@ -435,7 +435,11 @@ fn arrows_ui(
     for (index, step) in steps.iter().enumerate().take(current + 1) {
         let is_current = index == current;
         // Messages between the same two boxes are drawn side by side, centred on the boxes.
-        let lane = steps[..index].iter().filter(|s| same_pair(s, step)).count() as f32;
+        let lane = steps
+            .iter()
+            .take(index)
+            .filter(|s| same_pair(s, step))
+            .count() as f32;
         let lanes = steps.iter().filter(|s| same_pair(s, step)).count() as f32;
         // Far enough apart that the numbered badges (radius 0.7 small sizes) never touch.
         let spacing = (theme.small_size * 1.8).max(18.0);

@@ -4,7 +4,7 @@
 //! drift shows as letters multiplying, not only as colours. The cost bars add up the model's
 //! (illustrative) durations for one small fix done both ways.
 
-use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
+use egui::{Align2, Color32, Pos2, Rect, Stroke, Ui, Vec2};
 
 use super::{captioned_canvas, step_caption, tag};
 use crate::draw;
@@ -25,6 +25,14 @@ const CONFIG_ROLES: [Role; 6] = [
     Role::Network,
     Role::Hypervisor,
 ];
+
+/// The fill of configuration `config` (the fills repeat after six; the letter tells them apart).
+fn config_fill(theme: &Theme, config: usize) -> Color32 {
+    // In range: an index modulo the array's length is below that length.
+    #[allow(clippy::indexing_slicing)]
+    let role = CONFIG_ROLES[config % CONFIG_ROLES.len()];
+    theme.fill(role)
+}
 
 /// The preset picker.
 pub fn controls_ui(ui: &mut Ui, scene: &mut PresetScene<ImmutablePreset>) {
@@ -76,7 +84,8 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &PresetScene<ImmutablePreset
 const GAP: f32 = 10.0;
 
 fn sources_text() -> String {
-    format!("Sources: {}; {}", SOURCES[0], SOURCES[3])
+    let [morris, _, _, illustrative] = SOURCES;
+    format!("Sources: {morris}; {illustrative}")
 }
 
 /// Where the view's parts go, and how much height they need in all.
@@ -186,7 +195,7 @@ fn fleet_ui(
             Vec2::new(width, height),
         );
         let (config, letter) = (server.config, server.letter());
-        let fill = theme.fill(CONFIG_ROLES[config % CONFIG_ROLES.len()]);
+        let fill = config_fill(theme, config);
         let changed = previous.is_none_or(|p| {
             p.servers
                 .iter()
@@ -511,7 +520,7 @@ fn history_ui(
         let mut x = inner.min.x + name_width + time_width;
         for server in &step.servers {
             let (config, letter) = (server.config, server.letter());
-            let fill = theme.fill(CONFIG_ROLES[config % CONFIG_ROLES.len()]);
+            let fill = config_fill(theme, config);
             let square = Rect::from_min_size(Pos2::new(x, y + 1.0), Vec2::new(size * 1.4, size));
             let stroke = if is_current {
                 theme.thick(theme.outline)

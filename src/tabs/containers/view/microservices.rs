@@ -45,7 +45,8 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &PresetScene<MicroPreset>) {
     let Some(step) = scene.current() else {
         return;
     };
-    let source = format!("Source: {} {}", SOURCES[0], SOURCES[2]);
+    let [latencies, _, assumptions] = SOURCES;
+    let source = format!("Source: {latencies} {assumptions}");
     // As tall as the wrapped source needs, so its last line is not cut on a projector.
     let source_height = draw::text_height(&painter, &source, theme.small(), body.width()) + 4.0;
     let main = Rect::from_min_max(body.min, Pos2::new(body.max.x, body.max.y - source_height));
@@ -77,8 +78,10 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &PresetScene<MicroPreset>) {
 /// The hops of the request up to this step: (hop, is it the current one).
 fn step_path(scene: &PresetScene<MicroPreset>) -> Vec<(Hop, bool)> {
     let current = scene.timeline.step();
-    scene.steps[..=current.min(scene.steps.len().saturating_sub(1))]
+    scene
+        .steps
         .iter()
+        .take(current.saturating_add(1))
         .enumerate()
         .filter_map(|(index, step)| step.hop.map(|hop| (hop, index == current)))
         .collect()

@@ -87,7 +87,8 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
     } else {
         0.0
     };
-    let sources = format!("Sources: {}; {}", SOURCES[0], SOURCES[1]);
+    let [nist, kernel] = SOURCES;
+    let sources = format!("Sources: {nist}; {kernel}");
     let sources_height = draw::text_height(&painter, &sources, theme.small(), body.width());
     let table = Rect::from_min_max(
         body.min,
