@@ -1,7 +1,9 @@
 //! Container commands: `run`, `create`, `ps`, `start`, `stop`, `restart`, `pause`, `kill`, `rm`,
 //! `logs`, `exec`, `diff`, `container prune`.
 
-use super::cli::{Context, daemon_error, ports_column, quoted_command, run_error};
+use super::cli::{
+    Context, daemon_error, daemon_message, flag_error, ports_column, quoted_command, run_error,
+};
 use super::container::{ContainerState, Limits, LogStream, PortBinding};
 use super::engine::{CreateSpec, DEFAULT_STOP_TIMEOUT_SECS, Engine};
 use super::errors::DaemonError;
@@ -76,11 +78,13 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
                 limits.nano_cpus = (value * 1e9).round() as u64;
             }
             _ => {
-                output.err(format!(
-                    "invalid argument \"{cpus}\" for \"--cpus\" flag: failed to parse {cpus} as a rational number"
-                ));
-                output.err(format!("See 'docker {path} --help'."));
-                output.exit_code = 125;
+                flag_error(
+                    &mut output,
+                    path,
+                    format!(
+                        "invalid argument \"{cpus}\" for \"--cpus\" flag: failed to parse {cpus} as a rational number"
+                    ),
+                );
                 return output;
             }
         }
@@ -89,11 +93,13 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
         match parse_memory_bytes(memory) {
             Some(bytes) => limits.memory_bytes = bytes,
             None => {
-                output.err(format!(
-                    "invalid argument \"{memory}\" for \"-m, --memory\" flag: invalid size: '{memory}'"
-                ));
-                output.err(format!("See 'docker {path} --help'."));
-                output.exit_code = 125;
+                flag_error(
+                    &mut output,
+                    path,
+                    format!(
+                        "invalid argument \"{memory}\" for \"-m, --memory\" flag: invalid size: '{memory}'"
+                    ),
+                );
                 return output;
             }
         }
@@ -128,12 +134,7 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
         let shown = parse_reference(&image).map_or(image.clone(), |r| r.full());
         output.err(format!("Unable to find image '{shown}' locally"));
         if let Err(error) = pull_lines(context.engine, &image, &mut output) {
-            run_error(
-                &mut output,
-                path,
-                &format!("Error response from daemon: {error}"),
-                125,
-            );
+            run_error(&mut output, path, &daemon_message(&error), 125);
             return output;
         }
     }
@@ -158,12 +159,7 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
     let id = match context.engine.create(&spec) {
         Ok(id) => id,
         Err(error) => {
-            run_error(
-                &mut output,
-                path,
-                &format!("Error response from daemon: {error}"),
-                125,
-            );
+            run_error(&mut output, path, &daemon_message(&error), 125);
             return output;
         }
     };
@@ -177,12 +173,7 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
             DaemonError::StartFailed(_) => 127,
             _ => 125,
         };
-        run_error(
-            &mut output,
-            path,
-            &format!("Error response from daemon: {error}"),
-            code,
-        );
+        run_error(&mut output, path, &daemon_message(&error), code);
         return output;
     }
     if detach {
@@ -331,7 +322,7 @@ pub(super) fn start(context: &mut Context<'_>, parsed: &Parsed) -> Output {
         match context.engine.start(name) {
             Ok(_) => output.out(name.clone()),
             Err(error) => {
-                output.err(format!("Error response from daemon: {error}"));
+                output.err(daemon_message(&error));
                 failed.push(name.clone());
             }
         }

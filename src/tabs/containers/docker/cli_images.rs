@@ -6,8 +6,8 @@ use super::cli_containers::pull_lines;
 use super::container::LogStream;
 use super::engine_images::RmiLine;
 use super::flags::Parsed;
-use super::humanize::{ago, human_size};
-use super::image::parse_reference;
+use super::humanize::{ago, ellipsis, human_size};
+use super::image::{Reference, parse_reference};
 use super::output::{Output, Stream, table};
 use super::workspace::HOME_DIR;
 
@@ -74,24 +74,33 @@ pub(super) fn images(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     output
 }
 
-/// `docker pull`.
-pub(crate) fn pull(context: &mut Context<'_>, parsed: &Parsed) -> Output {
-    let mut output = Output::default();
-    // `run` has checked the argument count against the spec; the `else` is a guard.
-    let Some(name) = parsed.positionals.first() else {
-        return output;
-    };
-    let reference = match parse_reference(name) {
-        Ok(reference) => reference,
+/// The image `docker pull` and `docker push` name (their one argument), after printing
+/// `Using default tag: latest` when it has no tag; `None` when it does not parse, with the error
+/// printed and status 1.
+fn named_reference<'p>(parsed: &'p Parsed, output: &mut Output) -> Option<(&'p String, Reference)> {
+    // `run` has checked the argument count against the spec; the `None` is a guard.
+    let name = parsed.positionals.first()?;
+    match parse_reference(name) {
+        Ok(reference) => {
+            if !reference.explicit_tag {
+                output.out("Using default tag: latest");
+            }
+            Some((name, reference))
+        }
         Err(error) => {
             output.err(error.to_string());
             output.exit_code = 1;
-            return output;
+            None
         }
-    };
-    if !reference.explicit_tag {
-        output.out("Using default tag: latest");
     }
+}
+
+/// `docker pull`.
+pub(crate) fn pull(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+    let mut output = Output::default();
+    let Some((name, reference)) = named_reference(parsed, &mut output) else {
+        return output;
+    };
     let mut lines = Output::default();
     match pull_lines(context.engine, name, &mut lines) {
         Ok(()) => {
@@ -198,12 +207,10 @@ pub(super) fn history(context: &mut Context<'_>, parsed: &Parsed) -> Output {
                     .step_image
                     .map_or("<missing>".to_owned(), |id| id.short())
             };
-            let created_by = if no_trunc || entry.created_by.chars().count() <= 45 {
+            let created_by = if no_trunc {
                 entry.created_by.clone()
             } else {
-                let mut cut: String = entry.created_by.chars().take(44).collect();
-                cut.push('\u{2026}');
-                cut
+                ellipsis(&entry.created_by, 45)
             };
             let comment = if entry.created_by.contains("# buildkit") {
                 "buildkit.dockerfile.v0"
@@ -266,21 +273,9 @@ pub(super) fn tag(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 /// `docker push`: shows what would be uploaded, then the registry's refusal (no login).
 pub(super) fn push(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
-    // `run` has checked the argument count against the spec; the `else` is a guard.
-    let Some(name) = parsed.positionals.first() else {
+    let Some((_, reference)) = named_reference(parsed, &mut output) else {
         return output;
     };
-    let reference = match parse_reference(name) {
-        Ok(reference) => reference,
-        Err(error) => {
-            output.err(error.to_string());
-            output.exit_code = 1;
-            return output;
-        }
-    };
-    if !reference.explicit_tag {
-        output.out("Using default tag: latest");
-    }
     let Some(image) = context
         .engine
         .images

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::builder::{self, BuildOptions};
+use super::cli::daemon_error;
 use super::container::{ComposeLabels, ContainerState, PortBinding};
 use super::engine::{CreateSpec, DEFAULT_STOP_TIMEOUT_SECS, Engine};
 use super::humanize::ago;
@@ -238,6 +239,23 @@ pub(super) fn load(workspace: &Workspace, file: Option<&str>) -> Result<Project,
     Ok(project)
 }
 
+/// The project `up`, `down` and `ps` work on; `None` when it cannot be loaded, with compose's
+/// error printed and status 1.
+fn load_or_report(
+    workspace: &Workspace,
+    file: Option<&str>,
+    output: &mut Output,
+) -> Option<Project> {
+    match load(workspace, file) {
+        Ok(project) => Some(project),
+        Err(error) => {
+            output.err(error.to_string());
+            output.exit_code = 1;
+            None
+        }
+    }
+}
+
 /// The services with every dependency before its dependents (file order among equals).
 pub(super) fn start_order(project: &Project) -> Result<Vec<&Service>, ComposeError> {
     /// Where the depth-first walk is with a service.
@@ -299,13 +317,8 @@ pub(super) fn up(
     detach: bool,
 ) -> Output {
     let mut output = Output::default();
-    let project = match load(workspace, file) {
-        Ok(project) => project,
-        Err(error) => {
-            output.err(error.to_string());
-            output.exit_code = 1;
-            return output;
-        }
+    let Some(project) = load_or_report(workspace, file, &mut output) else {
+        return output;
     };
     for warning in &project.warnings {
         output.err(warning.clone());
@@ -343,8 +356,7 @@ pub(super) fn up(
                     engine.now_ms - started,
                 )),
                 Err(error) => {
-                    output.err(format!("Error response from daemon: {error}"));
-                    output.exit_code = 1;
+                    daemon_error(&mut output, error);
                     return output;
                 }
             }
@@ -362,8 +374,7 @@ pub(super) fn up(
     if engine.network(&network).is_none() {
         let started = engine.now_ms;
         if let Err(error) = engine.create_network(&network, Some(&project.name)) {
-            output.err(format!("Error response from daemon: {error}"));
-            output.exit_code = 1;
+            daemon_error(&mut output, error);
             return output;
         }
         engine.advance(100);
@@ -381,8 +392,7 @@ pub(super) fn up(
             Ok(_) => match engine.start(&name) {
                 Ok(_) => "Started",
                 Err(error) => {
-                    output.err(format!("Error response from daemon: {error}"));
-                    output.exit_code = 1;
+                    daemon_error(&mut output, error);
                     return output;
                 }
             },
@@ -417,8 +427,7 @@ pub(super) fn up(
                 match result {
                     Ok(_) => "Started",
                     Err(error) => {
-                        output.err(format!("Error response from daemon: {error}"));
-                        output.exit_code = 1;
+                        daemon_error(&mut output, error);
                         return output;
                     }
                 }
@@ -468,13 +477,8 @@ pub(super) fn up(
 /// `docker compose down`.
 pub(super) fn down(engine: &mut Engine, workspace: &Workspace, file: Option<&str>) -> Output {
     let mut output = Output::default();
-    let project = match load(workspace, file) {
-        Ok(project) => project,
-        Err(error) => {
-            output.err(error.to_string());
-            output.exit_code = 1;
-            return output;
-        }
+    let Some(project) = load_or_report(workspace, file, &mut output) else {
+        return output;
     };
     let mut order = start_order(&project).unwrap_or_default();
     order.reverse();
@@ -489,8 +493,7 @@ pub(super) fn down(engine: &mut Engine, workspace: &Workspace, file: Option<&str
             .stop(&name, DEFAULT_STOP_TIMEOUT_SECS)
             .and_then(|()| engine.remove(&name, false));
         if let Err(error) = result {
-            output.err(format!("Error response from daemon: {error}"));
-            output.exit_code = 1;
+            daemon_error(&mut output, error);
             return output;
         }
         lines.push(status_line(
@@ -503,8 +506,7 @@ pub(super) fn down(engine: &mut Engine, workspace: &Workspace, file: Option<&str
     if engine.network(&network).is_some() {
         let started = engine.now_ms;
         if let Err(error) = engine.remove_network(&network) {
-            output.err(format!("Error response from daemon: {error}"));
-            output.exit_code = 1;
+            daemon_error(&mut output, error);
             return output;
         }
         engine.advance(100);
@@ -526,13 +528,8 @@ pub(super) fn down(engine: &mut Engine, workspace: &Workspace, file: Option<&str
 /// `docker compose ps`: the project's running containers.
 pub(super) fn ps(engine: &Engine, workspace: &Workspace, file: Option<&str>, all: bool) -> Output {
     let mut output = Output::default();
-    let project = match load(workspace, file) {
-        Ok(project) => project,
-        Err(error) => {
-            output.err(error.to_string());
-            output.exit_code = 1;
-            return output;
-        }
+    let Some(project) = load_or_report(workspace, file, &mut output) else {
+        return output;
     };
     let rows: Vec<Vec<String>> = engine
         .containers

@@ -66,6 +66,17 @@ fn format_g(value: f64, precision: usize) -> String {
     }
 }
 
+/// docker's `stringutils.Ellipsis`: `text` when it has at most `max_chars` characters, else its
+/// first `max_chars - 1` and `…` (`docker ps`'s COMMAND, `docker history`'s CREATED BY).
+pub(super) fn ellipsis(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    cut.push('\u{2026}');
+    cut
+}
+
 /// go-units `HumanSizeWithPrecision`: decimal units (kB = 1000 B) and `precision` significant digits.
 /// `docker images` uses precision 3 (`188MB`, `7.8MB`, `13.3kB`).
 pub(crate) fn human_size(bytes: u64, precision: usize) -> String {

@@ -188,6 +188,7 @@ fn replica(index: usize, version: &str) -> Server {
 }
 
 /// Records a step.
+#[derive(Default)]
 struct Recorder {
     steps: Vec<FleetStep>,
     elapsed_secs: u32,
@@ -217,10 +218,7 @@ impl Recorder {
 /// The immutable rollout: build, push, replace one by one, scale out.
 fn replace_fleet(params: &FleetParams) -> Vec<FleetStep> {
     let mut fleet: Vec<Server> = (1..=params.servers).map(|i| replica(i, "app:v1")).collect();
-    let mut rec = Recorder {
-        steps: Vec::new(),
-        elapsed_secs: 0,
-    };
+    let mut rec = Recorder::default();
     rec.push(
         "start".into(),
         format!(
@@ -307,10 +305,7 @@ fn patch_in_place(params: &FleetParams) -> Vec<FleetStep> {
             config: 0,
         })
         .collect();
-    let mut rec = Recorder {
-        steps: Vec::new(),
-        elapsed_secs: 0,
-    };
+    let mut rec = Recorder::default();
     rec.push(
         "start".into(),
         format!(
@@ -398,10 +393,7 @@ fn autoscale(params: &FleetParams) -> Vec<FleetStep> {
     let mut fleet: Vec<Server> = (1..=params.min_replicas)
         .map(|i| replica(i, "app:v2"))
         .collect();
-    let mut rec = Recorder {
-        steps: Vec::new(),
-        elapsed_secs: 0,
-    };
+    let mut rec = Recorder::default();
     for (index, load) in LOAD_CURVE_RPS.iter().enumerate() {
         let target = replicas_for(*load, params);
         let before = fleet.len();

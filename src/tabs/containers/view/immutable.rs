@@ -6,7 +6,7 @@
 
 use egui::{Align2, Color32, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::{captioned_canvas, step_caption, tag};
+use super::{preset_canvas, tag, text_in_rect};
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::immutable::{
@@ -41,12 +41,7 @@ pub fn controls_ui(ui: &mut Ui, scene: &mut PresetScene<ImmutablePreset>) {
 
 /// Draws the view.
 pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &PresetScene<ImmutablePreset>) {
-    let (painter, body) = captioned_canvas(
-        ui,
-        theme,
-        scene.preset.title(),
-        step_caption(&scene.timeline),
-    );
+    let (painter, body) = preset_canvas(ui, theme, scene);
     let Some(step) = scene.current() else {
         return;
     };
@@ -395,15 +390,7 @@ fn cost_ui(
         Pos2::new(inner.min.x, inner.min.y + 2.0 * (row_height + 8.0)),
         inner.max,
     );
-    let clipped = painter.with_clip_rect(note_rect.intersect(painter.clip_rect()));
-    draw::text_wrapped(
-        &clipped,
-        note_rect.min,
-        &note,
-        theme.small(),
-        theme.text,
-        note_rect.width(),
-    );
+    text_in_rect(painter, note_rect, &note, theme.small(), theme.text);
 }
 
 /// What the cost bars add up, in words.
