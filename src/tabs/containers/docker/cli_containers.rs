@@ -18,14 +18,18 @@ use super::program::Signal;
 pub(super) fn parse_memory_bytes(text: &str) -> Option<u64> {
     let lower = text.to_ascii_lowercase();
     let trimmed = lower.strip_suffix('b').unwrap_or(&lower);
-    let (number, multiplier) = match trimmed.chars().last() {
-        Some('k') => (&trimmed[..trimmed.len() - 1], 1u64 << 10),
-        Some('m') => (&trimmed[..trimmed.len() - 1], 1 << 20),
-        Some('g') => (&trimmed[..trimmed.len() - 1], 1 << 30),
-        Some('t') => (&trimmed[..trimmed.len() - 1], 1 << 40),
-        _ => (trimmed, 1),
+    let mut number = trimmed.chars();
+    let multiplier: u64 = match number.next_back() {
+        Some('k') => 1 << 10,
+        Some('m') => 1 << 20,
+        Some('g') => 1 << 30,
+        Some('t') => 1 << 40,
+        _ => {
+            number = trimmed.chars();
+            1
+        }
     };
-    let value: f64 = number.parse().ok()?;
+    let value: f64 = number.as_str().parse().ok()?;
     (value.is_finite() && value >= 0.0 && value * (multiplier as f64) < 1e18)
         .then_some((value * multiplier as f64) as u64)
 }

@@ -545,14 +545,14 @@ pub(super) fn image_json(image: &Image, tags: &[String], size_bytes: u64) -> Val
 pub(super) fn render_template(template: &str, value: &Value) -> String {
     let mut out = String::new();
     let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else {
-            out.push_str(&rest[start..]);
+    while let Some((before, after)) = rest.split_once("{{") {
+        out.push_str(before);
+        let Some((path, tail)) = after.split_once("}}") else {
+            out.push_str("{{");
+            out.push_str(after);
             return out;
         };
-        let path = after[..end].trim();
+        let path = path.trim();
         let mut current = Some(value);
         for key in path
             .trim_start_matches('.')
@@ -566,7 +566,7 @@ pub(super) fn render_template(template: &str, value: &Value) -> String {
             Some(Value::Null) | None => out.push_str("<no value>"),
             Some(other) => out.push_str(&other.to_string()),
         }
-        rest = &after[end + 2..];
+        rest = tail;
     }
     out.push_str(rest);
     out

@@ -129,13 +129,16 @@ fn block(lines: &[Line], position: &mut usize, indent: usize) -> Result<Value, Y
             if line.indent < indent {
                 break;
             }
-            if line.indent > indent || !(line.text.starts_with("- ") || line.text == "-") {
+            let item = line
+                .text
+                .strip_prefix('-')
+                .filter(|rest| line.indent == indent && (rest.is_empty() || rest.starts_with(' ')));
+            let Some(rest) = item.map(str::trim_start) else {
                 return Err(YamlError {
                     line: line.number,
                     message: "did not find expected '-' indicator".to_owned(),
                 });
-            }
-            let rest = line.text[1..].trim_start();
+            };
             *position += 1;
             if rest.is_empty() {
                 let child_indent = lines.get(*position).map_or(0, |l| l.indent);
@@ -218,12 +221,11 @@ fn key_value(text: &str) -> Option<(String, &str)> {
 }
 
 fn unquote(text: &str) -> String {
-    let quoted = |q: char| text.len() >= 2 && text.starts_with(q) && text.ends_with(q);
-    if quoted('"') || quoted('\'') {
-        text[1..text.len() - 1].to_owned()
-    } else {
-        text.to_owned()
-    }
+    ['"', '\'']
+        .into_iter()
+        .find_map(|q| text.strip_prefix(q)?.strip_suffix(q))
+        .unwrap_or(text)
+        .to_owned()
 }
 
 fn scalar_or_flow(text: &str, line: usize) -> Result<Value, YamlError> {
