@@ -6,11 +6,6 @@
 //! The default view is the architecture. Every view's scene is built from its link and drawn as a
 //! pure function of that scene and the timeline position; the models live in [`model`], the Docker simulator in [`docker`] and the link parsing in [`link`].
 
-// Not yet converted to checked indexing (issue 21 stays open for it): the Docker simulator and the containers views index their tables in about 90 places.
-// The rest of the crate denies `clippy::indexing_slicing` (Cargo.toml's [lints]); this module
-// is the recorded debt.
-#![allow(clippy::indexing_slicing)]
-
 pub(crate) mod docker;
 pub(crate) mod link;
 pub mod model;

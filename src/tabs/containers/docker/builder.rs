@@ -409,20 +409,7 @@ fn step(
         out(report, " ---> Using cache");
         out(report, format!(" ---> {}", entry.image.id.short()));
         let layer = entry.layer.as_ref().map(|l| (l.diff_id, l.size_bytes));
-        engine.emit(Event::BuildStep {
-            line: instruction.line,
-            instruction: instruction.keyword.name().to_owned(),
-            cached: true,
-            layer: layer.map(|(digest, _)| digest),
-        });
-        report.steps.push(StepReport {
-            line: instruction.line,
-            keyword: instruction.keyword,
-            text: instruction.text(),
-            cached: true,
-            layer,
-            image: entry.image.id,
-        });
+        record_step(engine, report, instruction, true, layer, entry.image.id);
         *state = State {
             config: entry.image.config,
             layers: entry.image.layers,
@@ -510,21 +497,34 @@ fn step(
     let layer_summary = layer.as_ref().map(|l| (l.diff_id, l.size_bytes));
     engine.build_cache.retain(|e| e.key != key);
     engine.build_cache.push(CacheEntry { key, image, layer });
+    record_step(engine, report, instruction, false, layer_summary, id);
+    Ok(())
+}
+
+/// Records a finished step: its event, and its line in the report. `layer` is the layer it
+/// added (digest, bytes), `image` the image after it.
+fn record_step(
+    engine: &mut Engine,
+    report: &mut BuildReport,
+    instruction: &Instruction,
+    cached: bool,
+    layer: Option<(Digest, u64)>,
+    image: Digest,
+) {
     engine.emit(Event::BuildStep {
         line: instruction.line,
         instruction: instruction.keyword.name().to_owned(),
-        cached: false,
-        layer: layer_summary.map(|(digest, _)| digest),
+        cached,
+        layer: layer.map(|(digest, _)| digest),
     });
     report.steps.push(StepReport {
         line: instruction.line,
         keyword: instruction.keyword,
         text: instruction.text(),
-        cached: false,
-        layer: layer_summary,
-        image: id,
+        cached,
+        layer,
+        image,
     });
-    Ok(())
 }
 
 /// RUN: executes the command in a temporary container and commits its writable layer.

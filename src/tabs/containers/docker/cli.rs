@@ -8,6 +8,7 @@
 use super::container::Container;
 use super::engine::Engine;
 use super::flags::{self, FlagSpec, Parsed};
+use super::humanize::ellipsis;
 use super::output::Output;
 use super::workspace::Workspace;
 
@@ -93,9 +94,7 @@ pub(super) fn run(engine: &mut Engine, workspace: &Workspace, args: &[String]) -
     let parsed = match flags::parse(spec.flags, tail, spec.interspersed) {
         Ok(parsed) => parsed,
         Err(error) => {
-            output.err(error.to_string());
-            output.err(format!("See 'docker {} --help'.", spec.path));
-            output.exit_code = 125;
+            flag_error(&mut output, spec.path, error);
             return output;
         }
     };
@@ -215,8 +214,21 @@ fn dispatch(context: &mut Context<'_>, path: &str, parsed: &Parsed) -> Output {
 
 /// Prints a daemon error as `Error response from daemon: ...` and sets status 1.
 pub(super) fn daemon_error(output: &mut Output, error: impl std::fmt::Display) {
-    output.err(format!("Error response from daemon: {error}"));
+    output.err(daemon_message(&error));
     output.exit_code = 1;
+}
+
+/// How the CLI words an error the daemon returned: `Error response from daemon: ...`.
+pub(super) fn daemon_message(error: &impl std::fmt::Display) -> String {
+    format!("Error response from daemon: {error}")
+}
+
+/// A flag or its value rejected as the docker CLI does: the message, `See 'docker PATH --help'.`
+/// and status 125.
+pub(super) fn flag_error(output: &mut Output, path: &str, message: impl std::fmt::Display) {
+    output.err(message.to_string());
+    output.err(format!("See 'docker {path} --help'."));
+    output.exit_code = 125;
 }
 
 /// `docker run`'s error form: `docker: <message>.` and `See 'docker run --help'.`.
@@ -231,14 +243,7 @@ pub(super) fn run_error(output: &mut Output, path: &str, message: &str, exit_cod
 
 /// The COMMAND column: quoted, truncated to 20 characters with an ellipsis.
 pub(super) fn quoted_command(container: &Container) -> String {
-    let command = container.command_line();
-    let shown: String = if command.chars().count() > 20 {
-        let mut cut: String = command.chars().take(19).collect();
-        cut.push('\u{2026}');
-        cut
-    } else {
-        command
-    };
+    let shown = ellipsis(&container.command_line(), 20);
     format!("\"{shown}\"")
 }
 
@@ -279,8 +284,7 @@ mod tests {
     }
 
     fn state(sandbox: &Sandbox, name: &str) -> ContainerState {
-        let index = sandbox.engine.find_container(name).unwrap();
-        sandbox.engine.containers[index].state
+        sandbox.engine.find_container(name).unwrap().state
     }
 
     #[test]
@@ -346,8 +350,7 @@ mod tests {
         );
         assert_eq!(out.exit_code, 0);
         assert_eq!(out.texts().last().map(|s| s.len()), Some(64));
-        let index = sb.engine.find_container("web").unwrap();
-        let web = &sb.engine.containers[index];
+        let web = sb.engine.find_container("web").unwrap();
         assert_eq!(web.limits.nano_cpus, 500_000_000);
         assert_eq!(web.limits.memory_bytes, 256 << 20);
         assert_eq!(web.ports[0].host_port, 8080);
@@ -530,8 +533,7 @@ mod tests {
             "Error response from daemon: cannot remove container \"/web\": container is running: stop the container before removing or force remove"
         );
         run(&mut sb, "docker kill web");
-        let index = sb.engine.find_container("web").unwrap();
-        assert_eq!(sb.engine.containers[index].exit_code, 137);
+        assert_eq!(sb.engine.find_container("web").unwrap().exit_code, 137);
         let out = run(&mut sb, "docker kill web");
         assert!(
             first(&out)

@@ -1,7 +1,9 @@
 //! Container commands: `run`, `create`, `ps`, `start`, `stop`, `restart`, `pause`, `kill`, `rm`,
 //! `logs`, `exec`, `diff`, `container prune`.
 
-use super::cli::{Context, daemon_error, ports_column, quoted_command, run_error};
+use super::cli::{
+    Context, daemon_error, daemon_message, flag_error, ports_column, quoted_command, run_error,
+};
 use super::container::{ContainerState, Limits, LogStream, PortBinding};
 use super::engine::{CreateSpec, DEFAULT_STOP_TIMEOUT_SECS, Engine};
 use super::errors::DaemonError;
@@ -16,14 +18,18 @@ use super::program::Signal;
 pub(super) fn parse_memory_bytes(text: &str) -> Option<u64> {
     let lower = text.to_ascii_lowercase();
     let trimmed = lower.strip_suffix('b').unwrap_or(&lower);
-    let (number, multiplier) = match trimmed.chars().last() {
-        Some('k') => (&trimmed[..trimmed.len() - 1], 1u64 << 10),
-        Some('m') => (&trimmed[..trimmed.len() - 1], 1 << 20),
-        Some('g') => (&trimmed[..trimmed.len() - 1], 1 << 30),
-        Some('t') => (&trimmed[..trimmed.len() - 1], 1 << 40),
-        _ => (trimmed, 1),
+    let mut number = trimmed.chars();
+    let multiplier: u64 = match number.next_back() {
+        Some('k') => 1 << 10,
+        Some('m') => 1 << 20,
+        Some('g') => 1 << 30,
+        Some('t') => 1 << 40,
+        _ => {
+            number = trimmed.chars();
+            1
+        }
     };
-    let value: f64 = number.parse().ok()?;
+    let value: f64 = number.as_str().parse().ok()?;
     (value.is_finite() && value >= 0.0 && value * (multiplier as f64) < 1e18)
         .then_some((value * multiplier as f64) as u64)
 }
@@ -76,11 +82,13 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
                 limits.nano_cpus = (value * 1e9).round() as u64;
             }
             _ => {
-                output.err(format!(
-                    "invalid argument \"{cpus}\" for \"--cpus\" flag: failed to parse {cpus} as a rational number"
-                ));
-                output.err(format!("See 'docker {path} --help'."));
-                output.exit_code = 125;
+                flag_error(
+                    &mut output,
+                    path,
+                    format!(
+                        "invalid argument \"{cpus}\" for \"--cpus\" flag: failed to parse {cpus} as a rational number"
+                    ),
+                );
                 return output;
             }
         }
@@ -89,11 +97,13 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
         match parse_memory_bytes(memory) {
             Some(bytes) => limits.memory_bytes = bytes,
             None => {
-                output.err(format!(
-                    "invalid argument \"{memory}\" for \"-m, --memory\" flag: invalid size: '{memory}'"
-                ));
-                output.err(format!("See 'docker {path} --help'."));
-                output.exit_code = 125;
+                flag_error(
+                    &mut output,
+                    path,
+                    format!(
+                        "invalid argument \"{memory}\" for \"-m, --memory\" flag: invalid size: '{memory}'"
+                    ),
+                );
                 return output;
             }
         }
@@ -128,12 +138,7 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
         let shown = parse_reference(&image).map_or(image.clone(), |r| r.full());
         output.err(format!("Unable to find image '{shown}' locally"));
         if let Err(error) = pull_lines(context.engine, &image, &mut output) {
-            run_error(
-                &mut output,
-                path,
-                &format!("Error response from daemon: {error}"),
-                125,
-            );
+            run_error(&mut output, path, &daemon_message(&error), 125);
             return output;
         }
     }
@@ -158,12 +163,7 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
     let id = match context.engine.create(&spec) {
         Ok(id) => id,
         Err(error) => {
-            run_error(
-                &mut output,
-                path,
-                &format!("Error response from daemon: {error}"),
-                125,
-            );
+            run_error(&mut output, path, &daemon_message(&error), 125);
             return output;
         }
     };
@@ -177,12 +177,7 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
             DaemonError::StartFailed(_) => 127,
             _ => 125,
         };
-        run_error(
-            &mut output,
-            path,
-            &format!("Error response from daemon: {error}"),
-            code,
-        );
+        run_error(&mut output, path, &daemon_message(&error), code);
         return output;
     }
     if detach {
@@ -202,8 +197,8 @@ pub(super) fn run(context: &mut Context<'_>, parsed: &Parsed, start: bool) -> Ou
     }
     let remove_on_exit = parsed.on("rm");
     if container.state.has_process() {
-        if remove_on_exit && let Ok(index) = context.engine.find_container(&id.hex()) {
-            context.engine.containers[index].auto_remove = true;
+        if remove_on_exit && let Ok(container) = context.engine.find_container_mut(&id.hex()) {
+            container.auto_remove = true;
         }
         if spec.tty && spec.interactive {
             output.note(format!(
@@ -331,7 +326,7 @@ pub(super) fn start(context: &mut Context<'_>, parsed: &Parsed) -> Output {
         match context.engine.start(name) {
             Ok(_) => output.out(name.clone()),
             Err(error) => {
-                output.err(format!("Error response from daemon: {error}"));
+                output.err(daemon_message(&error));
                 failed.push(name.clone());
             }
         }
@@ -437,15 +432,17 @@ pub(super) fn rm(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 /// `docker logs [--tail N] [-t]`.
 pub(super) fn logs(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
-    let name = &parsed.positionals[0];
-    let index = match context.engine.find_container(name) {
-        Ok(index) => index,
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(name) = parsed.positionals.first() else {
+        return output;
+    };
+    let logs = match context.engine.find_container(name) {
+        Ok(container) => &container.logs,
         Err(error) => {
             daemon_error(&mut output, error);
             return output;
         }
     };
-    let logs = &context.engine.containers[index].logs;
     let skip = match parsed.last("tail") {
         None | Some("all") => 0,
         Some(text) => match text.parse::<usize>() {
@@ -459,7 +456,7 @@ pub(super) fn logs(context: &mut Context<'_>, parsed: &Parsed) -> Output {
             }
         },
     };
-    for line in &logs[skip..] {
+    for line in logs.iter().skip(skip) {
         let stream = match line.stream {
             LogStream::Stdout => Stream::Stdout,
             LogStream::Stderr => Stream::Stderr,
@@ -489,17 +486,19 @@ pub(super) fn exec(context: &mut Context<'_>, parsed: &Parsed) -> Output {
         None => return output,
     };
     let interactive_shell = parsed.on("interactive")
-        && argv.len() == 1
         && matches!(
-            argv[0].rsplit('/').next(),
-            Some("sh" | "bash" | "ash" | "python" | "python3")
+            argv.as_slice(),
+            [program] if matches!(
+                program.rsplit('/').next(),
+                Some("sh" | "bash" | "ash" | "python" | "python3")
+            )
         );
     if interactive_shell {
         let running = context
             .engine
             .find_container(&name)
             .ok()
-            .map(|i| context.engine.containers[i].state == ContainerState::Running);
+            .map(|c| c.state == ContainerState::Running);
         if running == Some(true) {
             output.note(format!(
                 "(sandbox) interactive shells are not simulated; run one command at a time, e.g. docker exec {name} ls /"
@@ -535,14 +534,17 @@ pub(super) fn exec(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 pub(super) fn diff(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let engine = &*context.engine;
-    let index = match engine.find_container(&parsed.positionals[0]) {
-        Ok(index) => index,
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(name) = parsed.positionals.first() else {
+        return output;
+    };
+    let container = match engine.find_container(name) {
+        Ok(container) => container,
         Err(error) => {
             daemon_error(&mut output, error);
             return output;
         }
     };
-    let container = &engine.containers[index];
     let lower = engine.container_layers(container);
     let view = UnionView {
         lower: &lower,

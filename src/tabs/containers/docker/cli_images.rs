@@ -6,8 +6,8 @@ use super::cli_containers::pull_lines;
 use super::container::LogStream;
 use super::engine_images::RmiLine;
 use super::flags::Parsed;
-use super::humanize::{ago, human_size};
-use super::image::parse_reference;
+use super::humanize::{ago, ellipsis, human_size};
+use super::image::{Reference, parse_reference};
 use super::output::{Output, Stream, table};
 use super::workspace::HOME_DIR;
 
@@ -59,9 +59,11 @@ pub(super) fn images(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     if parsed.on("quiet") {
         let mut seen = Vec::new();
         for row in rows {
-            if !seen.contains(&row[2]) {
-                output.out(row[2].clone());
-                seen.push(row[2].clone());
+            if let [_, _, id, ..] = row.as_slice()
+                && !seen.contains(id)
+            {
+                output.out(id.clone());
+                seen.push(id.clone());
             }
         }
         return output;
@@ -72,21 +74,33 @@ pub(super) fn images(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     output
 }
 
-/// `docker pull`.
-pub(crate) fn pull(context: &mut Context<'_>, parsed: &Parsed) -> Output {
-    let mut output = Output::default();
-    let name = &parsed.positionals[0];
-    let reference = match parse_reference(name) {
-        Ok(reference) => reference,
+/// The image `docker pull` and `docker push` name (their one argument), after printing
+/// `Using default tag: latest` when it has no tag; `None` when it does not parse, with the error
+/// printed and status 1.
+fn named_reference<'p>(parsed: &'p Parsed, output: &mut Output) -> Option<(&'p String, Reference)> {
+    // `run` has checked the argument count against the spec; the `None` is a guard.
+    let name = parsed.positionals.first()?;
+    match parse_reference(name) {
+        Ok(reference) => {
+            if !reference.explicit_tag {
+                output.out("Using default tag: latest");
+            }
+            Some((name, reference))
+        }
         Err(error) => {
             output.err(error.to_string());
             output.exit_code = 1;
-            return output;
+            None
         }
-    };
-    if !reference.explicit_tag {
-        output.out("Using default tag: latest");
     }
+}
+
+/// `docker pull`.
+pub(crate) fn pull(context: &mut Context<'_>, parsed: &Parsed) -> Output {
+    let mut output = Output::default();
+    let Some((name, reference)) = named_reference(parsed, &mut output) else {
+        return output;
+    };
     let mut lines = Output::default();
     match pull_lines(context.engine, name, &mut lines) {
         Ok(()) => {
@@ -127,7 +141,10 @@ pub(super) fn rmi(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 /// `docker build [-t TAG] [-f FILE] [--no-cache] PATH`.
 pub(crate) fn build(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
-    let path = &parsed.positionals[0];
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(path) = parsed.positionals.first() else {
+        return output;
+    };
     if path != "." && path != "./" && path != HOME_DIR {
         output.err(format!(
             "unable to prepare context: path \"{path}\" not found"
@@ -167,7 +184,10 @@ pub(crate) fn build(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 pub(super) fn history(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
     let engine = &*context.engine;
-    let name = &parsed.positionals[0];
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(name) = parsed.positionals.first() else {
+        return output;
+    };
     let Some(image) = engine.images.lookup(name) else {
         let shown = parse_reference(name).map_or(name.clone(), |r| r.full());
         daemon_error(&mut output, format!("No such image: {shown}"));
@@ -187,12 +207,10 @@ pub(super) fn history(context: &mut Context<'_>, parsed: &Parsed) -> Output {
                     .step_image
                     .map_or("<missing>".to_owned(), |id| id.short())
             };
-            let created_by = if no_trunc || entry.created_by.chars().count() <= 45 {
+            let created_by = if no_trunc {
                 entry.created_by.clone()
             } else {
-                let mut cut: String = entry.created_by.chars().take(44).collect();
-                cut.push('\u{2026}');
-                cut
+                ellipsis(&entry.created_by, 45)
             };
             let comment = if entry.created_by.contains("# buildkit") {
                 "buildkit.dockerfile.v0"
@@ -211,7 +229,9 @@ pub(super) fn history(context: &mut Context<'_>, parsed: &Parsed) -> Output {
         .collect();
     if parsed.on("quiet") {
         for row in rows {
-            output.out(row[0].clone());
+            if let Some(id) = row.into_iter().next() {
+                output.out(id);
+            }
         }
         return output;
     }
@@ -227,7 +247,10 @@ pub(super) fn history(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 /// `docker tag SOURCE TARGET`.
 pub(super) fn tag(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
-    let (source, target) = (&parsed.positionals[0], &parsed.positionals[1]);
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let [source, target] = parsed.positionals.as_slice() else {
+        return output;
+    };
     let Some(id) = context.engine.images.lookup(source).map(|i| i.id) else {
         let shown = parse_reference(source).map_or(source.clone(), |r| r.full());
         daemon_error(&mut output, format!("No such image: {shown}"));
@@ -250,18 +273,9 @@ pub(super) fn tag(context: &mut Context<'_>, parsed: &Parsed) -> Output {
 /// `docker push`: shows what would be uploaded, then the registry's refusal (no login).
 pub(super) fn push(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut output = Output::default();
-    let name = &parsed.positionals[0];
-    let reference = match parse_reference(name) {
-        Ok(reference) => reference,
-        Err(error) => {
-            output.err(error.to_string());
-            output.exit_code = 1;
-            return output;
-        }
+    let Some((_, reference)) = named_reference(parsed, &mut output) else {
+        return output;
     };
-    if !reference.explicit_tag {
-        output.out("Using default tag: latest");
-    }
     let Some(image) = context
         .engine
         .images

@@ -545,14 +545,14 @@ pub(super) fn image_json(image: &Image, tags: &[String], size_bytes: u64) -> Val
 pub(super) fn render_template(template: &str, value: &Value) -> String {
     let mut out = String::new();
     let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else {
-            out.push_str(&rest[start..]);
+    while let Some((before, after)) = rest.split_once("{{") {
+        out.push_str(before);
+        let Some((path, tail)) = after.split_once("}}") else {
+            out.push_str("{{");
+            out.push_str(after);
             return out;
         };
-        let path = after[..end].trim();
+        let path = path.trim();
         let mut current = Some(value);
         for key in path
             .trim_start_matches('.')
@@ -566,7 +566,7 @@ pub(super) fn render_template(template: &str, value: &Value) -> String {
             Some(Value::Null) | None => out.push_str("<no value>"),
             Some(other) => out.push_str(&other.to_string()),
         }
-        rest = &after[end + 2..];
+        rest = tail;
     }
     out.push_str(rest);
     out
@@ -579,8 +579,8 @@ pub(super) fn inspect(context: &mut Context<'_>, parsed: &Parsed) -> Output {
     let mut found = Vec::new();
     let mut missing = Vec::new();
     for name in &parsed.positionals {
-        if let Ok(index) = engine.find_container(name) {
-            found.push(container_json(&engine.containers[index]));
+        if let Ok(container) = engine.find_container(name) {
+            found.push(container_json(container));
         } else if let Some(image) = engine.images.lookup(name) {
             found.push(image_json(
                 image,
@@ -650,7 +650,11 @@ pub(super) fn network_create(context: &mut Context<'_>, parsed: &Parsed) -> Outp
         );
         return output;
     }
-    match context.engine.create_network(&parsed.positionals[0], None) {
+    // `run` has checked the argument count against the spec; the `else` is a guard.
+    let Some(name) = parsed.positionals.first() else {
+        return output;
+    };
+    match context.engine.create_network(name, None) {
         Ok(id) => output.out(id.hex()),
         Err(error) => daemon_error(&mut output, error),
     }
@@ -695,10 +699,9 @@ pub(super) fn compose(context: &mut Context<'_>, parsed: &Parsed) -> Output {
             return output;
         }
     };
-    if !sub_parsed.positionals.is_empty() {
+    if let Some(service) = sub_parsed.positionals.first() {
         output.err(format!(
-            "no such service: {} (the sandbox runs all services of the file)",
-            sub_parsed.positionals[0]
+            "no such service: {service} (the sandbox runs all services of the file)"
         ));
         output.exit_code = 1;
         return output;

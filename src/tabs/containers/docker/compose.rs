@@ -5,7 +5,10 @@
 //! services in `depends_on` order (dependencies first); `down` stops and removes them in reverse, then
 //! removes the network. Images are pulled (or built, for `build: .`) first if missing.
 
+use std::collections::BTreeMap;
+
 use super::builder::{self, BuildOptions};
+use super::cli::daemon_error;
 use super::container::{ComposeLabels, ContainerState, PortBinding};
 use super::engine::{CreateSpec, DEFAULT_STOP_TIMEOUT_SECS, Engine};
 use super::humanize::ago;
@@ -236,39 +239,64 @@ pub(super) fn load(workspace: &Workspace, file: Option<&str>) -> Result<Project,
     Ok(project)
 }
 
-/// Service indices with every dependency before its dependents (file order among equals).
-pub(super) fn start_order(project: &Project) -> Result<Vec<usize>, ComposeError> {
-    let mut order = Vec::new();
-    let mut state = vec![0u8; project.services.len()];
-    fn visit(
-        project: &Project,
-        index: usize,
-        state: &mut [u8],
-        order: &mut Vec<usize>,
-        path: &mut Vec<String>,
+/// The project `up`, `down` and `ps` work on; `None` when it cannot be loaded, with compose's
+/// error printed and status 1.
+fn load_or_report(
+    workspace: &Workspace,
+    file: Option<&str>,
+    output: &mut Output,
+) -> Option<Project> {
+    match load(workspace, file) {
+        Ok(project) => Some(project),
+        Err(error) => {
+            output.err(error.to_string());
+            output.exit_code = 1;
+            None
+        }
+    }
+}
+
+/// The services with every dependency before its dependents (file order among equals).
+pub(super) fn start_order(project: &Project) -> Result<Vec<&Service>, ComposeError> {
+    /// Where the depth-first walk is with a service.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Mark {
+        /// On the current path of dependencies: meeting it again is a cycle.
+        OnPath,
+        /// Placed in the order with all its dependencies.
+        Done,
+    }
+    fn visit<'p>(
+        project: &'p Project,
+        service: &'p Service,
+        marks: &mut BTreeMap<&'p str, Mark>,
+        order: &mut Vec<&'p Service>,
+        path: &mut Vec<&'p str>,
     ) -> Result<(), ComposeError> {
-        match state[index] {
-            2 => return Ok(()),
-            1 => {
-                path.push(project.services[index].name.clone());
+        match marks.get(service.name.as_str()) {
+            Some(Mark::Done) => return Ok(()),
+            Some(Mark::OnPath) => {
+                path.push(&service.name);
                 return Err(ComposeError::Cycle(path.join(" -> ")));
             }
-            _ => {}
+            None => {}
         }
-        state[index] = 1;
-        path.push(project.services[index].name.clone());
-        for dependency in &project.services[index].depends_on {
-            if let Some(next) = project.services.iter().position(|s| s.name == *dependency) {
-                visit(project, next, state, order, path)?;
+        marks.insert(&service.name, Mark::OnPath);
+        path.push(&service.name);
+        for dependency in &service.depends_on {
+            if let Some(next) = project.services.iter().find(|s| s.name == *dependency) {
+                visit(project, next, marks, order, path)?;
             }
         }
         path.pop();
-        state[index] = 2;
-        order.push(index);
+        marks.insert(&service.name, Mark::Done);
+        order.push(service);
         Ok(())
     }
-    for index in 0..project.services.len() {
-        visit(project, index, &mut state, &mut order, &mut Vec::new())?;
+    let mut order = Vec::new();
+    let mut marks = BTreeMap::new();
+    for service in &project.services {
+        visit(project, service, &mut marks, &mut order, &mut Vec::new())?;
     }
     Ok(order)
 }
@@ -289,13 +317,8 @@ pub(super) fn up(
     detach: bool,
 ) -> Output {
     let mut output = Output::default();
-    let project = match load(workspace, file) {
-        Ok(project) => project,
-        Err(error) => {
-            output.err(error.to_string());
-            output.exit_code = 1;
-            return output;
-        }
+    let Some(project) = load_or_report(workspace, file, &mut output) else {
+        return output;
     };
     for warning in &project.warnings {
         output.err(warning.clone());
@@ -333,8 +356,7 @@ pub(super) fn up(
                     engine.now_ms - started,
                 )),
                 Err(error) => {
-                    output.err(format!("Error response from daemon: {error}"));
-                    output.exit_code = 1;
+                    daemon_error(&mut output, error);
                     return output;
                 }
             }
@@ -352,8 +374,7 @@ pub(super) fn up(
     if engine.network(&network).is_none() {
         let started = engine.now_ms;
         if let Err(error) = engine.create_network(&network, Some(&project.name)) {
-            output.err(format!("Error response from daemon: {error}"));
-            output.exit_code = 1;
+            daemon_error(&mut output, error);
             return output;
         }
         engine.advance(100);
@@ -363,17 +384,15 @@ pub(super) fn up(
             engine.now_ms - started,
         ));
     }
-    for index in order {
-        let service = &project.services[index];
+    for service in order {
         let name = service.container_name(&project.name);
         let started = engine.now_ms;
         let status = match engine.find_container(&name) {
-            Ok(found) if engine.containers[found].state == ContainerState::Running => "Running",
+            Ok(found) if found.state == ContainerState::Running => "Running",
             Ok(_) => match engine.start(&name) {
                 Ok(_) => "Started",
                 Err(error) => {
-                    output.err(format!("Error response from daemon: {error}"));
-                    output.exit_code = 1;
+                    daemon_error(&mut output, error);
                     return output;
                 }
             },
@@ -408,8 +427,7 @@ pub(super) fn up(
                 match result {
                     Ok(_) => "Started",
                     Err(error) => {
-                        output.err(format!("Error response from daemon: {error}"));
-                        output.exit_code = 1;
+                        daemon_error(&mut output, error);
                         return output;
                     }
                 }
@@ -442,9 +460,9 @@ pub(super) fn up(
                 .join(", ")
         ));
         for service in &project.services {
-            if let Ok(index) = engine.find_container(&service.container_name(&project.name)) {
+            if let Ok(container) = engine.find_container(&service.container_name(&project.name)) {
                 let prefix = format!("{}-1", service.name);
-                for line in &engine.containers[index].logs {
+                for line in &container.logs {
                     output.out(format!("{prefix:<prefix_width$}  | {}", line.text));
                 }
             }
@@ -459,19 +477,14 @@ pub(super) fn up(
 /// `docker compose down`.
 pub(super) fn down(engine: &mut Engine, workspace: &Workspace, file: Option<&str>) -> Output {
     let mut output = Output::default();
-    let project = match load(workspace, file) {
-        Ok(project) => project,
-        Err(error) => {
-            output.err(error.to_string());
-            output.exit_code = 1;
-            return output;
-        }
+    let Some(project) = load_or_report(workspace, file, &mut output) else {
+        return output;
     };
     let mut order = start_order(&project).unwrap_or_default();
     order.reverse();
     let mut lines = Vec::new();
-    for index in order {
-        let name = project.services[index].container_name(&project.name);
+    for service in order {
+        let name = service.container_name(&project.name);
         if engine.find_container(&name).is_err() {
             continue;
         }
@@ -480,8 +493,7 @@ pub(super) fn down(engine: &mut Engine, workspace: &Workspace, file: Option<&str
             .stop(&name, DEFAULT_STOP_TIMEOUT_SECS)
             .and_then(|()| engine.remove(&name, false));
         if let Err(error) = result {
-            output.err(format!("Error response from daemon: {error}"));
-            output.exit_code = 1;
+            daemon_error(&mut output, error);
             return output;
         }
         lines.push(status_line(
@@ -494,8 +506,7 @@ pub(super) fn down(engine: &mut Engine, workspace: &Workspace, file: Option<&str
     if engine.network(&network).is_some() {
         let started = engine.now_ms;
         if let Err(error) = engine.remove_network(&network) {
-            output.err(format!("Error response from daemon: {error}"));
-            output.exit_code = 1;
+            daemon_error(&mut output, error);
             return output;
         }
         engine.advance(100);
@@ -517,13 +528,8 @@ pub(super) fn down(engine: &mut Engine, workspace: &Workspace, file: Option<&str
 /// `docker compose ps`: the project's running containers.
 pub(super) fn ps(engine: &Engine, workspace: &Workspace, file: Option<&str>, all: bool) -> Output {
     let mut output = Output::default();
-    let project = match load(workspace, file) {
-        Ok(project) => project,
-        Err(error) => {
-            output.err(error.to_string());
-            output.exit_code = 1;
-            return output;
-        }
+    let Some(project) = load_or_report(workspace, file, &mut output) else {
+        return output;
     };
     let rows: Vec<Vec<String>> = engine
         .containers
@@ -579,7 +585,7 @@ mod tests {
         let order: Vec<&str> = start_order(&project)
             .unwrap()
             .iter()
-            .map(|i| project.services[*i].name.as_str())
+            .map(|s| s.name.as_str())
             .collect();
         let position = |name: &str| order.iter().position(|n| *n == name).unwrap();
         assert!(position("cache") < position("web"));
@@ -620,9 +626,9 @@ mod tests {
         assert_eq!(output.exit_code, 0, "{:?}", output.texts());
         assert!(engine.network("app_default").is_some());
         for name in ["app-web-1", "app-cache-1", "app-worker-1"] {
-            let index = engine.find_container(name).unwrap();
-            assert_eq!(engine.containers[index].state, ContainerState::Running);
-            assert_eq!(engine.containers[index].network, "app_default");
+            let container = engine.find_container(name).unwrap();
+            assert_eq!(container.state, ContainerState::Running);
+            assert_eq!(container.network, "app_default");
         }
         let again = up(&mut engine, &workspace, None, true);
         assert!(again.texts().iter().any(|l| l.contains("Running")));

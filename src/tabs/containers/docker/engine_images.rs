@@ -222,28 +222,8 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::super::container::ContainerState;
-    use super::super::engine::CreateSpec;
+    use super::super::engine::tests::{engine_with, run};
     use super::*;
-
-    fn engine_with(images: &[&str]) -> Engine {
-        let mut engine = Engine::new(1);
-        for image in images {
-            engine.pull(image).unwrap();
-        }
-        engine.take_events();
-        engine
-    }
-
-    fn run(engine: &mut Engine, image: &str, name: &str, cmd: &[&str]) -> Digest {
-        let spec = CreateSpec {
-            image: image.into(),
-            name: Some(name.into()),
-            cmd: cmd.iter().map(|c| (*c).to_owned()).collect(),
-            ..CreateSpec::default()
-        };
-        engine.create(&spec).unwrap();
-        engine.start(name).unwrap()
-    }
 
     #[test]
     fn pulling_shares_layers_and_is_idempotent() {

@@ -119,7 +119,7 @@ pub(super) fn parse(
     interspersed: bool,
 ) -> Result<Parsed, FlagError> {
     let mut parsed = Parsed::default();
-    let mut index = 0;
+    let mut args = args.iter();
     let set_switch = |parsed: &mut Parsed, spec: &FlagSpec, value: Option<&str>| {
         let on = match value {
             None | Some("true" | "1" | "t" | "T" | "TRUE" | "True") => true,
@@ -137,10 +137,9 @@ pub(super) fn parse(
         }
         Ok(())
     };
-    while let Some(arg) = args.get(index) {
-        index += 1;
+    while let Some(arg) = args.next() {
         if arg == "--" {
-            parsed.positionals.extend(args[index..].iter().cloned());
+            parsed.positionals.extend(args.cloned());
             break;
         }
         if let Some(body) = arg.strip_prefix("--") {
@@ -162,13 +161,10 @@ pub(super) fn parse(
             if spec.takes_value {
                 let value = match inline {
                     Some(value) => value.to_owned(),
-                    None => {
-                        let value = args
-                            .get(index)
-                            .ok_or_else(|| FlagError::LongNeedsValue(name.to_owned()))?;
-                        index += 1;
-                        value.clone()
-                    }
+                    None => args
+                        .next()
+                        .ok_or_else(|| FlagError::LongNeedsValue(name.to_owned()))?
+                        .clone(),
                 };
                 parsed.values.entry(spec.long).or_default().push(value);
             } else {
@@ -179,10 +175,8 @@ pub(super) fn parse(
         if let Some(group) = arg.strip_prefix('-')
             && !group.is_empty()
         {
-            let letters: Vec<char> = group.chars().collect();
-            let mut position = 0;
-            while let Some(&letter) = letters.get(position) {
-                position += 1;
+            let mut letters = group.chars();
+            while let Some(letter) = letters.next() {
                 if letter == 'h' && !specs.iter().any(|s| s.short == Some('h')) {
                     parsed.help = true;
                     continue;
@@ -195,16 +189,17 @@ pub(super) fn parse(
                         group: group.to_owned(),
                     })?;
                 if spec.takes_value {
-                    let rest: String = letters[position..].iter().collect();
+                    // The rest of the group is the value (`-p8080:80`), else the next argument.
+                    let rest = letters.as_str();
                     let value = if !rest.is_empty() {
-                        rest.strip_prefix('=').unwrap_or(&rest).to_owned()
+                        rest.strip_prefix('=').unwrap_or(rest).to_owned()
                     } else {
-                        let value = args.get(index).ok_or_else(|| FlagError::ShortNeedsValue {
-                            letter,
-                            group: group.to_owned(),
-                        })?;
-                        index += 1;
-                        value.clone()
+                        args.next()
+                            .ok_or_else(|| FlagError::ShortNeedsValue {
+                                letter,
+                                group: group.to_owned(),
+                            })?
+                            .clone()
                     };
                     parsed.values.entry(spec.long).or_default().push(value);
                     break;
@@ -215,7 +210,7 @@ pub(super) fn parse(
         }
         parsed.positionals.push(arg.clone());
         if !interspersed {
-            parsed.positionals.extend(args[index..].iter().cloned());
+            parsed.positionals.extend(args.cloned());
             break;
         }
     }

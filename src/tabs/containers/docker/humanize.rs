@@ -66,29 +66,58 @@ fn format_g(value: f64, precision: usize) -> String {
     }
 }
 
+/// docker's `stringutils.Ellipsis`: `text` when it has at most `max_chars` characters, else its
+/// first `max_chars - 1` and `…` (`docker ps`'s COMMAND, `docker history`'s CREATED BY).
+pub(super) fn ellipsis(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    cut.push('\u{2026}');
+    cut
+}
+
 /// go-units `HumanSizeWithPrecision`: decimal units (kB = 1000 B) and `precision` significant digits.
 /// `docker images` uses precision 3 (`188MB`, `7.8MB`, `13.3kB`).
 pub(crate) fn human_size(bytes: u64, precision: usize) -> String {
-    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
-    let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1000.0 && unit < UNITS.len() - 1 {
-        size /= 1000.0;
-        unit += 1;
-    }
-    format!("{}{}", format_g(size, precision), UNITS[unit])
+    let (size, unit) = size_and_unit(
+        bytes,
+        1000.0,
+        "B",
+        &["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"],
+    );
+    format!("{}{unit}", format_g(size, precision))
 }
 
 /// Binary sizes (`7.8GiB`) as `docker info` prints total memory (go-units `BytesSize`).
 pub(super) fn binary_size(bytes: u64) -> String {
-    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let (size, unit) = size_and_unit(
+        bytes,
+        1024.0,
+        "B",
+        &["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"],
+    );
+    format!("{}{unit}", format_g(size, 4))
+}
+
+/// go-units' `getSizeAndUnit`: `bytes` divided by `base` while it is at least `base` and a
+/// larger unit is left, with that unit (`base_unit`, then `larger` in order).
+fn size_and_unit(
+    bytes: u64,
+    base: f64,
+    base_unit: &'static str,
+    larger: &[&'static str],
+) -> (f64, &'static str) {
     let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1024.0 && unit < UNITS.len() - 1 {
-        size /= 1024.0;
-        unit += 1;
+    let mut unit = base_unit;
+    for next in larger {
+        if size < base {
+            break;
+        }
+        size /= base;
+        unit = next;
     }
-    format!("{}{}", format_g(size, 4), UNITS[unit])
+    (size, unit)
 }
 
 /// A calendar date and time (UTC) broken into fields.

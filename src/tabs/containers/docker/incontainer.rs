@@ -436,12 +436,12 @@ fn package_bytes(name: &str) -> u64 {
 
 /// `pip install -r FILE` / `pip install PKG...`: writes each package under site-packages.
 fn pip(env: &mut ProcessEnv<'_>, args: &[String], cwd: &str, out: &mut ProcessOutput) -> i32 {
-    if args.first().map(String::as_str) != Some("install") {
+    let Some(("install", rest)) = args.split_first().map(|(sub, rest)| (sub.as_str(), rest)) else {
         stderr(out, "(sandbox) only pip install is simulated");
         return 0;
-    }
+    };
     let mut packages: Vec<String> = Vec::new();
-    let mut rest = args[1..].iter();
+    let mut rest = rest.iter();
     while let Some(arg) = rest.next() {
         if arg == "-r" || arg == "--requirement" {
             let Some(file) = rest.next() else {
@@ -531,11 +531,11 @@ fn install_binary(env: &mut ProcessEnv<'_>, name: &str, out: &mut ProcessOutput)
 
 /// `apk add PKG...` (Alpine).
 fn apk(env: &mut ProcessEnv<'_>, args: &[String], out: &mut ProcessOutput) -> i32 {
-    if args.first().map(String::as_str) != Some("add") {
+    let Some(("add", rest)) = args.split_first().map(|(sub, rest)| (sub.as_str(), rest)) else {
         stderr(out, "(sandbox) only apk add is simulated");
         return 0;
-    }
-    let packages: Vec<&String> = args[1..].iter().filter(|a| !a.starts_with('-')).collect();
+    };
+    let packages: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
     stdout(
         out,
         "fetch https://dl-cdn.alpinelinux.org/alpine/v3.21/main/x86_64/APKINDEX.tar.gz",
@@ -553,6 +553,7 @@ fn apk(env: &mut ProcessEnv<'_>, args: &[String], out: &mut ProcessOutput) -> i3
 
 /// `apt-get update` / `apt-get install -y PKG...` (Debian).
 fn apt_get(env: &mut ProcessEnv<'_>, args: &[String], out: &mut ProcessOutput) -> i32 {
+    let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
         Some("update") => {
             stdout(out, "Get:1 http://deb.debian.org/debian bookworm InRelease");
@@ -562,7 +563,7 @@ fn apt_get(env: &mut ProcessEnv<'_>, args: &[String], out: &mut ProcessOutput) -
         }
         Some("install") => {
             stdout(out, "Reading package lists...");
-            for package in args[1..].iter().filter(|a| !a.starts_with('-')) {
+            for package in rest.iter().filter(|a| !a.starts_with('-')) {
                 stdout(out, format!("Setting up {package} ..."));
                 install_binary(env, package, out);
             }

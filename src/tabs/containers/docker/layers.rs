@@ -127,10 +127,10 @@ mod tests {
 
     /// A container's writable layer: (path, bytes, whiteout?) entries.
     fn writable_layer(engine: &Engine, container: &str) -> Vec<(String, u64, bool)> {
-        let Ok(index) = engine.find_container(container) else {
+        let Ok(container) = engine.find_container(container) else {
             return Vec::new();
         };
-        engine.containers[index]
+        container
             .upper
             .iter()
             .map(|(path, entry)| {

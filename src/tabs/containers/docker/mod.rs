@@ -25,6 +25,7 @@ mod container;
 mod dockerfile;
 mod engine;
 mod engine_images;
+mod engine_lifecycle;
 mod engine_networks;
 mod errors;
 mod events;

@@ -161,8 +161,13 @@ pub(super) fn container_name(seed: u64, counter: u64, taken: impl Fn(&str) -> bo
             &attempt.to_be_bytes(),
         ]);
         let value = digest.seed();
-        let adjective = ADJECTIVES[(value % ADJECTIVES.len() as u64) as usize];
-        let surname = SURNAMES[((value >> 32) % SURNAMES.len() as u64) as usize];
+        // In range: a value modulo a list's length is below that length, and both lists are
+        // non-empty constants.
+        #[allow(clippy::indexing_slicing)]
+        let (adjective, surname) = (
+            ADJECTIVES[(value % ADJECTIVES.len() as u64) as usize],
+            SURNAMES[((value >> 32) % SURNAMES.len() as u64) as usize],
+        );
         let name = format!("{adjective}_{surname}");
         // Docker appends a digit after collisions; after a few attempts do the same to end the loop.
         let name = if attempt >= 8 {

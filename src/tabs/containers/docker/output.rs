@@ -85,24 +85,26 @@ impl Output {
 /// Formats rows like Go's `text/tabwriter` as docker uses it (minimum cell width 10, padding 3,
 /// the last column unpadded).
 pub(super) fn table(header: &[&str], rows: &[Vec<String>]) -> Vec<String> {
-    let columns = header.len();
-    let mut widths = vec![0usize; columns];
-    let all_rows = std::iter::once(header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>())
-        .chain(rows.iter().cloned());
-    let all_rows: Vec<Vec<String>> = all_rows.collect();
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    let all_rows: Vec<&[String]> = std::iter::once(header.as_slice())
+        .chain(rows.iter().map(Vec::as_slice))
+        .collect();
+    // One width for every column but the last.
+    let mut widths = vec![0usize; header.len().saturating_sub(1)];
     for row in &all_rows {
-        for (index, cell) in row.iter().enumerate().take(columns.saturating_sub(1)) {
-            widths[index] = widths[index].max((cell.chars().count() + 3).max(10));
+        for (width, cell) in widths.iter_mut().zip(row.iter()) {
+            *width = (*width).max((cell.chars().count() + 3).max(10));
         }
     }
     all_rows
         .iter()
         .map(|row| {
             let mut line = String::new();
-            for (index, cell) in row.iter().enumerate() {
+            let mut widths = widths.iter();
+            for cell in row.iter() {
                 line.push_str(cell);
-                if index + 1 < columns {
-                    let pad = widths[index].saturating_sub(cell.chars().count());
+                if let Some(width) = widths.next() {
+                    let pad = width.saturating_sub(cell.chars().count());
                     line.push_str(&" ".repeat(pad));
                 }
             }

@@ -134,14 +134,18 @@ pub(super) fn parse_sleep_ms(text: &str) -> Option<u64> {
     if text == "infinity" {
         return Some(u64::MAX / 4);
     }
-    let (number, scale) = match text.chars().last() {
-        Some('s') => (&text[..text.len() - 1], 1_000.0),
-        Some('m') => (&text[..text.len() - 1], 60_000.0),
-        Some('h') => (&text[..text.len() - 1], 3_600_000.0),
-        Some('d') => (&text[..text.len() - 1], 86_400_000.0),
-        _ => (text, 1_000.0),
+    let mut number = text.chars();
+    let scale = match number.next_back() {
+        Some('s') => 1_000.0,
+        Some('m') => 60_000.0,
+        Some('h') => 3_600_000.0,
+        Some('d') => 86_400_000.0,
+        _ => {
+            number = text.chars();
+            1_000.0
+        }
     };
-    let value: f64 = number.parse().ok()?;
+    let value: f64 = number.as_str().parse().ok()?;
     (value.is_finite() && value >= 0.0).then(|| (value * scale).min(1e15) as u64)
 }
 

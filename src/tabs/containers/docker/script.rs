@@ -109,7 +109,7 @@ impl CliTrace {
             format!("{base}-{count}")
         };
         let label = label_for(&base, &result.events, &result.output, &before, &sandbox);
-        self.steps.push(CliStep {
+        Ok(self.steps.push_mut(CliStep {
             slug,
             label,
             line: line.to_owned(),
@@ -117,8 +117,7 @@ impl CliTrace {
             events: result.events,
             clear: result.clear,
             after: sandbox,
-        });
-        Ok(&self.steps[self.steps.len() - 1])
+        }))
     }
 }
 

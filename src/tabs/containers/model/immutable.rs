@@ -8,7 +8,7 @@
 //! them step by step.
 
 /// Where the ideas come from.
-pub const SOURCES: &[&str] = &[
+pub const SOURCES: [&str; 4] = [
     "Kief Morris, 'Infrastructure as Code' (O'Reilly): configuration drift, snowflake servers, immutable servers",
     "Martin Fowler, bliki 'ImmutableServer' (2013) and 'SnowflakeServer' (2012)",
     "The user's deck: pros (less management, horizontal scalability, autoscaling) and cons (small fixes need a full redeploy)",
@@ -188,6 +188,7 @@ fn replica(index: usize, version: &str) -> Server {
 }
 
 /// Records a step.
+#[derive(Default)]
 struct Recorder {
     steps: Vec<FleetStep>,
     elapsed_secs: u32,
@@ -217,10 +218,7 @@ impl Recorder {
 /// The immutable rollout: build, push, replace one by one, scale out.
 fn replace_fleet(params: &FleetParams) -> Vec<FleetStep> {
     let mut fleet: Vec<Server> = (1..=params.servers).map(|i| replica(i, "app:v1")).collect();
-    let mut rec = Recorder {
-        steps: Vec::new(),
-        elapsed_secs: 0,
-    };
+    let mut rec = Recorder::default();
     rec.push(
         "start".into(),
         format!(
@@ -253,12 +251,14 @@ fn replace_fleet(params: &FleetParams) -> Vec<FleetStep> {
     );
     let per_replica = params.start_secs + params.health_check_secs;
     for index in 0..fleet.len() {
-        fleet[index] = replica(index + 1, "app:v2");
+        let number = index + 1;
+        if let Some(server) = fleet.get_mut(index) {
+            *server = replica(number, "app:v2");
+        }
         rec.push(
-            format!("replace-{}", index + 1),
+            format!("replace-{number}"),
             format!(
-                "web-{} is replaced: a v2 container starts, passes its health check, then the v1 container is removed ({per_replica} s); nothing is edited in place.",
-                index + 1
+                "web-{number} is replaced: a v2 container starts, passes its health check, then the v1 container is removed ({per_replica} s); nothing is edited in place."
             ),
             &fleet,
             per_replica,
@@ -305,10 +305,7 @@ fn patch_in_place(params: &FleetParams) -> Vec<FleetStep> {
             config: 0,
         })
         .collect();
-    let mut rec = Recorder {
-        steps: Vec::new(),
-        elapsed_secs: 0,
-    };
+    let mut rec = Recorder::default();
     rec.push(
         "start".into(),
         format!(
@@ -322,48 +319,41 @@ fn patch_in_place(params: &FleetParams) -> Vec<FleetStep> {
     // The third server is down for maintenance during the rollout and misses the hotfix.
     let missed = 2.min(fleet.len().saturating_sub(1));
     for index in 0..fleet.len() {
+        let slug = format!("patch-{}", index + 1);
+        let Some(server) = fleet.get_mut(index) else {
+            continue;
+        };
         if index == missed {
-            rec.push(
-                format!("patch-{}", index + 1),
-                format!(
-                    "{} is down for maintenance and misses the hotfix; nobody notices.",
-                    fleet[index].name
-                ),
-                &fleet,
-                0,
-                None,
+            let text = format!(
+                "{} is down for maintenance and misses the hotfix; nobody notices.",
+                server.name
             );
+            rec.push(slug, text, &fleet, 0, None);
             continue;
         }
-        fleet[index].patches.push("hotfix-1".to_owned());
-        rec.push(
-            format!("patch-{}", index + 1),
-            format!(
-                "An operator logs in to {} and applies hotfix-1 in place ({} s): quick, and no image build.",
-                fleet[index].name, params.patch_secs
-            ),
-            &fleet,
-            params.patch_secs,
-            None,
+        server.patches.push("hotfix-1".to_owned());
+        let text = format!(
+            "An operator logs in to {} and applies hotfix-1 in place ({} s): quick, and no image build.",
+            server.name, params.patch_secs
         );
+        rec.push(slug, text, &fleet, params.patch_secs, None);
     }
-    let edited = 1.min(fleet.len() - 1);
-    fleet[edited]
-        .patches
-        .push("hand-edited nginx.conf".to_owned());
-    rec.push(
-        "manual-edit".into(),
-        format!(
+    // The second server, or the only one.
+    let edited = 1.min(fleet.len().saturating_sub(1));
+    if let Some(server) = fleet.get_mut(edited) {
+        server.patches.push("hand-edited nginx.conf".to_owned());
+        let text = format!(
             "While debugging, someone edits nginx.conf by hand on {} only.",
-            fleet[edited].name
-        ),
-        &fleet,
-        params.patch_secs,
-        None,
-    );
-    let last = fleet.len() - 1;
-    fleet[0].patches.push("os-update 2025-01".to_owned());
-    fleet[last].patches.push("os-update 2025-02".to_owned());
+            server.name
+        );
+        rec.push("manual-edit".into(), text, &fleet, params.patch_secs, None);
+    }
+    if let Some(first) = fleet.first_mut() {
+        first.patches.push("os-update 2025-01".to_owned());
+    }
+    if let Some(last) = fleet.last_mut() {
+        last.patches.push("os-update 2025-02".to_owned());
+    }
     rec.push(
         "os-update".into(),
         "Unattended OS updates ran on two servers at different times, so their packages differ too.".to_owned(),
@@ -403,10 +393,7 @@ fn autoscale(params: &FleetParams) -> Vec<FleetStep> {
     let mut fleet: Vec<Server> = (1..=params.min_replicas)
         .map(|i| replica(i, "app:v2"))
         .collect();
-    let mut rec = Recorder {
-        steps: Vec::new(),
-        elapsed_secs: 0,
-    };
+    let mut rec = Recorder::default();
     for (index, load) in LOAD_CURVE_RPS.iter().enumerate() {
         let target = replicas_for(*load, params);
         let before = fleet.len();

@@ -11,7 +11,7 @@
 use super::microservices_tradeoffs::Tradeoffs;
 
 /// Where the numbers come from.
-pub const SOURCES: &[&str] = &[
+pub const SOURCES: [&str; 3] = [
     "Jeff Dean, 'Latency numbers every programmer should know' (Peter Norvig's 'Teach Yourself Programming in Ten Years' has a similar table): round trip within the same datacenter ~500,000 ns; main memory reference ~100 ns; L1 cache reference ~0.5 ns (orders of magnitude, circa 2010 hardware)",
     "In-process call cost: a few ns to well under a microsecond, taken here as 100 ns (order of a main-memory reference)",
     "Memory per module and the 1 ms database query are illustrative assumptions",
@@ -245,6 +245,25 @@ pub struct MicroStep {
     pub focus: Vec<Module>,
 }
 
+impl MicroStep {
+    /// A step of one instance per module, nothing failed, highlighted or badged, at 0 ns.
+    pub(super) fn plain(slug: &str, label: String, architecture: Architecture) -> Self {
+        Self {
+            slug: slug.to_owned(),
+            label,
+            architecture,
+            hop: None,
+            elapsed_ns: 0,
+            replicas: single_replicas(),
+            failed: None,
+            badges: Vec::new(),
+            edges: Vec::new(),
+            item: None,
+            focus: Vec::new(),
+        }
+    }
+}
+
 /// The microservices view's presets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MicroPreset {
@@ -356,19 +375,7 @@ fn request_walk(architecture: Architecture) -> Vec<MicroStep> {
             "Each module is a separate service with its own database; services talk over the network (HTTP or RPC)."
         }
     };
-    let mut steps = vec![MicroStep {
-        slug: "overview".into(),
-        label: overview.into(),
-        architecture,
-        hop: None,
-        elapsed_ns: 0,
-        replicas: single_replicas(),
-        failed: None,
-        badges: Vec::new(),
-        edges: Vec::new(),
-        item: None,
-        focus: Vec::new(),
-    }];
+    let mut steps = vec![MicroStep::plain("overview", overview.into(), architecture)];
     let mut elapsed = 0;
     for (index, hop) in hops(request, architecture).into_iter().enumerate() {
         elapsed += hop.call_ns + hop.db_ns;
@@ -376,47 +383,32 @@ fn request_walk(architecture: Architecture) -> Vec<MicroStep> {
             Architecture::Monolith => "a function call",
             Architecture::Microservices => "a network round trip",
         };
+        let label = format!(
+            "{} calls {}: {kind} of about {} plus a {} database query.",
+            hop.from.name(),
+            hop.to.name(),
+            format_ns(hop.call_ns),
+            format_ns(hop.db_ns)
+        );
         steps.push(MicroStep {
-            slug: format!("hop-{}", index + 1),
-            label: format!(
-                "{} calls {}: {kind} of about {} plus a {} database query.",
-                hop.from.name(),
-                hop.to.name(),
-                format_ns(hop.call_ns),
-                format_ns(hop.db_ns)
-            ),
-            architecture,
             hop: Some(hop),
             elapsed_ns: elapsed,
-            replicas: single_replicas(),
-            failed: None,
-            badges: Vec::new(),
-            edges: Vec::new(),
-            item: None,
-            focus: Vec::new(),
+            ..MicroStep::plain(&format!("hop-{}", index + 1), label, architecture)
         });
     }
     let monolith = latency_ns(request, Architecture::Monolith);
     let micro = latency_ns(request, Architecture::Microservices);
     let calls = request.path().len();
+    let label = format!(
+        "Placing an order takes about {} as a monolith and {} as microservices: the {calls} calls cost {} in-process but {} over the network.",
+        format_ns(monolith),
+        format_ns(micro),
+        format_ns(calls as u64 * FUNCTION_CALL_NS),
+        format_ns(calls as u64 * DATACENTER_ROUND_TRIP_NS)
+    );
     steps.push(MicroStep {
-        slug: "total".into(),
-        label: format!(
-            "Placing an order takes about {} as a monolith and {} as microservices: the {calls} calls cost {} in-process but {} over the network.",
-            format_ns(monolith),
-            format_ns(micro),
-            format_ns(calls as u64 * FUNCTION_CALL_NS),
-            format_ns(calls as u64 * DATACENTER_ROUND_TRIP_NS)
-        ),
-        architecture,
-        hop: None,
         elapsed_ns: elapsed,
-        replicas: single_replicas(),
-        failed: None,
-        badges: Vec::new(),
-        edges: Vec::new(),
-        item: None,
-        focus: Vec::new(),
+        ..MicroStep::plain("total", label, architecture)
     });
     steps
 }
@@ -440,17 +432,8 @@ fn scale_one() -> Vec<MicroStep> {
     let monolith_mib = memory_to_scale_mib(hot, replicas, Architecture::Monolith);
     let micro_mib = memory_to_scale_mib(hot, replicas, Architecture::Microservices);
     let step = |slug: &str, label: String, architecture, replicas| MicroStep {
-        slug: slug.into(),
-        label,
-        architecture,
-        hop: None,
-        elapsed_ns: 0,
         replicas,
-        failed: None,
-        badges: Vec::new(),
-        edges: Vec::new(),
-        item: None,
-        focus: Vec::new(),
+        ..MicroStep::plain(slug, label, architecture)
     };
     vec![
         step(
@@ -497,17 +480,8 @@ fn service_fails() -> Vec<MicroStep> {
     let (_, monolith_broken) = describe(Architecture::Monolith);
     let (micro_working, micro_broken) = describe(Architecture::Microservices);
     let step = |slug: &str, label: String, architecture| MicroStep {
-        slug: slug.into(),
-        label,
-        architecture,
-        hop: None,
-        elapsed_ns: 0,
-        replicas: single_replicas(),
         failed: Some(failed),
-        badges: Vec::new(),
-        edges: Vec::new(),
-        item: None,
-        focus: Vec::new(),
+        ..MicroStep::plain(slug, label, architecture)
     };
     vec![
         step(

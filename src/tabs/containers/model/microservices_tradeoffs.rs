@@ -256,17 +256,8 @@ pub fn items(list: Tradeoffs) -> Vec<Item> {
 
 fn base(slug: &str, label: String, index: usize) -> MicroStep {
     MicroStep {
-        slug: slug.to_owned(),
-        label,
-        architecture: Architecture::Microservices,
-        hop: None,
-        elapsed_ns: 0,
-        replicas: Module::ALL.iter().map(|m| (*m, 1)).collect(),
-        failed: None,
-        badges: Vec::new(),
-        edges: Vec::new(),
         item: Some(index),
-        focus: Vec::new(),
+        ..MicroStep::plain(slug, label, Architecture::Microservices)
     }
 }
 

@@ -8,7 +8,7 @@
 //! table the view draws.
 
 /// Where the definitions come from.
-pub const SOURCES: &[&str] = &[
+pub const SOURCES: [&str; 2] = [
     "NIST SP 800-145, 'The NIST Definition of Cloud Computing' (2011): IaaS and PaaS consumer control",
     "Linux namespaces(7) and cgroups(7): containers share the host kernel; isolation and limits come from it",
 ];

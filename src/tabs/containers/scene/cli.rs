@@ -6,6 +6,7 @@
 //! scene becomes a script, so the link of a typed session replays it exactly.
 
 use super::terminal::{self, History, TermRow};
+use super::{abbreviate, trace_marks, trace_timeline};
 use crate::scene::{LinkError, SceneLink, check_keys};
 use crate::tabs::containers::docker::Sandbox;
 use crate::tabs::containers::docker::too_long;
@@ -85,11 +86,7 @@ impl CliScene {
     }
 
     fn from_trace(source: CliSource, trace: CliTrace, timeline: Timeline) -> Self {
-        let timeline = if timeline.marks().len() == trace.steps.len() {
-            timeline
-        } else {
-            Timeline::steps(marks(&trace))
-        };
+        let timeline = trace_timeline(&trace, timeline);
         let lines = trace.lines();
         let history = History::from_lines(&lines);
         Self {
@@ -120,7 +117,7 @@ impl CliScene {
                 let lines = split_script(script);
                 let trace = replay(DEFAULT_SEED, &lines).map_err(|err| LinkError::BadValue {
                     key: "script".to_owned(),
-                    value: abbreviate(script),
+                    value: abbreviate(script, 80),
                     reason: err.to_string(),
                 })?;
                 (CliSource::Script, trace)
@@ -131,7 +128,7 @@ impl CliScene {
                 (CliSource::Preset(preset), preset.replay())
             }
         };
-        let timeline = positioned_timeline(link, marks(&trace))?;
+        let timeline = positioned_timeline(link, trace_marks(&trace))?;
         Ok(Self::from_trace(source, trace, timeline))
     }
 
@@ -231,7 +228,7 @@ impl CliScene {
         self.script = self.trace.lines().join("\n");
         self.refusal.clear();
         self.generation += 1;
-        let mut timeline = Timeline::steps(marks(&self.trace));
+        let mut timeline = Timeline::steps(trace_marks(&self.trace));
         timeline.to_end();
         self.timeline.replace_range(timeline);
         self.timeline.to_end();
@@ -252,23 +249,6 @@ impl CliScene {
             self.rows.key = Some(key);
         }
         &self.rows.rows
-    }
-}
-
-fn marks(trace: &CliTrace) -> Vec<(String, String)> {
-    trace
-        .steps
-        .iter()
-        .map(|step| (step.slug.clone(), step.label.clone()))
-        .collect()
-}
-
-/// A long value shortened for an error message.
-fn abbreviate(value: &str) -> String {
-    if value.chars().count() <= 80 {
-        value.to_owned()
-    } else {
-        format!("{}…", value.chars().take(80).collect::<String>())
     }
 }
 

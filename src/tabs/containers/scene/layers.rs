@@ -6,6 +6,7 @@
 //! so far), so which steps the cache keeps is a pure function of the link.
 
 use super::terminal::{self, TermRow};
+use super::{abbreviate, trace_marks, trace_timeline};
 use crate::scene::{LinkError, SceneLink, check_keys};
 use crate::tabs::containers::docker::CliTrace;
 use crate::tabs::containers::docker::Digest;
@@ -121,11 +122,7 @@ impl LayersScene {
         dockerfile: Option<String>,
         timeline: Timeline,
     ) -> Self {
-        let timeline = if timeline.marks().len() == trace.steps.len() {
-            timeline
-        } else {
-            Timeline::steps(marks(&trace))
-        };
+        let timeline = trace_timeline(&trace, timeline);
         let builds = (0..trace.steps.len())
             .map(|index| step_build(&trace, index))
             .collect();
@@ -159,7 +156,7 @@ impl LayersScene {
             if chars > MAX_DOCKERFILE_CHARS {
                 return Err(LinkError::BadValue {
                     key: "dockerfile".to_owned(),
-                    value: format!("{}…", text.chars().take(60).collect::<String>()),
+                    value: abbreviate(text, 60),
                     reason: format!(
                         "{chars} characters; at most {MAX_DOCKERFILE_CHARS} are accepted"
                     ),
@@ -167,7 +164,7 @@ impl LayersScene {
             }
         }
         let trace = preset.replay();
-        let timeline = positioned_timeline(link, marks(&trace))?;
+        let timeline = positioned_timeline(link, trace_marks(&trace))?;
         Ok(Self::new(preset, trace, dockerfile, timeline))
     }
 
@@ -267,8 +264,10 @@ impl LayersScene {
             .steps
             .get(step)
             .map_or(&[][..], |s| s.events.as_slice());
-        let build = self.builds[..(step + 1).min(self.builds.len())]
+        let build = self
+            .builds
             .iter()
+            .take(step.saturating_add(1))
             .rev()
             .find_map(Option::as_ref);
         (&self.trace.state_at(step).engine, build, events)
@@ -378,14 +377,6 @@ fn rebuild_after(trace: &CliTrace, step: usize, dockerfile: &str) -> Rebuild {
         engine,
         summary,
     }
-}
-
-fn marks(trace: &CliTrace) -> Vec<(String, String)> {
-    trace
-        .steps
-        .iter()
-        .map(|step| (step.slug.clone(), step.label.clone()))
-        .collect()
 }
 
 #[cfg(test)]

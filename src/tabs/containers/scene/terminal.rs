@@ -82,7 +82,7 @@ pub fn rows(
     let width = columns.saturating_sub(GUTTER_CHARS).max(8);
     let mut rows = Vec::new();
     let last = upto.map_or(0, |step| (step + 1).min(trace.steps.len()));
-    for (index, step) in trace.steps[..last].iter().enumerate() {
+    for (index, step) in trace.steps.iter().take(last).enumerate() {
         if step.clear {
             rows.clear();
             continue;

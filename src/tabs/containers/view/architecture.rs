@@ -6,7 +6,7 @@
 
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::{captioned_canvas, dashed_rect, ease, step_caption};
+use super::{dashed_rect, ease, preset_canvas, text_in_rect};
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::architecture::ArchitecturePreset;
@@ -148,12 +148,7 @@ pub fn canvas_ui(
     scene: &mut PresetScene<ArchitecturePreset>,
     open_request: &mut Option<String>,
 ) {
-    let (painter, body) = captioned_canvas(
-        ui,
-        theme,
-        scene.preset.title(),
-        step_caption(&scene.timeline),
-    );
+    let (painter, body) = preset_canvas(ui, theme, scene);
     let current = scene
         .timeline
         .step()
@@ -435,7 +430,11 @@ fn arrows_ui(
     for (index, step) in steps.iter().enumerate().take(current + 1) {
         let is_current = index == current;
         // Messages between the same two boxes are drawn side by side, centred on the boxes.
-        let lane = steps[..index].iter().filter(|s| same_pair(s, step)).count() as f32;
+        let lane = steps
+            .iter()
+            .take(index)
+            .filter(|s| same_pair(s, step))
+            .count() as f32;
         let lanes = steps.iter().filter(|s| same_pair(s, step)).count() as f32;
         // Far enough apart that the numbered badges (radius 0.7 small sizes) never touch.
         let spacing = (theme.small_size * 1.8).max(18.0);
@@ -542,15 +541,7 @@ fn wire_ui(
         step.to.title()
     );
     let inner = super::panel(painter, theme, rect, &heading);
-    let clipped = painter.with_clip_rect(inner.intersect(painter.clip_rect()));
-    draw::text_wrapped(
-        &clipped,
-        inner.min,
-        &step.message,
-        theme.mono(),
-        theme.text,
-        inner.width(),
-    );
+    text_in_rect(painter, inner, &step.message, theme.mono(), theme.text);
 }
 
 /// The "shown in depth in another tab" box: the link as text; clicking opens it.
@@ -589,13 +580,5 @@ fn link_ui(
         "↗ Shown in depth in the {} tab: {link}  (click to open it)",
         tab_name(link)
     );
-    let clipped = painter.with_clip_rect(inner.intersect(painter.clip_rect()));
-    draw::text_wrapped(
-        &clipped,
-        inner.min,
-        &text,
-        theme.body(),
-        theme.text,
-        inner.width(),
-    );
+    text_in_rect(painter, inner, &text, theme.body(), theme.text);
 }

@@ -277,10 +277,11 @@ fn image_ui(
     let label = format!(
         "image {name}: {} read-only layers, {size}{users}{}",
         layers.len(),
-        if tags.len() > 1 {
-            format!(" (also tagged {})", tags[1..].join(", "))
-        } else {
-            String::new()
+        match tags.as_slice() {
+            [_, others @ ..] if !others.is_empty() => {
+                format!(" (also tagged {})", others.join(", "))
+            }
+            _ => String::new(),
         }
     );
     draw::hit_region(

@@ -4,9 +4,9 @@
 //! drift shows as letters multiplying, not only as colours. The cost bars add up the model's
 //! (illustrative) durations for one small fix done both ways.
 
-use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
+use egui::{Align2, Color32, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::{captioned_canvas, step_caption, tag};
+use super::{preset_canvas, tag, text_in_rect};
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::immutable::{
@@ -26,6 +26,14 @@ const CONFIG_ROLES: [Role; 6] = [
     Role::Hypervisor,
 ];
 
+/// The fill of configuration `config` (the fills repeat after six; the letter tells them apart).
+fn config_fill(theme: &Theme, config: usize) -> Color32 {
+    // In range: an index modulo the array's length is below that length.
+    #[allow(clippy::indexing_slicing)]
+    let role = CONFIG_ROLES[config % CONFIG_ROLES.len()];
+    theme.fill(role)
+}
+
 /// The preset picker.
 pub fn controls_ui(ui: &mut Ui, scene: &mut PresetScene<ImmutablePreset>) {
     super::preset_picker_ui(ui, "Scenario", scene);
@@ -33,12 +41,7 @@ pub fn controls_ui(ui: &mut Ui, scene: &mut PresetScene<ImmutablePreset>) {
 
 /// Draws the view.
 pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &PresetScene<ImmutablePreset>) {
-    let (painter, body) = captioned_canvas(
-        ui,
-        theme,
-        scene.preset.title(),
-        step_caption(&scene.timeline),
-    );
+    let (painter, body) = preset_canvas(ui, theme, scene);
     let Some(step) = scene.current() else {
         return;
     };
@@ -76,7 +79,8 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &PresetScene<ImmutablePreset
 const GAP: f32 = 10.0;
 
 fn sources_text() -> String {
-    format!("Sources: {}; {}", SOURCES[0], SOURCES[3])
+    let [morris, _, _, illustrative] = SOURCES;
+    format!("Sources: {morris}; {illustrative}")
 }
 
 /// Where the view's parts go, and how much height they need in all.
@@ -186,7 +190,7 @@ fn fleet_ui(
             Vec2::new(width, height),
         );
         let (config, letter) = (server.config, server.letter());
-        let fill = theme.fill(CONFIG_ROLES[config % CONFIG_ROLES.len()]);
+        let fill = config_fill(theme, config);
         let changed = previous.is_none_or(|p| {
             p.servers
                 .iter()
@@ -386,15 +390,7 @@ fn cost_ui(
         Pos2::new(inner.min.x, inner.min.y + 2.0 * (row_height + 8.0)),
         inner.max,
     );
-    let clipped = painter.with_clip_rect(note_rect.intersect(painter.clip_rect()));
-    draw::text_wrapped(
-        &clipped,
-        note_rect.min,
-        &note,
-        theme.small(),
-        theme.text,
-        note_rect.width(),
-    );
+    text_in_rect(painter, note_rect, &note, theme.small(), theme.text);
 }
 
 /// What the cost bars add up, in words.
@@ -511,7 +507,7 @@ fn history_ui(
         let mut x = inner.min.x + name_width + time_width;
         for server in &step.servers {
             let (config, letter) = (server.config, server.letter());
-            let fill = theme.fill(CONFIG_ROLES[config % CONFIG_ROLES.len()]);
+            let fill = config_fill(theme, config);
             let square = Rect::from_min_size(Pos2::new(x, y + 1.0), Vec2::new(size * 1.4, size));
             let stroke = if is_current {
                 theme.thick(theme.outline)

@@ -312,7 +312,7 @@ fn command_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, scene: &mut La
     let rows = scene.terminal_rows(columns);
     let fits = ((inner.height() / row).floor() as usize).max(1);
     let mut y = inner.min.y;
-    for term_row in &rows[rows.len().saturating_sub(fits)..] {
+    for term_row in rows.iter().skip(rows.len().saturating_sub(fits)) {
         let current = term_row.step == Some(step);
         let color = if current {
             theme.text

@@ -7,7 +7,7 @@
 
 use egui::{Align2, Pos2, Rect, Shape, Stroke, Ui, Vec2};
 
-use super::{captioned_canvas, step_caption, tag};
+use super::{preset_canvas, tag, text_in_rect};
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::microservices::{
@@ -36,16 +36,12 @@ fn cell(module: Module) -> (usize, usize) {
 
 /// Draws the view.
 pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &PresetScene<MicroPreset>) {
-    let (painter, body) = captioned_canvas(
-        ui,
-        theme,
-        scene.preset.title(),
-        step_caption(&scene.timeline),
-    );
+    let (painter, body) = preset_canvas(ui, theme, scene);
     let Some(step) = scene.current() else {
         return;
     };
-    let source = format!("Source: {} {}", SOURCES[0], SOURCES[2]);
+    let [latencies, _, assumptions] = SOURCES;
+    let source = format!("Source: {latencies} {assumptions}");
     // As tall as the wrapped source needs, so its last line is not cut on a projector.
     let source_height = draw::text_height(&painter, &source, theme.small(), body.width()) + 4.0;
     let main = Rect::from_min_max(body.min, Pos2::new(body.max.x, body.max.y - source_height));
@@ -77,8 +73,10 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &PresetScene<MicroPreset>) {
 /// The hops of the request up to this step: (hop, is it the current one).
 fn step_path(scene: &PresetScene<MicroPreset>) -> Vec<(Hop, bool)> {
     let current = scene.timeline.step();
-    scene.steps[..=current.min(scene.steps.len().saturating_sub(1))]
+    scene
+        .steps
         .iter()
+        .take(current.saturating_add(1))
         .enumerate()
         .filter_map(|(index, step)| step.hop.map(|hop| (hop, index == current)))
         .collect()
@@ -510,15 +508,7 @@ fn latency_ui(
         DATACENTER_ROUND_TRIP_NS / FUNCTION_CALL_NS
     );
     let note_rect = Rect::from_min_max(Pos2::new(inner.min.x, y + 4.0), inner.max);
-    let clipped = painter.with_clip_rect(note_rect.intersect(painter.clip_rect()));
-    draw::text_wrapped(
-        &clipped,
-        note_rect.min,
-        &note,
-        theme.small(),
-        theme.text,
-        note_rect.width(),
-    );
+    text_in_rect(painter, note_rect, &note, theme.small(), theme.text);
 }
 
 /// Memory for four catalog instances, both ways.
@@ -580,14 +570,12 @@ fn scaling_ui(painter: &egui::Painter, theme: &Theme, rect: Rect, step: &MicroSt
     }
     let note_y = inner.min.y + 2.0 * (row + theme.small_size * 1.6);
     let note_rect = Rect::from_min_max(Pos2::new(inner.min.x, note_y), inner.max);
-    let clipped = painter.with_clip_rect(note_rect.intersect(painter.clip_rect()));
-    draw::text_wrapped(
-        &clipped,
-        note_rect.min,
+    text_in_rect(
+        painter,
+        note_rect,
         "Memory per module is an illustrative assumption (catalog 300 MiB, the shop 1250 MiB in all).",
         theme.small(),
         theme.text_muted,
-        note_rect.width(),
     );
 }
 

@@ -10,7 +10,7 @@ mod microservices_tradeoffs;
 pub mod service_models;
 mod terminal;
 
-use egui::{Color32, Painter, Pos2, Rect, Ui, Vec2};
+use egui::{Color32, FontId, Painter, Pos2, Rect, Ui, Vec2};
 
 use super::docker::ContainerState;
 use super::model::View;
@@ -116,6 +116,28 @@ pub fn split_h(rect: Rect, fraction: f32, gap: f32) -> (Rect, Rect) {
 pub fn ease(t: f32) -> f32 {
     let t = t.clamp(0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
+}
+
+/// [`captioned_canvas`] for a stepped diagram: its preset's title, and the current step's label
+/// as the caption.
+pub fn preset_canvas<P: SteppedPreset>(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    scene: &PresetScene<P>,
+) -> (Painter, Rect) {
+    captioned_canvas(
+        ui,
+        theme,
+        scene.preset.preset_title(),
+        step_caption(&scene.timeline),
+    )
+}
+
+/// `text` wrapped to `rect`'s width from its top-left corner and clipped to `rect`: a text too
+/// long for it is cut at the bottom instead of drawing over what lies below.
+pub fn text_in_rect(painter: &Painter, rect: Rect, text: &str, font: FontId, color: Color32) {
+    let clipped = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
+    draw::text_wrapped(&clipped, rect.min, text, font, color, rect.width());
 }
 
 /// Claims the rest of the `ui` as the canvas (so nothing else lays out over it), paints `title`

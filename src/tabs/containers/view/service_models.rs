@@ -7,7 +7,7 @@
 
 use egui::{Align2, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::captioned_canvas;
+use super::{captioned_canvas, text_in_rect};
 use crate::draw;
 use crate::draw::fit_text;
 use crate::tabs::containers::model::service_models::{
@@ -87,7 +87,8 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
     } else {
         0.0
     };
-    let sources = format!("Sources: {}; {}", SOURCES[0], SOURCES[1]);
+    let [nist, kernel] = SOURCES;
+    let sources = format!("Sources: {nist}; {kernel}");
     let sources_height = draw::text_height(&painter, &sources, theme.small(), body.width());
     let table = Rect::from_min_max(
         body.min,
@@ -251,15 +252,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, scene: &mut ServiceScene) {
         comparison_ui(&painter, theme, info_rect.shrink(8.0), other, &compared);
     }
     let inner = info_rect.shrink(8.0);
-    let clipped = painter.with_clip_rect(inner.intersect(painter.clip_rect()));
-    draw::text_wrapped(
-        &clipped,
-        inner.min,
-        &text,
-        theme.body(),
-        theme.text,
-        inner.width(),
-    );
+    text_in_rect(&painter, inner, &text, theme.body(), theme.text);
 }
 
 /// For each differing layer: who manages it under `other` and under OS-level virtualization,

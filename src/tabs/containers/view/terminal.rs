@@ -163,7 +163,7 @@ fn scrollback_ui(
             area = area.vertical_scroll_offset(row_height * total as f32);
         }
         area.show_rows(ui, row_height, total, |ui, range| {
-            for row in &rows[range] {
+            for row in rows.get(range).into_iter().flatten() {
                 let is_current = row.step.is_some() && row.step == current;
                 ui.add(
                     egui::Label::new(row_job(theme, row, is_current))
@@ -187,7 +187,7 @@ fn static_scrollback_ui(
     let rows = scene.rows(columns);
     let fit = (rect.height() / row_height).floor().max(0.0) as usize;
     let first = rows.len().saturating_sub(fit);
-    for (offset, row) in rows[first..].iter().enumerate() {
+    for (offset, row) in rows.iter().skip(first).enumerate() {
         let is_current = row.step.is_some() && row.step == current;
         let galley = painter.layout_job(row_job(theme, row, is_current));
         let pos = egui::pos2(rect.min.x, rect.min.y + offset as f32 * row_height);
