@@ -23,6 +23,7 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 
 use crate::deck::{self, Card, Deck};
 use crate::review::config::SchedulerConfig;
+use crate::review::error::{ConfigError, StoreError};
 use crate::review::queue::SessionCounts;
 use crate::review::rating::Rating;
 use crate::review::scheduler::Scheduler;
@@ -47,6 +48,20 @@ pub enum OpenDeckError {
         /// The first error, with its file and line.
         first: String,
     },
+}
+
+/// Why a window that reads review progress (statistics, the browser) has nothing to show.
+#[derive(Debug, thiserror::Error)]
+pub enum ProgressError {
+    /// The progress store is not open; the reviewer's problem says why.
+    #[error("{why}")]
+    NoStore {
+        /// The panel's message, e.g. that no data folder was given.
+        why: String,
+    },
+    /// Reading the store failed.
+    #[error(transparent)]
+    Read(#[from] StoreError),
 }
 
 /// Seconds without a change to review progress after which the answers are copied from the WAL
@@ -177,7 +192,7 @@ pub struct Reviewer {
     current: Option<Current>,
     session_start_secs: i64,
     answered_this_session: usize,
-    backup: Option<Receiver<Result<(), String>>>,
+    backup: Option<Receiver<Result<(), StoreError>>>,
     /// Changes waiting for a checkpoint: the store's change counter and when it was first seen
     /// at that value (the last change, as the counter is read every frame).
     pending_checkpoint: Option<(u64, i64)>,
@@ -363,6 +378,16 @@ impl Reviewer {
         self.store.as_ref()
     }
 
+    /// The progress store to read from, or why it is not open.
+    pub fn store_to_read(&self) -> Result<&Store, ProgressError> {
+        self.store.as_ref().ok_or_else(|| ProgressError::NoStore {
+            why: self
+                .problem
+                .clone()
+                .unwrap_or_else(|| "Review progress is unavailable.".to_owned()),
+        })
+    }
+
     /// The progress store for changes (browser actions), when it is open.
     pub fn store_mut(&mut self) -> Option<&mut Store> {
         self.store.as_mut()
@@ -375,9 +400,9 @@ impl Reviewer {
 
     /// Schedules with new settings from now on (daily limits, retention, steps). Invalid settings
     /// change nothing and the error says which one is wrong.
-    pub fn set_config(&mut self, config: SchedulerConfig) -> Result<(), String> {
+    pub fn set_config(&mut self, config: SchedulerConfig) -> Result<(), ConfigError> {
         let offset = self.scheduler.clock().utc_offset_secs();
-        self.scheduler = Scheduler::new(config, offset).map_err(|err| err.to_string())?;
+        self.scheduler = Scheduler::new(config, offset)?;
         let keep = self
             .current
             .as_ref()
@@ -674,8 +699,9 @@ impl Reviewer {
         };
         match receiver.try_recv() {
             Ok(Ok(())) | Err(TryRecvError::Disconnected) => self.backup = None,
-            Ok(Err(message)) => {
-                self.notices.push(message);
+            Ok(Err(err)) => {
+                self.notices
+                    .push(format!("The daily backup of review progress failed: {err}"));
                 self.backup = None;
             }
             Err(TryRecvError::Empty) => {}
@@ -796,14 +822,12 @@ fn index_of(deck: &Deck) -> HashMap<String, usize> {
 }
 
 /// Runs the full integrity check and the daily backup off the UI thread.
-fn start_backup(dir: &Path, scheduler: &Scheduler, now: i64) -> Receiver<Result<(), String>> {
+fn start_backup(dir: &Path, scheduler: &Scheduler, now: i64) -> Receiver<Result<(), StoreError>> {
     let (sender, receiver) = std::sync::mpsc::channel();
     let dir = dir.to_owned();
     let clock = scheduler.clock();
     std::thread::spawn(move || {
-        let result = crate::review::backup::verify_and_backup(&dir, clock, now)
-            .map(|_| ())
-            .map_err(|err| format!("The daily backup of review progress failed: {err}"));
+        let result = crate::review::backup::verify_and_backup(&dir, clock, now).map(|_| ());
         sender.send(result).ok();
     });
     receiver
@@ -953,7 +977,9 @@ mod tests {
             desired_retention: 1.5,
             ..SchedulerConfig::default()
         };
-        assert!(reviewer.set_config(bad).unwrap_err().contains("1.5"));
+        let err = reviewer.set_config(bad).unwrap_err();
+        assert_eq!(err, ConfigError::Retention(1.5));
+        assert!(err.to_string().contains("1.5"), "{err}");
         assert_eq!(reviewer.counts().new, 5, "the old settings stay");
         assert_eq!(reviewer.scheduler().config().new_cards_per_day, 5);
     }
