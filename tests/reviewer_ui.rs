@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
 
 mod common;
+use common::press_key;
 
 use std::path::Path;
 
@@ -31,11 +32,6 @@ fn current_card(harness: &Harness<'_, VirtscopeApp>) -> Option<String> {
         .map(|c| c.card_id.clone())
 }
 
-fn press(harness: &mut Harness<'_, VirtscopeApp>, key: Key) {
-    harness.key_press(key);
-    harness.run();
-}
-
 #[test]
 fn a_keyboard_only_session_reveals_grades_and_undoes() {
     let dir = tempfile::tempdir().unwrap();
@@ -48,25 +44,25 @@ fn a_keyboard_only_session_reveals_grades_and_undoes() {
     harness.get_by_label_contains("20 new · 0 learning · 0 due");
     let first = current_card(&harness).unwrap();
 
-    press(&mut harness, Key::Space);
+    press_key(&mut harness, Key::Space);
     assert!(harness.state().reviewer().current().unwrap().revealed);
     harness.get_by_label_contains("Again");
     harness.get_by_label_contains("Easy");
 
-    press(&mut harness, Key::Num3);
+    press_key(&mut harness, Key::Num3);
     let second = current_card(&harness).unwrap();
     assert_ne!(first, second, "Good moves on to the next card");
     harness.get_by_label_contains("19 new · 1 learning · 0 due");
 
-    press(&mut harness, Key::Enter);
-    press(&mut harness, Key::Enter);
+    press_key(&mut harness, Key::Enter);
+    press_key(&mut harness, Key::Enter);
     assert_eq!(
         harness.state().reviewer().answered_this_session(),
         2,
         "Enter after reveal is Good"
     );
 
-    press(&mut harness, Key::U);
+    press_key(&mut harness, Key::U);
     assert_eq!(
         current_card(&harness).as_ref(),
         Some(&second),
@@ -106,7 +102,7 @@ fn show_me_opens_the_cards_scene_and_the_scene_lists_its_cards() {
         .scene
         .clone()
         .unwrap();
-    press(&mut harness, Key::S);
+    press_key(&mut harness, Key::S);
     assert_eq!(
         harness.state().current_link().place().to_string(),
         virtscope::scene::SceneLink::parse(&scene)
@@ -150,9 +146,9 @@ fn show_me_opens_the_cards_scene_and_the_scene_lists_its_cards() {
 fn the_question_strip_follows_the_scene_and_brings_the_card_s_step_back() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    press(&mut harness, Key::S);
+    press_key(&mut harness, Key::S);
     let shown = harness.state().shown_card().expect("shown").clone();
-    press(&mut harness, Key::F6);
+    press_key(&mut harness, Key::F6);
     harness.key_press(Key::Home);
     harness.run();
     if harness.state().current_link() != shown.link {
@@ -188,11 +184,11 @@ fn assert_space_plays_the_scene(harness: &mut Harness<'static, VirtscopeApp>) {
 fn space_plays_the_timeline_when_the_scene_has_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    press(&mut harness, Key::F6);
+    press_key(&mut harness, Key::F6);
     assert_space_plays_the_scene(&mut harness);
-    press(&mut harness, Key::F6);
+    press_key(&mut harness, Key::F6);
     harness.get_by_label_contains("⌨ Keyboard: flashcards");
-    press(&mut harness, Key::Space);
+    press_key(&mut harness, Key::Space);
     assert!(harness.state().reviewer().current().unwrap().revealed);
 }
 
@@ -217,7 +213,7 @@ fn keys_typed_within_one_frame_are_all_handled_in_order() {
 fn after_show_me_space_plays_the_scene_until_the_panel_takes_the_keys_back() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    press(&mut harness, Key::S);
+    press_key(&mut harness, Key::S);
     assert_space_plays_the_scene(&mut harness);
 
     // A click in the panel gives the keys back.
@@ -227,7 +223,7 @@ fn after_show_me_space_plays_the_scene_until_the_panel_takes_the_keys_back() {
         harness.state().keyboard_pane(),
         virtscope::app::Pane::Flashcards
     );
-    press(&mut harness, Key::Space);
+    press_key(&mut harness, Key::Space);
     assert!(harness.state().reviewer().current().unwrap().revealed);
 }
 
@@ -246,7 +242,7 @@ fn the_browser_toggles_with_ctrl_b_closes_with_esc_and_shows_scenes_uncovered() 
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
     harness.run();
-    press(&mut harness, Key::Escape);
+    press_key(&mut harness, Key::Escape);
     assert!(!browser_open(&harness), "Esc closes the window");
     assert!(!harness.state().is_presenting());
 
@@ -318,8 +314,8 @@ fn progress_survives_a_restart_and_the_right_cards_come_back_the_next_day() {
         let mut learned = Vec::new();
         for _ in 0..3 {
             learned.push(current_card(&harness).unwrap());
-            press(&mut harness, Key::Space);
-            press(&mut harness, Key::Num3);
+            press_key(&mut harness, Key::Space);
+            press_key(&mut harness, Key::Num3);
         }
         learned
     };
@@ -344,8 +340,8 @@ fn progress_survives_a_restart_and_the_right_cards_come_back_the_next_day() {
 fn the_browser_suspends_and_statistics_render() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    press(&mut harness, Key::Space);
-    press(&mut harness, Key::Num3);
+    press_key(&mut harness, Key::Space);
+    press_key(&mut harness, Key::Num3);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
     harness.run();
     harness.get_by_label("Browse cards");
@@ -447,8 +443,8 @@ fn review_settings_apply_valid_steps_and_refuse_bad_ones() {
 fn after_an_answer_the_app_wakes_up_for_the_idle_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    press(&mut harness, Key::Space);
-    press(&mut harness, Key::Num3);
+    press_key(&mut harness, Key::Space);
+    press_key(&mut harness, Key::Num3);
     assert_eq!(harness.state().reviewer().answered_this_session(), 1);
     let delay = harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
     assert_eq!(
