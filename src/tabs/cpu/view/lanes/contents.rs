@@ -5,7 +5,7 @@
 use egui::{Align2, Painter, Pos2, Rect, Stroke, Vec2};
 
 use super::fit::{columns, fitting, split_widths};
-use super::listing::{Marks, Shown, listing_ui};
+use super::listing::{Marks, Shown, listing_ui, running_line_ui};
 use crate::draw;
 use crate::tabs::cpu::model::Mode;
 use crate::tabs::cpu::model::trace::{Lane, ListingRef, Step};
@@ -283,22 +283,12 @@ pub(super) fn vmm_ui<'a>(
             break;
         }
         if offset == current {
-            clipped.rect(
+            running_line_ui(
+                &clipped,
+                theme,
                 line_rect,
-                3.0,
-                theme.canvas,
-                theme.thick(theme.accent),
-                egui::StrokeKind::Inside,
-            );
-            clipped.text(
-                Pos2::new(
-                    line_rect.min.x + 3.0,
-                    line_rect.min.y + galley.size().y / 2.0,
-                ),
-                Align2::LEFT_CENTER,
-                "▸",
+                line_rect.min.y + galley.size().y / 2.0,
                 theme.small(),
-                theme.text,
             );
             shown.current = routine.lines().get(offset).map(|text| (line_rect, *text));
             shown.anchor_y = Some(line_rect.center().y);

@@ -108,19 +108,12 @@ pub(super) fn listing_ui<'a>(
             .unwrap_or(offset);
         let line_rect = row_rect(offset).union(row_rect(last));
         if Some(line) == primary {
-            clipped.rect(
+            running_line_ui(
+                &clipped,
+                theme,
                 line_rect,
-                3.0,
-                theme.canvas,
-                theme.thick(theme.accent),
-                egui::StrokeKind::Inside,
-            );
-            clipped.text(
-                Pos2::new(line_rect.min.x + 3.0, row_rect(offset).center().y),
-                Align2::LEFT_CENTER,
-                "▸",
+                row_rect(offset).center().y,
                 font.clone(),
-                theme.text,
             );
             shown.current = lines.get(line).map(|text| (line_rect, text.as_str()));
             shown.anchor_y = Some(line_rect.center().y);
@@ -170,4 +163,29 @@ pub(super) fn listing_ui<'a>(
         );
     }
     shown
+}
+
+/// Marks the line that runs now: an accent outline and a `▸` at its left, centred on
+/// `marker_y` (its first row).
+pub(super) fn running_line_ui(
+    painter: &Painter,
+    theme: &Theme,
+    line_rect: Rect,
+    marker_y: f32,
+    font: FontId,
+) {
+    painter.rect(
+        line_rect,
+        3.0,
+        theme.canvas,
+        theme.thick(theme.accent),
+        egui::StrokeKind::Inside,
+    );
+    painter.text(
+        Pos2::new(line_rect.min.x + 3.0, marker_y),
+        Align2::LEFT_CENTER,
+        "▸",
+        font,
+        theme.text,
+    );
 }
