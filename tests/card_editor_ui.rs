@@ -7,7 +7,7 @@
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
 
 mod common;
-use common::{button, field, press, type_at_end};
+use common::{button, current_card_id, field, press, type_at_end};
 
 use std::path::Path;
 
@@ -28,14 +28,6 @@ fn harness_in(data_dir: &Path) -> Harness<'static, VirtscopeApp> {
 /// The text in the editor's field `label`.
 fn field_text(harness: &Harness<'_, VirtscopeApp>, label: &str) -> String {
     field(harness, label).value().unwrap_or_default()
-}
-
-fn current_id(harness: &Harness<'_, VirtscopeApp>) -> Option<String> {
-    harness
-        .state()
-        .reviewer()
-        .current()
-        .map(|current| current.card_id.clone())
 }
 
 #[test]
@@ -72,7 +64,7 @@ fn add_a_card_from_a_scene_review_edit_undo_and_delete_it() {
     harness.run();
     harness.get_by_label("My cards (1 cards)").click();
     harness.run();
-    let id = current_id(&harness).expect("the new card is due");
+    let id = current_card_id(&harness).expect("the new card is due");
     let card = harness.state().reviewer().card(&id).unwrap().clone();
     assert_eq!(card.front, "Which instruction **traps** here?");
     assert_eq!(card.tags, ["mine"]);

@@ -6,7 +6,7 @@
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
 
 mod common;
-use common::press_key;
+use common::{current_card_id, press_key};
 
 use std::path::Path;
 
@@ -24,14 +24,6 @@ fn harness_at(data_dir: &Path, now: i64) -> Harness<'static, VirtscopeApp> {
     common::reviewer_harness(data_dir, now, None)
 }
 
-fn current_card(harness: &Harness<'_, VirtscopeApp>) -> Option<String> {
-    harness
-        .state()
-        .reviewer()
-        .current()
-        .map(|c| c.card_id.clone())
-}
-
 #[test]
 fn a_keyboard_only_session_reveals_grades_and_undoes() {
     let dir = tempfile::tempdir().unwrap();
@@ -42,7 +34,7 @@ fn a_keyboard_only_session_reveals_grades_and_undoes() {
         "the panel has the keyboard when cards are due"
     );
     harness.get_by_label_contains("20 new · 0 learning · 0 due");
-    let first = current_card(&harness).unwrap();
+    let first = current_card_id(&harness).unwrap();
 
     press_key(&mut harness, Key::Space);
     assert!(harness.state().reviewer().current().unwrap().revealed);
@@ -50,7 +42,7 @@ fn a_keyboard_only_session_reveals_grades_and_undoes() {
     harness.get_by_label_contains("Easy");
 
     press_key(&mut harness, Key::Num3);
-    let second = current_card(&harness).unwrap();
+    let second = current_card_id(&harness).unwrap();
     assert_ne!(first, second, "Good moves on to the next card");
     harness.get_by_label_contains("19 new · 1 learning · 0 due");
 
@@ -64,13 +56,17 @@ fn a_keyboard_only_session_reveals_grades_and_undoes() {
 
     press_key(&mut harness, Key::U);
     assert_eq!(
-        current_card(&harness).as_ref(),
+        current_card_id(&harness).as_ref(),
         Some(&second),
         "u takes the last answer back"
     );
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert_eq!(current_card(&harness), Some(first), "Ctrl+Z undoes again");
+    assert_eq!(
+        current_card_id(&harness),
+        Some(first),
+        "Ctrl+Z undoes again"
+    );
     assert_eq!(harness.state().reviewer().answered_this_session(), 0);
 }
 
@@ -93,7 +89,7 @@ fn the_answer_buttons_show_their_intervals_and_grade_by_click() {
 fn show_me_opens_the_cards_scene_and_the_scene_lists_its_cards() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    let card_id = current_card(&harness).unwrap();
+    let card_id = current_card_id(&harness).unwrap();
     let scene = harness
         .state()
         .reviewer()
@@ -196,7 +192,7 @@ fn space_plays_the_timeline_when_the_scene_has_the_keyboard() {
 fn keys_typed_within_one_frame_are_all_handled_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    let first = current_card(&harness).unwrap();
+    let first = current_card_id(&harness).unwrap();
     // Both presses reach the app in the same frame, as a fast reviewer types them.
     harness.key_press(Key::Space);
     harness.key_press(Key::Num3);
@@ -206,7 +202,7 @@ fn keys_typed_within_one_frame_are_all_handled_in_order() {
         1,
         "Space revealed and 3 graded Good"
     );
-    assert_ne!(current_card(&harness), Some(first));
+    assert_ne!(current_card_id(&harness), Some(first));
 }
 
 #[test]
@@ -313,7 +309,7 @@ fn progress_survives_a_restart_and_the_right_cards_come_back_the_next_day() {
         let mut harness = harness_at(dir.path(), NOW);
         let mut learned = Vec::new();
         for _ in 0..3 {
-            learned.push(current_card(&harness).unwrap());
+            learned.push(current_card_id(&harness).unwrap());
             press_key(&mut harness, Key::Space);
             press_key(&mut harness, Key::Num3);
         }
@@ -329,7 +325,7 @@ fn progress_survives_a_restart_and_the_right_cards_come_back_the_next_day() {
         counts.new, 20,
         "a new day brings a fresh new-card allowance"
     );
-    let next = current_card(&harness).unwrap();
+    let next = current_card_id(&harness).unwrap();
     assert!(
         learned.contains(&next),
         "learning cards come before new cards"
@@ -370,7 +366,7 @@ fn a_bad_deck_file_is_reported_and_changes_nothing() {
     )
     .unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    let before = current_card(&harness);
+    let before = current_card_id(&harness);
     let deck_name = harness.state().reviewer().deck().meta.name.clone();
     // The typed path is the way in when no file chooser exists; tests never open a real dialog.
     harness.get_by_label("Type a path…").click();
@@ -387,7 +383,7 @@ fn a_bad_deck_file_is_reported_and_changes_nothing() {
     harness.get_by_label_contains("Could not open the deck");
     harness.get_by_label_contains("broken.toml");
     assert_eq!(harness.state().reviewer().deck().meta.name, deck_name);
-    assert_eq!(current_card(&harness), before);
+    assert_eq!(current_card_id(&harness), before);
 }
 
 /// Replaces the text of the settings window's "Learning steps" field and presses Apply.

@@ -132,3 +132,12 @@ pub fn type_at_end(harness: &mut Harness<'_, VirtscopeApp>, label: &str, text: &
     field(harness, label).type_text(text);
     harness.run();
 }
+
+/// The id of the card under review, if one is.
+pub fn current_card_id(harness: &Harness<'_, VirtscopeApp>) -> Option<String> {
+    harness
+        .state()
+        .reviewer()
+        .current()
+        .map(|current| current.card_id.clone())
+}
