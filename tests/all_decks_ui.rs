@@ -7,6 +7,7 @@
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
 
 mod common;
+use common::{button, press, type_at_end};
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -38,31 +39,6 @@ front = "Which instruction traps here?"   # my wording
 back  = "A privileged one."
 scene = "cpu/trap-emulate?step=trap"
 "#;
-
-fn press(harness: &mut Harness<'_, VirtscopeApp>, modifiers: Modifiers, key: Key) {
-    harness.key_press_modifiers(modifiers, key);
-    harness.run();
-}
-
-fn field<'h>(harness: &'h Harness<'_, VirtscopeApp>, label: &'h str) -> egui_kittest::Node<'h> {
-    harness.get_by(|node| {
-        matches!(node.role(), Role::TextInput | Role::MultilineTextInput)
-            && node.label().as_deref() == Some(label)
-    })
-}
-
-fn type_at_end(harness: &mut Harness<'_, VirtscopeApp>, label: &str, text: &str) {
-    field(harness, label).focus();
-    harness.run();
-    press(harness, Modifiers::COMMAND, Key::End);
-    field(harness, label).type_text(text);
-    harness.run();
-}
-
-fn button(harness: &mut Harness<'_, VirtscopeApp>, label: &str) {
-    harness.get_by_role_and_label(Role::Button, label).click();
-    harness.run();
-}
 
 /// The card under review: its deck and id.
 fn current(harness: &Harness<'_, VirtscopeApp>) -> (String, String) {

@@ -7,6 +7,7 @@
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
 
 mod common;
+use common::{button, current_card_id, field, press, type_at_end};
 
 use std::path::Path;
 
@@ -24,45 +25,9 @@ fn harness_in(data_dir: &Path) -> Harness<'static, VirtscopeApp> {
     common::reviewer_harness(data_dir, NOW, Some(SCENE))
 }
 
-fn press(harness: &mut Harness<'_, VirtscopeApp>, modifiers: Modifiers, key: Key) {
-    harness.key_press_modifiers(modifiers, key);
-    harness.run();
-}
-
 /// The text in the editor's field `label`.
 fn field_text(harness: &Harness<'_, VirtscopeApp>, label: &str) -> String {
     field(harness, label).value().unwrap_or_default()
-}
-
-fn field<'h>(harness: &'h Harness<'_, VirtscopeApp>, label: &'h str) -> egui_kittest::Node<'h> {
-    harness.get_by(|node| {
-        matches!(node.role(), Role::TextInput | Role::MultilineTextInput)
-            && node.label().as_deref() == Some(label)
-    })
-}
-
-/// Puts the keyboard in the editor's field `label` and types `text` at its end.
-fn type_into(harness: &mut Harness<'_, VirtscopeApp>, label: &str, text: &str) {
-    field(harness, label).focus();
-    harness.run();
-    press(harness, Modifiers::COMMAND, Key::End);
-    field(harness, label).type_text(text);
-    harness.run();
-}
-
-/// Clicks the button labelled exactly `label` (a button's label includes its shortcut, e.g.
-/// "Save Ctrl+Enter").
-fn button(harness: &mut Harness<'_, VirtscopeApp>, label: &str) {
-    harness.get_by_role_and_label(Role::Button, label).click();
-    harness.run();
-}
-
-fn current_id(harness: &Harness<'_, VirtscopeApp>) -> Option<String> {
-    harness
-        .state()
-        .reviewer()
-        .current()
-        .map(|current| current.card_id.clone())
 }
 
 #[test]
@@ -79,12 +44,12 @@ fn add_a_card_from_a_scene_review_edit_undo_and_delete_it() {
         scene_field.contains("step="),
         "with its step: {scene_field}"
     );
-    type_into(&mut harness, "Front", "Which instruction **traps** here?");
-    type_into(&mut harness, "Back", "A privileged one.");
-    type_into(&mut harness, "Tags", "mine");
+    type_at_end(&mut harness, "Front", "Which instruction **traps** here?");
+    type_at_end(&mut harness, "Back", "A privileged one.");
+    type_at_end(&mut harness, "Tags", "mine");
     // Typing in a field never grades or reveals: Space and 3 went into the text.
     let before = harness.state().reviewer().answered_this_session();
-    type_into(&mut harness, "Tags", " ");
+    type_at_end(&mut harness, "Tags", " ");
     press(&mut harness, Modifiers::NONE, Key::Num3);
     assert_eq!(harness.state().reviewer().answered_this_session(), before);
     // The preview draws the Markdown as the reviewer does: bold, without the asterisks.
@@ -99,7 +64,7 @@ fn add_a_card_from_a_scene_review_edit_undo_and_delete_it() {
     harness.run();
     harness.get_by_label("My cards (1 cards)").click();
     harness.run();
-    let id = current_id(&harness).expect("the new card is due");
+    let id = current_card_id(&harness).expect("the new card is due");
     let card = harness.state().reviewer().card(&id).unwrap().clone();
     assert_eq!(card.front, "Which instruction **traps** here?");
     assert_eq!(card.tags, ["mine"]);
@@ -112,7 +77,7 @@ fn add_a_card_from_a_scene_review_edit_undo_and_delete_it() {
     // Edit it during review (E), then undo the edit.
     press(&mut harness, Modifiers::NONE, Key::E);
     harness.get_by_role_and_label(Role::Window, "Edit card");
-    type_into(&mut harness, "Back", " Like sgdt without UMIP.");
+    type_at_end(&mut harness, "Back", " Like sgdt without UMIP.");
     button(&mut harness, "Save Ctrl+Enter");
     harness.get_by_label("Saved.");
     let edited = harness.state().reviewer().card(&id).unwrap().back.clone();
@@ -173,7 +138,7 @@ fn the_browser_searches_every_deck_and_deck_narrows_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_in(dir.path());
     button(&mut harness, "New deck…");
-    type_into(&mut harness, "New deck", "Course week 4");
+    type_at_end(&mut harness, "New deck", "Course week 4");
     button(&mut harness, "Create");
     assert_eq!(harness.state().reviewer().deck().meta.name, "Course week 4");
     assert!(
@@ -182,8 +147,8 @@ fn the_browser_searches_every_deck_and_deck_narrows_it() {
     );
 
     button(&mut harness, "Add card… A");
-    type_into(&mut harness, "Front", "What does VT-x add?");
-    type_into(&mut harness, "Back", "A root mode for the hypervisor.");
+    type_at_end(&mut harness, "Front", "What does VT-x add?");
+    type_at_end(&mut harness, "Back", "A root mode for the hypervisor.");
     press(&mut harness, Modifiers::COMMAND, Key::Enter);
     harness.get_by_label("Added \"What does VT-x add?\" to Course week 4.");
     button(&mut harness, "Close");
@@ -202,7 +167,7 @@ fn the_browser_searches_every_deck_and_deck_narrows_it() {
     let builtin = virtscope::quiz::with_quizzes(&builtin_ids).len();
     press(&mut harness, Modifiers::COMMAND, Key::B);
     harness.get_by_label(&format!("{} cards", builtin + 1));
-    type_into(&mut harness, "Search", "deck:course-week-4");
+    type_at_end(&mut harness, "Search", "deck:course-week-4");
     harness.get_by_label("1 cards");
     assert_eq!(
         harness.query_all_by_label("What does VT-x add?").count(),

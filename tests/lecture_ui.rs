@@ -12,47 +12,42 @@ use virtscope::lecture::{Blank, Tool};
 use virtscope::scene::SceneLink;
 
 mod common;
-use common::{app_harness, link};
+use common::{app_harness, link, press_key};
 
 fn harness(launch: Launch) -> Harness<'static, VirtscopeApp> {
     app_harness(Settings::default(), launch)
 }
 
-fn press(harness: &mut Harness<'_, VirtscopeApp>, key: Key) {
-    harness.key_press(key);
-    harness.run();
-}
-
 #[test]
 fn f5_presents_pagedown_steps_b_blanks_and_esc_leaves() {
     let mut harness = harness(Launch::default());
-    press(&mut harness, Key::F5);
+    press_key(&mut harness, Key::F5);
     assert!(harness.state().is_presenting());
     assert!(
         harness.query_by_label("View").is_none(),
         "menus are hidden while presenting"
     );
-    press(&mut harness, Key::PageDown);
+    press_key(&mut harness, Key::PageDown);
     assert_eq!(link(&harness), "overview?step=1");
-    press(&mut harness, Key::Space);
+    press_key(&mut harness, Key::Space);
     assert_eq!(
         link(&harness),
         "overview?step=2",
         "Space steps like a clicker"
     );
-    press(&mut harness, Key::PageUp);
+    press_key(&mut harness, Key::PageUp);
     assert_eq!(link(&harness), "overview?step=1");
-    press(&mut harness, Key::B);
+    press_key(&mut harness, Key::B);
     assert_eq!(harness.state().presentation().blank, Some(Blank::Black));
-    press(&mut harness, Key::Period);
+    press_key(&mut harness, Key::Period);
     assert_eq!(
         harness.state().presentation().blank,
         None,
         "the clicker's . toggles back"
     );
-    press(&mut harness, Key::W);
+    press_key(&mut harness, Key::W);
     assert_eq!(harness.state().presentation().blank, Some(Blank::White));
-    press(&mut harness, Key::Escape);
+    press_key(&mut harness, Key::Escape);
     assert!(!harness.state().is_presenting());
     harness.get_by_label("View");
     assert_eq!(
@@ -65,8 +60,8 @@ fn f5_presents_pagedown_steps_b_blanks_and_esc_leaves() {
 #[test]
 fn pen_strokes_appear_and_clear_and_never_reach_the_link() {
     let mut harness = harness(Launch::default());
-    press(&mut harness, Key::F5);
-    press(&mut harness, Key::P);
+    press_key(&mut harness, Key::F5);
+    press_key(&mut harness, Key::P);
     assert_eq!(harness.state().presentation().tool, Tool::Pen);
     harness.drag_at(Pos2::new(400.0, 400.0));
     harness.run();
@@ -84,9 +79,9 @@ fn pen_strokes_appear_and_clear_and_never_reach_the_link() {
         "overview?step=0",
         "ink is not part of the scene"
     );
-    press(&mut harness, Key::E);
+    press_key(&mut harness, Key::E);
     assert!(harness.state().presentation().ink.is_empty());
-    press(&mut harness, Key::L);
+    press_key(&mut harness, Key::L);
     assert_eq!(harness.state().presentation().tool, Tool::Laser);
 }
 
@@ -104,21 +99,21 @@ fn a_lecture_walks_through_steps_then_scenes() {
     });
     assert!(harness.state().is_presenting());
     assert_eq!(link(&harness), "overview?step=8");
-    press(&mut harness, Key::PageDown);
+    press_key(&mut harness, Key::PageDown);
     assert_eq!(link(&harness), "overview?step=9");
-    press(&mut harness, Key::PageDown);
+    press_key(&mut harness, Key::PageDown);
     assert_eq!(
         link(&harness),
         "overview?select=type1&step=0",
         "after the last step comes the next scene"
     );
-    press(&mut harness, Key::PageUp);
+    press_key(&mut harness, Key::PageUp);
     assert_eq!(
         link(&harness),
         "overview?step=9",
         "back to the previous scene's last step"
     );
-    press(&mut harness, Key::N);
+    press_key(&mut harness, Key::N);
     harness.get_by_label_contains("Last steps of the overview.");
     harness.get_by_label_contains("Then bare metal.");
 }

@@ -19,6 +19,7 @@
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
 
 mod common;
+use common::{key_events, press_in_one_frame};
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -99,23 +100,6 @@ fn moves_buttons(modifiers: Modifiers, key: Key) -> bool {
         ) | (_, Key::F)
             | (Modifiers::NONE, Key::F5 | Key::F6 | Key::Escape)
     )
-}
-
-/// The events of one key press.
-fn key_events(modifiers: Modifiers, key: Key) -> [Event; 4] {
-    let key_event = |pressed| Event::Key {
-        key,
-        physical_key: None,
-        pressed,
-        repeat: false,
-        modifiers,
-    };
-    [
-        Event::ModifiersChanged(modifiers),
-        key_event(true),
-        key_event(false),
-        Event::ModifiersChanged(Modifiers::NONE),
-    ]
 }
 
 fn button(pos: Pos2, button: PointerButton, pressed: bool) -> Event {
@@ -341,14 +325,6 @@ fn app_at(link: &SceneLink, data_dir: &std::path::Path) -> Harness<'static, Virt
     common::app_harness(Settings::default(), launch)
 }
 
-fn press(harness: &mut Harness<'_, VirtscopeApp>, modifiers: Modifiers, key: Key) {
-    harness
-        .input_mut()
-        .events
-        .extend(key_events(modifiers, key));
-    harness.step();
-}
-
 /// The digit key that, with Ctrl, switches to the tab at `index` of the registry.
 fn tab_key(index: usize) -> Key {
     Key::from_name(&(index + 1).to_string()).expect("tabs 1 to 9 have a digit key")
@@ -395,23 +371,23 @@ fn random_input_on_tab(index: usize) {
         harness.step();
     }
     harness.set_size(vec2(1600.0, 1000.0));
-    press(&mut harness, Modifiers::NONE, Key::Escape);
-    press(&mut harness, Modifiers::NONE, Key::Escape);
-    press(&mut harness, Modifiers::COMMAND, Key::Num0);
+    press_in_one_frame(&mut harness, Modifiers::NONE, Key::Escape);
+    press_in_one_frame(&mut harness, Modifiers::NONE, Key::Escape);
+    press_in_one_frame(&mut harness, Modifiers::COMMAND, Key::Num0);
     let next = (index + 1) % virtscope::tabs::REGISTRY.len();
-    press(&mut harness, Modifiers::COMMAND, tab_key(next));
+    press_in_one_frame(&mut harness, Modifiers::COMMAND, tab_key(next));
     assert_eq!(
         harness.state().active_tab_id(),
         virtscope::tabs::REGISTRY[next].0,
         "seed {seed:#x}: Ctrl+{} switches tabs after the random input",
         next + 1
     );
-    press(&mut harness, Modifiers::COMMAND, Key::L);
-    press(&mut harness, Modifiers::COMMAND, Key::A);
+    press_in_one_frame(&mut harness, Modifiers::COMMAND, Key::L);
+    press_in_one_frame(&mut harness, Modifiers::COMMAND, Key::A);
     let target = scenes.last().expect("every tab lists scenes").to_string();
     harness.input_mut().events.push(Event::Text(target.clone()));
     harness.step();
-    press(&mut harness, Modifiers::NONE, Key::Enter);
+    press_in_one_frame(&mut harness, Modifiers::NONE, Key::Enter);
     harness.step();
     assert_eq!(
         harness.state().current_link().to_string(),

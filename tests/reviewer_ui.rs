@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used)]
 
 mod common;
+use common::{current_card_id, press_key};
 
 use std::path::Path;
 
@@ -23,19 +24,6 @@ fn harness_at(data_dir: &Path, now: i64) -> Harness<'static, VirtscopeApp> {
     common::reviewer_harness(data_dir, now, None)
 }
 
-fn current_card(harness: &Harness<'_, VirtscopeApp>) -> Option<String> {
-    harness
-        .state()
-        .reviewer()
-        .current()
-        .map(|c| c.card_id.clone())
-}
-
-fn press(harness: &mut Harness<'_, VirtscopeApp>, key: Key) {
-    harness.key_press(key);
-    harness.run();
-}
-
 #[test]
 fn a_keyboard_only_session_reveals_grades_and_undoes() {
     let dir = tempfile::tempdir().unwrap();
@@ -46,35 +34,39 @@ fn a_keyboard_only_session_reveals_grades_and_undoes() {
         "the panel has the keyboard when cards are due"
     );
     harness.get_by_label_contains("20 new · 0 learning · 0 due");
-    let first = current_card(&harness).unwrap();
+    let first = current_card_id(&harness).unwrap();
 
-    press(&mut harness, Key::Space);
+    press_key(&mut harness, Key::Space);
     assert!(harness.state().reviewer().current().unwrap().revealed);
     harness.get_by_label_contains("Again");
     harness.get_by_label_contains("Easy");
 
-    press(&mut harness, Key::Num3);
-    let second = current_card(&harness).unwrap();
+    press_key(&mut harness, Key::Num3);
+    let second = current_card_id(&harness).unwrap();
     assert_ne!(first, second, "Good moves on to the next card");
     harness.get_by_label_contains("19 new · 1 learning · 0 due");
 
-    press(&mut harness, Key::Enter);
-    press(&mut harness, Key::Enter);
+    press_key(&mut harness, Key::Enter);
+    press_key(&mut harness, Key::Enter);
     assert_eq!(
         harness.state().reviewer().answered_this_session(),
         2,
         "Enter after reveal is Good"
     );
 
-    press(&mut harness, Key::U);
+    press_key(&mut harness, Key::U);
     assert_eq!(
-        current_card(&harness).as_ref(),
+        current_card_id(&harness).as_ref(),
         Some(&second),
         "u takes the last answer back"
     );
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert_eq!(current_card(&harness), Some(first), "Ctrl+Z undoes again");
+    assert_eq!(
+        current_card_id(&harness),
+        Some(first),
+        "Ctrl+Z undoes again"
+    );
     assert_eq!(harness.state().reviewer().answered_this_session(), 0);
 }
 
@@ -97,7 +89,7 @@ fn the_answer_buttons_show_their_intervals_and_grade_by_click() {
 fn show_me_opens_the_cards_scene_and_the_scene_lists_its_cards() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    let card_id = current_card(&harness).unwrap();
+    let card_id = current_card_id(&harness).unwrap();
     let scene = harness
         .state()
         .reviewer()
@@ -106,7 +98,7 @@ fn show_me_opens_the_cards_scene_and_the_scene_lists_its_cards() {
         .scene
         .clone()
         .unwrap();
-    press(&mut harness, Key::S);
+    press_key(&mut harness, Key::S);
     assert_eq!(
         harness.state().current_link().place().to_string(),
         virtscope::scene::SceneLink::parse(&scene)
@@ -150,9 +142,9 @@ fn show_me_opens_the_cards_scene_and_the_scene_lists_its_cards() {
 fn the_question_strip_follows_the_scene_and_brings_the_card_s_step_back() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    press(&mut harness, Key::S);
+    press_key(&mut harness, Key::S);
     let shown = harness.state().shown_card().expect("shown").clone();
-    press(&mut harness, Key::F6);
+    press_key(&mut harness, Key::F6);
     harness.key_press(Key::Home);
     harness.run();
     if harness.state().current_link() != shown.link {
@@ -188,11 +180,11 @@ fn assert_space_plays_the_scene(harness: &mut Harness<'static, VirtscopeApp>) {
 fn space_plays_the_timeline_when_the_scene_has_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    press(&mut harness, Key::F6);
+    press_key(&mut harness, Key::F6);
     assert_space_plays_the_scene(&mut harness);
-    press(&mut harness, Key::F6);
+    press_key(&mut harness, Key::F6);
     harness.get_by_label_contains("⌨ Keyboard: flashcards");
-    press(&mut harness, Key::Space);
+    press_key(&mut harness, Key::Space);
     assert!(harness.state().reviewer().current().unwrap().revealed);
 }
 
@@ -200,7 +192,7 @@ fn space_plays_the_timeline_when_the_scene_has_the_keyboard() {
 fn keys_typed_within_one_frame_are_all_handled_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    let first = current_card(&harness).unwrap();
+    let first = current_card_id(&harness).unwrap();
     // Both presses reach the app in the same frame, as a fast reviewer types them.
     harness.key_press(Key::Space);
     harness.key_press(Key::Num3);
@@ -210,14 +202,14 @@ fn keys_typed_within_one_frame_are_all_handled_in_order() {
         1,
         "Space revealed and 3 graded Good"
     );
-    assert_ne!(current_card(&harness), Some(first));
+    assert_ne!(current_card_id(&harness), Some(first));
 }
 
 #[test]
 fn after_show_me_space_plays_the_scene_until_the_panel_takes_the_keys_back() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    press(&mut harness, Key::S);
+    press_key(&mut harness, Key::S);
     assert_space_plays_the_scene(&mut harness);
 
     // A click in the panel gives the keys back.
@@ -227,7 +219,7 @@ fn after_show_me_space_plays_the_scene_until_the_panel_takes_the_keys_back() {
         harness.state().keyboard_pane(),
         virtscope::app::Pane::Flashcards
     );
-    press(&mut harness, Key::Space);
+    press_key(&mut harness, Key::Space);
     assert!(harness.state().reviewer().current().unwrap().revealed);
 }
 
@@ -246,7 +238,7 @@ fn the_browser_toggles_with_ctrl_b_closes_with_esc_and_shows_scenes_uncovered() 
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
     harness.run();
-    press(&mut harness, Key::Escape);
+    press_key(&mut harness, Key::Escape);
     assert!(!browser_open(&harness), "Esc closes the window");
     assert!(!harness.state().is_presenting());
 
@@ -317,9 +309,9 @@ fn progress_survives_a_restart_and_the_right_cards_come_back_the_next_day() {
         let mut harness = harness_at(dir.path(), NOW);
         let mut learned = Vec::new();
         for _ in 0..3 {
-            learned.push(current_card(&harness).unwrap());
-            press(&mut harness, Key::Space);
-            press(&mut harness, Key::Num3);
+            learned.push(current_card_id(&harness).unwrap());
+            press_key(&mut harness, Key::Space);
+            press_key(&mut harness, Key::Num3);
         }
         learned
     };
@@ -333,7 +325,7 @@ fn progress_survives_a_restart_and_the_right_cards_come_back_the_next_day() {
         counts.new, 20,
         "a new day brings a fresh new-card allowance"
     );
-    let next = current_card(&harness).unwrap();
+    let next = current_card_id(&harness).unwrap();
     assert!(
         learned.contains(&next),
         "learning cards come before new cards"
@@ -344,8 +336,8 @@ fn progress_survives_a_restart_and_the_right_cards_come_back_the_next_day() {
 fn the_browser_suspends_and_statistics_render() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    press(&mut harness, Key::Space);
-    press(&mut harness, Key::Num3);
+    press_key(&mut harness, Key::Space);
+    press_key(&mut harness, Key::Num3);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
     harness.run();
     harness.get_by_label("Browse cards");
@@ -374,7 +366,7 @@ fn a_bad_deck_file_is_reported_and_changes_nothing() {
     )
     .unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    let before = current_card(&harness);
+    let before = current_card_id(&harness);
     let deck_name = harness.state().reviewer().deck().meta.name.clone();
     // The typed path is the way in when no file chooser exists; tests never open a real dialog.
     harness.get_by_label("Type a path…").click();
@@ -391,7 +383,7 @@ fn a_bad_deck_file_is_reported_and_changes_nothing() {
     harness.get_by_label_contains("Could not open the deck");
     harness.get_by_label_contains("broken.toml");
     assert_eq!(harness.state().reviewer().deck().meta.name, deck_name);
-    assert_eq!(current_card(&harness), before);
+    assert_eq!(current_card_id(&harness), before);
 }
 
 /// Replaces the text of the settings window's "Learning steps" field and presses Apply.
@@ -447,8 +439,8 @@ fn review_settings_apply_valid_steps_and_refuse_bad_ones() {
 fn after_an_answer_the_app_wakes_up_for_the_idle_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_at(dir.path(), NOW);
-    press(&mut harness, Key::Space);
-    press(&mut harness, Key::Num3);
+    press_key(&mut harness, Key::Space);
+    press_key(&mut harness, Key::Num3);
     assert_eq!(harness.state().reviewer().answered_this_session(), 1);
     let delay = harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
     assert_eq!(

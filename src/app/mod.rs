@@ -1,20 +1,25 @@
 //! The app shell: tab strip, scene-link field, timeline bar, status line, keyboard, history and
 //! persistence. Tabs draw their scenes; everything around them lives here.
 
+mod automation;
+mod bars;
 mod commands;
 mod export_dialog;
 mod flashcards;
 mod history;
 mod presenting;
 mod show_me;
+mod tab_set;
 mod window;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use automation::ScreenshotState;
 use commands::Command;
 use export_dialog::ExportDialog;
 use history::History;
+use tab_set::TabSet;
 
 use crate::lecture::{Lecture, Presentation};
 use crate::reviewer::browser::BrowserState;
@@ -24,8 +29,9 @@ use crate::reviewer::stats_ui::StatsState;
 use crate::reviewer::{Clock, Reviewer};
 use crate::scene::SceneLink;
 use crate::tabs::{self, Tab};
-use crate::theme::{Role, Theme, ThemeKind};
+use crate::theme::{Theme, ThemeKind};
 
+pub use bars::SHORTCUTS;
 pub use commands::{KeyContext, ReviewKeys, read_keys};
 pub use flashcards::{Pane, panel_width_range};
 pub use show_me::ShowMe;
@@ -95,19 +101,9 @@ pub struct Status {
     pub text: String,
 }
 
-/// Progress of a `--screenshot` request: the window callback fills it in.
-#[derive(Default)]
-enum ScreenshotState {
-    #[default]
-    Idle,
-    Requested,
-    Done(Result<(), ScreenshotError>),
-}
-
 /// The whole application.
 pub struct VirtscopeApp {
-    tabs: Vec<Box<dyn Tab>>,
-    active: usize,
+    tabs: TabSet,
     settings: Settings,
     theme: Theme,
     applied_theme: Option<ThemeKind>,
@@ -163,8 +159,7 @@ impl VirtscopeApp {
             Pane::Scene
         };
         let mut app = Self {
-            tabs: tabs::all(),
-            active: 0,
+            tabs: TabSet::registered(),
             theme: Theme::new(settings.theme),
             settings,
             applied_theme: None,
@@ -211,18 +206,13 @@ impl VirtscopeApp {
     }
 
     /// The tab on screen.
-    // `active` is only set to an index checked against `tabs` (here in `open_link`, `apply`'s
-    // SwitchTab and the tab bar), and `tabs` is built once from the non-empty REGISTRY and never
-    // shrinks (tests/app_shell.rs opens every tab by its index).
-    #[allow(clippy::indexing_slicing)]
     fn tab(&self) -> &dyn Tab {
-        self.tabs[self.active].as_ref()
+        self.tabs.shown()
     }
 
-    /// The tab on screen, to change (see [`Self::tab`] for why the index is in range).
-    #[allow(clippy::indexing_slicing)]
+    /// The tab on screen, to change.
     fn tab_mut(&mut self) -> &mut dyn Tab {
-        self.tabs[self.active].as_mut()
+        self.tabs.shown_mut()
     }
 
     /// The id of the active tab.
@@ -258,12 +248,7 @@ impl VirtscopeApp {
     /// Opens a scene link: switches to its tab and shows the scene. A bad link changes nothing
     /// and is reported in the status line.
     pub fn open_link(&mut self, link: &SceneLink) {
-        let found = self
-            .tabs
-            .iter_mut()
-            .enumerate()
-            .find(|(_, tab)| tab.id() == link.tab);
-        let Some((index, tab)) = found else {
+        let Some((index, tab)) = self.tabs.find_mut(&link.tab) else {
             self.report_error(format!(
                 "Cannot open {link}: unknown tab {:?} (known tabs: {})",
                 link.tab,
@@ -273,7 +258,7 @@ impl VirtscopeApp {
         };
         match tab.open(link) {
             Ok(()) => {
-                self.active = index;
+                self.tabs.select(index);
                 self.status = None;
             }
             Err(err) => self.report_error(format!("Cannot open {link}: {err}")),
@@ -291,9 +276,7 @@ impl VirtscopeApp {
         let timeline = self.tab_mut().timeline();
         match command {
             Command::SwitchTab(index) => {
-                if index < self.tabs.len() {
-                    self.active = index;
-                }
+                self.tabs.select(index);
             }
             Command::Back => {
                 if let Some(link) = self.history.back() {
@@ -484,7 +467,7 @@ impl VirtscopeApp {
     /// input. A frame that switched view asks egui to run its pass again with the new sizes.
     fn lay_out_again_after_a_switch(&mut self, ctx: &egui::Context) {
         let link = self.current_link();
-        let view = Some((self.active, link.view.clone()));
+        let view = Some((self.tabs.shown_index(), link.view.clone()));
         if self.shown_view != view {
             if self.shown_view.is_some() {
                 ctx.request_discard("the scene's view changed");
@@ -530,228 +513,7 @@ impl VirtscopeApp {
             ctx.request_repaint();
         }
     }
-
-    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::top("top-bar").show(ui, |ui| {
-            egui::MenuBar::new().ui(ui, |ui| {
-                ui.menu_button("File", |ui| {
-                    if ui.button("Export scene… (Ctrl+E)").clicked() {
-                        self.export_dialog.show(self.settings.theme);
-                    }
-                    if ui.button("Present (F5)").clicked() {
-                        let ctx = ui.ctx().clone();
-                        self.start_presentation(&ctx, None);
-                    }
-                    if ui.button("Open scene link…").clicked() {
-                        ui.ctx()
-                            .memory_mut(|memory| memory.request_focus(self.link_field_id));
-                    }
-                    if ui.button("Quit").clicked() {
-                        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-                    }
-                });
-                ui.menu_button("View", |ui| {
-                    ui.checkbox(
-                        &mut self.settings.show_flashcards,
-                        "Flashcards panel (Ctrl+Shift+F)",
-                    );
-                    if ui.button("Browse cards… (Ctrl+B)").clicked() {
-                        self.browser.open = true;
-                    }
-                    if ui.button("Statistics…").clicked() {
-                        self.stats.open = true;
-                    }
-                    if ui.button("Review settings…").clicked() {
-                        let current = self.reviewer.scheduler().config().clone();
-                        self.review_settings.show(&current);
-                    }
-                    ui.separator();
-                    for kind in ThemeKind::ALL {
-                        ui.radio_value(&mut self.settings.theme, kind, kind.title());
-                    }
-                    ui.separator();
-                    egui::gui_zoom::zoom_menu_buttons(ui);
-                });
-                ui.menu_button("Help", |ui| {
-                    if ui.button("Keyboard shortcuts").clicked() {
-                        self.show_shortcuts = true;
-                    }
-                });
-                ui.separator();
-                let back = ui.add_enabled(self.history.can_go_back(), egui::Button::new("← Back"));
-                if back.on_hover_text("Previous scene (Alt+Left)").clicked()
-                    && let Some(link) = self.history.back()
-                {
-                    self.open_link(&link);
-                }
-                let forward = ui.add_enabled(
-                    self.history.can_go_forward(),
-                    egui::Button::new("Forward →"),
-                );
-                if forward.on_hover_text("Next scene (Alt+Right)").clicked()
-                    && let Some(link) = self.history.forward()
-                {
-                    self.open_link(&link);
-                }
-                ui.label("Scene");
-                let response = ui.add(
-                    egui::TextEdit::singleline(&mut self.link_text)
-                        .id(self.link_field_id)
-                        .desired_width(ui.available_width())
-                        .font(egui::TextStyle::Monospace),
-                );
-                if response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter)) {
-                    match SceneLink::parse(&self.link_text) {
-                        Ok(link) => self.open_link(&link),
-                        Err(err) => self.report_error(format!("Cannot open: {err}")),
-                    }
-                }
-                response.on_hover_text("The link of this scene (Ctrl+L to type one)");
-            });
-            ui.horizontal(|ui| {
-                for (index, tab) in self.tabs.iter().enumerate() {
-                    let label = ui
-                        .selectable_label(index == self.active, tab.title())
-                        .on_hover_text(format!("Ctrl+{}", index + 1));
-                    if label.clicked() {
-                        self.active = index;
-                    }
-                }
-            });
-        });
-    }
-
-    fn bottom_bar_ui(&mut self, ui: &mut egui::Ui) {
-        let theme = self.theme.clone();
-        egui::Panel::bottom("bottom-bar").show(ui, |ui| {
-            if let Some(timeline) = self.tab_mut().timeline() {
-                crate::timeline_ui::bar_ui(ui, timeline, &theme);
-            }
-            ui.horizontal_wrapped(|ui| {
-                let (label, hint) = match self.pane {
-                    Pane::Scene => (
-                        "⌨ Keyboard: scene (Space plays; F6 or a click in the panel: flashcards)",
-                        "Space, arrows, Home/End and [ ] drive the timeline",
-                    ),
-                    Pane::Flashcards => (
-                        "⌨ Keyboard: flashcards (Space shows the answer, 1-4 grade, s shows the scene; F6: scene)",
-                        "Space/Enter reveal, then grade Good; 1-4 grade; u undo; s shows the card's scene and gives it the keyboard; arrows still step the scene",
-                    ),
-                };
-                ui.label(label).on_hover_text(hint);
-                if let Some(status) = self.status.clone() {
-                    ui.separator();
-                    let (prefix, color) = if status.is_error {
-                        ("⚠ Error:", theme.line(Role::Bad))
-                    } else {
-                        ("Note:", theme.text)
-                    };
-                    ui.colored_label(color, prefix);
-                    ui.label(&status.text);
-                    if ui.small_button("Dismiss").clicked() {
-                        self.status = None;
-                    }
-                }
-            });
-        });
-    }
-
-    fn shortcuts_window(&mut self, ctx: &egui::Context) {
-        crate::dialog::centered_window(ctx, "Keyboard shortcuts")
-            .open(&mut self.show_shortcuts)
-            .resizable(false)
-            .collapsible(false)
-            .show(ctx, |ui| {
-                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                    for (keys, what) in SHORTCUTS {
-                        ui.monospace(*keys);
-                        ui.label(*what);
-                        ui.end_row();
-                    }
-                });
-            });
-    }
-
-    /// `--screenshot` and `--quit-after-frames`: used by CI's smoke test and the start-up benchmark.
-    fn automation(&mut self, ctx: &egui::Context) {
-        if let Some(limit) = self.launch.quit_after_frames
-            && self.frames >= limit
-        {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        }
-        let Some(path) = self.launch.screenshot.clone() else {
-            return;
-        };
-        let mut state = self
-            .screenshot
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match &*state {
-            ScreenshotState::Idle if self.frames >= 3 => {
-                *state = ScreenshotState::Requested;
-                let shared = Arc::clone(&self.screenshot);
-                let waker = ctx.clone();
-                ctx.request_screenshot(move |image| {
-                    let result = save_color_image(&image, &path);
-                    *shared
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner) =
-                        ScreenshotState::Done(result);
-                    waker.request_repaint();
-                });
-            }
-            ScreenshotState::Idle => ctx.request_repaint(),
-            ScreenshotState::Requested => {}
-            ScreenshotState::Done(result) => {
-                if let Err(err) = result {
-                    eprintln!("virtscope: screenshot failed: {err}");
-                }
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            }
-        }
-    }
 }
-
-/// The shortcut table shown in Help → Keyboard shortcuts.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Space", "Play / pause the timeline"),
-    ("Left / Right", "Previous / next step"),
-    (
-        "PageUp / PageDown",
-        "Previous / next step (presentation clickers)",
-    ),
-    ("Home / End", "Jump to the start / end"),
-    ("[ / ]", "Slower / faster (0.25x to 4x)"),
-    ("Ctrl+1 … Ctrl+6", "Switch tabs"),
-    (
-        "Alt+Left / Alt+Right",
-        "Back / forward through visited scenes",
-    ),
-    ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset"),
-    ("Ctrl+L", "Type a scene link"),
-    ("Ctrl+E", "Export the scene (SVG, PNG, GIF)"),
-    ("F5 / Esc", "Enter / leave presentation mode"),
-    (
-        "PageDown / PageUp",
-        "Presenting: next / previous step, then scene",
-    ),
-    ("B or . / W", "Presenting: black / white screen"),
-    (
-        "L / P / E",
-        "Presenting: laser, pen, erase ink (1-3 pen colour)",
-    ),
-    ("C / N", "Presenting: controls, presenter window"),
-    ("F6", "Give the keyboard to the scene or the flashcards"),
-    (
-        "Space / Enter",
-        "Flashcards: show the answer, then grade Good",
-    ),
-    ("1 / 2 / 3 / 4", "Flashcards: Again / Hard / Good / Easy"),
-    ("u or Ctrl+Z", "Flashcards: undo the last answer"),
-    ("s", "Flashcards: show the card's scene"),
-    ("Ctrl+B", "Browse cards"),
-    ("Ctrl+Shift+F", "Show or hide the Flashcards panel"),
-];
 
 /// The screens the window system knows, in points (egui cannot list them; winit can).
 fn monitors(frame: &eframe::Frame) -> Vec<egui::Rect> {
@@ -770,37 +532,6 @@ fn monitors(frame: &eframe::Frame) -> Vec<egui::Rect> {
             )
         })
         .collect()
-}
-
-/// Why `--screenshot` could not save the window's picture.
-#[derive(Debug, thiserror::Error)]
-enum ScreenshotError {
-    #[error("screenshot has the wrong size")]
-    WrongSize,
-    #[error("{}: {source}", path.display())]
-    Write {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
-}
-
-fn save_color_image(
-    image: &egui::ColorImage,
-    path: &std::path::Path,
-) -> Result<(), ScreenshotError> {
-    let [width, height] = image.size;
-    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
-    let buffer = image::RgbaImage::from_raw(width as u32, height as u32, bytes)
-        .ok_or(ScreenshotError::WrongSize)?;
-    crate::files::write_atomic(path, |file| {
-        buffer
-            .write_to(file, image::ImageFormat::Png)
-            .map_err(std::io::Error::other)
-    })
-    .map_err(|source| ScreenshotError::Write {
-        path: path.to_owned(),
-        source,
-    })
 }
 
 impl eframe::App for VirtscopeApp {

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use super::check::{CheckReport, Finding, Severity};
 use super::markdown::plain_text;
 use super::model::Deck;
-use crate::export::{ExportOptions, capture};
+use crate::export::{ExportError, ExportOptions, capture};
 use crate::painted::{PaintedText, missing, visible_texts};
 use crate::scene::SceneLink;
 
@@ -23,12 +23,12 @@ use crate::scene::SceneLink;
 pub const COPIED_WORDS: usize = 8;
 
 /// What one capture found: the visible texts, or why the scene could not be rendered.
-type Captured = Result<Vec<PaintedText>, String>;
+type Captured = Result<Vec<PaintedText>, ExportError>;
 
 /// The visible texts of `link` at the export's default size and theme.
 pub fn painted_texts(link: &str) -> Captured {
-    let link = SceneLink::parse(link).map_err(|err| err.to_string())?;
-    let picture = capture(&link, &ExportOptions::default()).map_err(|err| err.to_string())?;
+    let link = SceneLink::parse(link)?;
+    let picture = capture(&link, &ExportOptions::default())?;
     Ok(visible_texts(&picture.shapes))
 }
 

@@ -124,12 +124,15 @@ mod tests {
         days_from_civil(2025, 10, 26) * 86_400
     }
 
-    fn offset(secs: i32) -> impl FnOnce(i64) -> Result<i32, String> {
+    fn offset(secs: i32) -> impl FnOnce(i64) -> Result<i32, std::io::Error> {
         move |_| Ok(secs)
     }
 
-    fn unreadable(_: i64) -> Result<i32, String> {
-        Err("no zone file".to_owned())
+    fn unreadable(_: i64) -> Result<i32, std::io::Error> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no zone file",
+        ))
     }
 
     #[test]

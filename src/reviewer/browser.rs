@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use egui::{RichText, Ui};
 
 use super::panel::PanelAction;
-use super::{CardKey, Reviewer};
+use super::{CardKey, ProgressError, Reviewer};
 use crate::deck::markdown::plain_text;
 use crate::deck::{Card, Deck};
 use crate::review::cards::{BrowseSort, ProgressRow};
@@ -88,14 +88,10 @@ fn matches(query: &str, deck: (&str, &str), front: &str, back: &str, tags: &[Str
 fn load_rows(
     reviewer: &Reviewer,
     sort: BrowseSort,
-) -> Result<(Vec<BrowsedDeck>, Vec<BrowseRow>), String> {
-    let store = reviewer.store().ok_or("Review progress is unavailable.")?;
+) -> Result<(Vec<BrowsedDeck>, Vec<BrowseRow>), ProgressError> {
+    let store = reviewer.store_to_read()?;
     let clock = reviewer.scheduler().clock();
-    let read = |id: &str| {
-        store
-            .progress_rows(id, sort, clock)
-            .map_err(|err| format!("Cannot read progress: {err}"))
-    };
+    let read = |id: &str| store.progress_rows(id, sort, clock);
     let mut decks = Vec::new();
     let mut rows: Vec<BrowseRow> = Vec::new();
     for loaded in reviewer.decks() {
@@ -204,12 +200,8 @@ fn browser_ui(
     if let Some(message) = &state.message {
         ui.label(RichText::new(message).color(theme.text));
     }
-    if reviewer.store().is_none() {
-        ui.label(
-            reviewer
-                .problem()
-                .unwrap_or("Review progress is unavailable."),
-        );
+    if let Err(no_store) = reviewer.store_to_read() {
+        ui.label(no_store.to_string());
         return;
     }
     let clock = reviewer.scheduler().clock();
@@ -219,8 +211,8 @@ fn browser_ui(
                 state.decks = decks;
                 state.rows = Some(rows);
             }
-            Err(message) => {
-                state.message = Some(message);
+            Err(err) => {
+                state.message = Some(format!("Cannot read progress: {err}"));
                 return;
             }
         }

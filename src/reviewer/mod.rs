@@ -5,9 +5,15 @@
 //! statistics window ([`stats_ui`]) draw it and call its operations. Every operation that can fail
 //! reports a message instead of panicking, and a failure never touches the loaded deck or saved
 //! progress (answers are single SQLite transactions in [`crate::review`]).
+//!
+//! This file holds the session (the card shown, answers, undo, today's queue); `decks.rs` loads
+//! the reviewed decks and finds their cards, `background.rs` checkpoints, backs up and notices a
+//! new review day, and `authoring.rs` writes card changes.
 
 mod authoring;
+mod background;
 pub mod browser;
+mod decks;
 pub mod editor;
 mod markdown_ui;
 pub mod panel;
@@ -15,43 +21,39 @@ pub mod quiz_ui;
 pub mod settings_ui;
 pub mod stats_ui;
 
-use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::Receiver;
 
-use crate::deck::{self, Card, Deck};
+use crate::deck::{self, Deck};
 use crate::review::config::SchedulerConfig;
+use crate::review::error::{ConfigError, StoreError};
 use crate::review::queue::SessionCounts;
 use crate::review::rating::Rating;
 use crate::review::scheduler::Scheduler;
 use crate::review::store::{Store, local_utc_offset_secs};
 use crate::review::zone::ZoneWatch;
 use crate::scene::SceneLink;
-use crate::tabs::{Landing, LinkChecker};
 
 pub use authoring::{CardChangeError, Target};
+pub use background::IDLE_CHECKPOINT_SECS;
+use background::start_backup;
+use decks::Loaded;
+pub use decks::OpenDeckError;
 
-/// Why a deck file was not loaded; the deck shown and all progress are unchanged.
+/// Why a window that reads review progress (statistics, the browser) has nothing to show.
 #[derive(Debug, thiserror::Error)]
-pub enum OpenDeckError {
-    /// The file could not be read or parsed.
-    #[error(transparent)]
-    Read(#[from] deck::DeckError),
-    /// The deck check found errors: its summary and the first error.
-    #[error("{summary} {first}")]
-    Check {
-        /// The check's summary line.
-        summary: String,
-        /// The first error, with its file and line.
-        first: String,
+pub enum ProgressError {
+    /// The progress store is not open; the reviewer's problem says why.
+    #[error("{why}")]
+    NoStore {
+        /// The panel's message, e.g. that no data folder was given.
+        why: String,
     },
+    /// Reading the store failed.
+    #[error(transparent)]
+    Read(#[from] StoreError),
 }
-
-/// Seconds without a change to review progress after which the answers are copied from the WAL
-/// into the database file (see [`Reviewer::checkpoint_when_idle`]).
-pub const IDLE_CHECKPOINT_SECS: i64 = 5;
 
 /// The time source, in Unix seconds: the wall clock in the app, a fixed time in tests.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -110,49 +112,6 @@ enum UndoStep {
     Card(Box<authoring::CardUndo>),
 }
 
-/// One deck the reviewer reviews: its cards, the file edits of them go to, and what the panel
-/// looks up in it every frame.
-struct Loaded {
-    deck: Deck,
-    /// The file it came from; `None` for the built-in deck (edits go to the overrides).
-    path: Option<PathBuf>,
-    /// Whether the file is in the native format (so the app may rewrite it).
-    native: bool,
-    /// The fingerprint of the deck's file (or of the overrides, for the built-in deck) when it
-    /// was loaded or last written: a different one on disk means another writer.
-    source_print: u64,
-    index: HashMap<String, usize>,
-    /// Where each card's scene link lands, worked out once per deck on first use (the panel
-    /// matches them every frame).
-    landings: OnceCell<Vec<Option<Landing>>>,
-}
-
-impl Loaded {
-    fn new(deck: Deck, path: Option<PathBuf>, native: bool, source_print: u64) -> Self {
-        Self {
-            index: index_of(&deck),
-            landings: OnceCell::new(),
-            deck,
-            path,
-            native,
-            source_print,
-        }
-    }
-
-    fn card(&self, card_id: &str) -> Option<&Card> {
-        self.index
-            .get(card_id)
-            .and_then(|&i| self.deck.cards.get(i))
-    }
-
-    /// Replaces the deck's cards (after a change written to its file).
-    fn set_deck(&mut self, deck: Deck) {
-        self.index = index_of(&deck);
-        self.landings = OnceCell::new();
-        self.deck = deck;
-    }
-}
-
 /// The reviewer's whole state.
 pub struct Reviewer {
     clock: Clock,
@@ -177,7 +136,7 @@ pub struct Reviewer {
     current: Option<Current>,
     session_start_secs: i64,
     answered_this_session: usize,
-    backup: Option<Receiver<Result<(), String>>>,
+    backup: Option<Receiver<Result<(), StoreError>>>,
     /// Changes waiting for a checkpoint: the store's change counter and when it was first seen
     /// at that value (the last change, as the counter is read every frame).
     pending_checkpoint: Option<(u64, i64)>,
@@ -269,43 +228,6 @@ impl Reviewer {
         reviewer
     }
 
-    /// The loaded deck (in "All decks", the built-in deck; [`Self::decks`] lists them all).
-    pub fn deck(&self) -> &Deck {
-        &self.primary.deck
-    }
-
-    /// Every deck the panel reviews: the loaded one, or in "All decks" the built-in deck and
-    /// the user's decks.
-    pub fn decks(&self) -> impl Iterator<Item = &Deck> {
-        self.loaded().map(|loaded| &loaded.deck)
-    }
-
-    /// Whether the panel reviews every deck at once.
-    pub fn is_all_decks(&self) -> bool {
-        self.all_decks
-    }
-
-    /// The file the deck came from; `None` for the built-in deck and in "All decks".
-    pub fn deck_path(&self) -> Option<&Path> {
-        self.primary.path.as_deref()
-    }
-
-    fn loaded(&self) -> impl Iterator<Item = &Loaded> {
-        std::iter::once(&self.primary).chain(&self.others)
-    }
-
-    fn loaded_of(&self, deck_id: &str) -> Option<&Loaded> {
-        self.loaded().find(|loaded| loaded.deck.meta.id == deck_id)
-    }
-
-    /// The loaded deck at `index` in [`Self::decks`]' order.
-    fn loaded_at_mut(&mut self, index: usize) -> Option<&mut Loaded> {
-        match index.checked_sub(1) {
-            None => Some(&mut self.primary),
-            Some(other) => self.others.get_mut(other),
-        }
-    }
-
     /// Why progress cannot be saved, if it cannot.
     pub fn problem(&self) -> Option<&str> {
         self.problem.as_deref()
@@ -336,22 +258,6 @@ impl Reviewer {
         self.answered_this_session
     }
 
-    /// A card of the loaded deck by id (in "All decks", of the built-in deck).
-    pub fn card(&self, card_id: &str) -> Option<&Card> {
-        self.primary.card(card_id)
-    }
-
-    /// A card of any reviewed deck.
-    pub fn card_in(&self, key: &CardKey) -> Option<&Card> {
-        self.loaded_of(&key.deck_id)?.card(&key.card_id)
-    }
-
-    /// The name of the reviewed deck with id `deck_id`.
-    pub fn deck_name(&self, deck_id: &str) -> Option<&str> {
-        self.loaded_of(deck_id)
-            .map(|loaded| loaded.deck.meta.name.as_str())
-    }
-
     /// The card under review and its deck, when it is a deck card (not a quiz).
     pub fn current_key(&self) -> Option<CardKey> {
         let current = self.current.as_ref()?;
@@ -361,6 +267,16 @@ impl Reviewer {
     /// The progress store, when it is open.
     pub fn store(&self) -> Option<&Store> {
         self.store.as_ref()
+    }
+
+    /// The progress store to read from, or why it is not open.
+    pub fn store_to_read(&self) -> Result<&Store, ProgressError> {
+        self.store.as_ref().ok_or_else(|| ProgressError::NoStore {
+            why: self
+                .problem
+                .clone()
+                .unwrap_or_else(|| "Review progress is unavailable.".to_owned()),
+        })
     }
 
     /// The progress store for changes (browser actions), when it is open.
@@ -375,9 +291,9 @@ impl Reviewer {
 
     /// Schedules with new settings from now on (daily limits, retention, steps). Invalid settings
     /// change nothing and the error says which one is wrong.
-    pub fn set_config(&mut self, config: SchedulerConfig) -> Result<(), String> {
+    pub fn set_config(&mut self, config: SchedulerConfig) -> Result<(), ConfigError> {
         let offset = self.scheduler.clock().utc_offset_secs();
-        self.scheduler = Scheduler::new(config, offset).map_err(|err| err.to_string())?;
+        self.scheduler = Scheduler::new(config, offset)?;
         let keep = self
             .current
             .as_ref()
@@ -518,170 +434,6 @@ impl Reviewer {
         SceneLink::parse(card.scene.as_deref()?).ok()
     }
 
-    /// Loads a deck file. A deck that fails to parse or check leaves the current deck and all
-    /// progress untouched and returns the message naming the file, line and problem.
-    pub fn open_deck(&mut self, path: &Path) -> Result<(), OpenDeckError> {
-        let text = deck::io::read_deck_file(path)?;
-        let source_name = path.display().to_string();
-        let format = deck::Format::detect(&source_name, &text);
-        let imported = deck::import_text(&text, &source_name, format)?;
-        let report = deck::check_with_tabs(&imported.deck);
-        if !report.is_ok() {
-            let first = report
-                .findings
-                .iter()
-                .find(|finding| finding.severity == deck::check::Severity::Error)
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            return Err(OpenDeckError::Check {
-                summary: report.summary_line(),
-                first,
-            });
-        }
-        self.primary = Loaded::new(
-            imported.deck,
-            Some(path.to_owned()),
-            format == deck::Format::Native,
-            deck::model::fnv1a_64(text.as_bytes()),
-        );
-        self.others.clear();
-        self.all_decks = false;
-        self.current = None;
-        self.sync_and_refresh();
-        Ok(())
-    }
-
-    /// Goes back to the built-in deck.
-    pub fn open_builtin(&mut self) {
-        self.primary = self.builtin_with_overrides();
-        self.others.clear();
-        self.all_decks = false;
-        self.current = None;
-        self.sync_and_refresh();
-    }
-
-    /// Reviews every deck at once: the built-in deck and each of the user's decks in the data
-    /// folder, their due cards in one queue ([`Store::today_queue_of_decks`]). A deck file that
-    /// cannot be read is left out with a notice naming it; the others are reviewed.
-    pub fn open_all_decks(&mut self) {
-        self.reload_user_decks();
-        self.primary = self.builtin_with_overrides();
-        self.others = self
-            .user_decks
-            .0
-            .clone()
-            .into_iter()
-            .filter_map(|listed| match read_user_deck(&listed.path) {
-                Ok(loaded) => Some(loaded),
-                Err(err) => {
-                    self.notices
-                        .push(format!("{err}; this deck is left out of All decks."));
-                    None
-                }
-            })
-            .collect();
-        self.all_decks = true;
-        self.current = None;
-        self.sync_and_refresh();
-    }
-
-    /// Cards about the scene shown, which is at `here`: those whose link lands on the same
-    /// scene (tab, view, preset or selection and every other key, as the tab prints it) and, if
-    /// the link names a step or time, on the same step or between the same two events
-    /// ([`Landing::shows`]).
-    /// In "All decks", every deck's cards, each with its deck's id.
-    pub fn cards_for_scene(&self, here: &Landing) -> Vec<(&str, &Card)> {
-        self.loaded()
-            .flat_map(|loaded| {
-                let landings = loaded.landings.get_or_init(|| landings_of(&loaded.deck));
-                let deck_id = loaded.deck.meta.id.as_str();
-                loaded
-                    .deck
-                    .cards
-                    .iter()
-                    .zip(landings)
-                    .filter(|(_, card)| card.as_ref().is_some_and(|card| here.shows(card)))
-                    .map(move |(card, _)| (deck_id, card))
-            })
-            .collect()
-    }
-
-    /// Copies changed progress from the WAL into the database file once nothing has changed for
-    /// [`IDLE_CHECKPOINT_SECS`] (the student paused), so a `-wal` file that disappears while the
-    /// app runs takes at most the last few answers with it. Call it every frame; it returns how
-    /// long until it wants to run again (the app asks for a frame then), `None` when nothing
-    /// waits.
-    pub fn checkpoint_when_idle(&mut self) -> Option<std::time::Duration> {
-        let now = self.now_secs();
-        let store = self.store.as_ref()?;
-        if !store.needs_checkpoint() {
-            self.pending_checkpoint = None;
-            return None;
-        }
-        let changes = store.total_changes();
-        let since = match self.pending_checkpoint {
-            Some((seen, since)) if seen == changes => since,
-            _ => {
-                self.pending_checkpoint = Some((changes, now));
-                now
-            }
-        };
-        let idle_secs = now.saturating_sub(since);
-        let wait_secs = if idle_secs >= IDLE_CHECKPOINT_SECS {
-            self.checkpoint();
-            self.pending_checkpoint.map(|_| IDLE_CHECKPOINT_SECS)
-        } else {
-            Some(IDLE_CHECKPOINT_SECS - idle_secs)
-        };
-        wait_secs.map(|secs| std::time::Duration::from_secs(secs.unsigned_abs()))
-    }
-
-    /// Checkpoints now. When a reader (the background backup) held part of the WAL back, or the
-    /// checkpoint failed, it is tried again after the next pause; a failure is also a notice
-    /// (shown once, however often it repeats).
-    fn checkpoint(&mut self) {
-        let now = self.now_secs();
-        let Some(store) = &mut self.store else {
-            return;
-        };
-        let result = store.checkpoint();
-        self.pending_checkpoint = match result {
-            Ok(true) => None,
-            _ => Some((store.total_changes(), now)),
-        };
-        if let Err(err) = result {
-            let notice = format!("Copying answers into the progress database failed: {err}");
-            if !self.notices.contains(&notice) {
-                self.notices.push(notice);
-            }
-        }
-    }
-
-    /// Takes the background backup's result, if it has arrived; a failure becomes a notice. At
-    /// a new review day, reads the local UTC offset again and today's queue.
-    pub fn poll_background(&mut self) {
-        let now = self.now_secs();
-        if let Some(read) = self
-            .zone
-            .poll(self.scheduler.clock(), now, local_utc_offset_secs)
-        {
-            self.notices.extend(read.notice);
-            self.scheduler.set_utc_offset_secs(read.utc_offset_secs);
-            self.refresh();
-        }
-        let Some(receiver) = &self.backup else {
-            return;
-        };
-        match receiver.try_recv() {
-            Ok(Ok(())) | Err(TryRecvError::Disconnected) => self.backup = None,
-            Ok(Err(message)) => {
-                self.notices.push(message);
-                self.backup = None;
-            }
-            Err(TryRecvError::Empty) => {}
-        }
-    }
-
     /// Re-reads today's queue (after the browser changed cards, or when the day rolled over).
     pub fn refresh(&mut self) {
         let Some(store) = &self.store else {
@@ -764,54 +516,10 @@ impl Reviewer {
     }
 }
 
-/// One of the user's deck files, read for "All decks".
-fn read_user_deck(path: &Path) -> Result<Loaded, deck::DeckError> {
-    let text = deck::io::read_deck_file(path)?;
-    let deck = deck::parse_native(&text, &path.display().to_string())?;
-    let print = deck::model::fnv1a_64(text.as_bytes());
-    Ok(Loaded::new(deck, Some(path.to_owned()), true, print))
-}
-
-/// Where each card's link lands, each distinct link opened once.
-fn landings_of(deck: &Deck) -> Vec<Option<Landing>> {
-    let mut checker = LinkChecker::default();
-    let mut seen: HashMap<&str, Option<Landing>> = HashMap::new();
-    deck.cards
-        .iter()
-        .map(|card| {
-            let link = card.scene.as_deref()?;
-            seen.entry(link)
-                .or_insert_with(|| checker.landing(link))
-                .clone()
-        })
-        .collect()
-}
-
-fn index_of(deck: &Deck) -> HashMap<String, usize> {
-    deck.cards
-        .iter()
-        .enumerate()
-        .map(|(i, card)| (card.id.clone(), i))
-        .collect()
-}
-
-/// Runs the full integrity check and the daily backup off the UI thread.
-fn start_backup(dir: &Path, scheduler: &Scheduler, now: i64) -> Receiver<Result<(), String>> {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let dir = dir.to_owned();
-    let clock = scheduler.clock();
-    std::thread::spawn(move || {
-        let result = crate::review::backup::verify_and_backup(&dir, clock, now)
-            .map(|_| ())
-            .map_err(|err| format!("The daily backup of review progress failed: {err}"));
-        sender.send(result).ok();
-    });
-    receiver
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tabs::{Landing, LinkChecker};
 
     /// 2025-03-10 10:00 UTC.
     const NOW: i64 = 1_741_600_800;
@@ -953,7 +661,9 @@ mod tests {
             desired_retention: 1.5,
             ..SchedulerConfig::default()
         };
-        assert!(reviewer.set_config(bad).unwrap_err().contains("1.5"));
+        let err = reviewer.set_config(bad).unwrap_err();
+        assert_eq!(err, ConfigError::Retention(1.5));
+        assert!(err.to_string().contains("1.5"), "{err}");
         assert_eq!(reviewer.counts().new, 5, "the old settings stay");
         assert_eq!(reviewer.scheduler().config().new_cards_per_day, 5);
     }

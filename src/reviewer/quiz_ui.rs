@@ -10,7 +10,7 @@ use egui::{RichText, Ui};
 
 use super::Reviewer;
 use super::panel::PanelAction;
-use crate::quiz::{self, Family, Instance, Timing, cli::letter};
+use crate::quiz::{self, Family, Instance, QuizError, Timing, cli::letter};
 use crate::review::rating::Rating;
 use crate::scene::SceneLink;
 use crate::theme::{Role, Theme};
@@ -47,7 +47,7 @@ struct Outcome {
 
 impl QuizState {
     /// Starts a practice question from `family`.
-    pub fn practise(&mut self, family: &Family, now_secs: i64) -> Result<(), String> {
+    pub fn practise(&mut self, family: &Family, now_secs: i64) -> Result<(), QuizError> {
         self.asked += 1;
         let seed = now_secs
             .unsigned_abs()
@@ -62,7 +62,7 @@ impl QuizState {
             }
             Err(err) => {
                 self.problem = Some(err.to_string());
-                Err(err.to_string())
+                Err(err)
             }
         }
     }

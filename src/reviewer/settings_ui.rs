@@ -133,12 +133,10 @@ fn settings_ui(
                 config.learning_steps_secs = learning;
                 parse_steps(&state.relearning_text)
             });
-            let result = parsed
-                .map_err(|err| err.to_string())
-                .and_then(|relearning| {
-                    config.relearning_steps_secs = relearning;
-                    reviewer.set_config(config.clone())
-                });
+            let result = parsed.and_then(|relearning| {
+                config.relearning_steps_secs = relearning;
+                reviewer.set_config(config.clone())
+            });
             match result {
                 Ok(()) => applied = Some(config),
                 Err(message) => state.message = Some(format!("Not applied: {message}")),

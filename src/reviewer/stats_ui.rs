@@ -6,7 +6,7 @@
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
-use super::Reviewer;
+use super::{ProgressError, Reviewer};
 use crate::review::stats::{DayReviews, Retention, StabilityBucket};
 use crate::theme::{Role, Theme};
 
@@ -26,7 +26,7 @@ struct Snapshot {
 pub struct StatsState {
     /// Whether the window is open.
     pub open: bool,
-    snapshot: Option<Result<Snapshot, String>>,
+    snapshot: Option<Result<Snapshot, ProgressError>>,
 }
 
 impl StatsState {
@@ -36,21 +36,16 @@ impl StatsState {
     }
 }
 
-fn read(reviewer: &Reviewer) -> Result<Snapshot, String> {
-    let store = reviewer
-        .store()
-        .ok_or_else(|| reviewer.problem().unwrap_or("no progress store").to_owned())?;
+fn read(reviewer: &Reviewer) -> Result<Snapshot, ProgressError> {
+    let store = reviewer.store_to_read()?;
     let deck = &reviewer.deck().meta.id;
     let clock = reviewer.scheduler().clock();
     let now = reviewer.now_secs();
-    let fail = |err: crate::review::error::StoreError| err.to_string();
     Ok(Snapshot {
-        reviews: store
-            .reviews_per_day(deck, clock, now, DAYS)
-            .map_err(fail)?,
-        forecast: store.due_forecast(deck, clock, now, DAYS).map_err(fail)?,
-        retention: store.retention(deck, clock, now, 365).map_err(fail)?,
-        stability: store.stability_histogram(deck).map_err(fail)?,
+        reviews: store.reviews_per_day(deck, clock, now, DAYS)?,
+        forecast: store.due_forecast(deck, clock, now, DAYS)?,
+        retention: store.retention(deck, clock, now, 365)?,
+        stability: store.stability_histogram(deck)?,
     })
 }
 
@@ -78,8 +73,8 @@ pub fn stats_window(
             }
             match &state.snapshot {
                 Some(Ok(snapshot)) => snapshot_ui(ui, theme, snapshot),
-                Some(Err(message)) => {
-                    ui.label(format!("Statistics are unavailable: {message}"));
+                Some(Err(err)) => {
+                    ui.label(format!("Statistics are unavailable: {err}"));
                 }
                 None => {}
             }

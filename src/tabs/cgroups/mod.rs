@@ -292,7 +292,7 @@ impl CgroupsTab {
         let mut timeline = if view == View::Simulate {
             loaded
                 .sim_timeline()
-                .map_err(|reason| bad_value("preset", loaded.key.source.slug(), reason))?
+                .map_err(|err| bad_value("preset", loaded.key.source.slug(), err.to_string()))?
         } else {
             loaded.step_timeline()
         };

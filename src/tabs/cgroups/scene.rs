@@ -3,6 +3,7 @@
 //! time the simulation view needs it). Nothing here is recomputed per frame.
 
 use crate::tabs::cgroups::link::SceneKey;
+use crate::tabs::cgroups::model::sim::SimError;
 use crate::tabs::cgroups::model::{Scene, SceneTrace, SimTrace};
 use crate::tabs::cgroups::view::charts::ChartData;
 use crate::tabs::cgroups::view::outline::Outline;
@@ -26,7 +27,7 @@ pub struct Loaded {
     pub trace: SceneTrace,
     /// Changes whenever the key changes, so that caches and plot ids keyed on it start afresh.
     pub generation: u64,
-    sim: Option<Result<SimView, String>>,
+    sim: Option<Result<SimView, SimError>>,
     outline: Option<(usize, Outline)>,
 }
 
@@ -56,28 +57,21 @@ impl Loaded {
     }
 
     /// Runs the simulation if it has not run yet; returns it or why it cannot run.
-    pub fn sim(&mut self) -> Result<&SimView, &str> {
-        if self.sim.is_none() {
-            let result = self
-                .scene
-                .simulate()
-                .map(|trace| SimView {
-                    charts: ChartData::new(&trace, self.trace.final_state()),
+    pub fn sim(&mut self) -> Result<&SimView, &SimError> {
+        let (scene, steps) = (&self.scene, &self.trace);
+        self.sim
+            .get_or_insert_with(|| {
+                scene.simulate().map(|trace| SimView {
+                    charts: ChartData::new(&trace, steps.final_state()),
                     trace,
                 })
-                .map_err(|err| err.to_string());
-            self.sim = Some(result);
-        }
-        match &self.sim {
-            Some(Ok(view)) => Ok(view),
-            Some(Err(err)) => Err(err),
-            None => Err("the simulation did not run"),
-        }
+            })
+            .as_ref()
     }
 
     /// The seconds timeline of the simulation view (runs the simulation if needed).
-    pub fn sim_timeline(&mut self) -> Result<Timeline, String> {
-        let view = self.sim().map_err(str::to_owned)?;
+    pub fn sim_timeline(&mut self) -> Result<Timeline, SimError> {
+        let view = self.sim().map_err(Clone::clone)?;
         let config = view.trace.config();
         let end_secs = config.duration_secs();
         let marks = view

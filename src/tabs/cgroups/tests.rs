@@ -3,9 +3,8 @@
 
 use super::*;
 
-fn open(tab: &mut CgroupsTab, text: &str) -> Result<(), String> {
+fn open(tab: &mut CgroupsTab, text: &str) -> Result<(), LinkError> {
     tab.open(&SceneLink::parse(text).unwrap())
-        .map_err(|err| err.to_string())
 }
 
 fn opened(text: &str) -> CgroupsTab {
@@ -80,7 +79,7 @@ fn bad_links_name_the_problem_and_change_nothing() {
         ("cgroups/simulate?preset=weights&t=99", "between 0 and 10"),
         ("cgroups/live?select=memory", "must start with '/'"),
     ] {
-        let err = open(&mut tab, text).expect_err(text);
+        let err = open(&mut tab, text).expect_err(text).to_string();
         assert!(err.contains(expected), "{text}: {err}");
         assert_eq!(tab.link(), before, "{text} left the tab unchanged");
     }

@@ -197,9 +197,13 @@ mod tests {
     use super::super::model::NsTypeSet;
     use super::*;
 
-    fn spec(text: &str) -> Result<Spec, String> {
-        let link = SceneLink::parse(text).map_err(|err| err.to_string())?;
-        parse(&link).map_err(|err| err.to_string())
+    fn spec(text: &str) -> Result<Spec, LinkError> {
+        parse(&SceneLink::parse(text)?)
+    }
+
+    /// The message a bad link gets.
+    fn error(text: &str) -> String {
+        spec(text).expect_err(text).to_string()
     }
 
     #[test]
@@ -255,36 +259,36 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_bad_part() {
-        let err = spec("namespaces?preset=dockr").unwrap_err();
+        let err = error("namespaces?preset=dockr");
         assert!(
             err.contains("\"dockr\"") && err.contains("docker-run"),
             "{err}"
         );
-        let err = spec("namespaces?select=abc").unwrap_err();
+        let err = error("namespaces?select=abc");
         assert!(err.contains("\"abc\"") && err.contains("select"), "{err}");
-        let err = spec("namespaces?select=0").unwrap_err();
+        let err = error("namespaces?select=0");
         assert!(err.contains("process ID"), "{err}");
-        let err = spec("namespaces?filter=mount").unwrap_err();
+        let err = error("namespaces?filter=mount");
         assert!(
             err.contains("\"mount\"") && err.contains("mnt, pid, net"),
             "{err}"
         );
-        let err = spec("namespaces?ops=fork%201;unshare%201%20pid,nett").unwrap_err();
+        let err = error("namespaces?ops=fork%201;unshare%201%20pid,nett");
         assert!(err.contains("ops"), "{err}");
         assert!(
             err.contains("operation 2") && err.contains("\"nett\""),
             "{err}"
         );
-        let err = spec("namespaces?ops=frok%201").unwrap_err();
+        let err = error("namespaces?ops=frok%201");
         assert!(err.contains("\"frok\""), "{err}");
-        let err = spec("namespaces?bogus=1").unwrap_err();
+        let err = error("namespaces?bogus=1");
         assert!(err.contains("\"bogus\""), "{err}");
-        let err = spec("namespaces/live?step=1").unwrap_err();
+        let err = error("namespaces/live?step=1");
         assert!(
             err.contains("\"step\"") && err.contains("namespaces/live"),
             "{err}"
         );
-        let err = spec("namespaces/tree").unwrap_err();
+        let err = error("namespaces/tree");
         assert!(err.contains("\"tree\"") && err.contains("live"), "{err}");
     }
 

@@ -221,14 +221,14 @@ mod tests {
     use super::*;
     use crate::tabs::namespaces::model::NsTypeSet;
 
-    fn open(text: &str) -> Result<Sim, String> {
-        let link = SceneLink::parse(text).map_err(|err| err.to_string())?;
+    fn open(text: &str) -> Result<Sim, LinkError> {
+        let link = SceneLink::parse(text)?;
         let crate::tabs::namespaces::link::Spec::Sim(spec) =
-            crate::tabs::namespaces::link::parse(&link).map_err(|err| err.to_string())?
+            crate::tabs::namespaces::link::parse(&link)?
         else {
-            return Err("not a simulator link".to_owned());
+            panic!("{text} is not a simulator link");
         };
-        Sim::open(spec, &link).map_err(|err| err.to_string())
+        Sim::open(spec, &link)
     }
 
     #[test]
@@ -258,14 +258,20 @@ mod tests {
 
     #[test]
     fn selection_and_step_are_checked_against_the_scene() {
-        let err = open("namespaces?preset=host&select=4242").unwrap_err();
+        let err = open("namespaces?preset=host&select=4242")
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("no process 4242") && err.contains("1201"),
             "{err}"
         );
-        let err = open("namespaces?preset=host&step=99").unwrap_err();
+        let err = open("namespaces?preset=host&step=99")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("steps 0 to 3"), "{err}");
-        let err = open("namespaces?preset=host&step=nope").unwrap_err();
+        let err = open("namespaces?preset=host&step=nope")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("sethostname"), "{err}");
         // A process created by a later step may be selected at an earlier one.
         assert!(open("namespaces?preset=docker-run&select=1302&step=0").is_ok());

@@ -11,7 +11,7 @@ use egui::{Align2, Pos2, Rect, Sense, StrokeKind, Ui, Vec2};
 
 use crate::draw;
 use crate::tabs::cgroups::live::{
-    Layout, Limit, LiveCgroup, LiveHierarchy, LiveSystem, LiveUsage, read_system,
+    Layout, Limit, LiveCgroup, LiveError, LiveHierarchy, LiveSystem, LiveUsage, read_system,
 };
 use crate::tabs::cgroups::model::{CgroupPath, CgroupVersion, Target};
 use crate::theme::{Role, Theme};
@@ -37,7 +37,7 @@ struct LiveRow {
 /// The live view's state: the data read, which hierarchy is shown, what is expanded.
 #[derive(Default)]
 pub struct LiveState {
-    system: Option<Result<LiveSystem, String>>,
+    system: Option<Result<LiveSystem, LiveError>>,
     select: Option<Target>,
     hierarchy: usize,
     expanded: HashSet<(usize, String)>,
@@ -92,7 +92,7 @@ impl LiveState {
 
     /// Reads the machine again.
     pub fn refresh(&mut self) {
-        self.system = Some(read_system().map_err(|err| err.to_string()));
+        self.system = Some(read_system());
         self.unreadable = match &self.system {
             Some(Ok(system)) => unreadable_summary(system),
             _ => None,
@@ -332,7 +332,13 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, live: &mut LiveState) {
     let system = match &live.system {
         Some(Ok(system)) => system,
         Some(Err(err)) => {
-            draw::caption(&painter, theme, rect, "This machine's cgroups", err);
+            draw::caption(
+                &painter,
+                theme,
+                rect,
+                "This machine's cgroups",
+                &err.to_string(),
+            );
             return;
         }
         None => return,

@@ -9,6 +9,7 @@ use egui::{Align2, Color32, Painter, Pos2, Rect, Sense, Stroke, Ui, Vec2};
 use super::chips::{self, Emphasis};
 use super::live_summary::{LiveGroup, LiveSummary, RowRef};
 use crate::draw;
+use crate::tabs::namespaces::live::LiveError;
 use crate::tabs::namespaces::model::NsType;
 use crate::theme::{Role, Theme};
 
@@ -28,7 +29,7 @@ pub struct LiveInput {
 /// What the live canvas draws.
 pub struct LiveScene<'a> {
     /// The data, or why there is none.
-    pub data: Result<&'a LiveSummary, &'a str>,
+    pub data: Result<&'a LiveSummary, &'a LiveError>,
     /// How long the read took.
     pub read_ms: f64,
     /// The list's rows for the filter.
@@ -49,13 +50,13 @@ pub fn live_canvas_ui(ui: &mut Ui, theme: &Theme, scene: &LiveScene<'_>) -> Live
     let mut input = LiveInput::default();
     let summary = match scene.data {
         Ok(summary) => summary,
-        Err(message) => {
+        Err(error) => {
             draw::caption(
                 &painter,
                 theme,
                 rect,
                 "This machine: the live view is unavailable",
-                message,
+                &error.to_string(),
             );
             return input;
         }

@@ -10,7 +10,7 @@ use super::live_summary::{LiveSummary, RowRef};
 use super::toolbar::{filter_ui, mode_ui};
 use crate::scene::SceneLink;
 use crate::tabs::namespaces::link;
-use crate::tabs::namespaces::live::read_live;
+use crate::tabs::namespaces::live::{LiveError, read_live};
 use crate::tabs::namespaces::model::NsType;
 use crate::theme::Theme;
 
@@ -24,7 +24,7 @@ pub struct LiveState {
     /// The page of the namespace list.
     pub page: usize,
     rows_per_page: usize,
-    data: Option<Result<LiveSummary, String>>,
+    data: Option<Result<LiveSummary, LiveError>>,
     read_ms: f64,
     rows: Vec<RowRef>,
 }
@@ -46,9 +46,7 @@ impl LiveState {
     /// Reads this machine's namespaces now.
     pub fn refresh(&mut self) {
         let started = Instant::now();
-        let result = read_live()
-            .map(|snapshot| LiveSummary::of(snapshot, std::process::id()))
-            .map_err(|error| error.to_string());
+        let result = read_live().map(|snapshot| LiveSummary::of(snapshot, std::process::id()));
         self.read_ms = started.elapsed().as_secs_f64() * 1000.0;
         self.data = Some(result);
         self.update_rows();
@@ -115,16 +113,15 @@ impl LiveState {
         if self.data.is_none() {
             self.refresh();
         }
-        let data = match &self.data {
-            Some(Ok(summary)) => Ok(summary),
-            Some(Err(message)) => Err(message.as_str()),
-            None => Err("not read yet"),
+        // `refresh` always leaves a result.
+        let Some(data) = &self.data else {
+            return;
         };
         let input = live_canvas_ui(
             ui,
             theme,
             &LiveScene {
-                data,
+                data: data.as_ref(),
                 read_ms: self.read_ms,
                 rows: &self.rows,
                 filter: self.filter,

@@ -118,7 +118,7 @@ pub struct Toolbar {
 struct Preview {
     generation: u64,
     op: Op,
-    result: Result<String, String>,
+    result: Result<String, Failure>,
 }
 
 impl Default for Toolbar {
@@ -215,7 +215,7 @@ impl Toolbar {
     }
 
     /// What the kernel would answer, cached until the operation or the scene changes.
-    fn preview(&mut self, sim: &Sim, op: &Op) -> Result<String, String> {
+    fn preview(&mut self, sim: &Sim, op: &Op) -> Result<String, Failure> {
         let fresh = self
             .preview
             .as_ref()
@@ -391,8 +391,10 @@ impl Toolbar {
             Ok(text) => {
                 ui.label(RichText::new(format!("✔ would succeed: {text}")).color(theme.text))
             }
-            Err(text) => ui
-                .label(RichText::new(format!("✖ would fail: {text}")).color(theme.line(Role::Bad))),
+            Err(failure) => ui.label(
+                RichText::new(format!("✖ would fail: {}", failure_words(&failure)))
+                    .color(theme.line(Role::Bad)),
+            ),
         };
         let run = ui.button("Run").on_hover_text(if at_end {
             "Append this call as the next step"
@@ -405,12 +407,18 @@ impl Toolbar {
     }
 }
 
-/// What `op` would do in `world`, in a few words.
-fn dry_run(world: &World, op: &Op) -> Result<String, String> {
-    match world.apply(op) {
-        Ok((after, effects)) => Ok(effects_words(&after, &effects)),
-        Err(Failure::Errno { errno, why }) => Err(format!("{} ({why})", errno.name())),
-        Err(Failure::Impossible { why }) => Err(why),
+/// What `op` would do in `world`, in a few words, or why the kernel refuses it.
+fn dry_run(world: &World, op: &Op) -> Result<String, Failure> {
+    world
+        .apply(op)
+        .map(|(after, effects)| effects_words(&after, &effects))
+}
+
+/// A refusal in the toolbar's few words: the errno's name and the rule (`EPERM (...)`).
+fn failure_words(failure: &Failure) -> String {
+    match failure {
+        Failure::Errno { errno, why } => format!("{} ({why})", errno.name()),
+        Failure::Impossible { why } => why.clone(),
     }
 }
 
@@ -556,7 +564,9 @@ mod tests {
         };
         let result = dry_run(sim.last_world(), &op);
         assert!(
-            result.as_ref().is_err_and(|text| text.starts_with("EPERM")),
+            result.as_ref().is_err_and(|failure| failure.errno_value()
+                == Some(crate::errno::Errno::Eperm)
+                && failure_words(failure).starts_with("EPERM (")),
             "{result:?}"
         );
         let op = Op::Unshare {
