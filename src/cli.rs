@@ -33,6 +33,12 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub lecture: Option<PathBuf>,
 
+    /// Start on a practice question of a quiz family (`virtscope quiz --list`), its scene open:
+    /// FAMILY for a new one, FAMILY:SEED for the instance of that seed (as `virtscope quiz`
+    /// prints it).
+    #[arg(long, value_name = "FAMILY[:SEED]")]
+    pub practise: Option<String>,
+
     /// Where review progress is kept (default: $VIRTSCOPE_DATA_DIR, else the platform's data
     /// folder, e.g. ~/.local/share/virtscope).
     #[arg(long, value_name = "DIR", global = true)]
@@ -187,6 +193,30 @@ pub struct ExportArgs {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct CliError(pub String);
+
+/// Reads `--practise FAMILY[:SEED]`: the family, and the seed when given. A given seed's
+/// instance is generated here, so a question that cannot be made is reported before the window
+/// opens.
+pub fn parse_practise(text: &str) -> Result<(&'static crate::quiz::Family, Option<u64>), CliError> {
+    let (id, seed) = match text.split_once(':') {
+        Some((id, seed)) => {
+            let seed = seed.parse::<u64>().map_err(|_| {
+                CliError(format!(
+                    "--practise {text}: the seed after ':' must be a whole number"
+                ))
+            })?;
+            (id, Some(seed))
+        }
+        None => (text, None),
+    };
+    let family = crate::quiz::family(id).map_err(|err| CliError(err.to_string()))?;
+    if let Some(seed) = seed {
+        family
+            .instance(seed)
+            .map_err(|err| CliError(err.to_string()))?;
+    }
+    Ok((family, seed))
+}
 
 /// The review-progress folder: `--data-dir`, else `VIRTSCOPE_DATA_DIR`, else the platform's.
 pub fn data_dir(explicit: Option<&std::path::Path>) -> Result<PathBuf, CliError> {

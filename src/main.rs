@@ -28,6 +28,10 @@ fn main() -> ExitCode {
         Ok(lecture) => lecture,
         Err(err) => return fail(&err),
     };
+    let practise = match cli.practise.as_deref().map(cli::parse_practise).transpose() {
+        Ok(practise) => practise,
+        Err(err) => return fail(&err),
+    };
     let data_dir = match cli::data_dir(cli.data_dir.as_deref()) {
         Ok(dir) => Some(dir),
         Err(err) => {
@@ -43,7 +47,7 @@ fn main() -> ExitCode {
         screenshot: cli.screenshot,
         quit_after_frames: cli.quit_after_frames,
     };
-    match run_gui(launch) {
+    match run_gui(launch, practise) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&format_args!("{err:#}")),
     }
@@ -74,7 +78,10 @@ fn fail(err: &impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn run_gui(launch: Launch) -> anyhow::Result<()> {
+fn run_gui(
+    launch: Launch,
+    practise: Option<(&'static virtscope::quiz::Family, Option<u64>)>,
+) -> anyhow::Result<()> {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("virtscope")
         .with_app_id(virtscope::assets::APP_ID)
@@ -88,7 +95,13 @@ fn run_gui(launch: Launch) -> anyhow::Result<()> {
     eframe::run_native(
         "virtscope",
         options,
-        Box::new(move |cc| Ok(Box::new(VirtscopeApp::from_creation_context(cc, launch)))),
+        Box::new(move |cc| {
+            let mut app = VirtscopeApp::from_creation_context(cc, launch);
+            if let Some((family, seed)) = practise {
+                app.practise(family, seed)?;
+            }
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|err| anyhow::anyhow!("cannot open the window: {err}"))
 }

@@ -303,6 +303,39 @@ pub fn check_keys(link: &SceneLink, known: &[&str]) -> Result<(), LinkError> {
     Ok(())
 }
 
+/// The key of a quiz question's scene (`hide=future`): the scene shows only what has happened up
+/// to its position, not the rest of the run that holds the answer (the whole chart of a
+/// simulation with its kills, an outcome table, the verdict on the next instruction). The tabs
+/// whose pictures would give answers away read it; after the answer the app opens the scene
+/// without it.
+pub const HIDE_KEY: &str = "hide";
+
+/// Reads `hide=future` (false when absent); another value is an error naming the key.
+pub fn hide_future_param(link: &SceneLink) -> Result<bool, LinkError> {
+    choice_param(link, HIDE_KEY, &[("future", true)], false)
+}
+
+/// Adds `hide=future` to `link` when `hidden` (the tabs print it just before the position).
+pub fn print_hide_future(link: &mut SceneLink, hidden: bool) {
+    if hidden {
+        link.set(HIDE_KEY, "future");
+    }
+}
+
+/// `link` as a quiz question's scene: with `hide=future` before its position key (`step`, `t`),
+/// where the tabs print it.
+pub fn hiding_future(mut link: SceneLink) -> SceneLink {
+    link.remove(HIDE_KEY);
+    let at = link
+        .params
+        .iter()
+        .position(|(key, _)| key == "step" || key == "t")
+        .unwrap_or(link.params.len());
+    link.params
+        .insert(at, (HIDE_KEY.to_owned(), "future".to_owned()));
+    link
+}
+
 /// Parses a number in `min..=max` from `link[key]`, or returns `default` when the key is absent.
 pub fn number_param(
     link: &SceneLink,

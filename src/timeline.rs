@@ -53,6 +53,9 @@ pub struct Timeline {
     playing: bool,
     speed_index: usize,
     units_per_sec: f64,
+    /// Whether what lies ahead of the position is hidden (a quiz question's scene, `hide=future`):
+    /// the marks after it, its caption and the end are not shown.
+    ahead_hidden: bool,
 }
 
 impl Default for Timeline {
@@ -78,6 +81,7 @@ impl Timeline {
             playing: false,
             speed_index: 2,
             units_per_sec: 0.8,
+            ahead_hidden: false,
         }
     }
 
@@ -103,23 +107,27 @@ impl Timeline {
             } else {
                 1.0
             },
+            ahead_hidden: false,
         }
     }
 
-    /// Keeps the playback state (speed, playing) of `self` but takes marks and range from `other`,
-    /// clamping the position into the new range. Used when a scene's parameters change.
+    /// Keeps the playback state (speed, playing) of `self` but takes marks, range and what is
+    /// hidden of them from `other`, clamping the position into the new range. Used when a
+    /// scene's parameters change.
     pub fn replace_range(&mut self, other: Self) {
         let Self {
             unit,
             marks,
             end,
             units_per_sec,
+            ahead_hidden,
             ..
         } = other;
         self.unit = unit;
         self.marks = marks;
         self.end = end;
         self.units_per_sec = units_per_sec;
+        self.ahead_hidden = ahead_hidden;
         self.position = self.position.clamp(0.0, end);
         if self.position >= end {
             self.playing = false;
@@ -134,6 +142,38 @@ impl Timeline {
     /// The named marks, sorted by position.
     pub fn marks(&self) -> &[Mark] {
         &self.marks
+    }
+
+    /// The marks a student may see: all of them, or while what lies ahead is hidden, those at
+    /// or before the position.
+    pub fn visible_marks(&self) -> &[Mark] {
+        if !self.ahead_hidden {
+            return &self.marks;
+        }
+        let shown = self
+            .marks
+            .partition_point(|mark| mark.at <= self.position + 1e-9);
+        self.marks.get(..shown).unwrap_or_default()
+    }
+
+    /// Hides (or shows again) what lies ahead of the position: the marks after it and the end
+    /// (a quiz question's scene, so that the bar does not give the answer away).
+    pub fn set_ahead_hidden(&mut self, hidden: bool) {
+        self.ahead_hidden = hidden;
+    }
+
+    /// Whether what lies ahead of the position is hidden.
+    pub fn ahead_hidden(&self) -> bool {
+        self.ahead_hidden
+    }
+
+    /// The caption shown at the position: the label of the last mark at or before it (the
+    /// first mark's before it, as a preview, unless what lies ahead is hidden).
+    pub fn caption(&self) -> Option<&str> {
+        self.marks
+            .get(self.current_mark())
+            .filter(|mark| !self.ahead_hidden || mark.at <= self.position + 1e-9)
+            .map(|mark| mark.label.as_str())
     }
 
     /// The last position.
@@ -295,11 +335,16 @@ impl Timeline {
         self.position != before
     }
 
-    /// A human description of the position: "Step 3 of 7" or "12.5 s of 42.5 s".
+    /// A human description of the position: "Step 3 of 7" or "12.5 s of 42.5 s" ("Step 3",
+    /// "12.5 s" while what lies ahead is hidden).
     pub fn position_text(&self) -> String {
-        match self.unit {
-            Unit::Steps => format!("Step {} of {}", self.step() + 1, self.marks.len().max(1)),
-            Unit::Seconds => format!("{:.1} s of {:.1} s", self.position, self.end),
+        match (self.unit, self.ahead_hidden) {
+            (Unit::Steps, false) => {
+                format!("Step {} of {}", self.step() + 1, self.marks.len().max(1))
+            }
+            (Unit::Seconds, false) => format!("{:.1} s of {:.1} s", self.position, self.end),
+            (Unit::Steps, true) => format!("Step {}", self.step() + 1),
+            (Unit::Seconds, true) => format!("{:.1} s", self.position),
         }
     }
 
@@ -409,6 +454,37 @@ mod tests {
                 .map(|s| (s.to_string(), format!("Step {s}")))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn hiding_what_lies_ahead_keeps_the_marks_passed_and_drops_the_end() {
+        let marks = vec![
+            Mark::new(2.0, "kill", "The OOM killer kills leaky"),
+            Mark::new(6.0, "idle", "job-c goes idle"),
+        ];
+        let mut t = Timeline::seconds(10.0, marks, 10.0);
+        assert_eq!(t.visible_marks().len(), 2);
+        assert_eq!(t.caption(), Some("The OOM killer kills leaky"), "a preview");
+        t.set_ahead_hidden(true);
+        assert_eq!(t.caption(), None, "no preview of what is coming");
+        assert!(t.visible_marks().is_empty());
+        assert_eq!(t.position_text(), "0.0 s");
+        t.seek(2.0);
+        assert_eq!(t.visible_marks().len(), 1);
+        assert_eq!(t.caption(), Some("The OOM killer kills leaky"));
+        t.to_end();
+        assert_eq!(
+            t.visible_marks().len(),
+            2,
+            "played forward, everything is passed"
+        );
+        t.set_ahead_hidden(false);
+        assert_eq!(t.position_text(), "10.0 s of 10.0 s");
+        let mut steps = three_steps();
+        steps.set_ahead_hidden(true);
+        steps.seek(1.0);
+        assert_eq!(steps.position_text(), "Step 2");
+        assert_eq!(steps.visible_marks().len(), 2);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The shared playback bar: start, step back, play/pause, step forward, end, a scrubbable track
 //! with the named steps as ticks (hover one for its caption), the speed, and the current step's
 //! caption as text (scenes paint it too, for exports; this label is what screen readers read).
+//! While a quiz question's scene hides what lies ahead ([`Timeline::ahead_hidden`]), the bar
+//! shows only the marks passed and not the end, so its ticks cannot be counted for the answer.
 
 use egui::{Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
@@ -65,12 +67,14 @@ pub fn bar_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
             .on_hover_text("Playback speed ([ slower, ] faster)");
         // As wide as the text will ever be ("12.0 s of 30.0 s" at the end), so the bar does not
         // shift while the position changes.
-        let widest = match timeline.unit() {
-            crate::timeline::Unit::Steps => timeline.position_text().replace(
-                &format!("Step {} ", timeline.step() + 1),
-                &format!("Step {} ", timeline.marks().len().max(1)),
-            ),
-            crate::timeline::Unit::Seconds => format!("{0:.1} s of {0:.1} s", timeline.end()),
+        let last = timeline.marks().len().max(1);
+        let widest = match (timeline.unit(), timeline.ahead_hidden()) {
+            (crate::timeline::Unit::Steps, false) => format!("Step {last} of {last}"),
+            (crate::timeline::Unit::Steps, true) => format!("Step {last}"),
+            (crate::timeline::Unit::Seconds, false) => {
+                format!("{0:.1} s of {0:.1} s", timeline.end())
+            }
+            (crate::timeline::Unit::Seconds, true) => format!("{:.1} s", timeline.end()),
         };
         let font = egui::TextStyle::Body.resolve(ui.style());
         let width = ui
@@ -88,8 +92,8 @@ pub fn bar_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
         );
         track_ui(ui, timeline, theme);
     });
-    if let Some(mark) = timeline.marks().get(timeline.current_mark()) {
-        ui.label(egui::RichText::new(&mark.label).color(theme.text_muted));
+    if let Some(caption) = timeline.caption() {
+        ui.label(egui::RichText::new(caption).color(theme.text_muted));
     }
 }
 
@@ -140,7 +144,7 @@ fn track_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
     let done = Rect::from_min_max(track.min, Pos2::new(x_of(timeline.position()), track.max.y));
     painter.rect_filled(done, 3.0, theme.accent);
     let mut hovered_mark = None;
-    for (i, mark) in timeline.marks().iter().enumerate() {
+    for (i, mark) in timeline.visible_marks().iter().enumerate() {
         let x = x_of(mark.at);
         painter.line_segment(
             [
@@ -163,7 +167,7 @@ fn track_ui(ui: &mut Ui, timeline: &mut Timeline, theme: &Theme) {
         Stroke::new(theme.stroke_thick, theme.accent),
     );
     // Hover texts are tooltips: nothing is painted over the track itself.
-    if let Some(mark) = hovered_mark.and_then(|i| timeline.marks().get(i)) {
+    if let Some(mark) = hovered_mark.and_then(|i| timeline.visible_marks().get(i)) {
         response.on_hover_text(format!("{}: {}", mark.slug, mark.label));
     }
 }

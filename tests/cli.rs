@@ -255,6 +255,26 @@ fn quiz_json_and_errors() {
     assert_one_line_error(&virtscope(&["quiz", "nope", "--seed", "1"]), "\"nope\"");
 }
 
+/// `--practise FAMILY[:SEED]` is checked before the window opens: an unknown family or a seed that
+/// is not a number is one line and code 2; a good one gets as far as the window (none here).
+#[test]
+fn practise_is_checked_before_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert_one_line_error(
+        &virtscope_within_10_s(&["--practise", "nope"], &data),
+        "\"nope\"",
+    );
+    assert_one_line_error(
+        &virtscope_within_10_s(&["--practise", "cgroups.oom-victim:soon"], &data),
+        "whole number",
+    );
+    assert_one_line_error(
+        &virtscope_within_10_s(&["--practise", "cgroups.oom-victim:7"], &data),
+        "cannot open the window",
+    );
+}
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/anki");
 
 #[test]

@@ -64,9 +64,9 @@ fn history(harness: &Harness<'_, VirtscopeApp>, card_id: &str) -> Vec<LogAction>
 
 /// Clicks Undo: the quiz's answer leaves its history and the quiz card is current again.
 fn undo_brings_the_quiz_back(harness: &mut Harness<'_, VirtscopeApp>, card_id: &str) {
-    // The panel's Undo (shortcut u), not a tab's own (the cgroups controls have one).
-    harness.get_by_label("Undo u").click();
-    harness.run();
+    // The panel's Undo (shortcut u), not a tab's own (the cgroups controls have one); on a
+    // small screen it may be below the panel's fold.
+    scroll_and_click(harness, "Undo u");
     assert!(
         history(harness, card_id).is_empty(),
         "Undo removes the answer"
@@ -371,16 +371,19 @@ fn a_time_that_kills() -> i64 {
         .expect("some seed kills a process")
 }
 
-/// Answering on the picture in the cgroups simulation, on a 1280x720 projector: the OOM-victim
-/// quiz comes due, the student opens its scene and clicks the process the OOM killer kills in
-/// the table of groups; the rating is recorded, the scene plays forward to the kill, and Undo
-/// takes it back. A click on a process the killer spares rates Again.
+/// Answering on the picture in the cgroups simulation, at 1600x1000 and on a 1280x720
+/// projector with the Flashcards panel open: the OOM-victim quiz comes due, the student opens
+/// its scene and clicks the process the OOM killer kills in the table of groups (on screen, not
+/// pushed below the canvas by the controls); the rating is recorded, the scene plays forward to
+/// the kill, and Undo takes it back. A click on a process the killer spares rates Again.
 #[test]
 fn the_oom_victim_is_answered_by_clicking_the_process_on_the_picture() {
     let now = a_time_that_kills();
     for (right, theme, size) in [
         (true, ThemeKind::Light, egui::vec2(1600.0, 1000.0)),
         (false, ThemeKind::Light, egui::vec2(1600.0, 1000.0)),
+        (true, ThemeKind::Projector, egui::vec2(1280.0, 720.0)),
+        (false, ThemeKind::Projector, egui::vec2(1280.0, 720.0)),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let mut harness = picture_harness(dir.path(), now, theme, size);
@@ -404,9 +407,20 @@ fn the_oom_victim_is_answered_by_clicking_the_process_on_the_picture() {
             .split_once('(')
             .and_then(|(_, rest)| rest.strip_suffix(')'))
             .expect("a command name");
-        harness
-            .get_by_label(&format!("process {comm} ({pid})"))
-            .click();
+        // The chip is on screen, inside the scene above the timeline bar, so a real pointer
+        // can click it (at a 1280x720 projector the controls once pushed it below the canvas).
+        let chip_label = format!("process {comm} ({pid})");
+        let chip = harness.get_by_label(&chip_label);
+        let bar = harness.get_by_label("⏮ Start").rect();
+        let (rect, screen) = (
+            chip.rect(),
+            egui::Rect::from_min_size(egui::Pos2::ZERO, size),
+        );
+        assert!(
+            screen.contains_rect(rect) && rect.max.y <= bar.min.y,
+            "the chip {rect:?} is in the scene, above the timeline bar at {bar:?}"
+        );
+        chip.click();
         harness.run();
         let (rating, mark) = if right {
             (Rating::Easy, "✔ Right · rated Easy")

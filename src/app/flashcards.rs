@@ -133,6 +133,21 @@ impl VirtscopeApp {
         self.stats.invalidate();
     }
 
+    /// Shows a practice question of `family` in the Flashcards panel, with its scene open
+    /// (`--practise`): the instance of `seed`, or of the moment now when there is none.
+    pub fn practise(
+        &mut self,
+        family: &crate::quiz::Family,
+        seed: Option<u64>,
+    ) -> Result<(), crate::quiz::QuizError> {
+        let seed = seed.unwrap_or_else(|| self.reviewer.now_secs().unsigned_abs());
+        let instance = family.instance(seed)?;
+        self.open_link(&instance.at);
+        self.settings.show_flashcards = true;
+        self.panel.quiz.ask(instance);
+        Ok(())
+    }
+
     /// Opens the Add card window with the scene on screen as the new card's link.
     fn open_add_card(&mut self) {
         let scene = self.current_link();

@@ -101,6 +101,9 @@ pub struct Status {
     pub text: String,
 }
 
+/// The most of the scene's height a tab's controls take before they scroll.
+const CONTROLS_HEIGHT_SHARE: f32 = 0.34;
+
 /// The whole application.
 pub struct VirtscopeApp {
     tabs: TabSet,
@@ -441,11 +444,21 @@ impl VirtscopeApp {
             .show(ui, |ui| {
                 let theme = self.theme.clone();
                 if with_controls {
+                    // The scene comes first: controls that wrap into many rows (a 1280x720
+                    // projector, the Flashcards panel open) scroll within a third of the height
+                    // rather than push the canvas, and what a quiz asks to click, off screen.
+                    let most =
+                        (ui.available_height() * CONTROLS_HEIGHT_SHARE).max(theme.body_size * 3.0);
                     let tab = self.tab_mut();
                     egui::Frame::NONE
                         .fill(theme.panel)
                         .inner_margin(egui::Margin::symmetric(8, 4))
-                        .show(ui, |ui| tab.controls_ui(ui, &theme));
+                        .show(ui, |ui| {
+                            egui::ScrollArea::vertical()
+                                .id_salt("scene-controls")
+                                .max_height(most)
+                                .show(ui, |ui| tab.controls_ui(ui, &theme));
+                        });
                     self.show_me_strip_ui(ui, &theme);
                 }
                 let canvas = ui.available_rect_before_wrap();

@@ -179,11 +179,7 @@ impl VirtscopeApp {
             .tab_mut()
             .timeline()
             .map(|t| Progress {
-                caption: t
-                    .marks()
-                    .get(t.current_mark())
-                    .map(|m| m.label.clone())
-                    .unwrap_or_default(),
+                caption: t.caption().unwrap_or_default().to_owned(),
                 position: t.position_text(),
             })
             .unwrap_or_default();

@@ -8,7 +8,7 @@
 //! the OOM killer, `memory.max` does and the victim is the task with the most anonymous memory.
 
 use super::{Dice, Family, GenError, Instance, Pick, choices, neighbours};
-use crate::scene::SceneLink;
+use crate::scene::{SceneLink, hiding_future};
 use crate::tabs::cgroups::link::{SceneKey, View, base};
 use crate::tabs::cgroups::model::sim::MemoryVerdict;
 use crate::tabs::cgroups::model::{
@@ -86,6 +86,12 @@ pub(crate) fn sim_link(key: &SceneKey, select: Option<&str>, t_secs: f64) -> Sce
     }
     link.set("t", t_secs);
     link
+}
+
+/// The question's scene: the simulation at its start, showing nothing of the run ahead
+/// (`hide=future`), so the chart cannot be read for the kill or the share asked about.
+fn question_link(key: &SceneKey, select: Option<&str>) -> SceneLink {
+    hiding_future(sim_link(key, select, 0.0))
 }
 
 fn simulate(key: &SceneKey) -> Result<SimTrace, GenError> {
@@ -210,7 +216,7 @@ fn oom_victim(seed: u64) -> Result<Instance, GenError> {
         choices,
         answer: answer_index,
         explanation,
-        at: sim_link(&scene_key, Some(select), 0.0),
+        at: question_link(&scene_key, Some(select)),
         why: sim_link(&scene_key, Some(select), at_secs.unwrap_or(10.0)),
         pick: Some(Pick {
             key: "pid",
@@ -280,7 +286,7 @@ fn weight_share(seed: u64) -> Result<Instance, GenError> {
              (cgroup-v2.rst, cpu.weight); an idle sibling's share goes to the others. Weights \
              {wa}/{wb}/{wc}."
         ),
-        at: sim_link(&scene_key, Some(asked), 0.0),
+        at: question_link(&scene_key, Some(asked)),
         why: sim_link(&scene_key, Some(asked), to),
         pick: None,
     })
@@ -328,7 +334,7 @@ fn cpu_max_share(seed: u64) -> Result<Instance, GenError> {
              {:.2} of one CPU, then throttles it until the next period (cgroup-v2.rst).",
             quota as f64 / period as f64
         ),
-        at: sim_link(&scene_key, Some("/capped"), 0.0),
+        at: question_link(&scene_key, Some("/capped")),
         why: sim_link(&scene_key, Some("/capped"), to),
         pick: None,
     })
@@ -423,7 +429,7 @@ fn memory_limit_outcome(seed: u64) -> Result<Instance, GenError> {
                       reclaim invokes the OOM killer in the cgroup (cgroup-v2.rst, domain.md \
                       section 3)."
             .to_owned(),
-        at: sim_link(&scene_key, Some("/batch"), 0.0),
+        at: question_link(&scene_key, Some("/batch")),
         why: sim_link(
             &scene_key,
             Some("/batch"),
@@ -542,7 +548,7 @@ fn write_errno(seed: u64) -> Result<Instance, GenError> {
             choices,
             answer: answer_index,
             explanation: label,
-            at: structure(steps.saturating_sub(2)),
+            at: hiding_future(structure(steps.saturating_sub(2))),
             why: structure(steps - 1),
             pick: None,
         });

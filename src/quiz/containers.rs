@@ -324,15 +324,18 @@ fn ps_count(seed: u64) -> Result<Instance, GenError> {
     let (choices, answer_index) = choices(&mut dice, count.to_string(), distractors)?;
     let script = lines.join("\n");
     let link = |step: usize| cli_link(&script, step);
-    let session = lines
-        .split_last()
-        .map_or_else(String::new, |(_, before)| before.join("`, `"));
+    // The question shows the sandbox before the session's last command: after it, the
+    // picture's list of containers is what ps prints.
+    let (session, last) = match lines.as_slice() {
+        [before @ .., last, _ps] => (before.join("`, `"), last.as_str()),
+        _ => return Err(GenError::Missing("session")),
+    };
     Ok(Instance {
         family: PS_COUNT.id,
         seed,
         question: format!(
-            "In a fresh Docker sandbox the student runs `{session}`. How many containers does \
-             `{asked}` then list?"
+            "In a fresh Docker sandbox the student runs `{session}` (the sandbox as the picture \
+             shows it), then `{last}`. How many containers does `{asked}` then list?"
         ),
         choices,
         answer: answer_index,
@@ -340,7 +343,7 @@ fn ps_count(seed: u64) -> Result<Instance, GenError> {
                       stop only stops a container (SIGTERM, then SIGKILL after the grace \
                       period), docker rm removes a stopped one and docker rm -f a running one."
             .to_owned(),
-        at: link(lines.len() - 2),
+        at: link(lines.len().saturating_sub(3)),
         why: link(lines.len() - 1),
         pick: None,
     })

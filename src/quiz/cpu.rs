@@ -6,7 +6,7 @@
 //! carry their sources in the CPU model (`tabs::cpu::model::SOURCES`, domain.md section 1).
 
 use super::{Dice, Family, GenError, Instance, choices};
-use crate::scene::SceneLink;
+use crate::scene::{SceneLink, hiding_future};
 use crate::tabs::cpu::link::CpuScene;
 use crate::tabs::cpu::model::cpu::Space;
 use crate::tabs::cpu::model::isa::InstrClass;
@@ -108,6 +108,13 @@ pub(crate) fn step_link(mode: Mode, program: Program, umip: bool, step: usize) -
     }
     .link()
     .with("step", step)
+}
+
+/// The question's scene: the run at `step` without what lies ahead (`hide=future`): the
+/// timeline shows no later steps and the instruction at hand is not classified, since its class
+/// says what it does next.
+fn question_link(mode: Mode, program: Program, umip: bool, step: usize) -> SceneLink {
+    hiding_future(step_link(mode, program, umip, step))
 }
 
 /// "on a CPU with UMIP" / "on a CPU without UMIP".
@@ -229,7 +236,7 @@ fn next_event(seed: u64) -> Result<Instance, GenError> {
         choices,
         answer: answer_index,
         explanation: label_at(&asked, index),
-        at: step_link(mode, program, umip, index - 1),
+        at: question_link(mode, program, umip, index - 1),
         why: step_link(mode, program, umip, index),
         pick: None,
     })
@@ -302,7 +309,7 @@ fn popf_tick(seed: u64) -> Result<Instance, GenError> {
         choices,
         answer: answer_index,
         explanation: label_at(&asked, index),
-        at: step_link(mode, program, umip, held),
+        at: question_link(mode, program, umip, held),
         why: step_link(mode, program, umip, index),
         pick: None,
     })
@@ -370,7 +377,7 @@ fn sgdt_value(seed: u64) -> Result<Instance, GenError> {
         choices,
         answer: answer_index,
         explanation: label_at(&asked, index),
-        at: step_link(mode, program, umip, index.saturating_sub(1)),
+        at: question_link(mode, program, umip, index.saturating_sub(1)),
         why: step_link(mode, program, umip, index),
         pick: None,
     })
@@ -442,7 +449,7 @@ fn exit_reason(seed: u64) -> Result<Instance, GenError> {
         choices,
         answer: answer_index,
         explanation: label_at(asked, index),
-        at: step_link(Mode::VtX, *program, umip, index - 1),
+        at: question_link(Mode::VtX, *program, umip, index - 1),
         why: step_link(Mode::VtX, *program, umip, index),
         pick: None,
     })
@@ -497,7 +504,7 @@ fn vmm_entries(seed: u64) -> Result<Instance, GenError> {
             all.join(", "),
             mode.description()
         ),
-        at: step_link(mode, program, umip, 0),
+        at: question_link(mode, program, umip, 0),
         why: step_link(mode, program, umip, last),
         pick: None,
     })

@@ -9,10 +9,10 @@
 //! `tabs::migration::model::SOURCES`).
 
 use super::{Dice, Family, GenError, Instance, choices};
-use crate::scene::SceneLink;
+use crate::scene::{SceneLink, hiding_future};
 use crate::tabs::migration::link::{Scene, View};
 use crate::tabs::migration::model::{
-    MigrationTimeline, Mode, Outcome, Params, Preset, Rules, Summary, compare, simulate,
+    MigrationTimeline, Mode, Outcome, Params, Preset, Rules, Summary, simulate,
 };
 use crate::units::bytes_approx;
 
@@ -90,9 +90,16 @@ pub(crate) fn scene_link(view: View, params: &Params, t_secs: f64) -> SceneLink 
         view,
         preset: Preset::WorkedExample,
         params: params.clone(),
+        hide_future: false,
     }
     .to_link()
     .with("t", (t_secs * 1000.0).round() / 1000.0)
+}
+
+/// The question's scene: the scenario at its start, showing nothing of the migration ahead
+/// (`hide=future`), so no outcome, total or round count can be read off the picture.
+fn question_link(view: View, params: &Params) -> SceneLink {
+    hiding_future(scene_link(view, params, 0.0))
 }
 
 fn run(params: &Params, mode: Mode) -> Result<MigrationTimeline, GenError> {
@@ -161,7 +168,7 @@ fn rounds(seed: u64) -> Result<Instance, GenError> {
         choices,
         answer: answer_index,
         explanation: timeline.summary.verdict.clone(),
-        at: scene_link(view, &params, 0.0),
+        at: question_link(view, &params),
         why: scene_link(view, &params, resume_secs(&timeline)),
         pick: None,
     })
@@ -224,7 +231,7 @@ fn figure(seed: u64, figure: &Figure) -> Result<Instance, GenError> {
             explanation: format!("{} {}", timeline.summary.verdict, figure.why)
                 .trim_end()
                 .to_owned(),
-            at: scene_link(view, &params, 0.0),
+            at: question_link(view, &params),
             why: scene_link(view, &params, resume_secs(&timeline)),
             pick: None,
         });
@@ -277,7 +284,7 @@ fn stop_reason(seed: u64) -> Result<Instance, GenError> {
             choices,
             answer: answer_index,
             explanation: format!("{} {}", timeline.summary.verdict, params.rules.summary()),
-            at: scene_link(view, &params, 0.0),
+            at: question_link(view, &params),
             why: scene_link(view, &params, resume_secs(&timeline)),
             pick: None,
         });
@@ -289,8 +296,15 @@ fn fastest(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(FASTEST.id, seed);
     for _ in 0..ATTEMPTS {
         let params = draw(&mut dice);
-        let comparison = compare(&params).map_err(GenError::model)?;
-        let rows = comparison.rows();
+        // The three methods as `compare` runs them, pre-copy first: a scenario it does not
+        // complete is drawn again before the other two are simulated.
+        let pre_copy = run(&params, Mode::PreCopy)?.summary;
+        if pre_copy.outcome != Outcome::Completed {
+            continue;
+        }
+        let cold = run(&params, Mode::Cold)?.summary;
+        let post_copy = run(&params, Mode::PostCopy)?.summary;
+        let rows = [&cold, &pre_copy, &post_copy];
         if rows.iter().any(|row| row.outcome != Outcome::Completed) {
             continue;
         }
@@ -336,7 +350,7 @@ fn fastest(seed: u64) -> Result<Instance, GenError> {
             choices,
             answer: answer_index,
             explanation: format!("The simulation gives {}.", figures.join("; ")),
-            at: scene_link(View::Compare, &params, 0.0),
+            at: question_link(View::Compare, &params),
             why: scene_link(View::Compare, &params, value(third).max(value(second))),
             pick: None,
         });

@@ -24,6 +24,8 @@ mod migration;
 mod namespaces;
 mod overview;
 #[cfg(test)]
+mod picture_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::scene::SceneLink;

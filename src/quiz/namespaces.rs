@@ -7,9 +7,10 @@
 //! clone(2), unshare(2), setns(2), pid_namespaces(7); domain.md section 2).
 
 use super::{Dice, Family, GenError, Instance, choices, neighbours};
+use crate::scene::{SceneLink, hiding_future};
 use crate::tabs::namespaces::link::{ops_text, print_sim};
 use crate::tabs::namespaces::model::{
-    ERRNOS, Effects, Errno, Failure, NsType, NsTypeSet, Op, Preset, SetnsTarget, World,
+    ERRNOS, Effects, Errno, Failure, NsType, NsTypeSet, Op, Preset, SetnsTarget, Step, Trace, World,
 };
 
 /// "Which errno does this setns() return?"
@@ -156,7 +157,13 @@ fn errno_family(
             choices,
             answer: answer_index,
             explanation: why_text,
-            at: print_sim(preset, "", None, Some(op.actor()), steps.saturating_sub(1)),
+            at: hiding_future(print_sim(
+                preset,
+                "",
+                None,
+                Some(op.actor()),
+                steps.saturating_sub(1),
+            )),
             why: print_sim(preset, &ops, None, Some(op.actor()), steps),
             pick: None,
         });
@@ -245,22 +252,94 @@ fn named(world: &World, pid: u32) -> String {
     )
 }
 
+/// A step of a preset's scene and the world before it: the moment a "what happens next?"
+/// question is asked at (the scene at step `index - 1`, which has not run it yet).
+struct Next<'a> {
+    preset: Preset,
+    index: usize,
+    step: &'a Step,
+    before: &'a World,
+    after: &'a World,
+    /// The scene's end: a link may select only a process that is there.
+    last: &'a World,
+}
+
+impl Next<'_> {
+    /// "In the "docker run" scene, step 3 runs `runc create ...`: clone(...) by process 1301
+    /// (containerd-shim)". The step's own label is not quoted: it tells the outcome.
+    fn words(&self) -> String {
+        format!(
+            "In the \"{}\" scene, step {} runs `{}`: {} by {}",
+            self.preset.title(),
+            // Counted from 1, as the scene's title counts its steps.
+            self.index + 1,
+            self.step.shell,
+            self.step.op.syscall(),
+            named(self.before, self.step.op.actor())
+        )
+    }
+
+    /// The question's scene: before the step, the caller selected (if it is still there at
+    /// the scene's end), nothing of the steps ahead.
+    fn question_link(&self, filter: Option<NsType>) -> SceneLink {
+        let caller = self.step.op.actor();
+        let select = self.last.process(caller).map(|_| caller);
+        hiding_future(print_sim(self.preset, "", filter, select, self.index - 1))
+    }
+
+    /// Whether a process is still there at the scene's end (a link can select it).
+    fn lasts(&self, pid: u32) -> bool {
+        self.last.process(pid).is_some()
+    }
+}
+
+/// Step `index` of a preset's scene (not its first: the question shows the scene before it).
+fn next_at(preset: Preset, trace: &Trace, index: usize) -> Option<Next<'_>> {
+    Some(Next {
+        preset,
+        index,
+        step: trace.steps().get(index)?,
+        before: trace.world_after(index.checked_sub(1)?),
+        after: trace.world_after(index),
+        last: trace.last(),
+    })
+}
+
+/// Every step of `trace` after its first, as the moment after it.
+fn nexts(preset: Preset, trace: &Trace) -> impl Iterator<Item = Next<'_>> {
+    (1..trace.len()).filter_map(move |index| next_at(preset, trace, index))
+}
+
+/// "What will getpid() return in the process this step creates?", asked before the step runs:
+/// after it, the picture shows the process's PIDs (its NSpid column and panel), which is the
+/// answer.
 fn own_pid(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(OWN_PID.id, seed);
     for _ in 0..ATTEMPTS {
         let preset = dice.pick(Preset::ALL).unwrap_or(Preset::NestedPid);
         let trace = preset.scene().run();
-        let step = dice.index(trace.len());
-        let world = trace.world_after(step);
-        let nested: Vec<u32> = world
-            .live_processes()
-            .filter(|process| process.nspid.len() > 1)
-            .map(|process| process.pid)
+        // Each process a step creates in a PID namespace below the initial one (and that the
+        // scene's end still has, so a link can select it), with that step.
+        let births: Vec<(usize, u32)> = nexts(preset, &trace)
+            .flat_map(|next| {
+                next.after
+                    .live_processes()
+                    .filter(|process| {
+                        process.nspid.len() > 1
+                            && next.before.process(process.pid).is_none()
+                            && next.lasts(process.pid)
+                    })
+                    .map(|process| (next.index, process.pid))
+                    .collect::<Vec<_>>()
+            })
             .collect();
-        let Some(pid) = dice.pick(&nested) else {
+        let Some((index, pid)) = dice.pick(&births) else {
             continue;
         };
-        let Some(process) = world.process(pid) else {
+        let Some(next) = next_at(preset, &trace, index) else {
+            continue;
+        };
+        let Some(process) = next.after.process(pid) else {
             continue;
         };
         let answer = process.own_pid();
@@ -271,7 +350,8 @@ fn own_pid(seed: u64) -> Result<Instance, GenError> {
             .skip(1)
             .map(ToString::to_string)
             .collect();
-        let mut others: Vec<String> = world
+        let mut others: Vec<String> = next
+            .after
             .live_processes()
             .filter(|other| other.pid != pid)
             .map(|other| other.own_pid().to_string())
@@ -281,16 +361,12 @@ fn own_pid(seed: u64) -> Result<Instance, GenError> {
         distractors.push(process.ppid.to_string());
         let (choices, answer_index) = choices(&mut dice, answer.to_string(), distractors)?;
         let levels: Vec<String> = process.nspid.iter().map(ToString::to_string).collect();
-        let link = print_sim(preset, "", None, Some(pid), step);
         return Ok(Instance {
             family: OWN_PID.id,
             seed,
             question: format!(
-                "In the \"{}\" scene after step {} ({}), the host sees process {} as PID {pid}. \
-                 What does getpid() return inside it?",
-                preset.title(),
-                step,
-                trace.steps().get(step).map_or("", |at| at.slug.as_str()),
+                "{}. It creates {} (host PID {pid}). What will getpid() return inside it?",
+                next.words(),
                 process.command
             ),
             choices,
@@ -301,74 +377,92 @@ fn own_pid(seed: u64) -> Result<Instance, GenError> {
                  (pid_namespaces(7)).",
                 levels.join(" ")
             ),
-            at: link.clone(),
-            why: link,
+            at: next.question_link(None),
+            why: print_sim(preset, "", None, Some(pid), next.index),
             pick: None,
         });
     }
     Err(GenError::NoScenario(
-        "has a process in a nested PID namespace",
+        "creates a process in a nested PID namespace",
     ))
 }
 
+/// The live processes other than `pid` in its namespace of `kind`, and those outside it.
+fn partners(world: &World, pid: u32, kind: NsType) -> (Vec<u32>, Vec<u32>) {
+    let ns = world.process(pid).map(|process| process.ns(kind));
+    world
+        .live_processes()
+        .filter(|other| other.pid != pid)
+        .map(|other| other.pid)
+        .partition(|other| world.process(*other).map(|p| p.ns(kind)) == ns)
+}
+
+/// "After this step, which process shares this one's namespace?", asked before the step runs,
+/// about a process whose namespace of that type the step changes (or that the step creates): the
+/// picture before it shows the old memberships, not the answer.
 fn shares_ns(seed: u64) -> Result<Instance, GenError> {
     let mut dice = Dice::new(SHARES_NS.id, seed);
     for _ in 0..ATTEMPTS {
         let preset = dice.pick(Preset::ALL).unwrap_or(Preset::DockerRun);
         let trace = preset.scene().run();
-        let step = dice.index(trace.len());
-        let world = trace.world_after(step);
-        let kind = dice.pick(NsType::ALL).unwrap_or(NsType::Net);
-        let pids = live(world);
-        let Some(pid) = dice.pick(&pids) else {
+        // Each (step, type, process) where the step moves a process (that the scene's end still
+        // has) into another namespace of that type, or creates it, and afterwards some process
+        // shares that namespace and some does not.
+        let mut asked: Vec<(usize, NsType, u32)> = Vec::new();
+        for next in nexts(preset, &trace) {
+            for kind in NsType::ALL {
+                for process in next.after.live_processes() {
+                    let then = next.before.process(process.pid).map(|p| p.ns(*kind));
+                    if next.lasts(process.pid) && then != Some(process.ns(*kind)) {
+                        let (sharing, apart) = partners(next.after, process.pid, *kind);
+                        if !sharing.is_empty() && !apart.is_empty() {
+                            asked.push((next.index, *kind, process.pid));
+                        }
+                    }
+                }
+            }
+        }
+        let Some((index, kind, pid)) = dice.pick(&asked) else {
             continue;
         };
-        let Some(ns) = world.process(pid).map(|process| process.ns(kind)) else {
+        let Some(next) = next_at(preset, &trace, index) else {
             continue;
         };
-        let in_ns = |other: &u32| world.process(*other).is_some_and(|p| p.ns(kind) == ns);
-        let sharing: Vec<u32> = pids
-            .iter()
-            .copied()
-            .filter(|other| *other != pid && in_ns(other))
-            .collect();
-        let apart: Vec<u32> = pids.iter().copied().filter(|other| !in_ns(other)).collect();
+        let world = next.after;
+        let (sharing, apart) = partners(world, pid, kind);
         let Some(right) = dice.pick(&sharing) else {
             continue;
         };
-        if apart.is_empty() {
-            continue;
-        }
         let mut distractors: Vec<String> = apart.iter().map(|other| named(world, *other)).collect();
         dice.shuffle(&mut distractors);
         let (choices, answer_index) = choices(&mut dice, named(world, right), distractors)?;
-        let link = print_sim(preset, "", Some(kind), Some(pid), step);
+        let subject = if next.before.process(pid).is_some() {
+            named(world, pid)
+        } else {
+            format!("the new {}", named(world, pid))
+        };
         return Ok(Instance {
             family: SHARES_NS.id,
             seed,
             question: format!(
-                "In the \"{}\" scene after step {} ({}): which of these processes is in the same \
-                 {} namespace as {}?",
-                preset.title(),
-                step,
-                trace.steps().get(step).map_or("", |at| at.slug.as_str()),
+                "{}. Afterwards, which of these processes is in the same {} namespace as {}?",
+                next.words(),
                 kind.title(),
-                named(world, pid)
+                subject
             ),
             choices,
             answer: answer_index,
             explanation: format!(
                 "Two processes share a namespace exactly when their /proc/PID/ns/{} links name \
-                 the same namespace (namespaces(7)); the others were moved into new ones by \
-                 clone(), unshare() or setns().",
+                 the same namespace (namespaces(7)); clone() and fork() children start in their \
+                 parent's namespaces unless a CLONE_NEW* flag makes new ones, unshare() moves \
+                 the caller into new ones and setns() into another process's.",
                 kind.slug()
             ),
-            at: link.clone(),
-            why: link,
+            at: next.question_link(Some(kind)),
+            why: print_sim(preset, "", Some(kind), Some(pid), next.index),
             pick: None,
         });
     }
-    Err(GenError::NoScenario(
-        "has processes both in and outside one namespace",
-    ))
+    Err(GenError::NoScenario("changes who shares a namespace"))
 }

@@ -67,6 +67,13 @@ impl QuizState {
         }
     }
 
+    /// Asks `instance` as a practice question (`--practise` starts the app on one).
+    pub fn ask(&mut self, instance: Instance) {
+        self.result = None;
+        self.problem = None;
+        self.practice = Some(instance);
+    }
+
     /// Whether a practice question is waiting.
     pub fn is_practising(&self) -> bool {
         self.practice.is_some()

@@ -5,6 +5,7 @@
 //! ```text
 //! cgroups?version=2&preset=v2-rules&ops=<ops>&select=/app&pid=700&step=5     structure
 //! cgroups/simulate?version=2&preset=memory-leak&ops=<ops>&select=/leaky&t=4.2  simulation
+//! cgroups/simulate?...&select=/leaky&hide=future&t=0   the run up to t only (a quiz question)
 //! cgroups/live?select=memory:/system.slice                                   this machine
 //! ```
 
@@ -17,11 +18,15 @@ use crate::scene::{LinkError, SceneLink};
 /// The tab id and link prefix.
 pub const TAB_ID: &str = "cgroups";
 
-/// Keys of the structure view.
-pub const STRUCTURE_KEYS: &[&str] = &["version", "preset", "ops", "select", "pid", "step"];
+/// Keys of the structure view (`hide=future`: a quiz question's scene, whose timeline hides the
+/// steps ahead).
+pub const STRUCTURE_KEYS: &[&str] = &["version", "preset", "ops", "select", "pid", "hide", "step"];
 
-/// Keys of the simulation view (`step=<slug>` jumps to a simulation event).
-pub const SIMULATE_KEYS: &[&str] = &["version", "preset", "ops", "select", "pid", "t", "step"];
+/// Keys of the simulation view (`step=<slug>` jumps to a simulation event; `hide=future` shows
+/// the run only up to t, for a quiz question).
+pub const SIMULATE_KEYS: &[&str] = &[
+    "version", "preset", "ops", "select", "pid", "hide", "t", "step",
+];
 
 /// Keys of the live view.
 pub const LIVE_KEYS: &[&str] = &["select"];

@@ -7,11 +7,14 @@
 //! - `cgroups?version=1|2&preset=P&ops=OPS&select=PATH&pid=N&step=N|<slug>` (structure): the
 //!   hierarchy after step N. The timeline is the steps: the preset's operations, then the
 //!   student's (`ops=`, the text form of `model::text`, percent-encoded), one step each. A
-//!   refused operation is a step too and shows its errno on the canvas.
+//!   refused operation is a step too and shows its errno on the canvas. `hide=future` (a quiz
+//!   question's scene) hides the steps ahead on the timeline.
 //! - `cgroups/simulate?version&preset&ops&select&pid&t=SECONDS` (simulation): the structure after
 //!   the last step, run for the preset's simulated seconds. The timeline is seconds with the
 //!   run's events as marks (`step=oom-kill` jumps to one); the charts show everything up to the
-//!   end with a "now" line at t, and the group table shows the values at t.
+//!   end with a "now" line at t, and the group table shows the values at t. With `hide=future`
+//!   (a quiz question's scene) the charts, their events and the timeline's marks stop at t, so
+//!   the picture does not show the kill or the share the question asks about.
 //! - `cgroups/live?select=[HIERARCHY:]PATH`: the real cgroups of this machine, read on demand.
 //!
 //! The contract's short form `cgroups?...&t=SECONDS` opens the simulation view too (its canonical
@@ -30,7 +33,7 @@ pub(crate) mod link;
 mod scene;
 mod view;
 
-use crate::scene::{LinkError, SceneLink, check_keys};
+use crate::scene::{LinkError, SceneLink, check_keys, hide_future_param, print_hide_future};
 use crate::tabs::{Tab, apply_position};
 use crate::theme::Theme;
 use crate::timeline::{Timeline, format_secs};
@@ -83,6 +86,8 @@ pub struct CgroupsTab {
     timeline: Timeline,
     selected: Option<NodeRef>,
     pid: Option<Pid>,
+    /// Whether the simulation shows only what has happened up to t (`hide=future`).
+    hide_future: bool,
     next_generation: u64,
     edit: view::controls::EditState,
     live: view::live::LiveState,
@@ -98,6 +103,7 @@ impl Default for CgroupsTab {
             loaded,
             selected: None,
             pid: None,
+            hide_future: false,
             next_generation: 1,
             edit: view::controls::EditState::default(),
             live: view::live::LiveState::default(),
@@ -145,6 +151,12 @@ impl CgroupsTab {
         }
     }
 
+    /// Shows the whole run again (the student changed the scene a quiz question opened).
+    fn show_ahead(&mut self) {
+        self.hide_future = false;
+        self.timeline.set_ahead_hidden(false);
+    }
+
     /// Drops a selection that no step of the scene has any more (after an undo).
     fn revalidate_selection(&mut self) {
         let state = self.loaded.trace.final_state();
@@ -169,6 +181,7 @@ impl CgroupsTab {
                 }
                 self.view = view;
                 self.timeline.pause();
+                self.show_ahead();
                 match view {
                     View::Structure => self.refresh_timeline(true),
                     View::Simulate => {
@@ -246,6 +259,7 @@ impl CgroupsTab {
     }
 
     fn switch_scene(&mut self, key: SceneKey) {
+        self.show_ahead();
         self.load(key);
         self.selected = None;
         self.pid = None;
@@ -255,6 +269,7 @@ impl CgroupsTab {
     }
 
     fn change_ops(&mut self, key: SceneKey) {
+        self.show_ahead();
         let selected = self.selected.clone();
         self.load(key);
         self.selected = selected;
@@ -273,6 +288,7 @@ impl CgroupsTab {
             },
         )?;
         let key = SceneKey::parse(link)?;
+        let hide_future = hide_future_param(link)?;
         let mut fresh = (key != self.loaded.key).then(|| Loaded::new(key, self.next_generation));
         let loaded = fresh.as_mut().unwrap_or(&mut self.loaded);
         let selected = link
@@ -308,7 +324,9 @@ impl CgroupsTab {
         self.view = view;
         self.selected = selected;
         self.pid = pid;
+        self.hide_future = hide_future;
         self.timeline.replace_range(timeline.clone());
+        self.timeline.set_ahead_hidden(hide_future);
         self.timeline.seek(timeline.position());
         self.timeline.pause();
         Ok(())
@@ -331,6 +349,7 @@ impl Tab for CgroupsTab {
             let select = parse_live_select(link)?;
             self.view = View::Live;
             self.timeline.pause();
+            self.show_ahead();
             self.live.select(select);
             return Ok(());
         }
@@ -364,6 +383,7 @@ impl Tab for CgroupsTab {
         if let Some(pid) = self.pid {
             link.set("pid", pid);
         }
+        print_hide_future(&mut link, self.hide_future);
         let (key, value) = self.timeline.link_value();
         link.set(key, value);
         link

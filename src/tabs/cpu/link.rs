@@ -18,7 +18,9 @@
 
 use super::model::slowdown::{Workload, round_share};
 use super::model::{Mode, Program};
-use crate::scene::{LinkError, SceneLink, bool_param, check_keys, choice_param, number_param};
+use crate::scene::{
+    HIDE_KEY, LinkError, SceneLink, bool_param, check_keys, choice_param, number_param,
+};
 
 /// The tab id.
 pub const TAB_ID: &str = "cpu";
@@ -116,7 +118,7 @@ impl CpuScene {
         let programs = program_choices();
         match view {
             None => {
-                check_keys(link, &["program", "umip", "step"])?;
+                check_keys(link, &["program", "umip", HIDE_KEY, "step"])?;
                 Ok(Self::Run {
                     mode: DEFAULT_MODE,
                     program: choice_param(link, "program", &programs, DEFAULT_PROGRAM)?,
@@ -170,7 +172,7 @@ impl CpuScene {
             }
             Some(view) => match Mode::from_slug(view) {
                 Some(mode) => {
-                    check_keys(link, &["program", "umip", "step"])?;
+                    check_keys(link, &["program", "umip", HIDE_KEY, "step"])?;
                     Ok(Self::Run {
                         mode,
                         program: choice_param(link, "program", &programs, DEFAULT_PROGRAM)?,

@@ -3,14 +3,16 @@
 //! Links (see [`link`]): `cpu/<mode>?program=<p>&step=N|<slug>`, `cpu/compare?program=<p>&a=<mode>&
 //! b=<mode>&step=N|<slug>` and `cpu/cost?sensitive=<share>&workload=<w>[&program=<p>]`. A bare `cpu` opens
 //! trap-and-emulate on the disk write. The model runs once per scene ([`scene`]); the views only read
-//! its trace at the timeline's step ([`view`]); the pickers live in [`controls`].
+//! its trace at the timeline's step ([`view`]); the pickers live in [`controls`]. A run's link may
+//! carry `hide=future` (a quiz question's scene): the timeline hides the steps ahead and the
+//! instruction at hand is not classified, since its class says what it does next.
 
 pub mod link;
 pub mod model;
 pub mod scene;
 mod view;
 
-use crate::scene::{LinkError, SceneLink};
+use crate::scene::{LinkError, SceneLink, hide_future_param, print_hide_future};
 use crate::tabs::{Tab, apply_position};
 use crate::theme::Theme;
 use crate::timeline::Timeline;
@@ -99,6 +101,7 @@ impl CpuTab {
         }
         if let Ok((data, timeline)) = self.prepare(&scene, None) {
             self.commit(scene, data, &timeline);
+            self.timeline.set_ahead_hidden(false);
         }
     }
 
@@ -163,8 +166,10 @@ impl Tab for CpuTab {
 
     fn open(&mut self, link: &SceneLink) -> Result<(), LinkError> {
         let scene = CpuScene::parse(link)?;
+        let hide_future = hide_future_param(link)?;
         let (data, timeline) = self.prepare(&scene, Some(link))?;
         self.commit(scene, data, &timeline);
+        self.timeline.set_ahead_hidden(hide_future);
         self.timeline.pause();
         Ok(())
     }
@@ -172,6 +177,7 @@ impl Tab for CpuTab {
     fn link(&self) -> SceneLink {
         let mut link = self.scene.link();
         if self.scene.has_steps() {
+            print_hide_future(&mut link, self.timeline.ahead_hidden());
             let (key, value) = self.timeline.link_value();
             link.set(key, value);
         }

@@ -2,7 +2,9 @@
 //!
 //! `migration?mode=cold|pre-copy|post-copy|compare&preset=<preset>&<key>=<value>...&t=SECONDS`.
 //! `rules=qemu|xen|xen-legacy` names whose rules end pre-copy; each preset has its own default
-//! (QEMU, or legacy Xen for the presets shaped after Clark et al.).
+//! (QEMU, or legacy Xen for the presets shaped after Clark et al.). `hide=future` (a quiz
+//! question's scene) shows the migration only as far as `t`: no outcome, no totals, no blocks
+//! ahead, on a time axis that does not give away when it ends.
 //! A link always prints `mode` and `preset`, then only the parameter keys whose values differ
 //! from the preset's (in [`Params::KEYS`] order), then the position.
 //!
@@ -12,7 +14,9 @@
 //! larger than memory is an error naming `wss_mib`.
 
 use super::model::{Mode, ParamError, Params, Preset};
-use crate::scene::{LinkError, SceneLink, check_keys};
+use crate::scene::{
+    HIDE_KEY, LinkError, SceneLink, check_keys, hide_future_param, print_hide_future,
+};
 
 /// The tab id and link prefix.
 pub const TAB_ID: &str = "migration";
@@ -75,6 +79,8 @@ pub struct Scene {
     pub preset: Preset,
     /// The parameters (the preset's, with the link's keys applied).
     pub params: Params,
+    /// Whether only what has happened up to the position is shown (`hide=future`).
+    pub hide_future: bool,
 }
 
 impl Default for Scene {
@@ -90,6 +96,7 @@ impl Scene {
             view,
             preset,
             params: preset.params(),
+            hide_future: false,
         }
     }
 
@@ -97,7 +104,7 @@ impl Scene {
     pub fn known_keys() -> Vec<&'static str> {
         let mut keys = vec!["mode", "preset"];
         keys.extend_from_slice(Params::KEYS);
-        keys.extend_from_slice(&["t", "step"]);
+        keys.extend_from_slice(&[HIDE_KEY, "t", "step"]);
         keys
     }
 
@@ -151,10 +158,12 @@ impl Scene {
             view,
             preset,
             params,
+            hide_future: hide_future_param(link)?,
         })
     }
 
-    /// The canonical link: mode, preset, the keys that differ from the preset, in that order.
+    /// The canonical link: mode, preset, the keys that differ from the preset, `hide`, in that
+    /// order.
     pub fn to_link(&self) -> SceneLink {
         let mut link = SceneLink::tab(TAB_ID)
             .with("mode", self.view.slug())
@@ -166,6 +175,7 @@ impl Scene {
                 link.set(key, value);
             }
         }
+        print_hide_future(&mut link, self.hide_future);
         link
     }
 

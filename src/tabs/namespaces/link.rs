@@ -1,13 +1,14 @@
 //! The tab's scene links, parsed into checked values and printed back in one canonical order.
 //!
-//! `namespaces?preset=P&ops=SCRIPT&filter=TYPE&select=PID&step=N|SLUG` for the simulator and
+//! `namespaces?preset=P&ops=SCRIPT&filter=TYPE&select=PID&hide=future&step=N|SLUG` for the
+//! simulator (`hide=future`: a quiz question's scene, whose timeline hides the steps ahead) and
 //! `namespaces/live?filter=TYPE&select=PID` for this machine. `ops` carries the operations a
 //! student performed with the toolbar (the model's script text, one operation per `;`), so a
 //! link reproduces them as extra steps after the preset's own. Values that need the scene (the
 //! selected PID, the step) are checked by [`super::sim::Sim::open`] once the scene has run.
 
 use super::model::{NsType, Op, Preset, parse_script};
-use crate::scene::{LinkError, SceneLink, check_keys};
+use crate::scene::{HIDE_KEY, LinkError, SceneLink, check_keys, hide_future_param};
 
 /// The tab id and link prefix.
 pub const TAB_ID: &str = "namespaces";
@@ -19,7 +20,7 @@ pub const LIVE_VIEW: &str = "live";
 pub const MAX_OPS: usize = 200;
 
 /// Keys of the simulator, in canonical print order.
-const SIM_KEYS: [&str; 5] = ["preset", "ops", "filter", "select", "step"];
+const SIM_KEYS: [&str; 6] = ["preset", "ops", "filter", "select", HIDE_KEY, "step"];
 
 /// Keys of the live view, in canonical print order.
 const LIVE_KEYS: [&str; 2] = ["filter", "select"];
@@ -35,6 +36,9 @@ pub struct SimSpec {
     pub filter: Option<NsType>,
     /// Host PID of the selected process (checked against the scene later).
     pub select: Option<u32>,
+    /// Whether the steps ahead of the position are hidden (`hide=future`, a quiz question's
+    /// scene): the timeline shows neither their ticks nor their captions.
+    pub hide_future: bool,
 }
 
 /// A parsed live-view link.
@@ -65,6 +69,7 @@ pub fn parse(link: &SceneLink) -> Result<Spec, LinkError> {
                 ops: ops_param(link)?,
                 filter: filter_param(link)?,
                 select: pid_param(link)?,
+                hide_future: hide_future_param(link)?,
             }))
         }
         Some(LIVE_VIEW) => {
@@ -241,6 +246,7 @@ mod tests {
                 ops: Vec::new(),
                 filter: None,
                 select: None,
+                hide_future: false,
             }))
         );
         assert_eq!(

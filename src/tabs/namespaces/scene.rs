@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::scene::{LinkError, SceneLink};
+use crate::scene::{LinkError, SceneLink, hiding_future};
 use crate::tabs::apply_position;
 use crate::tabs::namespaces::link::{self, SimSpec};
 use crate::tabs::namespaces::model::{
@@ -103,6 +103,7 @@ impl Sim {
         // Without a step, a link shows the scene's end state: what a card asks about.
         sim.timeline.to_end();
         apply_position(link, &mut sim.timeline)?;
+        sim.timeline.set_ahead_hidden(spec.hide_future);
         sim.select = spec.select;
         sim.filter = spec.filter;
         Ok(sim)
@@ -110,13 +111,18 @@ impl Sim {
 
     /// The canonical link of the current state.
     pub fn link(&self) -> SceneLink {
-        link::print_sim(
+        let link = link::print_sim(
             self.preset,
             &self.ops_text,
             self.filter,
             self.select,
             self.step(),
-        )
+        );
+        if self.timeline.ahead_hidden() {
+            hiding_future(link)
+        } else {
+            link
+        }
     }
 
     /// The preset.

@@ -125,7 +125,7 @@ impl Scene {
     }
 
     /// The state after the last step, without the trace of the steps.
-    fn final_state(&self) -> State {
+    pub(super) fn final_state(&self) -> State {
         let mut state = self.initial.clone();
         for scene_op in &self.ops {
             // A failed step leaves the state unchanged; the trace shows its errno.

@@ -63,6 +63,17 @@ impl Series {
         }
     }
 
+    /// The points of one chart up to `until` seconds (all of them for `None`): a quiz question's
+    /// scene draws the run only as far as its position.
+    pub fn points_until(&self, kind: ChartKind, until: Option<f64>) -> &[PlotPoint] {
+        let points = self.points(kind);
+        let Some(until) = until else {
+            return points;
+        };
+        let shown = points.partition_point(|point| point.x <= until + 1e-9);
+        points.get(..shown).unwrap_or_default()
+    }
+
     /// Whether the group has state for the chart's controller.
     pub fn reports(&self, kind: ChartKind) -> bool {
         let controller = match kind {
@@ -112,37 +123,7 @@ impl ChartData {
             .into_iter()
             .filter_map(|g| series(trace, state, g))
             .collect();
-        let limited = |f: fn(&SimGroup) -> bool| series.iter().any(|s| f(&s.limits));
-        let varies = |kind: ChartKind| {
-            series.iter().any(|s| {
-                let points = s.points(kind);
-                s.reports(kind)
-                    && points
-                        .first()
-                        .is_some_and(|first| points.iter().any(|p| p.y != first.y))
-            })
-        };
-        let mut charts = Vec::new();
-        let cpu_used = series
-            .iter()
-            .any(|s| s.reports(ChartKind::Cpu) && s.cpu_pct.iter().any(|p| p.y > 0.0));
-        if cpu_used || limited(|g| g.cpu_quota_usec.is_some()) {
-            charts.push(ChartKind::Cpu);
-        }
-        if limited(|g| g.cpu_quota_usec.is_some()) {
-            charts.push(ChartKind::Throttled);
-        }
-        if limited(|g| g.memory_max_bytes.is_some() || g.memory_high_bytes.is_some())
-            || varies(ChartKind::Memory)
-        {
-            charts.push(ChartKind::Memory);
-        }
-        if limited(|g| g.pids_max.is_some()) || varies(ChartKind::Pids) {
-            charts.push(ChartKind::Pids);
-        }
-        if charts.is_empty() {
-            charts.push(ChartKind::Cpu);
-        }
+        let charts = chart_kinds(&series, None);
         Self {
             events: events(trace, &charts),
             series,
@@ -152,12 +133,13 @@ impl ChartData {
         }
     }
 
-    /// The highest value any series or limit reaches on a chart (for the y range).
-    pub fn y_max(&self, kind: ChartKind) -> f64 {
+    /// The highest value any series (up to `until` seconds, see [`Series::points_until`]) or
+    /// limit reaches on a chart (for the y range).
+    pub fn y_max(&self, kind: ChartKind, until: Option<f64>) -> f64 {
         let data = self
             .series
             .iter()
-            .flat_map(|s| s.points(kind))
+            .flat_map(|s| s.points_until(kind, until))
             .map(|p| p.y)
             .fold(0.0, f64::max);
         let limits = self
@@ -172,6 +154,53 @@ impl ChartData {
         };
         data.max(limits).max(floor)
     }
+}
+
+/// The charts worth drawing for `series` shown up to `until` seconds (all of the run for
+/// `None`): CPU where a group is busy or capped, throttled time where one is capped, memory and
+/// tasks where a group is limited or its line moves. A question's scene decides from the run up
+/// to its moment: a tasks chart that appears because a task will die would tell who is killed.
+pub fn chart_kinds(series: &[Series], until: Option<f64>) -> Vec<ChartKind> {
+    let limited = |f: fn(&SimGroup) -> bool| series.iter().any(|s| f(&s.limits));
+    let varies = |kind: ChartKind| {
+        series.iter().any(|s| {
+            let points = s.points_until(kind, until);
+            s.reports(kind)
+                && points
+                    .first()
+                    .is_some_and(|first| points.iter().any(|p| p.y != first.y))
+        })
+    };
+    let mut charts = Vec::new();
+    let cpu_used = series.iter().any(|s| {
+        s.reports(ChartKind::Cpu)
+            && s.points_until(ChartKind::Cpu, until)
+                .iter()
+                .any(|p| p.y > 0.0)
+    });
+    if cpu_used || limited(|g| g.cpu_quota_usec.is_some()) {
+        charts.push(ChartKind::Cpu);
+    }
+    if limited(|g| g.cpu_quota_usec.is_some()) {
+        charts.push(ChartKind::Throttled);
+    }
+    if limited(|g| g.memory_max_bytes.is_some() || g.memory_high_bytes.is_some())
+        || varies(ChartKind::Memory)
+    {
+        charts.push(ChartKind::Memory);
+    }
+    if limited(|g| g.pids_max.is_some()) || varies(ChartKind::Pids) {
+        charts.push(ChartKind::Pids);
+    }
+    if charts.is_empty() {
+        charts.push(ChartKind::Cpu);
+    }
+    charts
+}
+
+/// Whether an event at `at_secs` is drawn when the run is shown up to `until` seconds.
+pub fn shown_until(at_secs: f64, until: Option<f64>) -> bool {
+    until.is_none_or(|until| at_secs <= until + 1e-9)
 }
 
 /// A limit drawn as a horizontal line.
@@ -411,7 +440,7 @@ mod tests {
                 value: 100.0
             }]
         );
-        assert!(leak.y_max(ChartKind::Memory) >= 100.0);
+        assert!(leak.y_max(ChartKind::Memory, None) >= 100.0);
 
         let v1 = data(Preset::MemoryLeak, CgroupVersion::V1);
         assert_eq!(names(&v1), ["memory:/leaky"]);

@@ -43,6 +43,9 @@ impl EditState {
     }
 }
 
+/// What the simulation calls a quiz question's scene, in place of its preset's title.
+pub const QUESTION_SCENE: &str = "A quiz question's scene";
+
 /// Draws the controls; returns the actions to apply.
 pub fn controls_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Action> {
     let mut actions = Vec::new();
@@ -88,8 +91,15 @@ pub fn controls_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Acti
             }
         }
         let label = ui.label("Preset");
+        // A preset's title says what its run shows ("A leak hits memory.max"): while a quiz
+        // question hides the run ahead, it would say the answer.
+        let current = if tab.hide_future {
+            QUESTION_SCENE
+        } else {
+            key.source.title()
+        };
         egui::ComboBox::from_id_salt("cgroups-preset")
-            .selected_text(key.source.title())
+            .selected_text(current)
             .show_ui(ui, |ui| {
                 for source in Source::all() {
                     if ui

@@ -2,14 +2,15 @@
 //! counts over the simulated seconds, with the limits as labelled dashed lines, the events
 //! (OOM kill, fork refused, throttling) as labelled vertical lines, and a "now" line at t; beside
 //! them a table of the plotted groups that is also the legend (line sample, name) and shows each
-//! group's counters at t and its processes as chips a click selects (`pid=`).
+//! group's counters at t and its processes as chips a click selects (`pid=`). A quiz question's
+//! scene (`hide=future`) draws the lines and events only up to t: the rest is the answer.
 
 use egui::{
     Align, Align2, Color32, Layout, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, UiBuilder, Vec2,
 };
-use egui_plot::{HLine, Line, LineStyle, Plot, PlotPoints, PlotTransform, VLine};
+use egui_plot::{HLine, Line, LineStyle, Plot, PlotPoints, PlotTransform, Points, VLine};
 
-use super::charts::{ChartData, ChartKind, Series, limit_lines};
+use super::charts::{ChartData, ChartKind, Series, chart_kinds, limit_lines, shown_until};
 use super::chips;
 use crate::draw;
 use crate::tabs::cgroups::link::NodeRef;
@@ -59,6 +60,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Action
     ui.allocate_rect(rect, Sense::hover());
     let painter = ui.painter_at(rect);
     let t = tab.timeline.position();
+    let until = tab.hide_future.then_some(t);
     let caption = {
         let marks = tab.timeline.marks();
         let index = tab.timeline.current_mark();
@@ -71,11 +73,25 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Action
     let source = tab.loaded.key.source;
     let ops = tab.loaded.key.ops.len();
     let selected = tab.selected.clone();
-    let mut title = format!("Simulation · {}", source.title());
-    if ops > 0 {
-        title.push_str(&format!(" + {ops} of your steps"));
-    }
-    let caption = caption.unwrap_or_else(|| source.description().to_owned());
+    // A preset's title and description say what its run shows ("A leak hits memory.max ...
+    // the OOM killer kills it"): a question's scene names neither.
+    let (title, caption) = if tab.hide_future {
+        (
+            format!("Simulation · {}", super::controls::QUESTION_SCENE),
+            caption.unwrap_or_else(|| {
+                "The run up to now; the rest shows once the question is answered.".to_owned()
+            }),
+        )
+    } else {
+        let mut title = format!("Simulation · {}", source.title());
+        if ops > 0 {
+            title.push_str(&format!(" + {ops} of your steps"));
+        }
+        (
+            title,
+            caption.unwrap_or_else(|| source.description().to_owned()),
+        )
+    };
     let body = draw::caption(&painter, theme, rect, &title, &caption);
     let body = Rect::from_min_max(
         Pos2::new(body.min.x + 12.0, body.min.y),
@@ -96,6 +112,8 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Action
         }
     };
     let data = &view.charts;
+    // Which charts show is decided by the run as far as it is shown.
+    let kinds = until.map_or_else(|| data.charts.clone(), |_| chart_kinds(&data.series, until));
     let mut actions = Vec::new();
     let table_width = (body.width() * 0.3).clamp(theme.body_size * 16.0, theme.body_size * 30.0);
     let table = Rect::from_min_max(Pos2::new(body.max.x - table_width, body.min.y), body.max);
@@ -104,7 +122,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Action
         &painter,
         theme,
         table,
-        data,
+        (data, &kinds),
         &view.trace,
         t,
         (selected.as_ref(), tab.pid),
@@ -114,7 +132,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Action
         body.min,
         Pos2::new(table.min.x - theme.body_size, body.max.y),
     );
-    let n = data.charts.len().max(1);
+    let n = kinds.len().max(1);
     let columns = if n >= 4 { 2 } else { 1 };
     let rows = n.div_ceil(columns);
     let gap = theme.body_size;
@@ -122,7 +140,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Action
         (charts.width() - gap * (columns as f32 - 1.0)) / columns as f32,
         (charts.height() - gap * (rows as f32 - 1.0)) / rows as f32,
     );
-    for (i, kind) in data.charts.iter().enumerate() {
+    for (i, kind) in kinds.iter().enumerate() {
         let (row, column) = (i / columns, i % columns);
         let cell_rect = Rect::from_min_size(
             charts.min + Vec2::new(column as f32 * (cell.x + gap), row as f32 * (cell.y + gap)),
@@ -135,7 +153,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, tab: &mut CgroupsTab) -> Vec<Action
             cell_rect,
             *kind,
             data,
-            t,
+            (t, until),
             generation,
             selected.as_ref(),
             &mut actions,
@@ -152,7 +170,7 @@ fn chart_ui(
     rect: Rect,
     kind: ChartKind,
     data: &ChartData,
-    t: f64,
+    (t, until): (f64, Option<f64>),
     generation: u64,
     selected: Option<&NodeRef>,
     actions: &mut Vec<Action>,
@@ -177,7 +195,7 @@ fn chart_ui(
             .max_rect(plot_rect)
             .layout(Layout::top_down(Align::Min)),
     );
-    let y_max = data.y_max(kind);
+    let y_max = data.y_max(kind, until);
     let response = Plot::new(("cgroups-chart", kind, generation))
         .width(plot_rect.width())
         .height(plot_rect.height())
@@ -206,15 +224,22 @@ fn chart_ui(
                 } else {
                     theme.stroke_thick * 0.9
                 };
+                let points = series.points_until(kind, until);
                 plot.line(
-                    Line::new(
-                        series.name.as_str(),
-                        PlotPoints::Borrowed(series.points(kind)),
-                    )
-                    .color(color)
-                    .style(style)
-                    .width(width),
+                    Line::new(series.name.as_str(), PlotPoints::Borrowed(points))
+                        .color(color)
+                        .style(style)
+                        .width(width),
                 );
+                // Where the run stops in a question's scene, a dot marks the value now (at the
+                // start, a line of one point would draw nothing).
+                if let (Some(_), Some(last)) = (until, points.last()) {
+                    plot.points(
+                        Points::new(series.name.as_str(), vec![[last.x, last.y]])
+                            .color(color)
+                            .radius(width * 1.6),
+                    );
+                }
                 for line in limit_lines(series, kind, data.cpus) {
                     plot.hline(
                         HLine::new(format!("{} {}", line.file, series.name), line.value)
@@ -224,7 +249,8 @@ fn chart_ui(
                     );
                 }
             }
-            for event in data.events.iter().filter(|e| e.chart == kind) {
+            let events = data.events.iter();
+            for event in events.filter(|e| e.chart == kind && shown_until(e.at_secs, until)) {
                 let color = if event.bad {
                     theme.line(Role::Bad)
                 } else {
@@ -258,7 +284,7 @@ fn chart_ui(
         &clip,
         theme,
         &transform,
-        data,
+        (data, until),
         kind,
         &limit_labels,
         actions,
@@ -321,14 +347,18 @@ fn events_ui(
     painter: &egui::Painter,
     theme: &Theme,
     transform: &PlotTransform,
-    data: &ChartData,
+    (data, until): (&ChartData, Option<f64>),
     kind: ChartKind,
     taken: &[Rect],
     actions: &mut Vec<Action>,
 ) {
     let frame = *transform.frame();
     let line_height = theme.small_size * 1.5;
-    for (row, event) in data.events.iter().filter(|e| e.chart == kind).enumerate() {
+    let shown = data
+        .events
+        .iter()
+        .filter(|e| e.chart == kind && shown_until(e.at_secs, until));
+    for (row, event) in shown.enumerate() {
         let x = transform.position_from_point_x(event.at_secs);
         let role = if event.bad { Role::Bad } else { Role::Neutral };
         let fill = theme.tint(role);
@@ -370,7 +400,7 @@ fn table_ui(
     painter: &egui::Painter,
     theme: &Theme,
     rect: Rect,
-    data: &ChartData,
+    (data, kinds): (&ChartData, &[ChartKind]),
     trace: &SimTrace,
     t: f64,
     (selected, pid): (Option<&NodeRef>, Option<Pid>),
@@ -444,7 +474,7 @@ fn table_ui(
             text_width,
         );
         y = chips::bottom(&chips).map_or(y, |bottom| bottom + 2.0);
-        for line in series_lines(series, &data.charts, trace, index) {
+        for line in series_lines(series, kinds, trace, index) {
             let used = draw::text_wrapped(
                 &clip,
                 Pos2::new(inner.min.x + sample_width + 6.0, y),

@@ -1,7 +1,8 @@
 //! The instruction a step concerns, classified as Popek and Goldberg did: sensitive or not
 //! (control- or behaviour-sensitive, and why), privileged or not, and what that means for a
 //! trap-and-emulate VMM: innocuous instructions run directly, privileged ones trap and can be
-//! emulated, critical ones (sensitive but unprivileged) escape it.
+//! emulated, critical ones (sensitive but unprivileged) escape it. A quiz question's scene
+//! names the instruction without its class: "what happens when it runs?" is the question.
 
 use egui::{Painter, Rect, Ui};
 
@@ -54,6 +55,18 @@ pub fn lines(instr: &Instr, umip: bool) -> [String; 3] {
     ]
 }
 
+/// How the panel classifies its instruction.
+#[derive(Clone, Copy, Debug)]
+pub struct Classify {
+    /// Whether the CPU has CR4.UMIP set.
+    pub umip: bool,
+    /// Whether the class is shown (not while a quiz question asks what the instruction does).
+    pub shown: bool,
+}
+
+/// What the panel says instead of the class while a question is open.
+const CLASS_HIDDEN: &str = "(its class shows once the question is answered)";
+
 /// Draws the panel for `instr` from the top of `rect`; returns where it ended.
 pub fn instruction_ui(
     ui: &Ui,
@@ -61,9 +74,15 @@ pub fn instruction_ui(
     theme: &Theme,
     rect: Rect,
     instr: &Instr,
-    umip: bool,
+    classify: Classify,
     prefix: &str,
 ) -> f32 {
+    let Classify { umip, shown } = classify;
+    let lines = if shown {
+        lines(instr, umip).to_vec()
+    } else {
+        vec![CLASS_HIDDEN.to_owned()]
+    };
     let clipped = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
     let heading = draw::text_wrapped(
         &clipped,
@@ -74,11 +93,11 @@ pub fn instruction_ui(
         rect.width(),
     );
     let mut y = heading.max.y + 2.0;
-    for line in lines(instr, umip) {
+    for line in &lines {
         let used = draw::text_wrapped(
             &clipped,
             egui::pos2(rect.min.x + 8.0, y),
-            &line,
+            line,
             theme.small(),
             theme.text,
             rect.width() - 8.0,
@@ -87,7 +106,7 @@ pub fn instruction_ui(
     }
     let area = Rect::from_min_max(rect.min, egui::pos2(rect.max.x, y));
     label_region(ui, area, ("cpu-instruction-class", prefix), || {
-        format!("{prefix}{instr}: {}", lines(instr, umip).join("; "))
+        format!("{prefix}{instr}: {}", lines.join("; "))
     });
     y
 }

@@ -33,6 +33,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, data: &RunData, timeline: &Timeline
     ui.allocate_rect(rect, Sense::hover());
     let painter = ui.painter_at(rect);
     let step_index = timeline.step().min(data.trace.len().saturating_sub(1));
+    let hide = timeline.ahead_hidden();
     if data.trace.step(step_index).is_none() {
         return;
     };
@@ -72,7 +73,7 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, data: &RunData, timeline: &Timeline
                 theme,
                 side,
                 data,
-                step_index,
+                (step_index, hide),
                 with_counters,
             ) <= side.max.y
         }
@@ -126,20 +127,22 @@ pub fn canvas_ui(ui: &mut Ui, theme: &Theme, data: &RunData, timeline: &Timeline
         &side_theme,
         side,
         data,
-        step_index,
+        (step_index, hide),
         !counters_below,
     );
 }
 
 /// The moment banner, the mode's steps, the CPU state, the translation cache and (with
 /// `with_counters`) the counters, stacked from the top of `side`; returns where they end.
+/// With `hide` (a quiz question's scene) the instruction at hand is named but not classified:
+/// its class says what happens next.
 fn side_ui(
     ui: &Ui,
     painter: &egui::Painter,
     theme: &Theme,
     side: Rect,
     data: &RunData,
-    step_index: usize,
+    (step_index, hide): (usize, bool),
     with_counters: bool,
 ) -> f32 {
     let Some(step) = data.trace.step(step_index) else {
@@ -155,7 +158,11 @@ fn side_ui(
         y = panels::round_trip_ui(ui, painter, theme, below(y), data.mode(), step, "") + PANEL_GAP;
     }
     if let Some(instr) = data.trace.instr_at(step.guest_at) {
-        y = super::classes::instruction_ui(ui, painter, theme, below(y), instr, data.umip, "")
+        let classes = super::classes::Classify {
+            umip: data.umip,
+            shown: !hide,
+        };
+        y = super::classes::instruction_ui(ui, painter, theme, below(y), instr, classes, "")
             + PANEL_GAP;
     }
     let if_gap = moment.as_ref().is_some_and(|moment| moment.if_gap);

@@ -32,6 +32,7 @@ mod postcopy;
 mod precopy;
 mod presets;
 mod rules;
+mod stall;
 pub mod steps;
 mod stop;
 mod timeline;

@@ -129,7 +129,9 @@ impl PageLayout {
         self.hot_before_real(hi) - self.hot_before_real(lo)
     }
 
-    fn hot_before_real(&self, page: f64) -> f64 {
+    /// Hot pages in the real-valued range `[0, page)` (post-copy asks it once per step, of the
+    /// push pointer).
+    pub(super) fn hot_before_real(&self, page: f64) -> f64 {
         let page = page.clamp(0.0, self.total_pages as f64);
         let whole = page.floor() as u64;
         let frac = page - whole as f64;

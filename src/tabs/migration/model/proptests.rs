@@ -8,7 +8,8 @@ use super::params::{PAGE_SIZE_BYTES, Params, WritePattern};
 use super::rules::{QEMU_MAX_SIMULATED_ROUNDS, Rules, XEN_LEGACY_MAX_ROUNDS, XEN_MAX_ITERATIONS};
 use super::timeline::{Outcome, simulate};
 
-fn params_strategy() -> impl Strategy<Value = Params> {
+/// Valid scenarios over every parameter's whole range (postcopy's tests draw them too).
+pub(super) fn params_strategy() -> impl Strategy<Value = Params> {
     (
         (
             1_u32..=65_536,

@@ -22,6 +22,9 @@ pub struct Simulation {
     pub end_secs: f64,
     /// The named moments: the model's events (prefixed by method in the comparison).
     pub marks: Vec<Mark>,
+    /// Whether the scene shows only what has happened up to the position (`hide=future`):
+    /// its timeline then hides the marks ahead and the end.
+    pub hide_future: bool,
 }
 
 impl Simulation {
@@ -65,6 +68,7 @@ impl Simulation {
             chart,
             end_secs,
             marks,
+            hide_future: scene.hide_future,
         })
     }
 
@@ -75,12 +79,15 @@ impl Simulation {
             chart: LaneChart::compare(&[]),
             end_secs: 0.0,
             marks: Vec::new(),
+            hide_future: false,
         }
     }
 
     /// A fresh playback timeline over this simulation.
     pub fn timeline(&self) -> Timeline {
-        Timeline::seconds(self.end_secs, self.marks.clone(), PLAYBACK_SECS)
+        let mut timeline = Timeline::seconds(self.end_secs, self.marks.clone(), PLAYBACK_SECS);
+        timeline.set_ahead_hidden(self.hide_future);
+        timeline
     }
 
     /// The three summaries of a comparison (`None` for a method view).

@@ -91,8 +91,22 @@ impl Block {
 pub struct Lane {
     /// The lane's heading, drawn above its bars.
     pub title: String,
+    /// The heading without the run's outcome (the method's name in the comparison), for a
+    /// chart shown only up to a moment ([`LaneChart::until`]).
+    pub plain_title: String,
     /// Its blocks, in time order (traffic mix first, transfers on top).
     pub blocks: Vec<Block>,
+}
+
+impl Lane {
+    /// A lane whose heading says nothing of the outcome.
+    fn new(title: String, blocks: Vec<Block>) -> Self {
+        Self {
+            plain_title: title.clone(),
+            title,
+            blocks,
+        }
+    }
 }
 
 /// A stretch of downtime, marked across the chart.
@@ -153,21 +167,15 @@ impl LaneChart {
         network.extend(tl.bars.iter().map(|bar| transfer_block(bar, tl)));
         Self {
             lanes: vec![
-                Lane {
-                    title: "Source VM".to_owned(),
-                    blocks: source,
-                },
-                Lane {
-                    title: format!(
+                Lane::new("Source VM".to_owned(), source),
+                Lane::new(
+                    format!(
                         "Network ({} MiB/s link; bar width is data sent)",
                         tl.params.bandwidth_mib_s
                     ),
-                    blocks: network,
-                },
-                Lane {
-                    title: "Destination VM".to_owned(),
-                    blocks: destination,
-                },
+                    network,
+                ),
+                Lane::new("Destination VM".to_owned(), destination),
             ],
             downtimes: downtimes(&tl.phases),
             end_secs: tl.end_secs,
@@ -198,6 +206,7 @@ impl LaneChart {
                 };
                 Lane {
                     title,
+                    plain_title: short_title(tl.mode).to_owned(),
                     blocks: tl
                         .phases
                         .iter()
@@ -211,6 +220,51 @@ impl LaneChart {
             lanes,
             downtimes: Vec::new(),
             end_secs: timelines.iter().map(|tl| tl.end_secs).fold(0.0, f64::max),
+        }
+    }
+}
+
+impl LaneChart {
+    /// The chart as far as `now_secs`, on an axis to `end_secs` (a quiz question's scene,
+    /// `hide=future`): blocks that have not begun are left out, the one under way ends at now
+    /// with only its short label (its full label and sentence may give its length, the final
+    /// copy's downtime or the faults to come), downtimes are marked once over, and lane
+    /// headings lose the outcome.
+    pub fn until(&self, now_secs: f64, end_secs: f64) -> Self {
+        let cut = |block: &Block| {
+            if block.end_secs <= now_secs {
+                return block.clone();
+            }
+            Block {
+                end_secs: now_secs,
+                label: block.short.clone(),
+                detail: block.short.clone(),
+                ..block.clone()
+            }
+        };
+        let lanes = self
+            .lanes
+            .iter()
+            .map(|lane| Lane {
+                title: lane.plain_title.clone(),
+                plain_title: lane.plain_title.clone(),
+                blocks: lane
+                    .blocks
+                    .iter()
+                    .filter(|block| block.start_secs < now_secs)
+                    .map(cut)
+                    .collect(),
+            })
+            .collect();
+        Self {
+            lanes,
+            downtimes: self
+                .downtimes
+                .iter()
+                .filter(|downtime| downtime.end_secs <= now_secs)
+                .cloned()
+                .collect(),
+            end_secs,
         }
     }
 }

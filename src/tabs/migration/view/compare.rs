@@ -1,19 +1,25 @@
 //! The comparison canvas: a table and bar charts of the three methods on the same parameters,
-//! their VM states on one time axis, and a verdict.
+//! their VM states on one time axis, and a verdict. A quiz question's scene (`hide=future`,
+//! "which method is fastest?") shows only the three lanes up to now, across the width: the
+//! table, the bars and the verdict are the answer.
 
 use crate::units::{bytes_approx, duration_secs};
 use egui::{Align2, Pos2, Rect, RichText, Shape, Ui, Vec2};
 
+use super::chart::LaneChart;
 use super::lanes::{self, lanes_ui, looks_in};
 use super::text::{
     compare_verdict, degraded_text, dirty_rate_note, downtime_text, rules_line, source_line,
     total_text,
 };
-use super::{header_ui, in_rect, in_room, plot_in, title};
+use super::{header_ui, in_rect, in_room, plot_in, shown_chart, title};
 use crate::tabs::migration::link::{Scene, short_title};
 use crate::tabs::migration::model::{Comparison, HINES_GOPALAN_2009, Outcome, Summary};
 use crate::tabs::migration::scene::method::Simulation;
 use crate::theme::{Role, Theme};
+
+/// The most of the canvas's height the footnotes take; beyond it they are left out.
+const NOTES_SHARE: f32 = 0.4;
 
 /// One compared quantity: its name, how to read it from a summary, and how to print it.
 struct Metric {
@@ -62,7 +68,13 @@ pub fn compare_canvas_ui(
     ui.allocate_rect(rect, egui::Sense::hover());
     let painter = ui.painter_at(rect);
     let comparison = sim.comparison()?;
-    let verdict = compare_verdict(&comparison);
+    let verdict = if scene.hide_future {
+        "The same VM migrates three ways over the same link; play the timeline to see how each \
+         one goes."
+            .to_owned()
+    } else {
+        compare_verdict(&comparison)
+    };
     let content = header_ui(
         &painter,
         theme,
@@ -81,7 +93,31 @@ pub fn compare_canvas_ui(
         dirty_rate_note(&scene.params)
     );
     let notes_height = crate::draw::text_height(&painter, &notes, theme.small(), content.width());
-    let notes_top = content.max.y - notes_height;
+    // The footnotes only where they leave the lanes most of the height (not at 300x300).
+    let notes_fit = notes_height <= NOTES_SHARE * content.height();
+    let notes_top = if notes_fit {
+        content.max.y - notes_height
+    } else {
+        content.max.y
+    };
+    let notes_ui = || {
+        if notes_fit {
+            crate::draw::text_wrapped(
+                &painter,
+                Pos2::new(content.min.x, notes_top),
+                &notes,
+                theme.small(),
+                theme.text_muted,
+                content.width(),
+            );
+        }
+    };
+    if scene.hide_future {
+        notes_ui();
+        let middle = Rect::from_min_max(content.min, Pos2::new(content.max.x, notes_top - 8.0));
+        let chart = shown_chart(scene, sim, now_secs)?;
+        return lanes_and_legend_ui(ui, &painter, theme, &chart, middle, now_secs);
+    }
     let lanes_width = content.width() * 0.56;
     let bars_at = |table_bottom: f32| {
         Rect::from_min_max(
@@ -105,46 +141,51 @@ pub fn compare_canvas_ui(
     });
 
     // Footnotes at the bottom, then the lanes (left) and the bars (right) between.
-    crate::draw::text_wrapped(
-        &painter,
-        Pos2::new(content.min.x, notes_top),
-        &notes,
-        theme.small(),
-        theme.text_muted,
-        content.width(),
-    );
+    notes_ui();
     let middle = Rect::from_min_max(
         Pos2::new(content.min.x, table.max.y + 10.0),
-        Pos2::new(content.max.x, notes_top - 8.0),
+        Pos2::new(content.min.x + lanes_width, notes_top - 8.0),
     );
-    let legend_looks = looks_in(&sim.chart);
+    let seek = lanes_and_legend_ui(ui, &painter, theme, &sim.chart, middle, now_secs);
+    bars_ui(&painter, &fitted, bars_at(table.max.y), &comparison);
+    seek
+}
+
+/// The three lanes in `room` with their legend under them; returns a time the student clicked.
+fn lanes_and_legend_ui(
+    ui: &mut Ui,
+    painter: &egui::Painter,
+    theme: &Theme,
+    chart: &LaneChart,
+    room: Rect,
+    now_secs: f64,
+) -> Option<f64> {
     let legend_reserve = theme.small_size * 1.5 * 2.0;
     let plot_room = Rect::from_min_size(
-        middle.min,
+        room.min,
         Vec2::new(
-            lanes_width,
-            (middle.height() - legend_reserve).max(theme.small_size * 8.0),
+            room.width(),
+            (room.height() - legend_reserve).max(theme.small_size * 8.0),
         ),
     );
-    let plot_rect = plot_in(ui, &sim.chart, plot_room);
+    let plot_rect = plot_in(ui, chart, plot_room);
     let seek = in_room(ui, plot_rect, plot_room, |ui| {
         lanes_ui(
             ui,
             theme,
             "migration-compare-lanes",
-            &sim.chart,
+            chart,
             now_secs,
             plot_rect.size(),
         )
     });
     lanes::legend_ui(
-        &painter,
+        painter,
         theme,
         Pos2::new(plot_room.min.x, plot_room.max.y + 4.0),
-        lanes_width,
-        &legend_looks,
+        room.width(),
+        &looks_in(chart),
     );
-    bars_ui(&painter, &fitted, bars_at(table.max.y), &comparison);
     seek
 }
 

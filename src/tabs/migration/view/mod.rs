@@ -3,6 +3,10 @@
 //!
 //! Layout comes from the available rectangle and the theme's text sizes, so it holds from
 //! 1280x720 in the app (with the controls above) to 1920x1080 exports and the projector theme.
+//!
+//! A quiz question's scene (`hide=future`) shows the migration only as far as the position: the
+//! chart up to now on an axis that does not reveal the end ([`hidden_axis_end`]), the state now
+//! and the rules, but no outcome, totals, rounds or verdict: those are what the questions ask.
 
 pub(super) mod chart;
 pub(super) mod cluster;
@@ -19,7 +23,7 @@ use crate::units::bytes_approx;
 use egui::{Pos2, Rect, Ui, UiBuilder, Vec2};
 
 use super::link::Scene;
-use super::model::{MigrationTimeline, PAGE_SIZE_BYTES};
+use super::model::{MigrationTimeline, PAGE_SIZE_BYTES, Params};
 use super::scene::method::Simulation;
 use crate::draw;
 use crate::theme::Theme;
@@ -92,6 +96,27 @@ pub fn header_ui(
     )
 }
 
+/// The end of the time axis of a chart shown only up to `now_secs`: twice the time one copy of
+/// memory takes at the link's full rate, doubled as often as the position needs, so the axis
+/// says nothing of when the migration ends.
+pub fn hidden_axis_end(params: &Params, now_secs: f64) -> f64 {
+    let one_copy = params.memory_pages() as f64 / params.bandwidth_pages_s();
+    let mut end = (2.0 * one_copy).max(1e-3);
+    while end < 1.1 * now_secs {
+        end *= 2.0;
+    }
+    end
+}
+
+/// The chart a scene shows at `now_secs`: the whole run's, or the part up to now when the
+/// scene hides what lies ahead (`None`: draw `sim.chart` itself).
+pub fn shown_chart(scene: &Scene, sim: &Simulation, now_secs: f64) -> Option<chart::LaneChart> {
+    scene.hide_future.then(|| {
+        sim.chart
+            .until(now_secs, hidden_axis_end(&scene.params, now_secs))
+    })
+}
+
 /// The height a chart of `lanes` lanes needs to keep its bars tall enough for a label: the
 /// bands, each lane's heading and bar, and the time axis.
 pub fn plot_min_height(theme: &Theme, lanes: usize) -> f32 {
@@ -116,6 +141,9 @@ pub fn method_canvas_ui(
     // A method's simulation holds exactly its one timeline.
     let tl = sim.timelines.first()?;
     let state = tl.state_at(now_secs);
+    let cut = shown_chart(scene, sim, now_secs);
+    let chart = cut.as_ref().unwrap_or(&sim.chart);
+    let hide = scene.hide_future;
     let caption = &tl.phase_at(now_secs).label;
     let content = header_ui(
         &painter,
@@ -134,7 +162,7 @@ pub fn method_canvas_ui(
         .min(420.0_f32.max(content.height() * 0.44))
         .min(content.height() * 0.62);
     let min_plot = plot_min_height(theme, 3).min(preferred_plot);
-    let looks = looks_in(&sim.chart);
+    let looks = looks_in(chart);
     let legend_height = draw::measuring(&painter, |invisible| {
         lanes::legend_ui(invisible, theme, content.min, content.width(), &looks)
     });
@@ -156,7 +184,7 @@ pub fn method_canvas_ui(
     let mut needed = |lower_theme: &Theme, painter: &egui::Painter, with_notes: bool| {
         let (steps, numbers) = columns(content.min.y);
         let steps_end = steps::steps_ui(ui, painter, lower_theme, steps, tl, now_secs);
-        let numbers_end = numbers_end(ui, lower_theme, numbers, tl, &state, scene, with_notes);
+        let numbers_end = numbers_end(ui, lower_theme, numbers, (tl, &state), scene, with_notes);
         steps_end.max(numbers_end) - content.min.y
     };
     let full = draw::measuring(&painter, |invisible| needed(theme, invisible, true));
@@ -170,13 +198,13 @@ pub fn method_canvas_ui(
         needed(candidate, invisible, false) <= room
     });
     let plot_room = Rect::from_min_size(content.min, Vec2::new(content.width(), plot_height));
-    let plot_rect = plot_in(ui, &sim.chart, plot_room);
+    let plot_rect = plot_in(ui, chart, plot_room);
     let seek = in_room(ui, plot_rect, plot_room, |ui| {
         lanes_ui(
             ui,
             theme,
             "migration-lanes",
-            &sim.chart,
+            chart,
             now_secs,
             plot_rect.size(),
         )
@@ -207,7 +235,7 @@ pub fn method_canvas_ui(
         ui, &painter, theme, grid_rect, tl, &state, grid, generation, now_secs,
     );
     in_rect(ui, numbers_rect, |ui| {
-        numbers_ui(ui, &lower_theme, tl, &state, scene.preset, true);
+        numbers_ui(ui, &lower_theme, (tl, &state), (scene.preset, hide), true);
     });
     seek
 }
@@ -218,8 +246,7 @@ fn numbers_end(
     ui: &mut Ui,
     theme: &Theme,
     rect: Rect,
-    tl: &MigrationTimeline,
-    state: &super::model::VmState,
+    (tl, state): (&MigrationTimeline, &super::model::VmState),
     scene: &Scene,
     with_notes: bool,
 ) -> f32 {
@@ -230,7 +257,13 @@ fn numbers_end(
             .invisible()
             .id_salt("migration-numbers-measure"),
     );
-    numbers_ui(&mut child, theme, tl, state, scene.preset, with_notes);
+    numbers_ui(
+        &mut child,
+        theme,
+        (tl, state),
+        (scene.preset, scene.hide_future),
+        with_notes,
+    );
     child.min_rect().max.y
 }
 

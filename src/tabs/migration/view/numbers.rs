@@ -1,6 +1,7 @@
 //! The numbers beside a method's timeline: the headline costs, the rounds, why pre-copy
 //! stopped, and the state at the current moment. They are real labels, so screen readers
-//! and the UI tests read them, and they update with every slider move.
+//! and the UI tests read them, and they update with every slider move. A quiz question's scene
+//! (`hide`) shows only the state now and the rules: the rest is the outcome it asks about.
 
 use crate::units::{bytes_approx, duration_secs};
 use egui::{RichText, Ui};
@@ -14,19 +15,45 @@ use crate::tabs::migration::model::{
 use crate::theme::Theme;
 
 /// Fills `ui` (already sized and clipped by the caller) with the numbers of `tl` at `state`;
-/// `with_notes` adds the source and the note after them, each where it fits whole.
+/// with `hide`, only the state now and the rules; `with_notes` adds the source and the note
+/// after them, each where it fits whole.
 pub fn numbers_ui(
     ui: &mut Ui,
     theme: &Theme,
-    tl: &MigrationTimeline,
-    state: &VmState,
-    preset: Preset,
+    (tl, state): (&MigrationTimeline, &VmState),
+    (preset, hide): (Preset, bool),
     with_notes: bool,
 ) {
-    let s = &tl.summary;
     ui.spacing_mut().item_spacing.y = theme.small_size * 0.3;
     // Rows as tall as their text: these are labels, not controls sized for a pointer.
     ui.spacing_mut().interact_size.y = 0.0;
+    let plain = |text: String| RichText::new(text).font(theme.small());
+    if hide {
+        ui.label(RichText::new(now_text(state)).font(theme.body()).strong());
+        if tl.mode == Mode::PreCopy {
+            ui.label(plain(rules_line(&tl.params)));
+        }
+    } else {
+        outcome_ui(ui, theme, tl, state);
+    }
+    if !with_notes {
+        return;
+    }
+    let small = |text: String| {
+        RichText::new(text)
+            .font(theme.small())
+            .color(theme.text_muted)
+    };
+    // The source (the citation for the Clark presets) before the longer note, so a small
+    // canvas (a projector at 1280x720) drops the note first; each shows whole or not at all.
+    if label_if_it_fits(ui, small(source_line(preset, Some(tl.mode)))) && tl.mode == Mode::PreCopy {
+        label_if_it_fits(ui, small(dirty_rate_note(&tl.params)));
+    }
+}
+
+/// The headline numbers, the state now, the rounds and rules, and the verdict.
+fn outcome_ui(ui: &mut Ui, theme: &Theme, tl: &MigrationTimeline, state: &VmState) {
+    let s = &tl.summary;
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = theme.body_size * 1.1;
         let big = |text: String| {
@@ -60,19 +87,6 @@ pub fn numbers_ui(
         ui.label(plain(rules_line(&tl.params)));
     }
     ui.label(plain(s.verdict.clone()));
-    if !with_notes {
-        return;
-    }
-    let small = |text: String| {
-        RichText::new(text)
-            .font(theme.small())
-            .color(theme.text_muted)
-    };
-    // The source (the citation for the Clark presets) before the longer note, so a small
-    // canvas (a projector at 1280x720) drops the note first; each shows whole or not at all.
-    if label_if_it_fits(ui, small(source_line(preset, Some(tl.mode)))) && tl.mode == Mode::PreCopy {
-        label_if_it_fits(ui, small(dirty_rate_note(&tl.params)));
-    }
 }
 
 /// Adds `text` as a wrapped label if all of it fits above the bottom of `ui`; says whether it did.

@@ -222,6 +222,75 @@ impl Memory {
         }
     }
 
+    /// Whether charging the safe groups would charge anything (a group's growth left as a
+    /// rounding residue after its growers went counts).
+    pub fn charges_safe_groups(&self) -> bool {
+        (0..self.safe.len()).any(|g| self.safe[g] && self.step_bytes[g] != 0.0)
+    }
+
+    /// [`Memory::charge_safe_groups`] `times` times over, with the same additions in the same
+    /// order (so the same sums, bit for bit); the safe groups must not change meanwhile.
+    pub fn charge_safe_groups_times(&mut self, times: u64) {
+        let charging: Vec<u32> = (0..self.safe.len())
+            .filter(|g| self.safe[*g] && self.step_bytes[*g] != 0.0)
+            .map(|g| g as u32)
+            .collect();
+        for g in 0..self.safe.len() {
+            if self.safe[g] {
+                self.safe_steps[g] += times;
+            }
+        }
+        for _ in 0..times {
+            for &g in &charging {
+                self.charge(
+                    g,
+                    self.step_bytes[g as usize],
+                    self.step_cache_bytes[g as usize],
+                );
+            }
+        }
+    }
+
+    /// How many steps in a row, from one whose [`Memory::begin_step`] has just run, would find
+    /// every group safe again and nothing to reclaim, so that they only charge the safe groups:
+    /// every limited group must grow (never shrink) and stay a page below both its limits after
+    /// that many steps' growth. A page covers the rounding of sums the steps add one at a time.
+    /// 0 when this step already needs its checks; `u64::MAX` when nothing limited grows.
+    pub fn quiet_steps(&self) -> u64 {
+        const MARGIN_BYTES: f64 = 4096.0;
+        let mut quiet = u64::MAX;
+        for &a in &self.limited {
+            let a = a as usize;
+            let room =
+                self.max_bytes[a].min(self.high_bytes[a]) - MARGIN_BYTES - self.hier_bytes[a];
+            let growth = self.hier_step_bytes[a];
+            if growth < 0.0 || room < growth {
+                return 0;
+            }
+            if growth > 0.0 {
+                // At most the steps whose growth still fits: a float quotient floors to them.
+                quiet = quiet.min((room / growth).floor() as u64);
+            }
+        }
+        quiet
+    }
+
+    /// Every group's usage, page cache (each local, then hierarchical), event counts and
+    /// unchecked steps, for the tests that compare two ways of stepping.
+    #[cfg(test)]
+    pub fn snapshot(&self) -> (Vec<Vec<f64>>, Vec<[u64; 4]>, Vec<u64>) {
+        (
+            vec![
+                self.local_bytes.clone(),
+                self.local_cache_bytes.clone(),
+                self.hier_bytes.clone(),
+                self.hier_cache_bytes.clone(),
+            ],
+            self.events.clone(),
+            self.safe_steps.clone(),
+        )
+    }
+
     /// Whether the next `steps` steps can OOM-kill (`.0`) and whether they can throttle (`.1`),
     /// at the growth registered now (a fork that adds a grower is the caller's to rule out);
     /// `false` means they cannot.

@@ -443,6 +443,9 @@ fn memory_verdict_is_the_whole_runs() {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() })]
+    /// Drawn leaks, caches, starting sizes and limits of either kind, the leaking task forking
+    /// now and then or not (its children leak and fork too): the verdict is the whole run's,
+    /// and its steps leave the memory exactly as the whole run's steps do.
     #[test]
     fn memory_verdict_matches_on_drawn_limits(
         anon in 0_u64..60,
@@ -450,12 +453,16 @@ proptest! {
         rss in 0_u64..80,
         limit in 20_u64..700,
         high in any::<bool>(),
+        fork_every_ms in prop::option::of(2000_u64..5000),
     ) {
         let file = if high { "memory.high" } else { "memory.max" };
         let other = if high { "memory.max" } else { "memory.high" };
+        let fork = fork_every_ms.map_or_else(String::new, |every| {
+            format!(" fork={}s", every as f64 / 1000.0)
+        });
         let ops = format!(
-            "load 401 idle anon={anon}M/s cache={cache}M/s rss={rss}M; set /batch {other} max; \
-             set /batch {file} {limit}M"
+            "load 401 idle anon={anon}M/s cache={cache}M/s rss={rss}M{fork}; \
+             set /batch {other} max; set /batch {file} {limit}M"
         );
         let mut scene = Preset::MemoryHigh.scene();
         scene.ops.extend(
@@ -465,5 +472,6 @@ proptest! {
                 .map(|op| super::super::scene::SceneOp { op, note: None }),
         );
         prop_assert_eq!(scene.memory_verdict().expect("runs"), full_verdict(&run(&scene)));
+        super::engine::same_step_by_step(&scene);
     }
 }

@@ -10,10 +10,15 @@
 //! the v2 `pids.events` `max` counts in the cgroup whose limit was hit and its ancestors; v1's
 //! `pids.events` counts in the forking task's cgroup only.
 
+mod record;
+mod verdict;
+
+#[cfg(test)]
+pub(super) use verdict::same_step_by_step;
+
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::super::controller::{Controller, ControllerSet};
 use super::super::state::State;
 use super::super::version::CgroupVersion;
 use super::super::workload::Workload;
@@ -22,9 +27,7 @@ use super::chains::Chains;
 use super::cpu::CpuTree;
 use super::layout::{Layout, NONE};
 use super::memory::{CHARGE_BATCH_BYTES, Event, Memory};
-use super::trace::{
-    GroupSample, MemoryEvents, MemoryVerdict, OomKill, SimGroup, SimMark, SimTrace,
-};
+use super::trace::{GroupSample, OomKill, SimMark};
 use crate::units;
 
 /// Marks beyond this many are dropped so that a pathological run keeps a readable timeline.
@@ -643,81 +646,32 @@ impl Engine {
         }
     }
 
-    fn record_sample(&mut self) {
-        let n = self.layout.len();
-        for g in 0..n {
-            self.sub_cpu[g] = self.cpu_local_usec[g];
-            self.sub_mem[g] = if self.memory.enabled() {
-                self.memory.local_bytes(g)
-            } else {
-                0.0
-            };
-            self.sub_tasks[g] = u64::from(self.local_tasks[g]);
-        }
-        for g in (0..n).rev() {
-            let parent = self.layout.parent[g];
-            if parent != NONE {
-                let p = parent as usize;
-                self.sub_cpu[p] += self.sub_cpu[g];
-                self.sub_mem[p] += self.sub_mem[g];
-                self.sub_tasks[p] += self.sub_tasks[g];
-            }
-        }
-        let window_usec =
-            (self.config.step_usec * u64::from(self.config.sample_every_steps)) as f64;
-        for g in 0..n {
-            let node = self.group_node[g];
-            let own_node = node != NONE && self.cpu.group[node as usize] == g as u32;
-            let (nr_periods, nr_throttled, throttled_usec) = if own_node {
-                let node = node as usize;
-                (
-                    self.cpu.nr_periods[node],
-                    self.cpu.nr_throttled[node],
-                    self.cpu.throttled_usec[node].round() as u64,
-                )
-            } else {
-                (0, 0, 0)
-            };
-            let events = self.memory.events[g];
-            let first = self.samples.len() < n;
-            let cpu_usage_cpus = if first {
-                0.0
-            } else {
-                ((self.sub_cpu[g] - self.prev_cpu[g]) / window_usec) as f32
-            };
-            self.prev_cpu[g] = self.sub_cpu[g];
-            self.samples.push(GroupSample {
-                cpu_usage_cpus,
-                cpu_usage_usec: self.sub_cpu[g].round() as u64,
-                nr_periods,
-                nr_throttled,
-                throttled_usec,
-                memory_bytes: self.sub_mem[g].max(0.0).round() as u64,
-                memory_events: MemoryEvents {
-                    high: events[Event::High as usize],
-                    max: events[Event::Max as usize],
-                    oom: events[Event::Oom as usize],
-                    oom_kill: events[Event::OomKill as usize],
-                },
-                pids_current: self.sub_tasks[g],
-                pids_events_max: self.pids_events[g],
-            });
-        }
-    }
-
     /// Step `k`, `[k * step_usec, (k + 1) * step_usec)`: due events, the CPU shares, memory
     /// growth (throttling, reclaim, OOM kills) and the marks they earn.
     fn advance(&mut self, k: u64) {
-        let step_usec = self.config.step_usec;
-        let now = k * step_usec;
+        let now = k * self.config.step_usec;
+        self.handle_due(now);
+        self.step_cpu(now);
+        self.step_memory(now);
+        self.after_step_marks(now);
+    }
+
+    /// Runs the events due by `now_usec` (a task starts or stops being busy, a task forks).
+    fn handle_due(&mut self, now_usec: u64) {
         while let Some(Reverse((time, _, kind, t))) = self.events.peek().copied() {
-            if time > now {
+            if time > now_usec {
                 break;
             }
             self.events.pop();
-            self.handle(kind, t, now);
+            self.handle(kind, t, now_usec);
         }
-        self.cpu.step(f64::from(self.config.cpus), now, step_usec);
+    }
+
+    /// The CPU tree's shares for the step, and each group's usage. No memory rule reads them.
+    fn step_cpu(&mut self, now_usec: u64) {
+        let step_usec = self.config.step_usec;
+        self.cpu
+            .step(f64::from(self.config.cpus), now_usec, step_usec);
         for i in 0..self.cpu_groups.len() {
             let g = self.cpu_groups[i] as usize;
             let runnable = self.local_runnable[g];
@@ -727,6 +681,10 @@ impl Engine {
                     f64::from(runnable) * self.cpu.per_task_cpus[node] * step_usec as f64;
             }
         }
+    }
+
+    /// The step's memory growth, with its throttling, reclaim and OOM kills.
+    fn step_memory(&mut self, now_usec: u64) {
         if self.memory.idle() {
             // A step without growth: the limits, shares of reclaim and charges stay as the
             // last step left them (a CPU-only scene skips the memory walks).
@@ -735,96 +693,7 @@ impl Engine {
             if self.memory.enabled() {
                 self.memory.begin_step(&self.layout);
             }
-            self.grow_all(now);
-        }
-        self.after_step_marks(now);
-    }
-
-    /// Runs the steps only until the run's memory verdict is decided: its first OOM kill, or the
-    /// step after which no kill can come and throttling has happened or cannot (see
-    /// [`Memory::limits_within`]). A pending fork may add a grower, so it keeps the run going.
-    pub fn memory_verdict(mut self) -> MemoryVerdict {
-        let steps = self.config.steps();
-        for k in 0..steps {
-            self.advance(k);
-            if !self.oom_kills.is_empty() {
-                break;
-            }
-            let forks_pending = self
-                .events
-                .iter()
-                .any(|Reverse((_, _, kind, _))| *kind == Kind::Fork);
-            let (kill, throttle) = self.memory.limits_within(steps - k - 1);
-            if !forks_pending && !kill && (!throttle || self.throttled()) {
-                break;
-            }
-        }
-        MemoryVerdict {
-            first_oom_kill: self.oom_kills.first().cloned(),
-            throttled: self.throttled(),
-        }
-    }
-
-    /// Whether some group has counted a `memory.high` event.
-    fn throttled(&self) -> bool {
-        self.memory
-            .events
-            .iter()
-            .any(|counts| counts[Event::High as usize] > 0)
-    }
-
-    /// Runs every step and returns the recorded trace.
-    pub fn run(mut self) -> SimTrace {
-        let sample_every = u64::from(self.config.sample_every_steps);
-        self.record_sample();
-        for k in 0..self.config.steps() {
-            self.advance(k);
-            if (k + 1) % sample_every == 0 {
-                self.record_sample();
-            }
-        }
-        self.marks.sort_by(|a, b| a.at_secs.total_cmp(&b.at_secs));
-        let groups = (0..self.layout.len()).map(|g| self.sim_group(g)).collect();
-        SimTrace {
-            config: self.config,
-            groups,
-            samples: self.samples,
-            oom_kills: self.oom_kills,
-            marks: self.marks,
-            forks_refused_by_pid_max: self.forks_refused_by_pid_max,
-        }
-    }
-
-    fn sim_group(&self, g: usize) -> SimGroup {
-        let layout = &self.layout;
-        let h = layout.hierarchy[g] as usize;
-        let root = layout.parent[g] == NONE;
-        let mut reports = ControllerSet::EMPTY;
-        let checks = [
-            (Controller::Cpu, layout.cpu_hierarchy, &layout.cpu_css),
-            (
-                Controller::Memory,
-                layout.memory_hierarchy,
-                &layout.memory_css,
-            ),
-            (Controller::Pids, layout.pids_hierarchy, &layout.pids_css),
-        ];
-        for (controller, hierarchy, css) in checks {
-            if hierarchy == Some(h) && (root || css[g] == g as u32) {
-                reports = reports.with(controller);
-            }
-        }
-        let limits = &layout.cgroup[g].limits;
-        let has = |c: Controller| reports.contains(c) && !root;
-        SimGroup {
-            hierarchy: h,
-            path: layout.path[g].clone(),
-            reports,
-            cpu_quota_usec: limits.cpu_quota_usec.filter(|_| has(Controller::Cpu)),
-            cpu_period_usec: limits.cpu_period_usec,
-            memory_max_bytes: limits.memory_max_bytes.filter(|_| has(Controller::Memory)),
-            memory_high_bytes: limits.memory_high_bytes.filter(|_| has(Controller::Memory)),
-            pids_max: limits.pids_max.filter(|_| has(Controller::Pids)),
+            self.grow_all(now_usec);
         }
     }
 }
